@@ -1,0 +1,125 @@
+"""The stable data interface: trajectories as JSON (schema ``trajectories.run`` version 1) or CSV.
+
+The JSON document (documented in README.md)::
+
+    {
+      "format": "trajectories.run", "version": 1, "generator": "trajectories X.Y.Z",
+      "surface": {"name": str, "formula": str, "window": [x0, x1, y0, y1]},
+      "gradient": {"kind": "exact" | "noise" | "minibatch", ...},
+      "steps": int,
+      "trajectories": [
+        {"label": str, "optimizer": str, "hyperparameters": {name: number | bool},
+         "start": [x, y], "x": [...], "y": [...], "loss": [...], "grad_norm": [...],
+         "diverged_step": int | null}
+      ]
+    }
+
+Each list holds ``steps + 1`` entries (entry ``t`` is the point before update ``t``); entries from
+``diverged_step`` on are ``null``. Numbers are written with Python's shortest round-trip repr.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import __version__
+from .data import GradientSource
+from .run import run
+from .spec import OptimizerSpec
+from .surfaces import Array, Surface
+
+SCHEMA = "trajectories.run"
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PathRecord:
+    """One optimizer's path from one start: ``positions`` ``(steps + 1, 2)``, values ``(steps + 1,)``."""
+
+    spec: OptimizerSpec
+    start: tuple[float, float]
+    positions: Array
+    losses: Array
+    grad_norms: Array
+    diverged_step: int | None
+
+
+def _numbers(values: Sequence[float]) -> list[float | None]:
+    return [float(v) if math.isfinite(v) else None for v in values]
+
+
+def run_document(
+    surface: Surface, records: Sequence[PathRecord], steps: int, gradient: dict[str, Any]
+) -> dict[str, Any]:
+    """The JSON-ready document for ``records``, in the order given."""
+    return {
+        "format": SCHEMA,
+        "version": SCHEMA_VERSION,
+        "generator": f"trajectories {__version__}",
+        "surface": {"name": surface.name, "formula": surface.formula, "window": [float(v) for v in surface.window]},
+        "gradient": gradient,
+        "steps": steps,
+        "trajectories": [
+            {
+                "label": record.spec.label,
+                "optimizer": record.spec.name,
+                "hyperparameters": dict(record.spec.params),
+                "start": [float(record.start[0]), float(record.start[1])],
+                "x": _numbers(record.positions[:, 0]),
+                "y": _numbers(record.positions[:, 1]),
+                "loss": _numbers(record.losses),
+                "grad_norm": _numbers(record.grad_norms),
+                "diverged_step": record.diverged_step,
+            }
+            for record in records
+        ],
+    }
+
+
+def to_json(document: dict[str, Any]) -> str:
+    """``document`` as JSON text (strict: no NaN or infinity), ending with a newline."""
+    return json.dumps(document, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def to_csv(document: dict[str, Any]) -> str:
+    """``document`` as long-format CSV: ``label,optimizer,start_x,start_y,step,x,y,loss,grad_norm``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["label", "optimizer", "start_x", "start_y", "step", "x", "y", "loss", "grad_norm"])
+    for path in document["trajectories"]:
+        columns = zip(path["x"], path["y"], path["loss"], path["grad_norm"], strict=True)
+        for step, values in enumerate(columns):
+            cells = ["" if v is None else repr(v) for v in values]
+            writer.writerow([path["label"], path["optimizer"], *path["start"], step, *cells])
+    return buffer.getvalue()
+
+
+def record_paths(
+    surface: Surface,
+    specs: Sequence[OptimizerSpec],
+    starts: Sequence[tuple[float, float]],
+    steps: int,
+    gradient: GradientSource | None = None,
+) -> list[PathRecord]:
+    """Run every spec from all ``starts`` at once; records in spec order, then start order."""
+    points = np.array(starts, dtype=np.float64).reshape(-1, 2)
+    records = []
+    for spec in specs:
+        path = run(surface, spec.build(), points, steps, gradient=gradient)
+        for i, start in enumerate(points):
+            step = int(path.diverged_step[i])
+            records.append(
+                PathRecord(
+                    spec, (float(start[0]), float(start[1])), path.positions[:, i], path.losses[:, i],
+                    path.grad_norms[:, i], step if step >= 0 else None,
+                )
+            )
+    return records

@@ -1,0 +1,127 @@
+"""Run an optimizer on a surface from many start points at once.
+
+Point ``t`` of a trajectory is the position *before* update ``t`` (point 0 is the start), so ``steps``
+updates give ``steps + 1`` points. The loop runs over steps only; all start points move together as one
+``(..., 2)`` array.
+
+A path *diverges* at the first step whose position is not finite or lies beyond the escape box: the
+window blown up ``escape`` times around its centre. From that step on the path holds NaN (its last finite
+point stays where it was), and the other paths carry on. Floating-point warnings are silenced inside the
+loop: divergence is reported as data, not as warnings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .data import ExactGradient, GradientSource
+from .surfaces import Array, Surface
+from .transforms import GradientTransformation
+
+ESCAPE_FACTOR = 100.0
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """The result of :func:`run`.
+
+    Attributes:
+        positions: ``(steps + 1, ..., 2)``; NaN from the step a path diverged at.
+        losses: ``(steps + 1, ...)``, the surface's value at each position.
+        grad_norms: ``(steps + 1, ...)``, the norm of the surface's exact gradient at each position
+            (not of the noisy gradient a stochastic run used).
+        diverged_step: ``(...)``, the first step with no valid position, or -1 for a path that never
+            diverged.
+    """
+
+    positions: Array = field(repr=False)
+    losses: Array = field(repr=False)
+    grad_norms: Array = field(repr=False)
+    diverged_step: Array
+
+    @property
+    def steps(self) -> int:
+        return self.positions.shape[0] - 1
+
+    @property
+    def diverged(self) -> Array:
+        return self.diverged_step >= 0
+
+    @property
+    def final(self) -> Array:
+        """The last finite position of each path, ``(..., 2)``."""
+        last = np.where(self.diverged_step >= 0, self.diverged_step - 1, self.steps)
+        index = last[None, ..., None].astype(np.intp)
+        return np.take_along_axis(self.positions, np.broadcast_to(index, (1, *self.positions.shape[1:])), 0)[0]
+
+
+def escape_box(surface: Surface, escape: float = ESCAPE_FACTOR) -> tuple[Array, Array]:
+    """``(centre, half_size)`` of the box beyond which a path counts as diverged."""
+    x0, x1, y0, y1 = surface.window
+    centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+    half = np.array([(x1 - x0) / 2, (y1 - y0) / 2]) * escape
+    return centre, half
+
+
+def as_starts(start: Array | tuple[float, float]) -> Array:
+    """``start`` as a float64 array of shape ``(..., 2)`` with finite values, or :class:`ValueError`."""
+    points = np.array(start, dtype=np.float64)
+    if points.ndim == 0 or points.shape[-1] != 2:
+        raise ValueError(f"start points need a last axis of length 2, got shape {points.shape}")
+    if not np.isfinite(points).all():
+        raise ValueError("start points must be finite")
+    return points
+
+
+def run(
+    surface: Surface,
+    optimizer: GradientTransformation,
+    start: Array | tuple[float, float],
+    steps: int,
+    *,
+    gradient: GradientSource | None = None,
+    escape: float = ESCAPE_FACTOR,
+) -> Trajectory:
+    """Run ``optimizer`` on ``surface`` from ``start`` (shape ``(..., 2)``) for ``steps`` updates.
+
+    Args:
+        surface: the cost surface (its value, exact gradient, and window for the escape box).
+        optimizer: an ``(init, update)`` pair from :mod:`trajectories.optimizers`.
+        start: one point ``(x, y)`` or any array of points ``(..., 2)``.
+        steps: number of updates, at least 1.
+        gradient: where gradients come from; the surface's exact gradient by default.
+        escape: the escape box is the window scaled by this factor around its centre.
+
+    >>> from trajectories.catalogue import get_surface
+    >>> from trajectories.optimizers import sgd
+    >>> path = run(get_surface("sphere"), sgd(lr=0.25), (1.0, -2.0), steps=2)
+    >>> path.positions.tolist()
+    [[1.0, -2.0], [0.5, -1.0], [0.25, -0.5]]
+    """
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    params = as_starts(start)
+    source = gradient if gradient is not None else ExactGradient(surface)
+    centre, half = escape_box(surface, escape)
+    positions = np.full((steps + 1, *params.shape), np.nan)
+    positions[0] = params
+    alive = np.ones(params.shape[:-1], dtype=bool)
+    diverged_step = np.full(params.shape[:-1], -1, dtype=np.int64)
+
+    with np.errstate(all="ignore"):
+        state = optimizer.init(params)
+        for t in range(steps):
+            updates, state = optimizer.update(source(params, t), state, params)
+            candidate = params + updates
+            valid = np.isfinite(candidate).all(axis=-1) & (np.abs(candidate - centre) <= half).all(axis=-1)
+            diverged_step[alive & ~valid] = t + 1
+            alive &= valid
+            params = np.where(alive[..., None], candidate, params)
+            if not alive.any():
+                break
+            positions[t + 1] = np.where(alive[..., None], params, np.nan)
+        losses = surface.f(positions)
+        grad_norms = np.linalg.norm(surface.grad(positions), axis=-1)
+    return Trajectory(positions, losses, grad_norms, diverged_step)

@@ -1,0 +1,112 @@
+"""Optimizer specs: ``NAME[:key=value,...]`` text <-> a frozen, validated :class:`OptimizerSpec`.
+
+>>> spec = parse_optimizer("rmsprop:lr=0.02,alpha=0.9,centered=true")
+>>> spec.name, spec.params["lr"], spec.params["centered"]
+('rmsprop', 0.02, True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from . import optimizers
+from .transforms import GradientTransformation
+
+
+class SpecError(ValueError):
+    """A spec that cannot be used; the message is one line, fit for a command-line error."""
+
+
+@dataclass(frozen=True)
+class OptimizerSpec:
+    """An optimizer by name with every hyperparameter (defaults filled in) and a label for legends."""
+
+    name: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    label: str = ""
+
+    def __post_init__(self) -> None:
+        try:
+            defaults = optimizers.hyperparameters(self.name)
+        except KeyError as error:
+            raise SpecError(error.args[0]) from None
+        unknown = sorted(set(self.params) - set(defaults))
+        if unknown:
+            raise SpecError(
+                f"{self.name}: unknown hyperparameter {unknown[0]!r} (known: {', '.join(defaults)})"
+            )
+        merged = {
+            key: _coerce(self.name, key, self.params.get(key, default), default) for key, default in defaults.items()
+        }
+        try:
+            optimizers.get_factory(self.name)(**merged)
+        except ValueError as error:
+            raise SpecError(f"{self.name}: {error}") from None
+        object.__setattr__(self, "params", MappingProxyType(merged))
+        if not self.label:
+            object.__setattr__(self, "label", self.name)
+
+    def build(self) -> GradientTransformation:
+        """The optimizer's ``(init, update)`` pair."""
+        return optimizers.get_factory(self.name)(**self.params)
+
+    def changed(self) -> dict[str, Any]:
+        """The hyperparameters that differ from the defaults."""
+        defaults = optimizers.hyperparameters(self.name)
+        return {key: value for key, value in self.params.items() if value != defaults[key]}
+
+    def to_text(self) -> str:
+        """Spec text that parses back to an equal spec (only the non-default values)."""
+        changed = self.changed()
+        if not changed:
+            return self.name
+        return self.name + ":" + ",".join(f"{key}={_format(value)}" for key, value in changed.items())
+
+
+def _format(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else repr(value)
+
+
+def _coerce(name: str, key: str, value: Any, default: Any) -> Any:
+    """``value`` as the type of ``default`` (bool or float), from text or a number."""
+    where = f"{name}: {key}"
+    if isinstance(default, bool):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        raise SpecError(f"{where} must be true or false, got {value!r}")
+    if isinstance(value, bool):
+        raise SpecError(f"{where} must be a number, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise SpecError(f"{where} must be a number, got {value!r}") from None
+    if not math.isfinite(number):
+        raise SpecError(f"{where} must be a finite number, got {value!r}")
+    return number
+
+
+def parse_optimizer(text: str) -> OptimizerSpec:
+    """Parse ``NAME[:key=value,...]``; raises :class:`SpecError` with a one-line message."""
+    if not isinstance(text, str) or not text.strip():
+        raise SpecError("an optimizer spec needs a name, e.g. 'adam' or 'sgd:lr=0.1,momentum=0.9'")
+    name, _, rest = text.strip().partition(":")
+    name = name.strip()
+    params: dict[str, str] = {}
+    if rest.strip():
+        for item in rest.split(","):
+            key, equals, value = item.partition("=")
+            key, value = key.strip(), value.strip()
+            if not equals or not key or not value:
+                raise SpecError(f"{name}: expected key=value, got {item.strip()!r} in {text.strip()!r}")
+            if key in params:
+                raise SpecError(f"{name}: {key} is given twice")
+            params[key] = value
+    elif _:
+        raise SpecError(f"{name}: nothing after ':' in {text.strip()!r}")
+    return OptimizerSpec(name, params, label=text.strip())
