@@ -25,14 +25,14 @@ import io
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from . import __version__
 from .data import GradientSource
-from .run import run
+from .run import Trajectory, run
 from .spec import OptimizerSpec
 from .surfaces import Array, Surface
 
@@ -102,6 +102,23 @@ def to_csv(document: dict[str, Any]) -> str:
     return buffer.getvalue()
 
 
+def paths_of(
+    specs: Sequence[OptimizerSpec], starts: Sequence[tuple[float, float]], trajectories: Sequence[Trajectory]
+) -> list[PathRecord]:
+    """Split trajectories over starts into one record per (optimizer, start), optimizers first."""
+    records = []
+    for spec, path in zip(specs, trajectories, strict=True):
+        for i, start in enumerate(starts):
+            step = int(path.diverged_step[i])
+            records.append(
+                PathRecord(
+                    spec, (float(start[0]), float(start[1])), path.positions[:, i], path.losses[:, i],
+                    path.grad_norms[:, i], step if step >= 0 else None,
+                )
+            )
+    return records
+
+
 def record_paths(
     surface: Surface,
     specs: Sequence[OptimizerSpec],
@@ -111,15 +128,11 @@ def record_paths(
 ) -> list[PathRecord]:
     """Run every spec from all ``starts`` at once; records in spec order, then start order."""
     points = np.array(starts, dtype=np.float64).reshape(-1, 2)
-    records = []
-    for spec in specs:
-        path = run(surface, spec.build(), points, steps, gradient=gradient)
-        for i, start in enumerate(points):
-            step = int(path.diverged_step[i])
-            records.append(
-                PathRecord(
-                    spec, (float(start[0]), float(start[1])), path.positions[:, i], path.losses[:, i],
-                    path.grad_norms[:, i], step if step >= 0 else None,
-                )
-            )
-    return records
+    trajectories = [run(surface, spec.build(), points, steps, gradient=gradient) for spec in specs]
+    return paths_of(specs, [tuple(p) for p in points], trajectories)
+
+
+def scene_records(scene: Any, trajectories: Sequence[Trajectory]) -> list[PathRecord]:
+    """Records of a scene's computed trajectories, labelled as in its legend."""
+    specs = [replace(racer.spec, label=racer.label) for racer in scene.optimizers]
+    return paths_of(specs, scene.starts, trajectories)

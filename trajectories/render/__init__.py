@@ -1,0 +1,1 @@
+"""Rendering: scene -> frames (matplotlib, Agg, no pyplot) -> files (see :mod:`trajectories.encode`)."""

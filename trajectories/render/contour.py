@@ -1,0 +1,382 @@
+"""The 2-D contour view: a static background drawn once, and only the moving artists drawn per frame.
+
+The figure is built with matplotlib's object API (``Figure`` + Agg canvas, no pyplot). Every artist that
+changes between frames is *animated*: it is left out of the background and drawn on top of a copy of it
+for each frame (blitting). The frame size is fixed by ``size`` and ``dpi``: no tight bounding boxes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.colors import LinearSegmentedColormap, to_rgba
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from ..run import Trajectory
+from ..scene import Scene
+from ..surfaces import Array
+from .levels import contour_field
+from .sprites import Sprite, capture
+from .theme import Theme, get_theme
+
+# corners of the axes, in axes fractions: (x, y, horizontal alignment, vertical alignment, legend loc)
+CORNERS = {
+    "upper right": (0.985, 0.985, "right", "top"),
+    "upper left": (0.015, 0.985, "left", "top"),
+    "lower left": (0.015, 0.015, "left", "bottom"),
+    "lower right": (0.985, 0.015, "right", "bottom"),
+}
+
+
+def frame_steps(steps: int, frames: int) -> list[int]:
+    """The step shown by each frame: evenly spread from 0 to ``steps``, the last frame at ``steps``."""
+    if frames == 1:
+        return [steps]
+    return [round(i * steps / (frames - 1)) for i in range(frames)]
+
+
+@dataclass(frozen=True)
+class Exit:
+    """Where a path leaves the window for good: the step, and the point on the window's edge."""
+
+    step: int
+    point: tuple[float, float]
+    diverged: bool
+
+
+def find_exit(positions: Array, window: tuple[float, float, float, float], diverged_step: int) -> Exit | None:
+    """The exit of one path ``(steps + 1, 2)``, if its last valid point is outside the window or it diverged."""
+    x0, x1, y0, y1 = window
+    valid = np.isfinite(positions).all(axis=1)
+    x, y = positions[:, 0], positions[:, 1]
+    inside = valid & (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+    last_valid = int(np.flatnonzero(valid)[-1])
+    if inside[last_valid] and diverged_step < 0:
+        return None
+    last_inside = int(np.flatnonzero(inside[: last_valid + 1])[-1]) if inside[: last_valid + 1].any() else 0
+    step = last_inside + 1
+    a = positions[last_inside]
+    if step > last_valid:  # diverged straight from inside the window: mark the last point
+        return Exit(step, (float(a[0]), float(a[1])), True)
+    b = positions[step]
+    # the largest t in [0, 1] keeping a + t (b - a) inside the window
+    t = 1.0
+    for axis, (low, high) in enumerate(((x0, x1), (y0, y1))):
+        delta = b[axis] - a[axis]
+        if delta > 0 and b[axis] > high:
+            t = min(t, (high - a[axis]) / delta)
+        elif delta < 0 and b[axis] < low:
+            t = min(t, (low - a[axis]) / delta)
+    point = a + max(t, 0.0) * (b - a)
+    return Exit(step, (float(point[0]), float(point[1])), diverged_step >= 0)
+
+
+class ContourAnimation:
+    """Frames of a scene's contour view. ``frame(i)`` returns an ``(H, W, 3)`` uint8 array."""
+
+    def __init__(self, scene: Scene, trajectories: list[Trajectory] | None = None) -> None:
+        self.scene = scene
+        self.theme: Theme = get_theme(scene.theme)
+        self.trajectories = trajectories if trajectories is not None else scene.compute()
+        self.steps_shown = frame_steps(scene.steps, scene.frame_count)
+        self.colors = [racer.color or self.theme.color(i) for i, racer in enumerate(scene.optimizers)]
+        width, height = scene.size
+        self.figure = Figure(figsize=(width / scene.dpi, height / scene.dpi), dpi=scene.dpi)
+        self.figure.patch.set_facecolor(self.theme.background)
+        self.canvas = FigureCanvasAgg(self.figure)
+        self._build()
+        self.canvas.draw()
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self._capture_sprites()
+
+    # -- the static part --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        scene, theme = self.scene, self.theme
+        if scene.loss_panel:
+            self.axes = self.figure.add_axes((0.08, 0.1, 0.52, 0.78))
+            self.loss_axes = self.figure.add_axes((0.7, 0.1, 0.27, 0.78))
+        else:
+            self.axes = self.figure.add_axes((0.09, 0.1, 0.86, 0.78))
+            self.loss_axes = None
+        self._style_axes(self.axes)
+        self._draw_surface()
+        self._draw_markers()
+        title = scene.title if scene.title is not None else scene.surface.name.replace("_", " ")
+        self.figure.text(0.5, 0.955, title, ha="center", va="center", fontsize=13, color=theme.foreground)
+        self.figure.text(0.5, 0.915, scene.surface.formula, ha="center", va="center", fontsize=8, color=theme.muted)
+        self._build_moving_artists()
+        if self.loss_axes is not None:
+            self._build_loss_panel()
+
+    def _style_axes(self, axes) -> None:
+        theme = self.theme
+        axes.set_facecolor(theme.background)
+        axes.tick_params(colors=theme.muted, labelsize=7, length=3)
+        for spine in axes.spines.values():
+            spine.set_color(theme.muted)
+            spine.set_linewidth(0.6)
+
+    def _draw_surface(self) -> None:
+        scene, theme, axes = self.scene, self.theme, self.axes
+        window = scene.plot_window
+        field = contour_field(scene.surface, window)
+        colormap = LinearSegmentedColormap.from_list(f"{theme.name}-surface", theme.colormap)
+        axes.contourf(field.xs, field.ys, field.values, levels=field.levels, cmap=colormap, extend="both")
+        # lines in the lowest third of log levels would trace valleys a few pixels wide: fills only there
+        lines = field.levels[len(field.levels) // 3 :: 2] if field.scale == "log" else field.levels[::2]
+        axes.contour(
+            field.xs, field.ys, field.values, levels=lines, colors=theme.contour_line,
+            linewidths=0.5, alpha=theme.contour_line_alpha,
+        )
+        axes.set_xlim(window[0], window[1])
+        axes.set_ylim(window[2], window[3])
+        axes.set_aspect("equal", adjustable="box", anchor="C")
+
+    def _draw_markers(self) -> None:
+        theme, axes, window = self.theme, self.axes, self.scene.plot_window
+        for point in self.scene.surface.minima:
+            if not (window[0] <= point.x <= window[1] and window[2] <= point.y <= window[3]):
+                continue
+            glob = point.kind == "global"
+            axes.plot(
+                point.x, point.y, marker="*", markersize=13 if glob else 9, linestyle="none", zorder=4,
+                markerfacecolor=theme.minimum_color if glob else "none", markeredgecolor=theme.minimum_color,
+                markeredgewidth=0.8,
+            )
+        for x, y in self.scene.starts:
+            axes.plot(
+                x, y, marker="o", markersize=6, linestyle="none", zorder=4,
+                markerfacecolor=theme.foreground, markeredgecolor=theme.background, markeredgewidth=1.0,
+            )
+
+    # -- what moves -------------------------------------------------------------------------------------
+
+    def _build_moving_artists(self) -> None:
+        scene, theme, axes = self.scene, self.theme, self.axes
+        self.paths: list[list] = []
+        self.heads: list[list[Line2D]] = []
+        self.exits: list[list[tuple[Exit | None, list]]] = []
+        for color, trajectory in zip(self.colors, self.trajectories, strict=True):
+            paths, heads, exits = [], [], []
+            for j in range(len(scene.starts)):
+                if scene.trail == "fade":
+                    path = LineCollection([], linewidths=theme.line_width, zorder=5, capstyle="round")
+                    axes.add_collection(path)
+                else:
+                    (path,) = axes.plot([], [], color=color, linewidth=theme.line_width, zorder=5,
+                                        solid_capstyle="round")
+                (head,) = axes.plot(
+                    [], [], marker="o", markersize=theme.marker_size, linestyle="none", zorder=6,
+                    markerfacecolor=color, markeredgecolor=theme.background, markeredgewidth=1.2,
+                )
+                exit_ = find_exit(trajectory.positions[:, j], scene.plot_window, int(trajectory.diverged_step[j]))
+                exit_artists = []
+                if exit_ is not None:
+                    exit_artists = self._exit_artists(exit_, color)
+                paths.append(path)
+                heads.append(head)
+                exits.append((exit_, exit_artists))
+            self.paths.append(paths)
+            self.heads.append(heads)
+            self.exits.append(exits)
+        for artist in [*self._all(self.paths), *self._all(self.heads)]:
+            artist.set_animated(True)
+
+    def _quiet_corners(self) -> list[str]:
+        """The axes' corners ordered by how few path points fall near them (legend first, counter next)."""
+        x0, x1, y0, y1 = self.scene.plot_window
+        points = np.concatenate([t.positions.reshape(-1, 2) for t in self.trajectories])
+        points = points[np.isfinite(points).all(axis=1)]
+        u, v = (points[:, 0] - x0) / (x1 - x0), (points[:, 1] - y0) / (y1 - y0)
+        crowd = {}
+        for name, (cx, cy, _, _) in CORNERS.items():
+            near_x = u >= 0.5 if cx > 0.5 else u <= 0.5
+            near_y = v >= 0.7 if cy > 0.5 else v <= 0.3
+            crowd[name] = int(np.count_nonzero(near_x & near_y))
+        return sorted(CORNERS, key=lambda name: (crowd[name], list(CORNERS).index(name)))
+
+    def _capture_sprites(self) -> None:
+        """Legend, counter and exit labels, drawn once (see :mod:`trajectories.render.sprites`)."""
+        scene, theme, axes = self.scene, self.theme, self.axes
+        legend_corner, counter_corner = self._quiet_corners()[:2]
+        handles = [
+            Line2D([], [], color=color, linewidth=theme.line_width, marker="o", markersize=5)
+            for color in self.colors
+        ]
+        legend = axes.legend(
+            handles, [racer.legend_text() for racer in scene.optimizers], loc=legend_corner, fontsize=7.5,
+            facecolor=theme.legend_face, edgecolor=theme.muted, labelcolor=theme.foreground, framealpha=0.85,
+        )
+        legend.set_animated(True)
+        self.legend_sprite = capture(self.figure, self.canvas, legend)
+        legend.remove()
+        self.counter = StepCounter(self.figure, self.canvas, axes, scene.steps, theme, counter_corner)
+        self.exit_sprites: list[list[tuple[Exit, list[Sprite]] | None]] = [
+            [None if exit_ is None else (exit_, [capture(self.figure, self.canvas, a) for a in artists])
+             for exit_, artists in row]
+            for row in self.exits
+        ]
+        for row in self.exits:
+            for _, artists in row:
+                for artist in artists:
+                    artist.remove()
+
+    def _exit_artists(self, exit_: Exit, color: str) -> list:
+        x, y = exit_.point
+        x0, x1, y0, y1 = self.scene.plot_window
+        marker = self.axes.plot(
+            x, y, marker="X", markersize=9, linestyle="none", zorder=6, markerfacecolor=color,
+            markeredgecolor=self.theme.background, clip_on=False,
+        )[0]
+        word = "diverged" if exit_.diverged else "left"
+        right, upper = x > (x0 + x1) / 2, y > (y0 + y1) / 2
+        label = self.axes.annotate(
+            f"{word} at step {exit_.step}", (x, y), xytext=(-6 if right else 6, -10 if upper else 10),
+            textcoords="offset points", ha="right" if right else "left", va="center", fontsize=7,
+            color=color, zorder=7, annotation_clip=False,
+        )
+        for artist in (marker, label):
+            artist.set_animated(True)
+        return [marker, label]
+
+    def _build_loss_panel(self) -> None:
+        theme, axes, scene = self.theme, self.loss_axes, self.scene
+        self._style_axes(axes)
+        known = [p.value for p in scene.surface.global_minima]
+        losses = np.concatenate([t.losses.reshape(len(t.losses), -1) for t in self.trajectories], axis=1)
+        finite = losses[np.isfinite(losses)]
+        self.loss_offset = min(known) if known else None
+        if self.loss_offset is not None and finite.size:
+            gaps = finite - self.loss_offset
+            positive = gaps[gaps > 0]
+            floor = max(float(positive.min()), float(positive.max()) * 1e-12) if positive.size else 1e-12
+            self.loss_floor = floor
+            axes.set_yscale("log")
+            axes.set_ylim(floor * 0.5, max(float(gaps.max()), floor * 10) * 2)
+            axes.set_ylabel("f − f*", color=theme.muted, fontsize=8)
+        else:
+            self.loss_floor = None
+            low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+            pad = 0.05 * (high - low or 1.0)
+            axes.set_ylim(low - pad, high + pad)
+            axes.set_ylabel("f", color=theme.muted, fontsize=8)
+        axes.set_xlim(0, scene.steps)
+        axes.set_xlabel("step", color=theme.muted, fontsize=8)
+        axes.grid(True, color=theme.muted, alpha=0.2, linewidth=0.5)
+        self.loss_lines = [
+            [axes.plot([], [], color=color, linewidth=1.5)[0] for _ in scene.starts] for color in self.colors
+        ]
+        for artist in self._all(self.loss_lines):
+            artist.set_animated(True)
+
+    @staticmethod
+    def _all(nested: list[list]) -> list:
+        return [artist for row in nested for artist in row]
+
+    # -- frames -----------------------------------------------------------------------------------------
+
+    def update(self, index: int) -> list:
+        """Set every moving artist for frame ``index``; returns the artists to draw, bottom to top."""
+        scene, step = self.scene, self.steps_shown[index]
+        first = max(0, step - scene.tail) if scene.trail in ("tail", "fade") else 0
+        drawn = []
+        for i, trajectory in enumerate(self.trajectories):
+            for j in range(len(scene.starts)):
+                shown = trajectory.positions[first : step + 1, j]
+                self._set_path(self.paths[i][j], shown, self.colors[i], step - first)
+                drawn.append(self.paths[i][j])
+        for i, trajectory in enumerate(self.trajectories):
+            for j in range(len(scene.starts)):
+                valid = np.flatnonzero(np.isfinite(trajectory.positions[: step + 1, j]).all(axis=1))
+                head = trajectory.positions[valid[-1], j]
+                self.heads[i][j].set_data([head[0]], [head[1]])
+                drawn.append(self.heads[i][j])
+        if self.loss_axes is not None:
+            drawn.extend(self._update_losses(step))
+        return drawn
+
+    def sprites(self, index: int) -> list[Sprite]:
+        """The sprites pasted over frame ``index``, bottom to top."""
+        step = self.steps_shown[index]
+        shown = [
+            sprite for row in self.exit_sprites for item in row if item is not None and step >= item[0].step
+            for sprite in item[1]
+        ]
+        return [*shown, self.legend_sprite, *self.counter.sprites(step)]
+
+    def _set_path(self, artist, shown: Array, color: str, length: int) -> None:
+        if isinstance(artist, LineCollection):
+            segments = np.stack([shown[:-1], shown[1:]], axis=1) if len(shown) > 1 else np.empty((0, 2, 2))
+            rgba = np.tile(to_rgba(color), (len(segments), 1))
+            rgba[:, 3] = np.linspace(0.05, 1.0, len(segments)) if len(segments) else []
+            artist.set_segments(segments)
+            artist.set_color(rgba)
+        else:
+            artist.set_data(shown[:, 0], shown[:, 1])
+
+    def _update_losses(self, step: int) -> list:
+        steps = np.arange(step + 1)
+        lines = []
+        for i, trajectory in enumerate(self.trajectories):
+            for j in range(len(self.scene.starts)):
+                values = trajectory.losses[: step + 1, j]
+                if self.loss_offset is not None:
+                    values = np.maximum(values - self.loss_offset, self.loss_floor)
+                self.loss_lines[i][j].set_data(steps, values)
+                lines.append(self.loss_lines[i][j])
+        return lines
+
+    def frame(self, index: int) -> np.ndarray:
+        """Frame ``index`` as an ``(H, W, 4)`` uint8 RGBA array (opaque; a fresh copy)."""
+        self.canvas.restore_region(self._background)
+        for artist in self.update(index):
+            self.figure.draw_artist(artist)
+        buffer = np.asarray(self.canvas.buffer_rgba())
+        for sprite in self.sprites(index):
+            sprite.paste(buffer)
+        return buffer.copy()
+
+    def reserved_colors(self) -> list[tuple[int, int, int]]:
+        """Colours that must come out exactly: the optimizers', the text's and the background's."""
+        theme = self.theme
+        colors = [*self.colors, theme.foreground, theme.background, theme.muted, theme.minimum_color]
+        return [tuple(round(255 * c) for c in to_rgba(color)[:3]) for color in colors]
+
+    def close(self) -> None:
+        self.figure.clear()
+
+
+class StepCounter:
+    """"step  37/200" in a box, as sprites: the box with "step" and "/200" once, and each digit 0-9 at
+    each place, so a frame pastes a few small arrays instead of laying out text."""
+
+    def __init__(self, figure: Figure, canvas: FigureCanvasAgg, axes, steps: int, theme: Theme, corner: str) -> None:
+        self.places = len(str(steps))
+        x, y, ha, va = CORNERS[corner]
+        text = axes.text(
+            x, y, f"step {' ' * self.places}/{steps}", transform=axes.transAxes, ha=ha, va=va, fontsize=8,
+            color=theme.foreground, family="monospace", zorder=7,
+            bbox={"facecolor": theme.legend_face, "edgecolor": "none", "alpha": 0.75, "pad": 2},
+        )
+        text.set_animated(True)
+        self.frame = capture(figure, canvas, text)
+        text.set_bbox(None)
+        template = f"step {' ' * self.places}/{steps}"
+        self.glyphs = []
+        for place in range(self.places):
+            row = []
+            for digit in "0123456789":
+                position = len("step ") + place
+                text.set_text(" " * position + digit + " " * (len(template) - position - 1))
+                row.append(capture(figure, canvas, text, margin=0))
+            self.glyphs.append(row)
+        text.remove()
+
+    def sprites(self, step: int) -> list[Sprite]:
+        digits = str(step).rjust(self.places)
+        return [self.frame] + [self.glyphs[k][int(c)] for k, c in enumerate(digits) if c != " "]

@@ -1,0 +1,62 @@
+"""Contour levels for a surface sampled on a grid (numpy only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..surfaces import Array, Surface
+
+
+@dataclass(frozen=True)
+class Field:
+    """What the contour plot draws: ``values`` on the grid (log10 of the gap above the minimum for a log
+    scale), and the ``levels`` for filled contours and lines."""
+
+    xs: Array
+    ys: Array
+    values: Array
+    levels: Array
+    scale: str
+
+
+def sample(surface: Surface, window: tuple[float, float, float, float], resolution: int = 300) -> tuple[Array, ...]:
+    """``xs, ys, z``: the surface on a ``resolution``² grid over ``window`` (non-finite values masked)."""
+    x0, x1, y0, y1 = window
+    xs, ys = np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+    with np.errstate(all="ignore"):
+        z = surface.f(np.stack(np.meshgrid(xs, ys), axis=-1))
+    return xs, ys, np.ma.masked_invalid(z)
+
+
+def auto_scale(z: Array) -> str:
+    """``"log"`` when most of the range lies in a thin top layer (steep walls, flat valleys)."""
+    finite = np.ma.compressed(z)
+    low, median, high = np.min(finite), np.median(finite), np.percentile(finite, 99)
+    return "log" if high - low > 50 * max(median - low, 1e-300) else "linear"
+
+
+def contour_field(
+    surface: Surface, window: tuple[float, float, float, float], count: int = 32, resolution: int = 300
+) -> Field:
+    """Sample the surface and choose ``count`` levels: log-spaced above the minimum for ``scale="log"``
+    surfaces, linear between the minimum and the 98th percentile otherwise (outliers would flatten the
+    rest)."""
+    xs, ys, z = sample(surface, window, resolution)
+    finite = np.ma.compressed(z)
+    if finite.size == 0:
+        raise ValueError(f"{surface.name} has no finite value in the window {window}")
+    known = [p.value for p in surface.global_minima]
+    low = min([float(finite.min()), *known])
+    scale = surface.scale
+    if scale == "log":
+        span = max(float(finite.max()) - low, 1e-12)
+        floor = span * 1e-6
+        values = np.ma.log10(z - low + floor)
+        levels = np.linspace(np.log10(floor * 10), np.log10(span + floor), count)
+        return Field(xs, ys, values, levels, "log")
+    high = float(np.percentile(finite, 98))
+    if high <= low:
+        high = low + 1.0
+    return Field(xs, ys, z, np.linspace(low, high, count), "linear")

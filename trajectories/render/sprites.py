@@ -1,0 +1,58 @@
+"""Sprites: artists drawn once and then pasted per frame with numpy, instead of being drawn again.
+
+Drawing text with matplotlib costs milliseconds per string (a legend ~20 ms), which would dominate a
+blitted frame. An artist that does not change (the legend, the frame of the step counter) or that takes
+only a few forms (a digit in a given place) is captured once by drawing it over black and over white:
+with Agg's source-over blending, ``over_black = premultiplied colour`` and
+``over_white - over_black = 255 · (1 - alpha)``, so pasting ``out = over_black + keep · background`` with
+``keep = (over_white - over_black) / 255`` reproduces the drawing over any background, per channel.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+
+@dataclass(frozen=True)
+class Sprite:
+    """A captured drawing at rows ``top:top+h`` and columns ``left:left+w`` of the frame."""
+
+    top: int
+    left: int
+    colour: np.ndarray  # (h, w, 3) float32, premultiplied
+    keep: np.ndarray  # (h, w, 3) float32, how much of the background shows through
+
+    def paste(self, buffer: np.ndarray) -> None:
+        """Composite onto ``buffer`` ``(H, W, 4)`` uint8 in place."""
+        h, w = self.keep.shape[:2]
+        region = buffer[self.top : self.top + h, self.left : self.left + w, :3]
+        region[...] = np.rint(self.colour + self.keep * region).astype(np.uint8)
+
+
+def capture(figure: Figure, canvas: FigureCanvasAgg, artist: Artist, margin: int = 2) -> Sprite:
+    """Capture ``artist`` as drawn now (position, text, style) into a :class:`Sprite`."""
+    renderer = canvas.get_renderer()
+    box = artist.get_window_extent(renderer)
+    buffer = np.asarray(canvas.buffer_rgba())
+    height, width = buffer.shape[:2]
+    left = max(0, math.floor(box.x0) - margin)
+    right = min(width, math.ceil(box.x1) + margin)
+    top = max(0, height - math.ceil(box.y1) - margin)
+    bottom = min(height, height - math.floor(box.y0) + margin)
+    region = buffer[top:bottom, left:right, :3]
+    saved = region.copy()
+    region[...] = 0
+    figure.draw_artist(artist)
+    over_black = region.astype(np.float32)
+    region[...] = 255
+    figure.draw_artist(artist)
+    over_white = region.astype(np.float32)
+    region[...] = saved
+    keep = np.clip((over_white - over_black) / 255.0, 0.0, 1.0)
+    return Sprite(top, left, over_black, keep)

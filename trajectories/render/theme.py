@@ -1,0 +1,66 @@
+"""Visual themes: colours, colormaps and line widths, so views hold no style decisions of their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
+OKABE_ITO = ("#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Everything a view needs to know about looks."""
+
+    name: str
+    background: str
+    foreground: str  # text, ticks, axes
+    muted: str  # secondary text, grid
+    colormap: tuple[str, ...]  # low -> high values of the surface
+    contour_line: str
+    contour_line_alpha: float
+    path_colors: tuple[str, ...]
+    minimum_color: str
+    legend_face: str
+    line_width: float = 2.0
+    marker_size: float = 7.0
+
+    def color(self, index: int) -> str:
+        return self.path_colors[index % len(self.path_colors)]
+
+
+LIGHT = Theme(
+    name="light",
+    background="#FFFFFF",
+    foreground="#222222",
+    muted="#777777",
+    colormap=("#FFFFFF", "#E9EEF3", "#C9D3DD", "#9FAFBF"),
+    contour_line="#5A6B7B",
+    contour_line_alpha=0.35,
+    path_colors=OKABE_ITO[:5] + OKABE_ITO[5:7],
+    minimum_color="#222222",
+    legend_face="#FFFFFF",
+)
+
+DARK = Theme(
+    name="dark",
+    background="#121417",
+    foreground="#E8E8E8",
+    muted="#9A9A9A",
+    colormap=("#121417", "#1E252D", "#2F3B47", "#4A5A6A"),
+    contour_line="#8FA3B8",
+    contour_line_alpha=0.3,
+    # on dark, black is invisible and blue too dim: sky blue and yellow take their places
+    path_colors=("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#FFFFFF"),
+    minimum_color="#FFFFFF",
+    legend_face="#121417",
+)
+
+THEMES = {"light": LIGHT, "dark": DARK}
+
+
+def get_theme(name: str) -> Theme:
+    try:
+        return THEMES[name]
+    except KeyError:
+        raise ValueError(f"unknown theme {name!r} (known: {', '.join(THEMES)})") from None
