@@ -37,6 +37,9 @@ class OneLineErrors(click.Group):
         except click.Abort:
             click.echo("trajectories: aborted", err=True)
             sys.exit(1)
+        except OSError as error:  # disk full, permissions...: the atomic writes left nothing behind
+            click.echo(f"trajectories: error: {error}", err=True)
+            sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
 
 
@@ -97,7 +100,7 @@ def _point(x: float, y: float) -> str:
 @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="trajectories", message="%(prog)s %(version)s")
 def cli() -> None:
-    """Optimizer trajectories on 2-D cost surfaces: compute them, and (soon) animate them."""
+    """Optimizer trajectories on 2-D cost surfaces: compute them and animate them."""
 
 
 @cli.command("surfaces")
@@ -190,11 +193,113 @@ def run_command(
         write_bytes(output, text.encode())
 
 
+class SizeType(click.ParamType):
+    """``WIDTHxHEIGHT`` in pixels."""
+
+    name = "WxH"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, int]:
+        if isinstance(value, tuple):
+            return value
+        try:
+            width, height = (int(part) for part in str(value).lower().split("x"))
+        except ValueError:
+            self.fail(f"expected WIDTHxHEIGHT in pixels, e.g. 640x480, got {value!r}", param, ctx)
+        return (width, height)
+
+
+def _scene_errors(action):
+    """Run ``action``, turning scene and render errors into one-line usage errors."""
+    from .encode import RenderError
+    from .scene import SceneError
+
+    try:
+        return action()
+    except (SceneError, RenderError, SpecError) as error:
+        raise click.UsageError(str(error)) from None
+
+
+@cli.command("list")
+@click.argument("scene_file", required=False, type=click.Path(dir_okay=False))
+def list_command(scene_file: str | None) -> None:
+    """List the built-in scenes (or those of SCENE_FILE) with one line each."""
+    from .scene import builtin_scenes, load_scene_file
+
+    scenes = _scene_errors(lambda: load_scene_file(scene_file) if scene_file else builtin_scenes())
+    if not scenes:
+        click.echo("no scenes", err=True)
+        return
+    width = max(len(name) for name in scenes)
+    for name, scene in scenes.items():
+        click.echo(f"{name:<{width}}  {scene.description or scene.surface.description}")
+
+
 @cli.command("render")
-@click.option("--all", "render_all", is_flag=True, help="Render every built-in scene into output/.")
-def render_command(render_all: bool) -> None:
-    """Render scenes to animations (the renderer is being built: no scenes exist yet)."""
-    click.echo("no scenes to render yet", err=True)
+@click.argument("references", metavar="SCENE...", nargs=-1)
+@click.option("--all", "render_all", is_flag=True, help="Render every built-in scene.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (one scene only).")
+@click.option("--out-dir", type=click.Path(file_okay=False), help="Folder for <scene>.<ext> files [default: output].")
+@click.option("--format", "fmt", type=click.Choice(["gif", "png", "apng", "webp", "mp4"]), help="Default: gif.")
+@click.option("--fps", type=click.IntRange(1, 50), help="Frames per second (10, 20, 25, 50 are exact in GIF).")
+@click.option("--frames", type=click.IntRange(min=1), help="Number of frames (default: one per step).")
+@click.option("--size", type=SizeType(), help="Frame size in pixels, e.g. 640x480.")
+@click.option("--dpi", type=click.IntRange(min=1), help="Dots per inch (text and line scale).")
+@click.option("--theme", type=click.Choice(["light", "dark"]), help="Colour theme.")
+@click.option("--hold", type=click.FloatRange(0, 60), help="Seconds to hold the last frame.")
+@click.option("--trail", type=click.Choice(["full", "tail", "fade"]), help="Whole path, last steps, or fading.")
+@click.option("--tail", type=click.IntRange(min=1), help="Steps shown by --trail tail/fade.")
+@click.option("--loss-panel/--no-loss-panel", default=None, help="Add a loss-vs-step panel.")
+@click.option("--data", type=click.Path(dir_okay=False), help="Also write the trajectories as JSON (one scene).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("--surface", "surface", type=SurfaceType(), help="Ad hoc scene: a surface name.")
+@click.option("--optimizer", "specs", type=OptimizerSpecType(), multiple=True, help="Ad hoc scene: NAME[:k=v,...].")
+@click.option("--start", "starts", type=PointType(), multiple=True, help="Ad hoc scene: start X,Y (repeatable).")
+@click.option("--steps", type=click.IntRange(min=1), help="Ad hoc scene: number of updates [default: 100].")
+def render_command(references: tuple[str, ...], render_all: bool, output: str | None, out_dir: str | None,
+                   fmt: str | None, data: str | None, quiet: bool, surface: Surface | None,
+                   specs: tuple[OptimizerSpec, ...], starts: tuple[tuple[float, float], ...], steps: int | None,
+                   **options: Any) -> None:
+    """Render scenes to animations: built-in names, path/to/file.py[:NAME], --all, or an ad hoc scene."""
+    from pathlib import Path
+
+    from .encode import EXTENSIONS, infer_format, render_scene
+    from .scene import Scene, builtin_scenes, find_scenes
+
+    overrides = {key: value for key, value in options.items() if value is not None}
+    if surface is not None:
+        if references or render_all:
+            raise click.UsageError("--surface makes an ad hoc scene: give no SCENE and no --all with it")
+        if not specs:
+            raise click.UsageError("an ad hoc scene needs at least one --optimizer")
+        scenes = [_scene_errors(lambda: Scene(
+            surface.name, surface, specs, start=list(starts) or None, steps=steps or 100,
+            description="ad hoc scene",
+        ))]
+    else:
+        if specs or starts or steps is not None:
+            raise click.UsageError("--optimizer, --start and --steps go with --surface (an ad hoc scene)")
+        if render_all == bool(references):
+            raise click.UsageError("name the scenes to render, or give --all (see `trajectories list`)")
+        if render_all:
+            scenes = list(_scene_errors(builtin_scenes).values())
+        else:
+            scenes = [scene for reference in references for scene in _scene_errors(lambda r=reference: find_scenes(r))]
+    if (render_all or len(scenes) > 1) and (output or data):
+        raise click.UsageError("-o and --data take one scene; use --out-dir for several")
+    if output and out_dir:
+        raise click.UsageError("give -o or --out-dir, not both")
+    scenes = [_scene_errors(lambda s=scene: s.with_options(**overrides)) for scene in scenes]
+    chosen = _scene_errors(lambda: infer_format(output, fmt))
+    folder = Path(out_dir) if out_dir else Path("output")
+    if out_dir and not folder.is_dir():
+        raise click.BadParameter(f"folder {folder} does not exist", param_hint="'--out-dir'")
+    for scene in scenes:
+        target = Path(output) if output else folder / f"{scene.name}{EXTENSIONS[chosen]}"
+        if not output and not out_dir:
+            folder.mkdir(exist_ok=True)
+        result = _scene_errors(lambda s=scene, t=target: render_scene(s, t, format=chosen, data=data, quiet=quiet))
+        if not quiet:
+            click.echo(f"{result.path}  {result.frames} frames  {result.bytes / 1024:.0f} KB  {result.seconds:.1f} s")
 
 
 def main() -> None:

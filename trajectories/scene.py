@@ -48,9 +48,10 @@ class SceneError(ValueError):
 
 @dataclass(frozen=True)
 class Racer:
-    """One optimizer in a scene: its spec, the label in the legend, its colour (``None``: the theme's)."""
+    """One optimizer in a scene: its spec (text or :class:`OptimizerSpec`), the label in the legend, and
+    its colour (``None``: the theme's next one). ``Racer("sgd:lr=0.1,momentum=0.9", "Momentum")``."""
 
-    spec: OptimizerSpec
+    spec: OptimizerSpec | str
     label: str = ""
     color: str | None = None
 
@@ -58,26 +59,33 @@ class Racer:
     def of(cls, value: Racer | OptimizerSpec | str) -> Racer:
         if isinstance(value, Racer):
             return value
-        if isinstance(value, str):
-            try:
-                value = parse_optimizer(value)
-            except SpecError as error:
-                raise SceneError(str(error)) from None
-        if isinstance(value, OptimizerSpec):
+        if isinstance(value, (str, OptimizerSpec)):
             return cls(value)
         raise SceneError(f"an optimizer must be a spec string, an OptimizerSpec or a Racer, got {value!r}")
 
     def __post_init__(self) -> None:
+        if isinstance(self.spec, str):
+            try:
+                object.__setattr__(self, "spec", parse_optimizer(self.spec))
+            except SpecError as error:
+                raise SceneError(str(error)) from None
+        if not isinstance(self.spec, OptimizerSpec):
+            raise SceneError(f"a racer's spec must be a spec string or an OptimizerSpec, got {self.spec!r}")
+        if self.color is not None:
+            from matplotlib.colors import is_color_like
+
+            if not is_color_like(self.color):
+                raise SceneError(f"{self.label or self.spec.label}: {self.color!r} is not a colour")
         if not self.label:
             object.__setattr__(self, "label", self.spec.label)
 
     def legend_text(self) -> str:
-        """The label, followed by its key hyperparameters unless the label already shows them."""
-        changed = self.spec.changed()
-        if not changed or self.label == self.spec.label:
+        """The label, then the key hyperparameters (the learning rate and every non-default value),
+        unless the label is the spec text itself."""
+        if self.label == self.spec.label:
             return self.label
-        shown = ", ".join(f"{k}={_short(v)}" for k, v in changed.items())
-        return f"{self.label} ({shown})"
+        key = {"lr": self.spec.params["lr"], **self.spec.changed()}
+        return f"{self.label} ({', '.join(f'{k}={_short(v)}' for k, v in key.items())})"
 
 
 def _short(value: Any) -> str:
@@ -177,6 +185,12 @@ class Scene:
             if not all(math.isfinite(v) for v in (x0, x1, y0, y1)) or x0 >= x1 or y0 >= y1:
                 raise SceneError(f"window must be finite X0,X1,Y0,Y1 with X0 < X1 and Y0 < Y1, got {self.window!r}")
             object.__setattr__(self, "window", (x0, x1, y0, y1))
+        x0, x1, y0, y1 = self.plot_window
+        for x, y in self.starts:
+            if not (x0 <= x <= x1 and y0 <= y <= y1):
+                raise SceneError(
+                    f"{self.name}: start ({x:g}, {y:g}) is outside the window [{x0:g}, {x1:g}]×[{y0:g}, {y1:g}]"
+                )
         try:
             self.gradient_source()
         except ValueError as error:

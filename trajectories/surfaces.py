@@ -60,8 +60,8 @@ class Surface:
     name: str
     formula: str
     description: str
-    value: ValueFn = field(repr=False)
-    gradient: GradientFn = field(repr=False)
+    value: ValueFn = field(repr=False, compare=False)
+    gradient: GradientFn = field(repr=False, compare=False)
     window: Window
     start: tuple[float, float]
     critical_points: tuple[CriticalPoint, ...] = ()

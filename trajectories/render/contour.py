@@ -157,34 +157,31 @@ class ContourAnimation:
     # -- what moves -------------------------------------------------------------------------------------
 
     def _build_moving_artists(self) -> None:
+        """All paths in one collection and all heads in another: two draws a frame, however many racers."""
         scene, theme, axes = self.scene, self.theme, self.axes
-        self.paths: list[list] = []
-        self.heads: list[list[Line2D]] = []
+        starts = len(scene.starts)
+        self.path_colors = [color for color in self.colors for _ in range(starts)]  # racer-major, then start
+        self.path_collection = LineCollection(
+            [], colors=self.path_colors, linewidths=theme.line_width, zorder=5, capstyle="round", joinstyle="round"
+        )
+        axes.add_collection(self.path_collection, autolim=False)
+        self.head_collection = axes.scatter(
+            np.zeros(len(self.path_colors)), np.zeros(len(self.path_colors)), s=theme.marker_size**2, zorder=6,
+            c=self.path_colors, edgecolors=theme.background, linewidths=1.2,
+        )
         self.exits: list[list[tuple[Exit | None, list]]] = []
         for color, trajectory in zip(self.colors, self.trajectories, strict=True):
-            paths, heads, exits = [], [], []
-            for j in range(len(scene.starts)):
-                if scene.trail == "fade":
-                    path = LineCollection([], linewidths=theme.line_width, zorder=5, capstyle="round")
-                    axes.add_collection(path)
-                else:
-                    (path,) = axes.plot([], [], color=color, linewidth=theme.line_width, zorder=5,
-                                        solid_capstyle="round")
-                (head,) = axes.plot(
-                    [], [], marker="o", markersize=theme.marker_size, linestyle="none", zorder=6,
-                    markerfacecolor=color, markeredgecolor=theme.background, markeredgewidth=1.2,
-                )
+            row = []
+            for j in range(starts):
                 exit_ = find_exit(trajectory.positions[:, j], scene.plot_window, int(trajectory.diverged_step[j]))
-                exit_artists = []
-                if exit_ is not None:
-                    exit_artists = self._exit_artists(exit_, color)
-                paths.append(path)
-                heads.append(head)
-                exits.append((exit_, exit_artists))
-            self.paths.append(paths)
-            self.heads.append(heads)
-            self.exits.append(exits)
-        for artist in [*self._all(self.paths), *self._all(self.heads)]:
+                row.append((exit_, [] if exit_ is None else self._exit_artists(exit_, color)))
+            self.exits.append(row)
+        # the last valid index of each path, (racers, starts)
+        self.last_valid = np.array([
+            [int(np.flatnonzero(np.isfinite(t.positions[:, j]).all(axis=1))[-1]) for j in range(starts)]
+            for t in self.trajectories
+        ])
+        for artist in (self.path_collection, self.head_collection):
             artist.set_animated(True)
 
     def _quiet_corners(self) -> list[str]:
@@ -203,13 +200,14 @@ class ContourAnimation:
     def _capture_sprites(self) -> None:
         """Legend, counter and exit labels, drawn once (see :mod:`trajectories.render.sprites`)."""
         scene, theme, axes = self.scene, self.theme, self.axes
-        legend_corner, counter_corner = self._quiet_corners()[:2]
-        handles = [
+        self.legend_corner, counter_corner = self._quiet_corners()[:2]
+        self.legend_handles = [
             Line2D([], [], color=color, linewidth=theme.line_width, marker="o", markersize=5)
             for color in self.colors
         ]
         legend = axes.legend(
-            handles, [racer.legend_text() for racer in scene.optimizers], loc=legend_corner, fontsize=7.5,
+            self.legend_handles, [racer.legend_text() for racer in scene.optimizers], loc=self.legend_corner,
+            fontsize=7.5,
             facecolor=theme.legend_face, edgecolor=theme.muted, labelcolor=theme.foreground, framealpha=0.85,
         )
         legend.set_animated(True)
@@ -268,37 +266,49 @@ class ContourAnimation:
         axes.set_xlim(0, scene.steps)
         axes.set_xlabel("step", color=theme.muted, fontsize=8)
         axes.grid(True, color=theme.muted, alpha=0.2, linewidth=0.5)
-        self.loss_lines = [
-            [axes.plot([], [], color=color, linewidth=1.5)[0] for _ in scene.starts] for color in self.colors
-        ]
-        for artist in self._all(self.loss_lines):
-            artist.set_animated(True)
-
-    @staticmethod
-    def _all(nested: list[list]) -> list:
-        return [artist for row in nested for artist in row]
+        self.loss_collection = LineCollection([], colors=self.path_colors, linewidths=1.5)
+        axes.add_collection(self.loss_collection, autolim=False)
+        self.loss_collection.set_animated(True)
 
     # -- frames -----------------------------------------------------------------------------------------
+
+    def drawn_path(self, racer: int, start: int = 0) -> Array:
+        """The points of one path as drawn by the last :meth:`update` (for tests and tools)."""
+        return self._drawn[racer * len(self.scene.starts) + start]
 
     def update(self, index: int) -> list:
         """Set every moving artist for frame ``index``; returns the artists to draw, bottom to top."""
         scene, step = self.scene, self.steps_shown[index]
         first = max(0, step - scene.tail) if scene.trail in ("tail", "fade") else 0
-        drawn = []
+        polylines, heads = [], []
         for i, trajectory in enumerate(self.trajectories):
             for j in range(len(scene.starts)):
-                shown = trajectory.positions[first : step + 1, j]
-                self._set_path(self.paths[i][j], shown, self.colors[i], step - first)
-                drawn.append(self.paths[i][j])
-        for i, trajectory in enumerate(self.trajectories):
-            for j in range(len(scene.starts)):
-                valid = np.flatnonzero(np.isfinite(trajectory.positions[: step + 1, j]).all(axis=1))
-                head = trajectory.positions[valid[-1], j]
-                self.heads[i][j].set_data([head[0]], [head[1]])
-                drawn.append(self.heads[i][j])
+                last = min(step, int(self.last_valid[i, j]))
+                polylines.append(trajectory.positions[min(first, last) : last + 1, j])
+                heads.append(trajectory.positions[last, j])
+        self._drawn = polylines
+        if scene.trail == "fade":
+            self._set_fading(polylines)
+        else:
+            self.path_collection.set_segments(polylines)
+        self.head_collection.set_offsets(np.array(heads))
+        drawn = [self.path_collection, self.head_collection]
         if self.loss_axes is not None:
-            drawn.extend(self._update_losses(step))
+            drawn.append(self._update_losses(step))
         return drawn
+
+    def _set_fading(self, polylines: list[Array]) -> None:
+        """Each path as separate segments whose opacity rises from the oldest to the newest."""
+        segments, colors = [], []
+        for polyline, color in zip(polylines, self.path_colors, strict=True):
+            if len(polyline) < 2:
+                continue
+            segments.extend(np.stack([polyline[:-1], polyline[1:]], axis=1))
+            rgba = np.tile(to_rgba(color), (len(polyline) - 1, 1))
+            rgba[:, 3] = np.linspace(1.0 / self.scene.tail, 1.0, self.scene.tail)[-(len(polyline) - 1) :]
+            colors.append(rgba)
+        self.path_collection.set_segments(segments)
+        self.path_collection.set_color(np.concatenate(colors) if colors else np.empty((0, 4)))
 
     def sprites(self, index: int) -> list[Sprite]:
         """The sprites pasted over frame ``index``, bottom to top."""
@@ -309,27 +319,18 @@ class ContourAnimation:
         ]
         return [*shown, self.legend_sprite, *self.counter.sprites(step)]
 
-    def _set_path(self, artist, shown: Array, color: str, length: int) -> None:
-        if isinstance(artist, LineCollection):
-            segments = np.stack([shown[:-1], shown[1:]], axis=1) if len(shown) > 1 else np.empty((0, 2, 2))
-            rgba = np.tile(to_rgba(color), (len(segments), 1))
-            rgba[:, 3] = np.linspace(0.05, 1.0, len(segments)) if len(segments) else []
-            artist.set_segments(segments)
-            artist.set_color(rgba)
-        else:
-            artist.set_data(shown[:, 0], shown[:, 1])
-
-    def _update_losses(self, step: int) -> list:
+    def _update_losses(self, step: int) -> LineCollection:
         steps = np.arange(step + 1)
-        lines = []
+        curves = []
         for i, trajectory in enumerate(self.trajectories):
             for j in range(len(self.scene.starts)):
-                values = trajectory.losses[: step + 1, j]
+                last = min(step, int(self.last_valid[i, j]))
+                values = trajectory.losses[: last + 1, j]
                 if self.loss_offset is not None:
                     values = np.maximum(values - self.loss_offset, self.loss_floor)
-                self.loss_lines[i][j].set_data(steps, values)
-                lines.append(self.loss_lines[i][j])
-        return lines
+                curves.append(np.column_stack([steps[: last + 1], values]))
+        self.loss_collection.set_segments(curves)
+        return self.loss_collection
 
     def frame(self, index: int) -> np.ndarray:
         """Frame ``index`` as an ``(H, W, 4)`` uint8 RGBA array (opaque; a fresh copy)."""
@@ -356,17 +357,12 @@ class StepCounter:
     each place, so a frame pastes a few small arrays instead of laying out text."""
 
     def __init__(self, figure: Figure, canvas: FigureCanvasAgg, axes, steps: int, theme: Theme, corner: str) -> None:
+        self.axes, self.theme, self.corner = axes, theme, corner
         self.places = len(str(steps))
-        x, y, ha, va = CORNERS[corner]
-        text = axes.text(
-            x, y, f"step {' ' * self.places}/{steps}", transform=axes.transAxes, ha=ha, va=va, fontsize=8,
-            color=theme.foreground, family="monospace", zorder=7,
-            bbox={"facecolor": theme.legend_face, "edgecolor": "none", "alpha": 0.75, "pad": 2},
-        )
-        text.set_animated(True)
+        template = f"step {' ' * self.places}/{steps}"
+        text = self.make_text(template)
         self.frame = capture(figure, canvas, text)
         text.set_bbox(None)
-        template = f"step {' ' * self.places}/{steps}"
         self.glyphs = []
         for place in range(self.places):
             row = []
@@ -376,6 +372,17 @@ class StepCounter:
                 row.append(capture(figure, canvas, text, margin=0))
             self.glyphs.append(row)
         text.remove()
+
+    def make_text(self, content: str):
+        """The counter as a matplotlib text artist (animated: never part of the background)."""
+        x, y, ha, va = CORNERS[self.corner]
+        text = self.axes.text(
+            x, y, content, transform=self.axes.transAxes, ha=ha, va=va, fontsize=8, color=self.theme.foreground,
+            family="monospace", zorder=7,
+            bbox={"facecolor": self.theme.legend_face, "edgecolor": "none", "alpha": 0.75, "pad": 2},
+        )
+        text.set_animated(True)
+        return text
 
     def sprites(self, step: int) -> list[Sprite]:
         digits = str(step).rjust(self.places)

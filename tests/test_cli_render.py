@@ -1,0 +1,138 @@
+"""`trajectories render` and `trajectories list` through click's runner, and the installed command."""
+
+import shutil
+import subprocess
+import textwrap
+
+import imageio.v3 as iio
+import pytest
+from click.testing import CliRunner
+
+from trajectories.cli import cli
+
+SMALL = ["--size", "160x120", "--dpi", "40"]
+
+
+@pytest.fixture
+def invoke():
+    runner = CliRunner()
+
+    def call(*args):
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+
+    return call
+
+
+def test_list_shows_every_builtin_scene_with_a_line(invoke):
+    from trajectories.scene import builtin_scenes
+
+    result = invoke("list")
+    assert result.exit_code == 0
+    names = [line.split()[0] for line in result.output.splitlines()]
+    assert names == list(builtin_scenes())
+
+
+def test_render_a_builtin_scene_into_a_folder(invoke, tmp_path):
+    result = invoke("render", "rosenbrock", "--out-dir", str(tmp_path), "--frames", "12", *SMALL)
+    assert result.exit_code == 0, result.output
+    target = tmp_path / "rosenbrock.gif"
+    assert result.output.startswith(f"{target}  12 frames")
+    assert iio.improps(target, index=None).shape == (12, 120, 160, 3)
+
+
+def test_render_an_ad_hoc_scene_with_options(invoke, tmp_path):
+    target = tmp_path / "h.gif"
+    result = invoke(
+        "render", "--surface", "himmelblau", "--optimizer", "adam:lr=0.1", "--optimizer", "sgd:lr=0.01",
+        "--start", "0,0", "--steps", "20", "--fps", "10", "--hold", "0", "--theme", "dark", "-o", str(target),
+        "--data", str(tmp_path / "h.json"), "--quiet", *SMALL,
+    )
+    assert result.exit_code == 0 and result.output == ""
+    assert [iio.immeta(target, index=i)["duration"] for i in (0, 20)] == [100, 100]
+    import json
+
+    document = json.loads((tmp_path / "h.json").read_text())
+    assert [t["label"] for t in document["trajectories"]] == ["adam:lr=0.1", "sgd:lr=0.01"]
+    assert document["trajectories"][0]["start"] == [0.0, 0.0]
+
+
+def test_render_scenes_from_a_file_and_a_png(invoke, tmp_path):
+    scene_file = tmp_path / "mine.py"
+    scene_file.write_text(textwrap.dedent("""
+        from trajectories.scene import Scene
+        a = Scene("first", "sphere", ["sgd:lr=0.1"], steps=5)
+        b = Scene("second", "booth", ["adam:lr=0.5"], steps=5)
+    """))
+    result = invoke("render", f"{scene_file}:second", "--out-dir", str(tmp_path), "--format", "png", *SMALL)
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.py", "second.png"]
+    result = invoke("render", str(scene_file), "--out-dir", str(tmp_path), *SMALL)
+    assert {p.name for p in tmp_path.iterdir()} >= {"first.gif", "second.gif"}
+
+
+BAD = [
+    (["render"], "name the scenes to render, or give --all"),
+    (["render", "nope"], "unknown scene 'nope'"),
+    (["render", "rosenbrock", "--size", "abc"], "expected WIDTHxHEIGHT"),
+    (["render", "rosenbrock", "--size", "10x10"], "size must be between 64 and 4096"),
+    (["render", "rosenbrock", "--fps", "0"], "'--fps'"),
+    (["render", "rosenbrock", "--fps", "60"], "'--fps'"),
+    (["render", "rosenbrock", "--frames", "0"], "'--frames'"),
+    (["render", "rosenbrock", "--format", "xml"], "'--format'"),
+    (["render", "rosenbrock", "--hold", "-1"], "'--hold'"),
+    (["render", "rosenbrock", "--trail", "sparkle"], "'--trail'"),
+    (["render", "--all", "-o", "x.gif"], "-o and --data take one scene"),
+    (["render", "rosenbrock", "--out-dir", "/no/such/folder"], "does not exist"),
+    (["render", "rosenbrock", "-o", "/no/such/folder/x.gif"], "does not exist"),
+    (["render", "--surface", "sphere"], "needs at least one --optimizer"),
+    (["render", "rosenbrock", "--surface", "sphere", "--optimizer", "adam"], "give no SCENE"),
+    (["render", "rosenbrock", "--optimizer", "adam"], "go with --surface"),
+    (["render", "--surface", "sphere", "--optimizer", "adam:lr=x"], "lr must be a number"),
+    (["render", "--surface", "sphere", "--optimizer", "adam", "--start", "5,5"], "start (5, 5) is outside the window"),
+    (["render", "nofile.py"], "no scene file nofile.py"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD, ids=[" ".join(a) for a, _ in BAD])
+def test_bad_render_input_is_one_line_exit_2_and_writes_nothing(invoke, tmp_path, monkeypatch, args, message):
+    monkeypatch.chdir(tmp_path)
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("trajectories: error: ")
+    assert message in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_broken_scene_file_reports_file_and_line(invoke, tmp_path):
+    path = tmp_path / "broken.py"
+    path.write_text("from trajectories.scene import Scene\n\nbad = Scene('b', 'sphere', ['adam:lr=-1'])\n")
+    result = invoke("render", str(path), "--out-dir", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"trajectories: error: {path}:3: adam: lr must be a finite number >= 0, got -1.0"
+
+
+def test_mp4_without_ffmpeg_is_a_clear_error(invoke, tmp_path, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_ffmpeg(name, *args, **kwargs):
+        if name == "imageio_ffmpeg":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_ffmpeg)
+    result = invoke("render", "rosenbrock", "--format", "mp4", "--out-dir", str(tmp_path))
+    assert result.exit_code == 2 and "pip install 'trajectories[mp4]'" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_installed_command_finds_builtin_scenes_from_any_folder(tmp_path):
+    command = shutil.which("trajectories")
+    if command is None:
+        pytest.skip("the package is not installed as a command")
+    out = subprocess.run([command, "list"], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert "rosenbrock" in out.stdout
+    code = "import trajectories.scene as s; print(s.builtin_scene_folder())"
+    where = subprocess.run(["python", "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert where.stdout.strip().endswith("scenes")
