@@ -2,6 +2,7 @@
 renders are deterministic and atomic."""
 
 import json
+import math
 import subprocess
 import sys
 
@@ -248,3 +249,57 @@ def test_themes_change_the_background(theme):
     frame = ContourAnimation(small_scene(theme=theme)).frame(0)
     corner = frame[2, 2, :3]
     assert (corner.mean() > 200) == (theme == "light")
+
+
+def fig7_like(**changes):
+    racers = [
+        Racer("sgd:lr=0.02", "Gradient descent"),
+        Racer("sgd:lr=0.02,momentum=0.9", "Momentum"),
+        Racer("rmsprop:lr=0.02,alpha=0.9,eps=1e-10,initial_accumulator_value=1,eps_inside_sqrt=true", "RMSProp"),
+        Racer("adam:lr=0.02,eps_hat=true", "Adam"),
+    ]
+    base = dict(name="f7", surface="saddle", optimizers=racers, start=(1.0, -0.001), steps=180,
+                window=(-1, 1, -1, 1), size=(400, 300), dpi=64)
+    return Scene(**{**base, **changes})
+
+
+def test_exit_labels_do_not_overlap_and_the_legend_fits():
+    view = ContourAnimation(fig7_like())
+    renderer = view.canvas.get_renderer()
+    labels = [artists[1] for row in view.exits for exit_, artists in row if exit_ is not None]
+    assert len(labels) == 4
+    # GD on x² − y²: y_t = −0.001·(1 + 2·0.02)^t first leaves [−1, 1] at t = ⌈ln 1000 / ln 1.04⌉
+    assert view.exits[0][0][0].step == math.ceil(math.log(1000) / math.log(1.04)) == 177
+    boxes = [label.get_window_extent(renderer) for label in labels]
+    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    legend = view.legend_sprite
+    axes = view.axes.get_window_extent(renderer)
+    assert legend.keep.shape[1] <= axes.width + 6  # shrunk to the axes, not spilling off the frame
+    assert fig7_like().optimizers[2].legend_text() == "RMSProp (lr=0.02, alpha=0.9)"
+
+
+def test_loss_curves_end_where_their_paths_leave_the_window():
+    view = ContourAnimation(fig7_like(loss_panel=True))
+    view.frame(180)
+    curves = view.loss_collection.get_segments()
+    exits = [row[0][0] for row in view.exits]
+    for curve, exit_ in zip(curves, exits, strict=True):
+        expected = 181 if exit_ is None else exit_.step
+        assert len(curve) == expected
+
+
+def test_progress_bar_only_on_a_terminal_and_after_a_second(monkeypatch, capsys):
+    from trajectories import encode
+
+    clock = iter([0.0, 0.5, 2.0, 2.1])
+    monkeypatch.setattr(encode.time, "perf_counter", lambda: next(clock))
+    monkeypatch.setattr(encode.sys.stderr, "isatty", lambda: True, raising=False)
+    progress = encode.Progress("scene", 4, enabled=True)  # started at t = 0
+    progress(1)  # t = 0.5: too early, silent
+    progress(2)  # t = 2.0: shown
+    progress(4)  # finished: newline
+    err = capsys.readouterr().err
+    assert "1/4" not in err and "2/4 frames" in err and err.endswith("4/4 frames\n")
+    quiet = encode.Progress("scene", 4, enabled=False)
+    quiet(4)
+    assert capsys.readouterr().err == ""

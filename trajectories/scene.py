@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from .encode import RenderResult
 
 Point = tuple[float, float]
+LEGEND_KEYS = {"momentum", "nesterov", "beta", "beta1", "beta2", "alpha", "rho", "weight_decay", "centered", "amsgrad"}
 TRAILS = ("full", "tail", "fade")
 
 
@@ -80,11 +81,12 @@ class Racer:
             object.__setattr__(self, "label", self.spec.label)
 
     def legend_text(self) -> str:
-        """The label, then the key hyperparameters (the learning rate and every non-default value),
-        unless the label is the spec text itself."""
+        """The label, then the key hyperparameters: the learning rate and the non-default values that
+        change behaviour at a glance (not ε or convention switches), unless the label is the spec text."""
         if self.label == self.spec.label:
             return self.label
-        key = {"lr": self.spec.params["lr"], **self.spec.changed()}
+        changed = self.spec.changed()
+        key = {"lr": self.spec.params["lr"], **{k: v for k, v in changed.items() if k in LEGEND_KEYS}}
         return f"{self.label} ({', '.join(f'{k}={_short(v)}' for k, v in key.items())})"
 
 

@@ -41,7 +41,8 @@ def frame_steps(steps: int, frames: int) -> list[int]:
 
 @dataclass(frozen=True)
 class Exit:
-    """Where a path leaves the window for good: the step, and the point on the window's edge."""
+    """Where a path leaves the window for good: the step, and the point on the window's edge; or, for a
+    path that went non-finite inside the window (``diverged``), its last point."""
 
     step: int
     point: tuple[float, float]
@@ -60,7 +61,7 @@ def find_exit(positions: Array, window: tuple[float, float, float, float], diver
     last_inside = int(np.flatnonzero(inside[: last_valid + 1])[-1]) if inside[: last_valid + 1].any() else 0
     step = last_inside + 1
     a = positions[last_inside]
-    if step > last_valid:  # diverged straight from inside the window: mark the last point
+    if step > last_valid:  # no finite point after the window: it diverged from inside, mark where it was
         return Exit(step, (float(a[0]), float(a[1])), True)
     b = positions[step]
     # the largest t in [0, 1] keeping a + t (b - a) inside the window
@@ -72,7 +73,7 @@ def find_exit(positions: Array, window: tuple[float, float, float, float], diver
         elif delta < 0 and b[axis] < low:
             t = min(t, (low - a[axis]) / delta)
     point = a + max(t, 0.0) * (b - a)
-    return Exit(step, (float(point[0]), float(point[1])), diverged_step >= 0)
+    return Exit(step, (float(point[0]), float(point[1])), False)
 
 
 class ContourAnimation:
@@ -131,7 +132,7 @@ class ContourAnimation:
         lines = field.levels[len(field.levels) // 3 :: 2] if field.scale == "log" else field.levels[::2]
         axes.contour(
             field.xs, field.ys, field.values, levels=lines, colors=theme.contour_line,
-            linewidths=0.5, alpha=theme.contour_line_alpha,
+            linewidths=0.5, alpha=theme.contour_line_alpha, negative_linestyles="solid",
         )
         axes.set_xlim(window[0], window[1])
         axes.set_ylim(window[2], window[3])
@@ -197,6 +198,18 @@ class ContourAnimation:
             crowd[name] = int(np.count_nonzero(near_x & near_y))
         return sorted(CORNERS, key=lambda name: (crowd[name], list(CORNERS).index(name)))
 
+    def _fit_inside_axes(self, legend) -> None:
+        """Shrink the legend's text until the legend fits in the axes (long labels on small frames)."""
+        renderer = self.canvas.get_renderer()
+        room = self.axes.get_window_extent(renderer).width * 0.96
+        for _ in range(6):
+            width = legend.get_window_extent(renderer).width
+            size = legend.get_texts()[0].get_fontsize()
+            if width <= room or size <= 5:
+                return
+            for text in legend.get_texts():
+                text.set_fontsize(max(5.0, size * room / width))
+
     def _capture_sprites(self) -> None:
         """Legend, counter and exit labels, drawn once (see :mod:`trajectories.render.sprites`)."""
         scene, theme, axes = self.scene, self.theme, self.axes
@@ -211,9 +224,11 @@ class ContourAnimation:
             facecolor=theme.legend_face, edgecolor=theme.muted, labelcolor=theme.foreground, framealpha=0.85,
         )
         legend.set_animated(True)
+        self._fit_inside_axes(legend)
         self.legend_sprite = capture(self.figure, self.canvas, legend)
         legend.remove()
         self.counter = StepCounter(self.figure, self.canvas, axes, scene.steps, theme, counter_corner)
+        self._separate_exit_labels()
         self.exit_sprites: list[list[tuple[Exit, list[Sprite]] | None]] = [
             [None if exit_ is None else (exit_, [capture(self.figure, self.canvas, a) for a in artists])
              for exit_, artists in row]
@@ -242,11 +257,38 @@ class ContourAnimation:
             artist.set_animated(True)
         return [marker, label]
 
+    def _separate_exit_labels(self) -> None:
+        """Move exit labels that would overlap an earlier one inward, a line at a time."""
+        renderer = self.canvas.get_renderer()
+        placed = []
+        for row in self.exits:
+            for exit_, artists in row:
+                if exit_ is None:
+                    continue
+                label = artists[1]
+                x, y = label.xyann
+                inward = -1 if y < 0 else 1
+                for _ in range(12):
+                    box = label.get_window_extent(renderer)
+                    if not any(box.overlaps(other) for other in placed):
+                        break
+                    y += inward * 9
+                    label.xyann = (x, y)
+                placed.append(label.get_window_extent(renderer))
+
     def _build_loss_panel(self) -> None:
         theme, axes, scene = self.theme, self.loss_axes, self.scene
         self._style_axes(axes)
         known = [p.value for p in scene.surface.global_minima]
-        losses = np.concatenate([t.losses.reshape(len(t.losses), -1) for t in self.trajectories], axis=1)
+        # a path's loss curve ends where the path leaves the window, as the path itself does
+        self.loss_last = np.array([
+            [min(int(self.last_valid[i, j]), exit_.step - 1 if exit_ is not None else scene.steps)
+             for j, (exit_, _) in enumerate(row)]
+            for i, row in enumerate(self.exits)
+        ])
+        shown = [t.losses[: self.loss_last[i, j] + 1, j] for i, t in enumerate(self.trajectories)
+                 for j in range(len(scene.starts))]
+        losses = np.concatenate(shown)
         finite = losses[np.isfinite(losses)]
         self.loss_offset = min(known) if known else None
         if self.loss_offset is not None and finite.size:
@@ -324,7 +366,7 @@ class ContourAnimation:
         curves = []
         for i, trajectory in enumerate(self.trajectories):
             for j in range(len(self.scene.starts)):
-                last = min(step, int(self.last_valid[i, j]))
+                last = min(step, int(self.loss_last[i, j]))
                 values = trajectory.losses[: last + 1, j]
                 if self.loss_offset is not None:
                     values = np.maximum(values - self.loss_offset, self.loss_floor)
