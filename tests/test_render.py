@@ -266,12 +266,15 @@ def fig7_like(**changes):
 def test_exit_labels_do_not_overlap_and_the_legend_fits():
     view = ContourAnimation(fig7_like())
     renderer = view.canvas.get_renderer()
-    labels = [artists[1] for row in view.exits for exit_, artists in row if exit_ is not None]
+    labels = [sprites[1] for row in view.exit_sprites for item in row if item is not None for sprites in [item[1]]]
     assert len(labels) == 4
     # GD on x² − y²: y_t = −0.001·(1 + 2·0.02)^t first leaves [−1, 1] at t = ⌈ln 1000 / ln 1.04⌉
     assert view.exits[0][0][0].step == math.ceil(math.log(1000) / math.log(1.04)) == 177
-    boxes = [label.get_window_extent(renderer) for label in labels]
-    assert not any(a.overlaps(b) for i, a in enumerate(boxes) for b in boxes[i + 1 :])
+    # the labels' pixel boxes (less the 2-pixel capture margin) do not overlap
+    boxes = [(s.top + 2, s.left + 2, s.top + s.keep.shape[0] - 2, s.left + s.keep.shape[1] - 2) for s in labels]
+    for i, (t1, l1, b1, r1) in enumerate(boxes):
+        for t2, l2, b2, r2 in boxes[i + 1 :]:
+            assert t1 >= b2 or t2 >= b1 or l1 >= r2 or l2 >= r1
     legend = view.legend_sprite
     axes = view.axes.get_window_extent(renderer)
     assert legend.keep.shape[1] <= axes.width + 6  # shrunk to the axes, not spilling off the frame
