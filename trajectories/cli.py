@@ -219,6 +219,22 @@ def _scene_errors(action):
         raise click.UsageError(str(error)) from None
 
 
+def _option_names(scene: Any) -> set[str]:
+    import dataclasses
+
+    names = {f.name for f in dataclasses.fields(scene)}
+    for panel in getattr(scene, "panels", ()):  # side-by-side scenes pass panel options on
+        names |= {f.name for f in dataclasses.fields(panel)}
+    return names
+
+
+def _apply_options(scene: Any, overrides: dict[str, Any]) -> Any:
+    """``scene`` with the overrides it has (``--all`` mixes kinds of scenes: a trail has no meaning for
+    the EWA figure)."""
+    own = {key: value for key, value in overrides.items() if key in _option_names(scene)}
+    return scene.with_options(**own) if own else scene
+
+
 @cli.command("list")
 @click.argument("scene_file", required=False, type=click.Path(dir_okay=False))
 def list_command(scene_file: str | None) -> None:
@@ -249,20 +265,28 @@ def list_command(scene_file: str | None) -> None:
 @click.option("--trail", type=click.Choice(["full", "tail", "fade"]), help="Whole path, last steps, or fading.")
 @click.option("--tail", type=click.IntRange(min=1), help="Steps shown by --trail tail/fade.")
 @click.option("--loss-panel/--no-loss-panel", default=None, help="Add a loss-vs-step panel.")
-@click.option("--data", type=click.Path(dir_okay=False), help="Also write the trajectories as JSON (one scene).")
+@click.option(
+    "--data", type=click.Path(dir_okay=False),
+    help="Optimizer scenes: also write the trajectories as JSON. Series scenes (fig5_ewa): read FILE.csv.",
+)
+@click.option("--column", help="Series scenes: the CSV column to average (with --data FILE.csv).")
+@click.option("--scale", type=click.FloatRange(min=0.1, max=8), help="Multiply frame size and dpi (2: double).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes for 3-D frames [default: all cores].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--surface", "surface", type=SurfaceType(), help="Ad hoc scene: a surface name.")
 @click.option("--optimizer", "specs", type=OptimizerSpecType(), multiple=True, help="Ad hoc scene: NAME[:k=v,...].")
 @click.option("--start", "starts", type=PointType(), multiple=True, help="Ad hoc scene: start X,Y (repeatable).")
 @click.option("--steps", type=click.IntRange(min=1), help="Ad hoc scene: number of updates [default: 100].")
 def render_command(references: tuple[str, ...], render_all: bool, output: str | None, out_dir: str | None,
-                   fmt: str | None, data: str | None, quiet: bool, surface: Surface | None,
-                   specs: tuple[OptimizerSpec, ...], starts: tuple[tuple[float, float], ...], steps: int | None,
-                   **options: Any) -> None:
+                   fmt: str | None, data: str | None, column: str | None, scale: float | None, jobs: int | None,
+                   quiet: bool, surface: Surface | None, specs: tuple[OptimizerSpec, ...],
+                   starts: tuple[tuple[float, float], ...], steps: int | None, **options: Any) -> None:
     """Render scenes to animations: built-in names, path/to/file.py[:NAME], --all, or an ad hoc scene."""
+    import os
     from pathlib import Path
 
     from .encode import EXTENSIONS, infer_format, render_scene
+    from .figures import SeriesScene
     from .scene import Scene, builtin_scenes, find_scenes
 
     overrides = {key: value for key, value in options.items() if value is not None}
@@ -288,7 +312,23 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
         raise click.UsageError("-o and --data take one scene; use --out-dir for several")
     if output and out_dir:
         raise click.UsageError("give -o or --out-dir, not both")
-    scenes = [_scene_errors(lambda s=scene: s.with_options(**overrides)) for scene in scenes]
+    series = [scene for scene in scenes if isinstance(scene, SeriesScene)]
+    if column is not None or (data and series):
+        if not series or len(scenes) > 1:
+            raise click.UsageError("--data FILE.csv --column NAME reads a series for one series scene (fig5_ewa)")
+        if data is None or column is None:
+            raise click.UsageError("a series scene reads a real series with both --data FILE.csv and --column NAME")
+        overrides.update(data=data, column=column)
+        data = None  # an input here, not the trajectories' JSON
+    unused = [key for key in overrides if not any(key in _option_names(scene) for scene in scenes)]
+    if unused:
+        names = ", ".join(scene.name for scene in scenes)
+        raise click.UsageError(f"--{unused[0].replace('_', '-')} does not apply to {names}")
+    scenes = [_scene_errors(lambda s=scene: _apply_options(s, overrides)) for scene in scenes]
+    if scale is not None:
+        scenes = [_scene_errors(lambda s=scene: s.with_options(
+            size=(round(s.size[0] * scale), round(s.size[1] * scale)), dpi=max(1, round(s.dpi * scale))
+        )) for scene in scenes]
     chosen = _scene_errors(lambda: infer_format(output, fmt))
     folder = Path(out_dir) if out_dir else Path("output")
     if out_dir and not folder.is_dir():
@@ -297,7 +337,9 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
         target = Path(output) if output else folder / f"{scene.name}{EXTENSIONS[chosen]}"
         if not output and not out_dir:
             folder.mkdir(exist_ok=True)
-        result = _scene_errors(lambda s=scene, t=target: render_scene(s, t, format=chosen, data=data, quiet=quiet))
+        result = _scene_errors(lambda s=scene, t=target: render_scene(
+            s, t, format=chosen, data=data, quiet=quiet, jobs=jobs or os.cpu_count() or 1
+        ))
         if not quiet:
             click.echo(f"{result.path}  {result.frames} frames  {result.bytes / 1024:.0f} KB  {result.seconds:.1f} s")
 

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import base64
 import io
+import multiprocessing
 import struct
 import sys
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -209,7 +211,8 @@ def check_format(fmt: str) -> str:
 
 @dataclass(frozen=True)
 class RenderResult:
-    """What a render wrote. In Jupyter it shows itself as the animation."""
+    """What a render wrote (``frames``: frames in the file; a GIF merges identical consecutive frames
+    into one longer frame). In Jupyter it shows itself as the animation."""
 
     path: Path
     format: str
@@ -275,6 +278,7 @@ def render_scene(
     format: str | None = None,
     data: str | Path | None = None,
     quiet: bool = True,
+    jobs: int = 1,
     writer_factory: Callable[..., FrameWriter] | None = None,
 ) -> RenderResult:
     """Render ``scene`` to ``path`` (default ``output/<name>.<ext>``) atomically.
@@ -286,11 +290,16 @@ def render_scene(
             the file name.
         data: also write the scene's trajectories as JSON (the ``trajectories run`` schema) here.
         quiet: no progress bar.
+        jobs: processes drawing frames, for views whose frames are full redraws (3-D); the output is the
+            same bytes whatever the number.
         writer_factory: ``(file, size, mapper) -> FrameWriter``, to replace the GIF writer (tests).
     """
-    from .render.contour import ContourAnimation
+    from .render import make_view
+    from .scene import Scene
 
     fmt = infer_format(path, format)
+    if data is not None and not (isinstance(scene, Scene)):
+        raise RenderError(f"{scene.name}: --data exports the trajectories of a single-surface scene")
     if path is None:
         path = default_path(scene, fmt)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -302,13 +311,13 @@ def render_scene(
     except ValueError as error:
         raise RenderError(str(error)) from None
     began = time.perf_counter()
-    trajectories = scene.compute()
-    view = ContourAnimation(scene, trajectories)
+    view = make_view(scene)
     try:
         with atomic_path(path) as temporary:
-            frames = _encode(scene, view, fmt, temporary, quiet, writer_factory)
+            frames = _encode(scene, view, fmt, temporary, quiet, writer_factory, jobs)
         if data is not None:
-            document = run_document(scene.surface, scene_records(scene, trajectories), scene.steps,
+            trajectories = view.trajectories
+            document = run_document(scene.surface, scene_records(scene, trajectories), max(scene.racer_steps()),
                                     scene.gradient_source().describe())
             with atomic_path(data) as temporary:
                 temporary.write_text(to_json(document))
@@ -317,15 +326,44 @@ def render_scene(
     return RenderResult(path, fmt, frames, scene.size, path.stat().st_size, time.perf_counter() - began)
 
 
-def _encode(scene, view, fmt: str, temporary: Path, quiet: bool, writer_factory) -> int:
+def _frames(scene, view, count: int, jobs: int, known: dict[int, np.ndarray]):
+    """Frames 0..count-1 in order: drawn here, or by ``jobs`` forked processes for full-redraw views."""
+    if jobs > 1 and view.parallel and count > 2 and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")  # workers inherit the scene: no pickling of lambdas
+        chunks = [range(start, min(start + 4, count)) for start in range(0, count, 4)]
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(scene,)) as pool:
+            for block in pool.map(_draw_frames, chunks):
+                yield from block
+        return
+    for index in range(count):
+        yield known[index] if index in known else view.frame(index)
+
+
+_WORKER_VIEW: Any = None
+
+
+def _start_worker(scene) -> None:
+    global _WORKER_VIEW
+    from .render import make_view
+
+    _WORKER_VIEW = make_view(scene)
+
+
+def _draw_frames(indices: range) -> list[np.ndarray]:
+    return [_WORKER_VIEW.frame(index) for index in indices]
+
+
+def _encode(scene, view, fmt: str, temporary: Path, quiet: bool, writer_factory, jobs: int = 1) -> int:
     count = len(view.steps_shown)
     if fmt == "png":
         final = np.ascontiguousarray(view.frame(count - 1)[..., :3])
         Image.fromarray(final).save(temporary, format="PNG", optimize=True)
         return 1
-    last = view.frame(count - 1)
-    first = view.frame(0)
-    mapper = PaletteMapper(build_palette([first, last], view.reserved_colors()))
+    # the palette is chosen from frames spread over the animation: colours that only exist mid-way
+    # (a dimmed batch, a path crossing a dark region) must have slots of their own
+    samples = sorted({0, count // 3, (2 * count) // 3, count - 1})
+    known = {index: view.frame(index) for index in samples}
+    mapper = PaletteMapper(build_palette([known[i] for i in samples], view.reserved_colors()))
     delays = frame_delays(count, scene.fps, scene.hold)
     progress = Progress(scene.name, count, not quiet)
     with open(temporary, "wb") as file:
@@ -339,12 +377,11 @@ def _encode(scene, view, fmt: str, temporary: Path, quiet: bool, writer_factory)
             writer = CollectingWriter(temporary, mapper, "WEBP", {"lossless": True, "method": 4})
         else:
             writer = Mp4Writer(temporary, scene.fps)
-        for index in range(count):
-            frame = first if index == 0 else last if index == count - 1 else view.frame(index)
+        for index, frame in enumerate(_frames(scene, view, count, jobs, known)):
             writer.add(frame, delays[index])
             progress(index + 1)
         writer.finish()
-    return count
+    return getattr(writer, "frames_written", count)  # GIF merges identical consecutive frames
 
 
 def encode_to_bytes(frames: list[np.ndarray], delays: list[int], reserved: list[tuple[int, int, int]]) -> bytes:

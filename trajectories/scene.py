@@ -29,11 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
+
 from .catalogue import get_surface
 from .data import GradientSource, stochastic_gradient
 from .run import Trajectory, run
 from .spec import OptimizerSpec, SpecError, parse_optimizer
-from .surfaces import Surface
+from .surfaces import Array, Surface
 
 if TYPE_CHECKING:
     from .encode import RenderResult
@@ -49,12 +51,14 @@ class SceneError(ValueError):
 
 @dataclass(frozen=True)
 class Racer:
-    """One optimizer in a scene: its spec (text or :class:`OptimizerSpec`), the label in the legend, and
-    its colour (``None``: the theme's next one). ``Racer("sgd:lr=0.1,momentum=0.9", "Momentum")``."""
+    """One optimizer in a scene: its spec (text or :class:`OptimizerSpec`), the label in the legend, its
+    colour (``None``: the theme's next one) and, optionally, its own mini-batch size (a loss over data:
+    full-batch GD beside mini-batch GD). ``Racer("sgd:lr=0.1,momentum=0.9", "Momentum")``."""
 
     spec: OptimizerSpec | str
     label: str = ""
     color: str | None = None
+    batch_size: int | None = None
 
     @classmethod
     def of(cls, value: Racer | OptimizerSpec | str) -> Racer:
@@ -79,6 +83,8 @@ class Racer:
                 raise SceneError(f"{self.label or self.spec.label}: {self.color!r} is not a colour")
         if not self.label:
             object.__setattr__(self, "label", self.spec.label)
+        if self.batch_size is not None:
+            _positive_int(f"{self.label}: batch_size", self.batch_size)
 
     def legend_text(self) -> str:
         """The label, then the key hyperparameters: the learning rate and the non-default values that
@@ -99,8 +105,54 @@ def _positive_int(name: str, value: Any) -> None:
         raise SceneError(f"{name} must be a whole number >= 1, got {value!r}")
 
 
+class SceneKind:
+    """What every kind of scene shares: rendering, options that make a new value, Jupyter display."""
+
+    name: str
+
+    def with_options(self, **changes: Any) -> Any:
+        """A new scene with ``changes`` applied (the original is unchanged)."""
+        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
+        if unknown:
+            raise SceneError(f"unknown scene option {unknown[0]!r}")
+        return dataclasses.replace(self, **changes)
+
+    def render(self, path: str | Path | None = None, format: str | None = None, **options: Any) -> RenderResult:
+        """Render to ``path`` (default ``output/<name>.<ext>``); ``options`` as in
+        :func:`trajectories.encode.render_scene`."""
+        from .encode import render_scene
+
+        return render_scene(self, path, format=format, **options)
+
+    def _repr_html_(self) -> str:
+        from .encode import html_preview
+
+        return html_preview(self)
+
+
+def check_name(name: Any) -> None:
+    if not isinstance(name, str) or not name.strip() or any(c in name for c in "/\\:"):
+        raise SceneError(f"a scene name must be a non-empty string without '/', '\\' or ':', got {name!r}")
+
+
+def check_frame_options(fps: Any, hold: Any, size: Any, dpi: Any) -> None:
+    """The options every animation has: timing and a fixed frame size."""
+    _positive_int("fps", fps)
+    _positive_int("dpi", dpi)
+    if fps > 50:
+        raise SceneError(f"fps must be at most 50 (GIF delays are hundredths of a second), got {fps}")
+    if len(size) != 2:
+        raise SceneError(f"size must be (width, height), got {size!r}")
+    for value in size:
+        _positive_int("size", value)
+    if min(size) < 64 or max(size) > 4096:
+        raise SceneError(f"size must be between 64 and 4096 pixels a side, got {size[0]}x{size[1]}")
+    if not (isinstance(hold, (int, float)) and math.isfinite(hold) and 0 <= hold <= 60):
+        raise SceneError(f"hold must be between 0 and 60 seconds, got {hold!r}")
+
+
 @dataclass(frozen=True)
-class Scene:
+class Scene(SceneKind):
     """An animation of optimizers on a surface, immutable.
 
     Args:
@@ -112,7 +164,7 @@ class Scene:
         frames: frames in the animation (default ``steps + 1``, one per point); fewer frames skip steps.
         fps: frames per second; GIF stores hundredths of a second, so 10, 20, 25 and 50 are exact.
         hold: seconds the last frame stays before the loop restarts.
-        theme: ``"light"`` or ``"dark"``.
+        theme: ``"light"``, ``"dark"`` or ``"article"`` (the article's black background and rainbow).
         size: frame size in pixels ``(width, height)``, never varies between frames.
         dpi: dots per inch (scales text and lines for the same pixel size).
         trail: ``"full"`` path, ``"tail"`` (only the last ``tail`` steps) or ``"fade"`` (fading trail).
@@ -121,7 +173,20 @@ class Scene:
         title: the title (default: the surface's name).
         description: one line for ``trajectories list``.
         window: plotting window ``(x0, x1, y0, y1)`` (default: the surface's).
-        batch_size, noise, seed: stochastic gradients (see :func:`trajectories.data.stochastic_gradient`).
+        batch_size, noise, seed: stochastic gradients (see :func:`trajectories.data.stochastic_gradient`);
+            a racer's own ``batch_size`` wins over the scene's.
+        epochs: measure time in samples processed instead of steps (a loss over data): every racer reads
+            ``epochs`` passes over the data, in as many steps as its batch size needs, and frames are
+            spread over samples, so full-batch and mini-batch descent progress fairly. ``steps`` is then
+            ignored.
+        view: ``"contour"`` (2-D), ``"surface"`` (3-D ``plot_surface``) or ``"wireframe"`` (3-D).
+        elevation, azimuth: the 3-D camera at step 0, in degrees.
+        rotation: degrees the 3-D camera turns per step (180 steps × 2° = one turn).
+        zlim: the 3-D z range (default: the surface's range over the window).
+        grid: samples per side of the surface grid in 3-D views.
+        line_width: path width (default: the theme's).
+        show_start: mark the start points.
+        title_size: title font size in points (default: the view's).
     """
 
     name: str
@@ -144,11 +209,20 @@ class Scene:
     batch_size: int | None = None
     noise: float | None = None
     seed: int = 0
+    epochs: float | None = None
+    view: Literal["contour", "surface", "wireframe"] = "contour"
+    elevation: float = 30.0
+    azimuth: float = 45.0
+    rotation: float = 0.0
+    zlim: tuple[float, float] | None = None
+    grid: int = 100
+    line_width: float | None = None
+    show_start: bool = True
+    title_size: float | None = None
     source: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not self.name.strip() or any(c in self.name for c in "/\\:"):
-            raise SceneError(f"a scene name must be a non-empty string without '/', '\\' or ':', got {self.name!r}")
+        check_name(self.name)
         surface = self.surface
         if isinstance(surface, str):
             try:
@@ -164,24 +238,27 @@ class Scene:
         object.__setattr__(self, "optimizers", racers)
         object.__setattr__(self, "start", self._normalise_starts(surface))
         object.__setattr__(self, "size", tuple(self.size))
-        for key in ("steps", "fps", "dpi", "tail"):
+        for key in ("steps", "tail"):
             _positive_int(key, getattr(self, key))
         if self.frames is not None:
             _positive_int("frames", self.frames)
-        if self.fps > 50:
-            raise SceneError(f"fps must be at most 50 (GIF delays are hundredths of a second), got {self.fps}")
-        if len(self.size) != 2:
-            raise SceneError(f"size must be (width, height), got {self.size!r}")
-        for value in self.size:
-            _positive_int("size", value)
-        if min(self.size) < 64 or max(self.size) > 4096:
-            raise SceneError(f"size must be between 64 and 4096 pixels a side, got {self.size[0]}x{self.size[1]}")
-        if not (isinstance(self.hold, (int, float)) and math.isfinite(self.hold) and 0 <= self.hold <= 60):
-            raise SceneError(f"hold must be between 0 and 60 seconds, got {self.hold!r}")
+        check_frame_options(self.fps, self.hold, self.size, self.dpi)
         if self.trail not in TRAILS:
             raise SceneError(f"trail must be one of {', '.join(TRAILS)}, got {self.trail!r}")
-        if self.theme not in ("light", "dark"):
-            raise SceneError(f"theme must be light or dark, got {self.theme!r}")
+        if self.theme not in ("light", "dark", "article"):
+            raise SceneError(f"theme must be light, dark or article, got {self.theme!r}")
+        if self.view not in ("contour", "surface", "wireframe"):
+            raise SceneError(f"view must be contour, surface or wireframe, got {self.view!r}")
+        _positive_int("grid", self.grid)
+        for key in ("elevation", "azimuth", "rotation"):
+            value = getattr(self, key)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise SceneError(f"{key} must be a finite number of degrees, got {value!r}")
+        if self.epochs is not None:
+            if not (isinstance(self.epochs, (int, float)) and math.isfinite(self.epochs) and self.epochs > 0):
+                raise SceneError(f"epochs must be a number > 0, got {self.epochs!r}")
+            if self.surface.dataset is None:
+                raise SceneError(f"{self.name}: epochs (a clock in samples) needs a loss over data, e.g. regression")
         if self.window is not None:
             x0, x1, y0, y1 = (float(v) for v in self.window)
             if not all(math.isfinite(v) for v in (x0, x1, y0, y1)) or x0 >= x1 or y0 >= y1:
@@ -223,34 +300,118 @@ class Scene:
     def frame_count(self) -> int:
         return self.frames if self.frames is not None else self.steps + 1
 
-    def with_options(self, **changes: Any) -> Scene:
-        """A new scene with ``changes`` applied (the original is unchanged)."""
-        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
-        if unknown:
-            raise SceneError(f"unknown scene option {unknown[0]!r}")
-        return dataclasses.replace(self, **changes)
+    def gradient_source(self, racer: Racer | None = None) -> GradientSource:
+        """The gradients ``racer`` sees (the scene's, unless it has its own batch size)."""
+        batch = racer.batch_size if racer is not None and racer.batch_size is not None else self.batch_size
+        return stochastic_gradient(self.surface, batch, self.noise, self.seed)
 
-    def gradient_source(self) -> GradientSource:
-        return stochastic_gradient(self.surface, self.batch_size, self.noise, self.seed)
+    def samples_per_epoch(self) -> int:
+        return len(self.surface.dataset) if self.surface.dataset is not None else 1
+
+    def _samples_after(self, racer: Racer, steps: int) -> Array:
+        """Samples read after 0..steps updates of ``racer``, shape ``(steps + 1,)``."""
+        source = self.gradient_source(racer)
+        per_step = getattr(source, "samples_processed", None)
+        if per_step is None:  # exact gradient: every step reads the whole dataset
+            return np.arange(steps + 1) * self.samples_per_epoch()
+        return np.array([per_step(t) for t in range(steps + 1)])
+
+    def racer_steps(self) -> list[int]:
+        """How many updates each racer makes: ``steps``, or what ``epochs`` of data take at its batch size."""
+        if self.epochs is None:
+            return [self.steps] * len(self.optimizers)
+        budget = self.epochs * self.samples_per_epoch()
+        counts = []
+        for racer in self.optimizers:
+            batch = racer.batch_size or self.batch_size
+            per_step = batch if batch is not None else self.samples_per_epoch()
+            counts.append(max(1, math.ceil(budget / per_step)))
+        return counts
+
+    def timeline(self) -> Timeline:
+        """What each frame shows: the counter's value and each racer's step."""
+        frames = self.frame_count
+        if self.epochs is None:
+            shown = _spread(self.steps, frames)
+            return Timeline("step", self.steps, shown, [[step] * len(self.optimizers) for step in shown])
+        budget = round(self.epochs * self.samples_per_epoch())
+        samples = _spread(budget, frames)
+        clocks = [self._samples_after(r, n) for r, n in zip(self.optimizers, self.racer_steps(), strict=True)]
+        steps = [[int(np.searchsorted(c, s, side="right") - 1) for c in clocks] for s in samples]
+        return Timeline("samples", budget, samples, steps, [c / self.samples_per_epoch() for c in clocks])
 
     def compute(self) -> list[Trajectory]:
         """One :class:`Trajectory` per optimizer, each over all starts (positions ``(steps+1, S, 2)``)."""
-        gradient = self.gradient_source()
         return [
-            run(self.surface, racer.spec.build(), self.starts, self.steps, gradient=gradient)
-            for racer in self.optimizers
+            run(self.surface, racer.spec.build(), self.starts, steps, gradient=self.gradient_source(racer))
+            for racer, steps in zip(self.optimizers, self.racer_steps(), strict=True)
         ]
 
-    def render(self, path: str | Path | None = None, format: str | None = None, **options: Any) -> RenderResult:
-        """Render to ``path`` (default ``output/<name>.<ext>``); ``options`` as in :func:`render_scene`."""
-        from .encode import render_scene
 
-        return render_scene(self, path, format=format, **options)
 
-    def _repr_html_(self) -> str:
-        from .encode import html_preview
+def _spread(total: int, frames: int) -> list[int]:
+    """``frames`` values from 0 to ``total``, evenly spread, the last one ``total``."""
+    if frames == 1:
+        return [total]
+    return [round(i * total / (frames - 1)) for i in range(frames)]
 
-        return html_preview(self)
+
+@dataclass(frozen=True)
+class Timeline:
+    """Per frame: the counter's value (``label`` ``value``/``total``) and each racer's step. With a clock
+    in samples, ``epochs[i][t]`` is how many passes over the data racer ``i`` has made after ``t`` steps."""
+
+    label: str
+    total: int
+    values: list[int]
+    steps: list[list[int]]
+    epochs: list[Array] | None = None
+
+
+@dataclass(frozen=True)
+class SideBySide(SceneKind):
+    """Scenes drawn as panels of one animation, left to right, frame for frame (the article's two-panel
+    figures). Size, timing and theme are the animation's; each panel keeps its surface and racers."""
+
+    name: str
+    panels: Sequence[Scene]
+    description: str = ""
+    size: tuple[int, int] = (1200, 600)
+    dpi: int = 100
+    fps: int = 10
+    hold: float = 1.5
+    frames: int | None = None
+    theme: str = "article"
+    source: str = field(default="", compare=False)
+
+    def __post_init__(self) -> None:
+        check_name(self.name)
+        panels = tuple(self.panels)
+        if not panels or not all(isinstance(p, Scene) for p in panels):
+            raise SceneError(f"{self.name}: panels must be one or more Scene values")
+        if len({p.steps for p in panels}) != 1 or len({p.view for p in panels}) != 1:
+            raise SceneError(f"{self.name}: panels must share their number of steps and their view")
+        object.__setattr__(self, "panels", panels)
+        object.__setattr__(self, "size", tuple(self.size))
+        probe = panels[0].with_options(size=self.size, dpi=self.dpi, fps=self.fps, hold=self.hold,
+                                       frames=self.frames, theme=self.theme)
+        del probe  # validates the shared options with the scene rules
+
+    @property
+    def steps(self) -> int:
+        return self.panels[0].steps
+
+    @property
+    def frame_count(self) -> int:
+        return self.frames if self.frames is not None else self.steps + 1
+
+    def with_options(self, **changes: Any) -> SideBySide:
+        """Options for the whole animation; anything else (a trail, a camera) goes to every panel."""
+        own = {f.name for f in dataclasses.fields(self)}
+        mine = {k: v for k, v in changes.items() if k in own}
+        theirs = {k: v for k, v in changes.items() if k not in own}
+        panels = tuple(p.with_options(**theirs) for p in self.panels) if theirs else self.panels
+        return dataclasses.replace(self, panels=panels, **mine)
 
 
 # --- scene files -------------------------------------------------------------------------------------
@@ -292,7 +453,7 @@ def load_scene_file(path: str | Path) -> dict[str, Scene]:
         sys.modules.pop(module_name, None)
     scenes: dict[str, Scene] = {}
     for value in vars(module).values():
-        if isinstance(value, Scene) and value.name not in scenes:
+        if isinstance(value, SceneKind) and value.name not in scenes:
             scenes[value.name] = dataclasses.replace(value, source=str(path))
     return scenes
 

@@ -1,1 +1,29 @@
-"""Rendering: scene -> frames (matplotlib, Agg, no pyplot) -> files (see :mod:`trajectories.encode`)."""
+"""Rendering: scene -> frames (matplotlib, Agg, no pyplot) -> files (see :mod:`trajectories.encode`).
+
+Every view offers ``steps_shown`` (one entry per frame), ``frame(i) -> (H, W, 4) uint8``,
+``reserved_colors()``, ``close()`` and ``parallel`` (whether frames are independent full redraws that
+are worth drawing in several processes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def make_view(scene: Any) -> Any:
+    """The view that draws ``scene``."""
+    from ..scene import Scene, SideBySide
+
+    if isinstance(scene, SideBySide):
+        from .surface3d import SurfaceAnimation
+
+        return SurfaceAnimation(scene.panels, scene.size, scene.dpi, scene.theme, scene.frame_count)
+    if isinstance(scene, Scene):
+        if scene.view == "contour":
+            from .contour import ContourAnimation
+
+            return ContourAnimation(scene)
+        from .surface3d import SurfaceAnimation
+
+        return SurfaceAnimation([scene], scene.size, scene.dpi, scene.theme, scene.frame_count)
+    return scene.make_view()

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
-from matplotlib.colors import LinearSegmentedColormap, to_rgba
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -77,14 +77,18 @@ def find_exit(positions: Array, window: tuple[float, float, float, float], diver
 
 
 class ContourAnimation:
-    """Frames of a scene's contour view. ``frame(i)`` returns an ``(H, W, 3)`` uint8 array."""
+    """Frames of a scene's contour view. ``frame(i)`` returns an ``(H, W, 4)`` uint8 array."""
+
+    parallel = False  # blitted frames cost ~2 ms: a worker would spend longer rebuilding the figure
 
     def __init__(self, scene: Scene, trajectories: list[Trajectory] | None = None) -> None:
         self.scene = scene
         self.theme: Theme = get_theme(scene.theme)
         self.trajectories = trajectories if trajectories is not None else scene.compute()
-        self.steps_shown = frame_steps(scene.steps, scene.frame_count)
+        self.timeline = scene.timeline()
+        self.steps_shown = self.timeline.values  # one entry per frame
         self.colors = [racer.color or self.theme.color(i) for i, racer in enumerate(scene.optimizers)]
+        self.line_width = scene.line_width or self.theme.line_width
         width, height = scene.size
         self.figure = Figure(figsize=(width / scene.dpi, height / scene.dpi), dpi=scene.dpi)
         self.figure.patch.set_facecolor(self.theme.background)
@@ -108,7 +112,9 @@ class ContourAnimation:
         self._draw_surface()
         self._draw_markers()
         title = scene.title if scene.title is not None else scene.surface.name.replace("_", " ")
-        self.figure.text(0.5, 0.955, title, ha="center", va="center", fontsize=13, color=theme.foreground)
+        self.figure.text(
+            0.5, 0.955, title, ha="center", va="center", fontsize=scene.title_size or 13, color=theme.foreground
+        )
         self.figure.text(0.5, 0.915, scene.surface.formula, ha="center", va="center", fontsize=8, color=theme.muted)
         self._build_moving_artists()
         if self.loss_axes is not None:
@@ -126,8 +132,7 @@ class ContourAnimation:
         scene, theme, axes = self.scene, self.theme, self.axes
         window = scene.plot_window
         field = contour_field(scene.surface, window)
-        colormap = LinearSegmentedColormap.from_list(f"{theme.name}-surface", theme.colormap)
-        axes.contourf(field.xs, field.ys, field.values, levels=field.levels, cmap=colormap, extend="both")
+        axes.contourf(field.xs, field.ys, field.values, levels=field.levels, cmap=theme.cmap(), extend="both")
         # lines in the lowest third of log levels would trace valleys a few pixels wide: fills only there
         lines = field.levels[len(field.levels) // 3 :: 2] if field.scale == "log" else field.levels[::2]
         axes.contour(
@@ -149,7 +154,7 @@ class ContourAnimation:
                 markerfacecolor=theme.minimum_color if glob else "none", markeredgecolor=theme.minimum_color,
                 markeredgewidth=0.8,
             )
-        for x, y in self.scene.starts:
+        for x, y in self.scene.starts if self.scene.show_start else ():
             axes.plot(
                 x, y, marker="o", markersize=6, linestyle="none", zorder=4,
                 markerfacecolor=theme.foreground, markeredgecolor=theme.background, markeredgewidth=1.0,
@@ -163,7 +168,7 @@ class ContourAnimation:
         starts = len(scene.starts)
         self.path_colors = [color for color in self.colors for _ in range(starts)]  # racer-major, then start
         self.path_collection = LineCollection(
-            [], colors=self.path_colors, linewidths=theme.line_width, zorder=5, capstyle="round", joinstyle="round"
+            [], colors=self.path_colors, linewidths=self.line_width, zorder=5, capstyle="round", joinstyle="round"
         )
         axes.add_collection(self.path_collection, autolim=False)
         self.head_collection = axes.scatter(
@@ -213,9 +218,13 @@ class ContourAnimation:
     def _capture_sprites(self) -> None:
         """Legend, counter and exit labels, drawn once (see :mod:`trajectories.render.sprites`)."""
         scene, theme, axes = self.scene, self.theme, self.axes
-        self.legend_corner, counter_corner = self._quiet_corners()[:2]
+        corners = self._quiet_corners()
+        self.legend_corner = corners[0]
+        # the counter goes to the quietest corner on the other edge (top or bottom): a wide legend fills
+        # its own edge
+        counter_corner = next(c for c in corners if c.split()[0] != self.legend_corner.split()[0])
         self.legend_handles = [
-            Line2D([], [], color=color, linewidth=theme.line_width, marker="o", markersize=5)
+            Line2D([], [], color=color, linewidth=self.line_width, marker="o", markersize=5)
             for color in self.colors
         ]
         legend = axes.legend(
@@ -227,7 +236,9 @@ class ContourAnimation:
         self._fit_inside_axes(legend)
         self.legend_sprite = capture(self.figure, self.canvas, legend)
         legend.remove()
-        self.counter = StepCounter(self.figure, self.canvas, axes, scene.steps, theme, counter_corner)
+        self.counter = StepCounter(
+            self.figure, self.canvas, axes, self.timeline.total, theme, counter_corner, self.timeline.label
+        )
         self._separate_exit_labels()
         self.exit_sprites: list[list[tuple[Exit, list[Sprite]] | None]] = [
             [None if exit_ is None else (exit_, [capture(self.figure, self.canvas, a) for a in artists])
@@ -282,7 +293,7 @@ class ContourAnimation:
         known = [p.value for p in scene.surface.global_minima]
         # a path's loss curve ends where the path leaves the window, as the path itself does
         self.loss_last = np.array([
-            [min(int(self.last_valid[i, j]), exit_.step - 1 if exit_ is not None else scene.steps)
+            [min(int(self.last_valid[i, j]), exit_.step - 1 if exit_ is not None else self.trajectories[i].steps)
              for j, (exit_, _) in enumerate(row)]
             for i, row in enumerate(self.exits)
         ])
@@ -305,8 +316,12 @@ class ContourAnimation:
             pad = 0.05 * (high - low or 1.0)
             axes.set_ylim(low - pad, high + pad)
             axes.set_ylabel("f", color=theme.muted, fontsize=8)
-        axes.set_xlim(0, scene.steps)
-        axes.set_xlabel("step", color=theme.muted, fontsize=8)
+        if self.timeline.epochs is not None:
+            axes.set_xlim(0, scene.epochs)
+            axes.set_xlabel("epochs (samples read / dataset size)", color=theme.muted, fontsize=8)
+        else:
+            axes.set_xlim(0, scene.steps)
+            axes.set_xlabel("step", color=theme.muted, fontsize=8)
         axes.grid(True, color=theme.muted, alpha=0.2, linewidth=0.5)
         self.loss_collection = LineCollection([], colors=self.path_colors, linewidths=1.5)
         axes.add_collection(self.loss_collection, autolim=False)
@@ -320,10 +335,11 @@ class ContourAnimation:
 
     def update(self, index: int) -> list:
         """Set every moving artist for frame ``index``; returns the artists to draw, bottom to top."""
-        scene, step = self.scene, self.steps_shown[index]
-        first = max(0, step - scene.tail) if scene.trail in ("tail", "fade") else 0
+        scene, racer_steps = self.scene, self.timeline.steps[index]
         polylines, heads = [], []
         for i, trajectory in enumerate(self.trajectories):
+            step = racer_steps[i]
+            first = max(0, step - scene.tail) if scene.trail in ("tail", "fade") else 0
             for j in range(len(scene.starts)):
                 last = min(step, int(self.last_valid[i, j]))
                 polylines.append(trajectory.positions[min(first, last) : last + 1, j])
@@ -336,7 +352,7 @@ class ContourAnimation:
         self.head_collection.set_offsets(np.array(heads))
         drawn = [self.path_collection, self.head_collection]
         if self.loss_axes is not None:
-            drawn.append(self._update_losses(step))
+            drawn.append(self._update_losses(racer_steps))
         return drawn
 
     def _set_fading(self, polylines: list[Array]) -> None:
@@ -354,17 +370,18 @@ class ContourAnimation:
 
     def sprites(self, index: int) -> list[Sprite]:
         """The sprites pasted over frame ``index``, bottom to top."""
-        step = self.steps_shown[index]
+        racer_steps = self.timeline.steps[index]
         shown = [
-            sprite for row in self.exit_sprites for item in row if item is not None and step >= item[0].step
-            for sprite in item[1]
+            sprite for i, row in enumerate(self.exit_sprites) for item in row
+            if item is not None and racer_steps[i] >= item[0].step for sprite in item[1]
         ]
-        return [*shown, self.legend_sprite, *self.counter.sprites(step)]
+        return [*shown, self.legend_sprite, *self.counter.sprites(self.timeline.values[index])]
 
-    def _update_losses(self, step: int) -> LineCollection:
-        steps = np.arange(step + 1)
+    def _update_losses(self, racer_steps: list[int]) -> LineCollection:
         curves = []
         for i, trajectory in enumerate(self.trajectories):
+            step = racer_steps[i]
+            steps = self.timeline.epochs[i] if self.timeline.epochs is not None else np.arange(trajectory.steps + 1)
             for j in range(len(self.scene.starts)):
                 last = min(step, int(self.loss_last[i, j]))
                 values = trajectory.losses[: last + 1, j]
@@ -395,13 +412,17 @@ class ContourAnimation:
 
 
 class StepCounter:
-    """"step  37/200" in a box, as sprites: the box with "step" and "/200" once, and each digit 0-9 at
-    each place, so a frame pastes a few small arrays instead of laying out text."""
+    """"step  37/200" (or "samples  5400/18000") in a box, as sprites: the box with the label and the
+    total once, and each digit 0-9 at each place, so a frame pastes a few small arrays instead of laying
+    out text."""
 
-    def __init__(self, figure: Figure, canvas: FigureCanvasAgg, axes, steps: int, theme: Theme, corner: str) -> None:
+    def __init__(
+        self, figure: Figure, canvas: FigureCanvasAgg, axes, total: int, theme: Theme, corner: str, label: str = "step"
+    ) -> None:
         self.axes, self.theme, self.corner = axes, theme, corner
-        self.places = len(str(steps))
-        template = f"step {' ' * self.places}/{steps}"
+        self.places = len(str(total))
+        self.prefix = f"{label} "
+        template = f"{self.prefix}{' ' * self.places}/{total}"
         text = self.make_text(template)
         self.frame = capture(figure, canvas, text)
         text.set_bbox(None)
@@ -409,7 +430,7 @@ class StepCounter:
         for place in range(self.places):
             row = []
             for digit in "0123456789":
-                position = len("step ") + place
+                position = len(self.prefix) + place
                 text.set_text(" " * position + digit + " " * (len(template) - position - 1))
                 row.append(capture(figure, canvas, text, margin=0))
             self.glyphs.append(row)

@@ -16,7 +16,7 @@ class Theme:
     background: str
     foreground: str  # text, ticks, axes
     muted: str  # secondary text, grid
-    colormap: tuple[str, ...]  # low -> high values of the surface
+    colormap: str | tuple[str, ...]  # a matplotlib colormap name, or colours from low to high values
     contour_line: str
     contour_line_alpha: float
     path_colors: tuple[str, ...]
@@ -27,6 +27,15 @@ class Theme:
 
     def color(self, index: int) -> str:
         return self.path_colors[index % len(self.path_colors)]
+
+    def cmap(self):
+        """The surface colormap as a matplotlib object."""
+        from matplotlib import colormaps
+        from matplotlib.colors import LinearSegmentedColormap
+
+        if isinstance(self.colormap, str):
+            return colormaps[self.colormap]
+        return LinearSegmentedColormap.from_list(f"{self.name}-surface", self.colormap)
 
 
 LIGHT = Theme(
@@ -56,7 +65,22 @@ DARK = Theme(
     legend_face="#121417",
 )
 
-THEMES = {"light": LIGHT, "dark": DARK}
+# The article's figures: black background, rainbow surfaces, white text, red paths by default.
+ARTICLE = Theme(
+    name="article",
+    background="#000000",
+    foreground="#FFFFFF",
+    muted="#8C8C8C",
+    colormap="rainbow",
+    contour_line="#000000",
+    contour_line_alpha=0.25,
+    path_colors=("#F2112D", "#F06E1E", "#EED82A", "#A5EC37", "#54EA43", "#FFFFFF"),
+    minimum_color="#FFFFFF",
+    legend_face="#000000",
+    line_width=2.0,
+)
+
+THEMES = {"light": LIGHT, "dark": DARK, "article": ARTICLE}
 
 
 def get_theme(name: str) -> Theme:

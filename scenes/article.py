@@ -1,0 +1,117 @@
+"""The seven figures of Piotr Skalski's "How to train Neural Network faster with optimizers?" (2018).
+
+Numbers are the original ones (``shared/ARTICLE.md``): surfaces, windows, starts, learning rates, step
+counts, and TensorFlow 1's update conventions for figure 7. Frame sizes are smaller than the originals
+so that the README's copies stay light; ``--scale 2 --frames 181`` (figures 1, 2 and 7) gives the
+original resolution and one frame per step.
+"""
+
+from trajectories.scene import Racer, Scene, SideBySide
+
+# --- Figure 1: points that trouble optimizers (a local minimum, a saddle) ----------------------------
+
+_fig1_panel = dict(
+    steps=180, view="surface", window=(-1, 1, -1, 1), start=(1.0, 0.0), elevation=30, azimuth=45,
+    rotation=2.0, line_width=3, theme="article",
+)
+fig1_critical_points = SideBySide(
+    "fig1_critical_points",
+    [
+        Scene("fig1_local_minimum", "peaks", [Racer("sgd:lr=0.005", "Gradient descent")], title="Local minimum",
+              **_fig1_panel),
+        Scene("fig1_saddle_point", "monkey_saddle", [Racer("sgd:lr=0.005", "Gradient descent")],
+              title="Saddle point", **_fig1_panel),
+    ],
+    size=(480, 240), dpi=40, fps=10, frames=61,
+    description="figure 1: GD caught in a local minimum of peaks, and creeping on a monkey saddle",
+)
+fig1_local_minimum_2d = Scene(
+    "fig1_local_minimum_2d", "peaks", [Racer("sgd:lr=0.005", "Gradient descent (lr=0.005)", "#F2112D")],
+    start=(1.0, 0.0), steps=180, window=(-1, 1, -1, 1), fps=10, theme="dark", title="Local minimum",
+    description="figure 1, 2-D: GD from (1, 0) settles in the local minimum of peaks, not the global one",
+)
+fig1_saddle_point_2d = Scene(
+    "fig1_saddle_point_2d", "monkey_saddle", [Racer("sgd:lr=0.005", "Gradient descent (lr=0.005)", "#F2112D")],
+    start=(1.0, 0.0), steps=180, window=(-1, 1, -1, 1), fps=10, theme="dark", title="Saddle point",
+    description="figure 1, 2-D: GD slows to a crawl towards the flat monkey saddle at the origin",
+)
+
+# --- Figure 2: a big and a small learning rate (only the last 10 steps drawn) ------------------------
+
+_fig2_panel = dict(
+    steps=180, view="surface", window=(-4, 4, -4, 4), start=(-0.5, -1.0), elevation=30, azimuth=225,
+    rotation=2.0, trail="tail", tail=10, line_width=2, show_start=False, theme="article",
+)
+fig2_learning_rates = SideBySide(
+    "fig2_learning_rates",
+    [
+        Scene("fig2_big", "peaks", [Racer("sgd:lr=0.15", "Gradient descent")], title="Big learning rate",
+              **_fig2_panel),
+        Scene("fig2_small", "peaks", [Racer("sgd:lr=0.01", "Gradient descent")], title="Small learning rate",
+              **_fig2_panel),
+    ],
+    size=(480, 240), dpi=40, fps=10, frames=61,
+    description="figure 2: a big learning rate bounces across the valley, a small one creeps down it",
+)
+fig2_learning_rates_2d = Scene(
+    "fig2_learning_rates_2d", "peaks",
+    [Racer("sgd:lr=0.15", "Big learning rate"), Racer("sgd:lr=0.01", "Small learning rate")],
+    start=(-0.5, -1.0), steps=180, trail="tail", tail=10, fps=10, theme="dark",
+    description="figure 2, 2-D: the last 10 steps of GD with learning rates 0.15 and 0.01 on peaks",
+)
+
+# --- Figure 3: gradient descent vs mini-batch gradient descent ---------------------------------------
+
+fig3_minibatch = Scene(
+    "fig3_minibatch", "regression",
+    [Racer("sgd:lr=0.3", "GD, batch 1800"), Racer("sgd:lr=0.3", "Mini-batch GD, batch 64", batch_size=64)],
+    epochs=10, frames=121, fps=10, seed=0, loss_panel=True, title="Linear regression: 10 epochs each",
+    description="figure 3: per sample read, mini-batch GD takes many noisy steps and gets further than GD",
+)
+
+# --- Figure 6: gradient descent vs momentum on a ravine ----------------------------------------------
+
+fig6_momentum = Scene(
+    "fig6_momentum", "ravine",
+    [Racer("sgd:lr=0.038", "Gradient descent"), Racer("ema_momentum:lr=0.038,beta=0.9", "Momentum")],
+    start=(6.0, 3.0), steps=120, fps=20, loss_panel=True,
+    description="figure 6: GD zig-zags across a ravine; momentum (v ← βv + (1−β)∇) damps it and runs down",
+)
+
+# --- Figure 7: five optimizers on the saddle x² − y², TensorFlow 1 conventions -----------------------
+
+_fig7_racers = [
+    Racer("sgd:lr=0.02", "Gradient Descent", "#F2112D"),
+    Racer("sgd:lr=0.02,momentum=0.9", "Momentum", "#F06E1E"),
+    Racer("sgd:lr=0.02,momentum=0.9,nesterov=true", "Nesterov", "#EED82A"),
+    Racer("rmsprop:lr=0.02,alpha=0.9,eps=1e-10,initial_accumulator_value=1,eps_inside_sqrt=true", "RMSProp",
+          "#A5EC37"),
+    Racer("adam:lr=0.02,eps_hat=true", "Adam", "#54EA43"),
+]
+fig7_saddle_race = Scene(
+    "fig7_saddle_race", "saddle", _fig7_racers, start=(1.0, -0.001), steps=180, window=(-1, 1, -1, 1),
+    view="wireframe", zlim=(-1, 1), grid=50, elevation=45, azimuth=180, rotation=2.0, line_width=3,
+    show_start=False, theme="article", size=(400, 400), dpi=40, fps=10, frames=61, title="",
+    description="figure 7: five optimizers leave the saddle x² − y² at different steps",
+)
+fig7_saddle_race_2d = Scene(
+    "fig7_saddle_race_2d", "saddle", _fig7_racers, start=(1.0, -0.001), steps=180, window=(-1, 1, -1, 1),
+    fps=10, theme="dark", loss_panel=True,
+    description="figure 7, 2-D: the same race on contours, with the step at which each path leaves",
+)
+
+# --- Figure 4: splitting a dataset into mini-batches -------------------------------------------------
+
+from trajectories.figures import BatchDiagram, SeriesScene  # noqa: E402
+
+fig4_minibatches = BatchDiagram(
+    "fig4_minibatches", samples=1800, batch_size=64, seed=0,
+    description="figure 4: 1,800 samples shuffled, split into 28 batches of 64 (+ 1 of 8) and consumed in turn",
+)
+
+# --- Figure 5: exponentially weighted averages for four values of β ----------------------------------
+
+fig5_ewa = SeriesScene(
+    "fig5_ewa", betas=(0.80, 0.90, 0.95, 0.98), stagger=20, seed=0,
+    description="figure 5: EWAs (β = 0.8, 0.9, 0.95, 0.98) of a synthetic year of closes: larger β, smoother, later",
+)

@@ -1,0 +1,76 @@
+"""The exponentially-weighted-average view (figure 5): the series drawn once, the averages growing one
+point per frame, each starting ``stagger`` frames after the previous one (blitted, one collection)."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from .theme import get_theme
+
+
+class SeriesAnimation:
+    parallel = False
+
+    def __init__(self, scene) -> None:
+        self.scene = scene
+        self.theme = theme = get_theme(scene.theme)
+        self.values = scene.values()
+        self.averages = scene.averages()
+        count = len(self.values)
+        self.steps_shown = list(range(scene.frame_count))
+        width, height = scene.size
+        self.figure = Figure(figsize=(width / scene.dpi, height / scene.dpi), dpi=scene.dpi)
+        self.figure.patch.set_facecolor(theme.background)
+        self.canvas = FigureCanvasAgg(self.figure)
+        axes = self.axes = self.figure.add_axes((0.07, 0.08, 0.9, 0.82))
+        axes.set_facecolor(theme.background)
+        days = np.arange(count)
+        axes.plot(days, self.values, color=scene.price_color, linewidth=scene.line_width)
+        low, high = float(self.values.min()), float(self.values.max())
+        pad = 0.05 * (high - low or 1.0)
+        axes.set_xlim(0, count - 1)
+        axes.set_ylim(low - pad, high + pad)
+        axes.set_xticks([])
+        axes.set_yticks([])
+        for spine in axes.spines.values():
+            spine.set_color(theme.muted)
+        axes.set_xlabel("date", color=theme.foreground, fontsize=14)
+        axes.set_ylabel("stock close value", color=theme.foreground, fontsize=14)
+        source = "synthetic prices (seeded random walk, not market data)" if scene.synthetic else scene.column
+        title = scene.title if scene.title is not None else "Exponentially weighted averages"
+        axes.set_title(f"{title}\n{source}", color=theme.foreground, fontsize=16)
+        labels = ["close" if scene.synthetic else scene.column] + [f"β = {b:.2f}" for b in scene.betas]
+        handles = [Line2D([], [], color=c, linewidth=scene.line_width) for c in (scene.price_color, *scene.colors)]
+        axes.legend(handles, labels, loc="lower right", framealpha=0.0, labelcolor=theme.foreground, fontsize=13)
+        self.curves = LineCollection([], colors=[to_rgba(c) for c in scene.colors[: len(scene.betas)]],
+                                     linewidths=scene.line_width)
+        axes.add_collection(self.curves, autolim=False)
+        self.curves.set_animated(True)
+        self.canvas.draw()
+        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+
+    def shown_points(self, index: int) -> list[int]:
+        """How many points of each average frame ``index`` shows."""
+        count = len(self.values)
+        return [min(count, max(0, index - k * self.scene.stagger + 1)) for k in range(len(self.averages))]
+
+    def frame(self, index: int) -> np.ndarray:
+        self.canvas.restore_region(self._background)
+        segments = []
+        for average, shown in zip(self.averages, self.shown_points(index), strict=True):
+            segments.append(np.column_stack([np.arange(shown), average[:shown]]))
+        self.curves.set_segments(segments)
+        self.figure.draw_artist(self.curves)
+        return np.asarray(self.canvas.buffer_rgba()).copy()
+
+    def reserved_colors(self) -> list[tuple[int, int, int]]:
+        colors = [self.scene.price_color, *self.scene.colors, self.theme.foreground, self.theme.background]
+        return [tuple(round(255 * c) for c in to_rgba(color)[:3]) for color in colors]
+
+    def close(self) -> None:
+        self.figure.clear()
