@@ -136,3 +136,26 @@ def test_installed_command_finds_builtin_scenes_from_any_folder(tmp_path):
     code = "import trajectories.scene as s; print(s.builtin_scene_folder())"
     where = subprocess.run(["python", "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert where.stdout.strip().endswith("scenes")
+
+
+def test_scale_multiplies_size_and_dpi(invoke, tmp_path):
+    result = invoke("render", "fig5_ewa", "--scale", "0.5", "--out-dir", str(tmp_path), "--format", "png")
+    assert result.exit_code == 0
+    assert iio.improps(tmp_path / "fig5_ewa.png").shape[:2] == (300, 400)
+
+
+def test_a_users_series_through_the_cli(invoke, tmp_path):
+    csv = tmp_path / "p.csv"
+    csv.write_text("Date,Close\n" + "".join(f"d{i},{100 + i % 7}\n" for i in range(30)))
+    result = invoke("render", "fig5_ewa", "--data", str(csv), "--column", "Close", "-o", str(tmp_path / "s.png"),
+                    "--scale", "0.4")
+    assert result.exit_code == 0, result.stderr
+    assert csv.read_text().startswith("Date,Close")  # an input, never overwritten
+    for args, message in [
+        (["fig5_ewa", "--data", str(csv)], "both --data FILE.csv and --column NAME"),
+        (["fig5_ewa", "--data", str(csv), "--column", "Open"], "has no column 'Open'"),
+        (["rosenbrock", "--column", "Close"], "reads a series for one series scene"),
+        (["fig5_ewa", "--trail", "tail"], "--trail does not apply to fig5_ewa"),
+    ]:
+        bad = invoke("render", *args, "--out-dir", str(tmp_path))
+        assert bad.exit_code == 2 and message in bad.stderr, (args, bad.stderr)

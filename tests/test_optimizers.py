@@ -3,7 +3,6 @@ steps, published recurrences written out by hand, and equivalences between rules
 
 import inspect
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -13,6 +12,8 @@ from trajectories import optimizers
 from trajectories.catalogue import get_surface
 from trajectories.run import run
 from trajectories.spec import OptimizerSpec
+
+from .references import tf1_reference
 
 GOLDEN = json.loads((Path(__file__).parent / "fixtures" / "golden.json").read_text())
 
@@ -112,31 +113,6 @@ def test_equivalent_rules_take_the_same_steps(a, hp_a, b, hp_b):
 # --- the article's TensorFlow 1 rules, written out from ARTICLE.md (figure 7) -----------------------
 
 
-def _tf1_reference(rule, lr=0.02, steps=180):
-    """Figure 7's setting: x² − y² from (1, −0.001), lr 0.02, the update equations of ARTICLE.md."""
-    grad = get_surface("saddle").grad
-    theta = np.array([1.0, -0.001])
-    acc, ms, m, v = np.zeros(2), np.ones(2), np.zeros(2), np.zeros(2)
-    path = [theta.copy()]
-    for t in range(1, steps + 1):
-        g = grad(theta)
-        if rule == "momentum":
-            acc = 0.9 * acc + g
-            theta = theta - lr * acc
-        elif rule == "nesterov":
-            acc = 0.9 * acc + g
-            theta = theta - lr * (g + 0.9 * acc)
-        elif rule == "rmsprop":
-            ms = 0.9 * ms + 0.1 * g * g
-            theta = theta - lr * g / np.sqrt(ms + 1e-10)
-        elif rule == "adam":
-            m = 0.9 * m + 0.1 * g
-            v = 0.999 * v + 0.001 * g * g
-            theta = theta - lr * math.sqrt(1 - 0.999**t) / (1 - 0.9**t) * m / (np.sqrt(v) + 1e-8)
-        path.append(theta.copy())
-    return np.array(path)
-
-
 @pytest.mark.parametrize(
     ("rule", "spec"),
     [
@@ -150,7 +126,7 @@ def test_tf1_conventions_of_the_article(rule, spec):
     from trajectories.spec import parse_optimizer
 
     path = run(get_surface("saddle"), parse_optimizer(spec).build(), (1.0, -0.001), 180, escape=np.inf)
-    np.testing.assert_allclose(path.positions, _tf1_reference(rule), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(path.positions, tf1_reference(rule), rtol=1e-12, atol=1e-300)
 
 
 def test_lion_follows_the_paper_loop():

@@ -323,9 +323,18 @@ class Scene(SceneKind):
         budget = self.epochs * self.samples_per_epoch()
         counts = []
         for racer in self.optimizers:
-            batch = racer.batch_size or self.batch_size
-            per_step = batch if batch is not None else self.samples_per_epoch()
-            counts.append(max(1, math.ceil(budget / per_step)))
+            read = getattr(self.gradient_source(racer), "samples_processed", None)
+            if read is None:  # full batch: an epoch a step
+                counts.append(max(1, math.ceil(self.epochs)))
+                continue
+            steps = 1  # the fewest steps that read the budget (partial last batches included)
+            while read(steps) < budget:
+                steps *= 2
+            low, high = steps // 2, steps
+            while high - low > 1:
+                middle = (low + high) // 2
+                low, high = (middle, high) if read(middle) < budget else (low, middle)
+            counts.append(high)
         return counts
 
     def timeline(self) -> Timeline:
