@@ -2,8 +2,8 @@
 
 Numbers are the original ones (``shared/ARTICLE.md``): surfaces, windows, starts, learning rates, step
 counts, and TensorFlow 1's update conventions for figure 7. Frame sizes are smaller than the originals
-so that the README's copies stay light; ``--scale 2 --frames 181`` (figures 1, 2 and 7) gives the
-original resolution and one frame per step.
+so that the README's copies stay light: ``--scale 3 --frames 181`` gives figures 1 and 2 at the
+original 1200×600 with one frame per step, ``--scale 2.78 --frames 181`` figure 7 at 1000×1000.
 """
 
 from trajectories.scene import Racer, Scene, SideBySide
@@ -22,7 +22,7 @@ fig1_critical_points = SideBySide(
         Scene("fig1_saddle_point", "monkey_saddle", [Racer("sgd:lr=0.005", "Gradient descent")],
               title="Saddle point", **_fig1_panel),
     ],
-    size=(480, 240), dpi=40, fps=10, frames=61,
+    size=(400, 200), dpi=33, fps=10, frames=61,
     description="figure 1: GD caught in a local minimum of peaks, and creeping on a monkey saddle",
 )
 fig1_local_minimum_2d = Scene(
@@ -50,7 +50,7 @@ fig2_learning_rates = SideBySide(
         Scene("fig2_small", "peaks", [Racer("sgd:lr=0.01", "Gradient descent")], title="Small learning rate",
               **_fig2_panel),
     ],
-    size=(480, 240), dpi=40, fps=10, frames=61,
+    size=(400, 200), dpi=33, fps=10, frames=61,
     description="figure 2: a big learning rate bounces across the valley, a small one creeps down it",
 )
 fig2_learning_rates_2d = Scene(
@@ -91,7 +91,7 @@ _fig7_racers = [
 fig7_saddle_race = Scene(
     "fig7_saddle_race", "saddle", _fig7_racers, start=(1.0, -0.001), steps=180, window=(-1, 1, -1, 1),
     view="wireframe", zlim=(-1, 1), grid=50, elevation=45, azimuth=180, rotation=2.0, line_width=3,
-    show_start=False, theme="article", size=(400, 400), dpi=40, fps=10, frames=61, title="",
+    show_start=False, theme="article", size=(360, 360), dpi=36, fps=10, frames=61, title="",
     description="figure 7: five optimizers leave the saddle x² − y² at different steps",
 )
 fig7_saddle_race_2d = Scene(

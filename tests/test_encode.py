@@ -112,3 +112,20 @@ def test_gif_writer_header_is_a_looping_gif89a():
     data = buffer.getvalue()
     assert data[:6] == b"GIF89a" and data[-1:] == b";"
     assert b"NETSCAPE2.0\x03\x01\x00\x00" in data
+
+
+def test_rendering_several_scenes_at_once_gives_the_same_files(tmp_path):
+    from trajectories.encode import render_many
+    from trajectories.scene import Scene
+
+    scenes = [
+        Scene(f"s{i}", surface, ["sgd:lr=0.05", "adam:lr=0.1"], steps=8, size=(160, 120), dpi=40)
+        for i, surface in enumerate(["sphere", "booth", "himmelblau"])
+    ]
+    for jobs in (1, 2):
+        (tmp_path / str(jobs)).mkdir()
+        results = render_many(scenes, [tmp_path / str(jobs) / f"{s.name}.gif" for s in scenes], "gif", jobs)
+        assert [r.path.name for r in results] == ["s0.gif", "s1.gif", "s2.gif"]  # in the order given
+    for scene in scenes:
+        name = f"{scene.name}.gif"
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes()

@@ -81,10 +81,9 @@ def test_sprites_look_like_matplotlib_drawing_them():
     view.canvas.restore_region(view._background)
     for artist in view.update(17):
         view.figure.draw_artist(artist)
+    assert view.legend_inside
     legend = view.axes.legend(
-        view.legend_handles, [r.legend_text() for r in scene.optimizers], loc=view.legend_corner, fontsize=7.5,
-        facecolor=view.theme.legend_face, edgecolor=view.theme.muted, labelcolor=view.theme.foreground,
-        framealpha=0.85,
+        view.legend_handles, view.legend_labels, loc=view.legend_corner, framealpha=0.85, **view._legend_style()
     )
     view.figure.draw_artist(legend)
     text = view.counter.make_text(f"step {17:>2}/{scene.steps}")
@@ -275,9 +274,13 @@ def test_exit_labels_do_not_overlap_and_the_legend_fits():
     for i, (t1, l1, b1, r1) in enumerate(boxes):
         for t2, l2, b2, r2 in boxes[i + 1 :]:
             assert t1 >= b2 or t2 >= b1 or l1 >= r2 or l2 >= r1
-    legend = view.legend_sprite
     axes = view.axes.get_window_extent(renderer)
-    assert legend.keep.shape[1] <= axes.width + 6  # shrunk to the axes, not spilling off the frame
+    if view.legend_inside:
+        assert view.legend_sprites[0].keep.shape[1] <= axes.width + 6  # shrunk to the axes
+    else:  # a strip under the title, above the plot and within the frame
+        (strip,) = view.figure.legends
+        box = strip.get_window_extent(renderer)
+        assert box.y0 >= axes.y1 and box.x0 >= 0 and box.x1 <= view.figure.bbox.width
     assert fig7_like().optimizers[2].legend_text() == "RMSProp (lr=0.02, alpha=0.9)"
 
 
@@ -306,3 +309,10 @@ def test_progress_bar_only_on_a_terminal_and_after_a_second(monkeypatch, capsys)
     quiet = encode.Progress("scene", 4, enabled=False)
     quiet(4)
     assert capsys.readouterr().err == ""
+
+
+def test_a_big_legend_moves_out_of_the_plot_and_a_small_one_stays_in():
+    big = ContourAnimation(fig7_like(size=(320, 240), dpi=64))
+    assert not big.legend_inside and len(big.figure.legends) == 1 and big.legend_sprites == []
+    small = ContourAnimation(small_scene(optimizers=["adam:lr=0.1"], size=(640, 480), dpi=100))
+    assert small.legend_inside and small.figure.legends == [] and len(small.legend_sprites) == 1

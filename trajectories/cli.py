@@ -285,7 +285,7 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
     import os
     from pathlib import Path
 
-    from .encode import EXTENSIONS, infer_format, render_scene
+    from .encode import EXTENSIONS, infer_format, render_many, render_scene
     from .figures import SeriesScene
     from .scene import Scene, builtin_scenes, find_scenes
 
@@ -333,15 +333,18 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
     folder = Path(out_dir) if out_dir else Path("output")
     if out_dir and not folder.is_dir():
         raise click.BadParameter(f"folder {folder} does not exist", param_hint="'--out-dir'")
-    for scene in scenes:
-        target = Path(output) if output else folder / f"{scene.name}{EXTENSIONS[chosen]}"
-        if not output and not out_dir:
-            folder.mkdir(exist_ok=True)
-        result = _scene_errors(lambda s=scene, t=target: render_scene(
-            s, t, format=chosen, data=data, quiet=quiet, jobs=jobs or os.cpu_count() or 1
-        ))
-        if not quiet:
-            click.echo(f"{result.path}  {result.frames} frames  {result.bytes / 1024:.0f} KB  {result.seconds:.1f} s")
+    if not output and not out_dir:
+        folder.mkdir(exist_ok=True)
+    targets = [Path(output) if output else folder / f"{scene.name}{EXTENSIONS[chosen]}" for scene in scenes]
+    jobs = jobs or os.cpu_count() or 1
+    if len(scenes) == 1:
+        results = [_scene_errors(lambda: render_scene(
+            scenes[0], targets[0], format=chosen, data=data, quiet=quiet, jobs=jobs
+        ))]
+    else:
+        results = _scene_errors(lambda: render_many(scenes, targets, chosen, jobs, quiet))
+    for result in results if not quiet else ():
+        click.echo(f"{result.path}  {result.frames} frames  {result.bytes / 1024:.0f} KB  {result.seconds:.1f} s")
 
 
 def main() -> None:

@@ -384,6 +384,40 @@ def _encode(scene, view, fmt: str, temporary: Path, quiet: bool, writer_factory,
     return getattr(writer, "frames_written", count)  # GIF merges identical consecutive frames
 
 
+def render_many(scenes: list, targets: list[Path], fmt: str, jobs: int, quiet: bool = True) -> list[RenderResult]:
+    """Render ``scenes`` to ``targets``: views with full-redraw frames one at a time with ``jobs``
+    processes each, the others ``jobs`` scenes at a time. Results come back in the order given."""
+    from .render import is_parallel
+
+    results: dict[int, RenderResult] = {}
+    alone = [i for i, scene in enumerate(scenes) if jobs == 1 or is_parallel(scene)]
+    together = [i for i in range(len(scenes)) if i not in alone]
+    for i in alone:
+        results[i] = render_scene(scenes[i], targets[i], format=fmt, quiet=quiet, jobs=jobs)
+    if together and "fork" not in multiprocessing.get_all_start_methods():
+        for i in together:
+            results[i] = render_scene(scenes[i], targets[i], format=fmt, quiet=quiet)
+    elif together:
+        global _BATCH
+        _BATCH = [(scenes[i], targets[i], fmt) for i in together]
+        context = multiprocessing.get_context("fork")
+        try:
+            with ProcessPoolExecutor(min(jobs, len(together)), mp_context=context) as pool:
+                for i, result in zip(together, pool.map(_render_one, range(len(together))), strict=True):
+                    results[i] = result
+        finally:
+            _BATCH = []
+    return [results[i] for i in range(len(scenes))]
+
+
+_BATCH: list = []
+
+
+def _render_one(index: int) -> RenderResult:
+    scene, target, fmt = _BATCH[index]
+    return render_scene(scene, target, format=fmt, quiet=True)
+
+
 def encode_to_bytes(frames: list[np.ndarray], delays: list[int], reserved: list[tuple[int, int, int]]) -> bytes:
     """Encode ``frames`` as a GIF in memory (tests and tools)."""
     mapper = PaletteMapper(build_palette([frames[0], frames[-1]], reserved))

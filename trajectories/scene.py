@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from .encode import RenderResult
 
 Point = tuple[float, float]
-LEGEND_KEYS = {"momentum", "nesterov", "beta", "beta1", "beta2", "alpha", "rho", "weight_decay", "centered", "amsgrad"}
+LEGEND_KEYS = {"momentum", "beta", "beta1", "beta2", "alpha", "rho", "weight_decay", "centered", "amsgrad"}
 TRAILS = ("full", "tail", "fade")
 
 

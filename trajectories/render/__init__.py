@@ -27,3 +27,10 @@ def make_view(scene: Any) -> Any:
 
         return SurfaceAnimation([scene], scene.size, scene.dpi, scene.theme, scene.frame_count)
     return scene.make_view()
+
+
+def is_parallel(scene: Any) -> bool:
+    """Whether ``scene``'s frames are full redraws (3-D), worth drawing in several processes."""
+    from ..scene import Scene, SideBySide
+
+    return isinstance(scene, SideBySide) or (isinstance(scene, Scene) and scene.view != "contour")

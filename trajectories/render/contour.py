@@ -109,6 +109,7 @@ class ContourAnimation:
             self.axes = self.figure.add_axes((0.09, 0.1, 0.86, 0.78))
             self.loss_axes = None
         self._style_axes(self.axes)
+        self._place_legend()
         self._draw_surface()
         self._draw_markers()
         title = scene.title if scene.title is not None else scene.surface.name.replace("_", " ")
@@ -119,6 +120,45 @@ class ContourAnimation:
         self._build_moving_artists()
         if self.loss_axes is not None:
             self._build_loss_panel()
+
+    def _legend_style(self) -> dict:
+        theme = self.theme
+        return {"fontsize": 7.5, "facecolor": theme.legend_face, "edgecolor": theme.muted,
+                "labelcolor": theme.foreground}
+
+    def _place_legend(self) -> None:
+        """Inside the plot (a sprite in the quietest corner) when the legend is small next to it; else in
+        a strip under the title, outside the plot, where it cannot hide a path (part of the background)."""
+        self.legend_handles = [
+            Line2D([], [], color=color, linewidth=self.line_width, marker="o", markersize=5) for color in self.colors
+        ]
+        self.legend_labels = [racer.legend_text() for racer in self.scene.optimizers]
+        renderer = self.canvas.get_renderer()
+        self.axes.apply_aspect()
+        probe = self.axes.legend(self.legend_handles, self.legend_labels, **self._legend_style())
+        box, room = probe.get_window_extent(renderer), self.axes.get_window_extent(renderer)
+        probe.remove()
+        self.legend_inside = box.width <= 0.5 * room.width and box.height <= 0.4 * room.height
+        if self.legend_inside:
+            return
+        columns = min(len(self.legend_labels), 3)
+        strip = self.figure.legend(
+            self.legend_handles, self.legend_labels, loc="upper center", bbox_to_anchor=(0.5, 0.895),
+            ncol=columns, frameon=False, columnspacing=1.2, handlelength=1.6, **self._legend_style(),
+        )
+        figure_box = self.figure.bbox
+        for _ in range(6):  # shrink the text until the strip fits the frame's width
+            width = strip.get_window_extent(renderer).width
+            size = strip.get_texts()[0].get_fontsize()
+            if width <= 0.96 * figure_box.width or size <= 5:
+                break
+            for text in strip.get_texts():
+                text.set_fontsize(max(5.0, size * 0.96 * figure_box.width / width))
+        lowered = strip.get_window_extent(renderer).height / figure_box.height + 0.01
+        for axes in (self.axes, self.loss_axes):
+            if axes is not None:
+                x0, y0, width, height = axes.get_position().bounds
+                axes.set_position((x0, y0, width, height - lowered))
 
     def _style_axes(self, axes) -> None:
         theme = self.theme
@@ -217,25 +257,23 @@ class ContourAnimation:
 
     def _capture_sprites(self) -> None:
         """Legend, counter and exit labels, drawn once (see :mod:`trajectories.render.sprites`)."""
-        scene, theme, axes = self.scene, self.theme, self.axes
+        theme, axes = self.theme, self.axes
         corners = self._quiet_corners()
-        self.legend_corner = corners[0]
-        # the counter goes to the quietest corner on the other edge (top or bottom): a wide legend fills
-        # its own edge
-        counter_corner = next(c for c in corners if c.split()[0] != self.legend_corner.split()[0])
-        self.legend_handles = [
-            Line2D([], [], color=color, linewidth=self.line_width, marker="o", markersize=5)
-            for color in self.colors
-        ]
-        legend = axes.legend(
-            self.legend_handles, [racer.legend_text() for racer in scene.optimizers], loc=self.legend_corner,
-            fontsize=7.5,
-            facecolor=theme.legend_face, edgecolor=theme.muted, labelcolor=theme.foreground, framealpha=0.85,
-        )
-        legend.set_animated(True)
-        self._fit_inside_axes(legend)
-        self.legend_sprite = capture(self.figure, self.canvas, legend)
-        legend.remove()
+        self.legend_corner = corners[0] if self.legend_inside else None
+        # the counter goes to the quietest corner on the other edge (top or bottom) from an inside legend
+        counter_corner = corners[0]
+        if self.legend_inside:
+            counter_corner = next(c for c in corners if c.split()[0] != self.legend_corner.split()[0])
+            legend = axes.legend(
+                self.legend_handles, self.legend_labels, loc=self.legend_corner, framealpha=0.85,
+                **self._legend_style(),
+            )
+            legend.set_animated(True)
+            self._fit_inside_axes(legend)
+            self.legend_sprites = [capture(self.figure, self.canvas, legend)]
+            legend.remove()
+        else:
+            self.legend_sprites = []  # drawn with the background
         self.counter = StepCounter(
             self.figure, self.canvas, axes, self.timeline.total, theme, counter_corner, self.timeline.label
         )
@@ -375,7 +413,7 @@ class ContourAnimation:
             sprite for i, row in enumerate(self.exit_sprites) for item in row
             if item is not None and racer_steps[i] >= item[0].step for sprite in item[1]
         ]
-        return [*shown, self.legend_sprite, *self.counter.sprites(self.timeline.values[index])]
+        return [*shown, *self.legend_sprites, *self.counter.sprites(self.timeline.values[index])]
 
     def _update_losses(self, racer_steps: list[int]) -> LineCollection:
         curves = []
