@@ -75,17 +75,15 @@ def test_frames_have_a_fixed_size_and_are_deterministic():
 
 def test_sprites_look_like_matplotlib_drawing_them():
     """The legend and counter pasted as sprites match matplotlib drawing the same artists itself."""
-    scene = small_scene(size=(400, 300), dpi=80)
+    scene = small_scene(optimizers=[Racer("adam:lr=0.1", "Adam"), Racer("sgd:lr=0.001", "GD")], size=(400, 300), dpi=80)
     view = ContourAnimation(scene)
     ours = view.frame(17)
     view.canvas.restore_region(view._background)
     for artist in view.update(17):
         view.figure.draw_artist(artist)
     assert view.legend_inside
-    legend = view.axes.legend(
-        view.legend_handles, view.legend_labels, loc=view.legend_corner, framealpha=0.85, **view._legend_style()
-    )
-    view.figure.draw_artist(legend)
+    for artist in view.make_inside_legend():
+        view.figure.draw_artist(artist)
     text = view.counter.make_text(f"step {17:>2}/{scene.steps}")
     view.figure.draw_artist(text)
     reference = np.asarray(view.canvas.buffer_rgba()).copy()
@@ -275,12 +273,12 @@ def test_exit_labels_do_not_overlap_and_the_legend_fits():
         for t2, l2, b2, r2 in boxes[i + 1 :]:
             assert t1 >= b2 or t2 >= b1 or l1 >= r2 or l2 >= r1
     axes = view.axes.get_window_extent(renderer)
+    layout = view.legend_layout
     if view.legend_inside:
-        assert view.legend_sprites[0].keep.shape[1] <= axes.width + 6  # shrunk to the axes
+        assert layout.width <= 0.96 * axes.width  # shrunk to the axes
     else:  # a strip under the title, above the plot and within the frame
-        (strip,) = view.figure.legends
-        box = strip.get_window_extent(renderer)
-        assert box.y0 >= axes.y1 and box.x0 >= 0 and box.x1 <= view.figure.bbox.width
+        assert layout.width <= view.figure.bbox.width
+        assert view.axes.get_position().y1 * view.figure.bbox.height + layout.height <= 0.9 * view.figure.bbox.height
     assert fig7_like().optimizers[2].legend_text() == "RMSProp (lr=0.02, alpha=0.9)"
 
 
@@ -313,6 +311,6 @@ def test_progress_bar_only_on_a_terminal_and_after_a_second(monkeypatch, capsys)
 
 def test_a_big_legend_moves_out_of_the_plot_and_a_small_one_stays_in():
     big = ContourAnimation(fig7_like(size=(320, 240), dpi=64))
-    assert not big.legend_inside and len(big.figure.legends) == 1 and big.legend_sprites == []
+    assert not big.legend_inside and big.legend_layout.columns == 3 and big.legend_sprites == []
     small = ContourAnimation(small_scene(optimizers=["adam:lr=0.1"], size=(640, 480), dpi=100))
-    assert small.legend_inside and small.figure.legends == [] and len(small.legend_sprites) == 1
+    assert small.legend_inside and small.legend_layout.columns == 1 and len(small.legend_sprites) == 1

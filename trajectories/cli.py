@@ -347,6 +347,37 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
         click.echo(f"{result.path}  {result.frames} frames  {result.bytes / 1024:.0f} KB  {result.seconds:.1f} s")
 
 
+@cli.command("compare")
+@click.argument("expected", type=click.Path(dir_okay=False))
+@click.argument("actual", type=click.Path(dir_okay=False))
+@click.option("--tolerance", type=click.FloatRange(min=0), default=2.0, show_default=True,
+              help="Largest RMS difference (0-255 scale) a frame may have.")
+@click.option("--diff", "diff_path", type=click.Path(dir_okay=False),
+              help="Write a PNG: expected | actual | difference ×10 (the worst or first differing frame).")
+def compare_command(expected: str, actual: str, tolerance: float, diff_path: str | None) -> None:
+    """Compare two animations (GIF, APNG, WebP) or images frame by frame.
+
+    Exit status 0 when they match, 1 when they differ (one line names the first differing frame and its
+    RMS), 2 on bad input.
+    """
+    import math
+
+    from .snapshot import CompareError, compare_files, write_diff
+
+    if not math.isfinite(tolerance):
+        raise click.BadParameter("must be finite", param_hint="'--tolerance'")
+    try:
+        result = compare_files(expected, actual, tolerance)
+        if diff_path is not None:
+            check_writable(diff_path)
+            write_diff(expected, actual, diff_path, result.first_bad)
+    except (CompareError, ValueError) as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(("match: " if result.matches else "differ: ") + result.message)
+    if not result.matches:
+        raise click.exceptions.Exit(1)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()

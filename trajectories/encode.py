@@ -16,6 +16,7 @@ GIF is written by us frame by frame (the container is a few fixed byte layouts; 
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import multiprocessing
 import struct
@@ -279,6 +280,8 @@ def render_scene(
     data: str | Path | None = None,
     quiet: bool = True,
     jobs: int = 1,
+    text: bool = True,
+    sample: int | None = None,
     writer_factory: Callable[..., FrameWriter] | None = None,
 ) -> RenderResult:
     """Render ``scene`` to ``path`` (default ``output/<name>.<ext>``) atomically.
@@ -292,6 +295,11 @@ def render_scene(
         quiet: no progress bar.
         jobs: processes drawing frames, for views whose frames are full redraws (3-D); the output is the
             same bytes whatever the number.
+        text: draw text (titles, labels, ticks, legend entries, counters); ``False`` keeps every shape
+            (legend frames and handles included) but no glyph, for snapshot tests across machines whose
+            fonts rasterise differently.
+        sample: render only this many frames, spread evenly over the animation, each lasting as long as
+            the frames it stands for (previews and snapshot tests).
         writer_factory: ``(file, size, mapper) -> FrameWriter``, to replace the GIF writer (tests).
     """
     from .render import make_view
@@ -310,11 +318,14 @@ def render_scene(
             check_writable(data)
     except ValueError as error:
         raise RenderError(str(error)) from None
+    if sample is not None and (isinstance(sample, bool) or not isinstance(sample, int) or sample < 1):
+        raise RenderError(f"sample must be a whole number >= 1, got {sample!r}")
     began = time.perf_counter()
-    view = make_view(scene)
+    with _text_drawn(text):
+        view = make_view(scene)
     try:
-        with atomic_path(path) as temporary:
-            frames = _encode(scene, view, fmt, temporary, quiet, writer_factory, jobs)
+        with atomic_path(path) as temporary, _text_drawn(text):
+            frames = _encode(scene, view, fmt, temporary, quiet, writer_factory, jobs, sample)
         if data is not None:
             trajectories = view.trajectories
             document = run_document(scene.surface, scene_records(scene, trajectories), max(scene.racer_steps()),
@@ -353,7 +364,31 @@ def _draw_frames(indices: range) -> list[np.ndarray]:
     return [_WORKER_VIEW.frame(index) for index in indices]
 
 
-def _encode(scene, view, fmt: str, temporary: Path, quiet: bool, writer_factory, jobs: int = 1) -> int:
+@contextlib.contextmanager
+def _text_drawn(text: bool):
+    """With ``text`` false, matplotlib draws no text while the block runs (like ``remove_text`` in
+    matplotlib's own image tests); everything else is drawn as usual."""
+    if text:
+        yield
+        return
+    from matplotlib.text import Text
+
+    from .render import _TEXT
+
+    original = Text.draw
+    Text.draw = lambda self, renderer: None
+    _TEXT[0] = False
+    try:
+        yield
+    finally:
+        Text.draw = original
+        _TEXT[0] = True
+
+
+def _encode(scene, view, fmt: str, temporary: Path, quiet: bool, writer_factory, jobs: int = 1,
+            sample: int | None = None) -> int:
+    if sample is not None:
+        return _encode_sample(scene, view, fmt, temporary, writer_factory, sample)
     count = len(view.steps_shown)
     if fmt == "png":
         final = np.ascontiguousarray(view.frame(count - 1)[..., :3])
@@ -367,21 +402,44 @@ def _encode(scene, view, fmt: str, temporary: Path, quiet: bool, writer_factory,
     delays = frame_delays(count, scene.fps, scene.hold)
     progress = Progress(scene.name, count, not quiet)
     with open(temporary, "wb") as file:
-        if writer_factory is not None:
-            writer = writer_factory(file, scene.size, mapper)
-        elif fmt == "gif":
-            writer = GifWriter(file, scene.size, mapper)
-        elif fmt == "apng":
-            writer = CollectingWriter(temporary, mapper, "PNG", {"default_image": False})
-        elif fmt == "webp":
-            writer = CollectingWriter(temporary, mapper, "WEBP", {"lossless": True, "method": 4})
-        else:
-            writer = Mp4Writer(temporary, scene.fps)
+        writer = (writer_factory(file, scene.size, mapper) if writer_factory is not None
+                  else _make_writer(fmt, file, temporary, scene, mapper))
         for index, frame in enumerate(_frames(scene, view, count, jobs, known)):
             writer.add(frame, delays[index])
             progress(index + 1)
         writer.finish()
     return getattr(writer, "frames_written", count)  # GIF merges identical consecutive frames
+
+
+def _encode_sample(scene, view, fmt: str, temporary: Path, writer_factory, sample: int) -> int:
+    """A few frames spread evenly over the animation (always the first and the last)."""
+    count = len(view.steps_shown)
+    sample = min(sample, count)
+    picks = [round(i * (count - 1) / (sample - 1)) for i in range(sample)] if sample > 1 else [count - 1]
+    delays = frame_delays(count, scene.fps, scene.hold)
+    spans = [sum(delays[a:b]) for a, b in zip(picks, [*picks[1:], count], strict=True)]
+    frames = [view.frame(index) for index in picks]
+    if fmt == "png":
+        Image.fromarray(np.ascontiguousarray(frames[-1][..., :3])).save(temporary, format="PNG", optimize=True)
+        return 1
+    mapper = PaletteMapper(build_palette(frames, view.reserved_colors()))
+    with open(temporary, "wb") as file:
+        writer = (writer_factory(file, scene.size, mapper) if writer_factory is not None
+                  else _make_writer(fmt, file, temporary, scene, mapper))
+        for frame, delay in zip(frames, spans, strict=True):
+            writer.add(frame, delay)
+        writer.finish()
+    return getattr(writer, "frames_written", len(frames))
+
+
+def _make_writer(fmt: str, file: BinaryIO, temporary: Path, scene, mapper: PaletteMapper) -> FrameWriter:
+    if fmt == "gif":
+        return GifWriter(file, scene.size, mapper)
+    if fmt == "apng":
+        return CollectingWriter(temporary, mapper, "PNG", {"default_image": False})
+    if fmt == "webp":
+        return CollectingWriter(temporary, mapper, "WEBP", {"lossless": True, "method": 4})
+    return Mp4Writer(temporary, scene.fps)
 
 
 def render_many(scenes: list, targets: list[Path], fmt: str, jobs: int, quiet: bool = True) -> list[RenderResult]:

@@ -9,6 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+_TEXT = [True]
+
+
+def text_enabled() -> bool:
+    """False while a render leaves text out (snapshot tests): views then also drop what text sizes, such as
+    a legend's label column or the step counter's box, so nothing depends on how fonts rasterise."""
+    return _TEXT[0]
+
 
 def make_view(scene: Any) -> Any:
     """The view that draws ``scene``."""

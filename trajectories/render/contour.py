@@ -14,11 +14,12 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from ..run import Trajectory
 from ..scene import Scene
 from ..surfaces import Array
+from . import text_enabled
+from .legend import LegendLayout, legend_artists
 from .levels import contour_field
 from .sprites import Sprite, capture
 from .theme import Theme, get_theme
@@ -121,44 +122,60 @@ class ContourAnimation:
         if self.loss_axes is not None:
             self._build_loss_panel()
 
-    def _legend_style(self) -> dict:
-        theme = self.theme
-        return {"fontsize": 7.5, "facecolor": theme.legend_face, "edgecolor": theme.muted,
-                "labelcolor": theme.foreground}
-
     def _place_legend(self) -> None:
         """Inside the plot (a sprite in the quietest corner) when the legend is small next to it; else in
-        a strip under the title, outside the plot, where it cannot hide a path (part of the background)."""
-        self.legend_handles = [
-            Line2D([], [], color=color, linewidth=self.line_width, marker="o", markersize=5) for color in self.colors
-        ]
-        self.legend_labels = [racer.legend_text() for racer in self.scene.optimizers]
-        renderer = self.canvas.get_renderer()
-        self.axes.apply_aspect()
-        probe = self.axes.legend(self.legend_handles, self.legend_labels, **self._legend_style())
-        box, room = probe.get_window_extent(renderer), self.axes.get_window_extent(renderer)
-        probe.remove()
-        self.legend_inside = box.width <= 0.5 * room.width and box.height <= 0.4 * room.height
+        a strip under the title, outside the plot, where it cannot hide a path (part of the background).
+        Every size comes from :class:`~trajectories.render.legend.LegendLayout`, never from rasterised
+        text, so the layout is the same on every machine."""
+        labels = tuple(racer.legend_text() for racer in self.scene.optimizers)
+        single = LegendLayout(labels, tuple(self.colors), 7.5, self.scene.dpi)
+        _, _, box_w, box_h = self._axes_box()
+        self.legend_inside = single.width <= 0.5 * box_w and single.height <= 0.4 * box_h
+        self.legend_layout = single.fitted(0.96 * box_w)
         if self.legend_inside:
             return
-        columns = min(len(self.legend_labels), 3)
-        strip = self.figure.legend(
-            self.legend_handles, self.legend_labels, loc="upper center", bbox_to_anchor=(0.5, 0.895),
-            ncol=columns, frameon=False, columnspacing=1.2, handlelength=1.6, **self._legend_style(),
-        )
-        figure_box = self.figure.bbox
-        for _ in range(6):  # shrink the text until the strip fits the frame's width
-            width = strip.get_window_extent(renderer).width
-            size = strip.get_texts()[0].get_fontsize()
-            if width <= 0.96 * figure_box.width or size <= 5:
-                break
-            for text in strip.get_texts():
-                text.set_fontsize(max(5.0, size * 0.96 * figure_box.width / width))
-        lowered = strip.get_window_extent(renderer).height / figure_box.height + 0.01
+        fig_w, fig_h = self.figure.bbox.width, self.figure.bbox.height
+        strip = LegendLayout(labels, tuple(self.colors), 7.5, self.scene.dpi, min(len(labels), 3)).fitted(0.96 * fig_w)
+        self.legend_layout = strip
+        for artist in self._legend(strip, (fig_w - strip.width) / 2, 0.895 * fig_h, framed=False):
+            self.figure.add_artist(artist)
+        lowered = strip.height / fig_h + 0.01
         for axes in (self.axes, self.loss_axes):
             if axes is not None:
-                x0, y0, width, height = axes.get_position().bounds
-                axes.set_position((x0, y0, width, height - lowered))
+                left, bottom, w, h = axes.get_position().bounds
+                axes.set_position((left, bottom, w, h - lowered))
+
+    def _legend(self, layout: LegendLayout, left: float, top: float, framed: bool) -> list:
+        theme = self.theme
+        return legend_artists(
+            layout, left, top, line_width=self.line_width, face=theme.legend_face if framed else None,
+            edge=theme.muted, text_color=theme.foreground,
+        )
+
+    def make_inside_legend(self) -> list:
+        """The inside legend's artists, added to the figure at its corner (captured as a sprite)."""
+        layout, box = self.legend_layout, self.axes.get_window_extent()
+        pad = 0.5 * layout.unit
+        left = box.x1 - pad - layout.width if "right" in self.legend_corner else box.x0 + pad
+        top = box.y1 - pad if "upper" in self.legend_corner else box.y0 + pad + layout.height
+        artists = self._legend(layout, left, top, framed=True)
+        for artist in artists:
+            self.figure.add_artist(artist)
+            artist.set_animated(True)
+        return artists
+
+    def _axes_box(self) -> tuple[float, float, float, float]:
+        """The contour axes in pixels once its equal aspect applies, from the window alone (no text)."""
+        _, _, width, height = self.axes.get_position().bounds
+        fig_w, fig_h = self.figure.bbox.width, self.figure.bbox.height
+        box_w, box_h = width * fig_w, height * fig_h
+        x0, x1, y0, y1 = self.scene.plot_window
+        ratio = (y1 - y0) / (x1 - x0)
+        if box_h / box_w > ratio:
+            box_h = box_w * ratio
+        else:
+            box_w = box_h / ratio
+        return (0.0, 0.0, box_w, box_h)
 
     def _style_axes(self, axes) -> None:
         theme = self.theme
@@ -243,18 +260,6 @@ class ContourAnimation:
             crowd[name] = int(np.count_nonzero(near_x & near_y))
         return sorted(CORNERS, key=lambda name: (crowd[name], list(CORNERS).index(name)))
 
-    def _fit_inside_axes(self, legend) -> None:
-        """Shrink the legend's text until the legend fits in the axes (long labels on small frames)."""
-        renderer = self.canvas.get_renderer()
-        room = self.axes.get_window_extent(renderer).width * 0.96
-        for _ in range(6):
-            width = legend.get_window_extent(renderer).width
-            size = legend.get_texts()[0].get_fontsize()
-            if width <= room or size <= 5:
-                return
-            for text in legend.get_texts():
-                text.set_fontsize(max(5.0, size * room / width))
-
     def _capture_sprites(self) -> None:
         """Legend, counter and exit labels, drawn once (see :mod:`trajectories.render.sprites`)."""
         theme, axes = self.theme, self.axes
@@ -264,18 +269,15 @@ class ContourAnimation:
         counter_corner = corners[0]
         if self.legend_inside:
             counter_corner = next(c for c in corners if c.split()[0] != self.legend_corner.split()[0])
-            legend = axes.legend(
-                self.legend_handles, self.legend_labels, loc=self.legend_corner, framealpha=0.85,
-                **self._legend_style(),
-            )
-            legend.set_animated(True)
-            self._fit_inside_axes(legend)
-            self.legend_sprites = [capture(self.figure, self.canvas, legend)]
-            legend.remove()
+            artists = self.make_inside_legend()
+            self.legend_sprites = [capture(self.figure, self.canvas, artists)]
+            for artist in artists:
+                artist.remove()
         else:
             self.legend_sprites = []  # drawn with the background
-        self.counter = StepCounter(
-            self.figure, self.canvas, axes, self.timeline.total, theme, counter_corner, self.timeline.label
+        self.counter = (
+            StepCounter(self.figure, self.canvas, axes, self.timeline.total, theme, counter_corner, self.timeline.label)
+            if text_enabled() else NoCounter()
         )
         self._separate_exit_labels()
         self.exit_sprites: list[list[tuple[Exit, list[Sprite]] | None]] = [
@@ -488,3 +490,10 @@ class StepCounter:
     def sprites(self, step: int) -> list[Sprite]:
         digits = str(step).rjust(self.places)
         return [self.frame] + [self.glyphs[k][int(c)] for k, c in enumerate(digits) if c != " "]
+
+
+class NoCounter:
+    """The step counter when text is left out (snapshot renders)."""
+
+    def sprites(self, step: int) -> list[Sprite]:
+        return []

@@ -17,6 +17,7 @@ import numpy as np
 from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,11 @@ class Sprite:
         region[...] = np.rint(self.colour + self.keep * region).astype(np.uint8)
 
 
-def capture(figure: Figure, canvas: FigureCanvasAgg, artist: Artist, margin: int = 2) -> Sprite:
-    """Capture ``artist`` as drawn now (position, text, style) into a :class:`Sprite`."""
+def capture(figure: Figure, canvas: FigureCanvasAgg, artist: Artist | list[Artist], margin: int = 2) -> Sprite:
+    """Capture ``artist`` (or several, drawn in order) as drawn now into a :class:`Sprite`."""
     renderer = canvas.get_renderer()
-    box = artist.get_window_extent(renderer)
+    artists = artist if isinstance(artist, list) else [artist]
+    box = Bbox.union([a.get_window_extent(renderer) for a in artists])
     buffer = np.asarray(canvas.buffer_rgba())
     height, width = buffer.shape[:2]
     left = max(0, math.floor(box.x0) - margin)
@@ -48,10 +50,12 @@ def capture(figure: Figure, canvas: FigureCanvasAgg, artist: Artist, margin: int
     region = buffer[top:bottom, left:right, :3]
     saved = region.copy()
     region[...] = 0
-    figure.draw_artist(artist)
+    for item in artists:
+        figure.draw_artist(item)
     over_black = region.astype(np.float32)
     region[...] = 255
-    figure.draw_artist(artist)
+    for item in artists:
+        figure.draw_artist(item)
     over_white = region.astype(np.float32)
     region[...] = saved
     keep = np.clip((over_white - over_black) / 255.0, 0.0, 1.0)
