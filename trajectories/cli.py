@@ -272,6 +272,8 @@ def list_command(scene_file: str | None) -> None:
 @click.option("--column", help="Series scenes: the CSV column to average (with --data FILE.csv).")
 @click.option("--scale", type=click.FloatRange(min=0.1, max=8), help="Multiply frame size and dpi (2: double).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes for 3-D frames [default: all cores].")
+@click.option("--colors", type=click.IntRange(2, 255), help="Colours in the GIF's palette [default: 255].")
+@click.option("--no-text", "no_text", is_flag=True, help="Draw no text (snapshot tests across machines).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--surface", "surface", type=SurfaceType(), help="Ad hoc scene: a surface name.")
 @click.option("--optimizer", "specs", type=OptimizerSpecType(), multiple=True, help="Ad hoc scene: NAME[:k=v,...].")
@@ -279,8 +281,9 @@ def list_command(scene_file: str | None) -> None:
 @click.option("--steps", type=click.IntRange(min=1), help="Ad hoc scene: number of updates [default: 100].")
 def render_command(references: tuple[str, ...], render_all: bool, output: str | None, out_dir: str | None,
                    fmt: str | None, data: str | None, column: str | None, scale: float | None, jobs: int | None,
-                   quiet: bool, surface: Surface | None, specs: tuple[OptimizerSpec, ...],
-                   starts: tuple[tuple[float, float], ...], steps: int | None, **options: Any) -> None:
+                   colors: int | None, no_text: bool, quiet: bool, surface: Surface | None,
+                   specs: tuple[OptimizerSpec, ...], starts: tuple[tuple[float, float], ...], steps: int | None,
+                   **options: Any) -> None:
     """Render scenes to animations: built-in names, path/to/file.py[:NAME], --all, or an ad hoc scene."""
     import os
     from pathlib import Path
@@ -339,10 +342,13 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
     jobs = jobs or os.cpu_count() or 1
     if len(scenes) == 1:
         results = [_scene_errors(lambda: render_scene(
-            scenes[0], targets[0], format=chosen, data=data, quiet=quiet, jobs=jobs
+            scenes[0], targets[0], format=chosen, data=data, quiet=quiet, jobs=jobs, colors=colors or 255,
+            text=not no_text,
         ))]
     else:
-        results = _scene_errors(lambda: render_many(scenes, targets, chosen, jobs, quiet))
+        results = _scene_errors(
+            lambda: render_many(scenes, targets, chosen, jobs, quiet, colors=colors or 255, text=not no_text)
+        )
     for result in results if not quiet else ():
         click.echo(f"{result.path}  {result.frames} frames  {result.bytes / 1024:.0f} KB  {result.seconds:.1f} s")
 
@@ -350,7 +356,7 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
 @cli.command("compare")
 @click.argument("expected", type=click.Path(dir_okay=False))
 @click.argument("actual", type=click.Path(dir_okay=False))
-@click.option("--tolerance", type=click.FloatRange(min=0), default=2.0, show_default=True,
+@click.option("--tolerance", type=click.FloatRange(min=0), default=3.0, show_default=True,
               help="Largest RMS difference (0-255 scale) a frame may have.")
 @click.option("--diff", "diff_path", type=click.Path(dir_okay=False),
               help="Write a PNG: expected | actual | difference ×10 (the worst or first differing frame).")

@@ -282,6 +282,7 @@ def render_scene(
     jobs: int = 1,
     text: bool = True,
     sample: int | None = None,
+    colors: int = 255,
     writer_factory: Callable[..., FrameWriter] | None = None,
 ) -> RenderResult:
     """Render ``scene`` to ``path`` (default ``output/<name>.<ext>``) atomically.
@@ -298,6 +299,7 @@ def render_scene(
         text: draw text (titles, labels, ticks, legend entries, counters); ``False`` keeps every shape
             (legend frames and handles included) but no glyph, for snapshot tests across machines whose
             fonts rasterise differently.
+        colors: the size of the GIF's global palette (2 to 255; fewer colours, smaller files).
         sample: render only this many frames, spread evenly over the animation, each lasting as long as
             the frames it stands for (previews and snapshot tests).
         writer_factory: ``(file, size, mapper) -> FrameWriter``, to replace the GIF writer (tests).
@@ -320,12 +322,14 @@ def render_scene(
         raise RenderError(str(error)) from None
     if sample is not None and (isinstance(sample, bool) or not isinstance(sample, int) or sample < 1):
         raise RenderError(f"sample must be a whole number >= 1, got {sample!r}")
+    if isinstance(colors, bool) or not isinstance(colors, int) or not 2 <= colors <= 255:
+        raise RenderError(f"colors must be a whole number from 2 to 255, got {colors!r}")
     began = time.perf_counter()
     with _text_drawn(text):
         view = make_view(scene)
     try:
         with atomic_path(path) as temporary, _text_drawn(text):
-            frames = _encode(scene, view, fmt, temporary, quiet, writer_factory, jobs, sample)
+            frames = _encode(scene, view, fmt, temporary, quiet, writer_factory, jobs, sample, colors)
         if data is not None:
             trajectories = view.trajectories
             document = run_document(scene.surface, scene_records(scene, trajectories), max(scene.racer_steps()),
@@ -386,9 +390,9 @@ def _text_drawn(text: bool):
 
 
 def _encode(scene, view, fmt: str, temporary: Path, quiet: bool, writer_factory, jobs: int = 1,
-            sample: int | None = None) -> int:
+            sample: int | None = None, colors: int = 255) -> int:
     if sample is not None:
-        return _encode_sample(scene, view, fmt, temporary, writer_factory, sample)
+        return _encode_sample(scene, view, fmt, temporary, writer_factory, sample, colors)
     count = len(view.steps_shown)
     if fmt == "png":
         final = np.ascontiguousarray(view.frame(count - 1)[..., :3])
@@ -398,7 +402,7 @@ def _encode(scene, view, fmt: str, temporary: Path, quiet: bool, writer_factory,
     # (a dimmed batch, a path crossing a dark region) must have slots of their own
     samples = sorted({0, count // 3, (2 * count) // 3, count - 1})
     known = {index: view.frame(index) for index in samples}
-    mapper = PaletteMapper(build_palette([known[i] for i in samples], view.reserved_colors()))
+    mapper = PaletteMapper(build_palette([known[i] for i in samples], view.reserved_colors(), colors))
     delays = frame_delays(count, scene.fps, scene.hold)
     progress = Progress(scene.name, count, not quiet)
     with open(temporary, "wb") as file:
@@ -411,7 +415,7 @@ def _encode(scene, view, fmt: str, temporary: Path, quiet: bool, writer_factory,
     return getattr(writer, "frames_written", count)  # GIF merges identical consecutive frames
 
 
-def _encode_sample(scene, view, fmt: str, temporary: Path, writer_factory, sample: int) -> int:
+def _encode_sample(scene, view, fmt: str, temporary: Path, writer_factory, sample: int, colors: int) -> int:
     """A few frames spread evenly over the animation (always the first and the last)."""
     count = len(view.steps_shown)
     sample = min(sample, count)
@@ -422,7 +426,7 @@ def _encode_sample(scene, view, fmt: str, temporary: Path, writer_factory, sampl
     if fmt == "png":
         Image.fromarray(np.ascontiguousarray(frames[-1][..., :3])).save(temporary, format="PNG", optimize=True)
         return 1
-    mapper = PaletteMapper(build_palette(frames, view.reserved_colors()))
+    mapper = PaletteMapper(build_palette(frames, view.reserved_colors(), colors))
     with open(temporary, "wb") as file:
         writer = (writer_factory(file, scene.size, mapper) if writer_factory is not None
                   else _make_writer(fmt, file, temporary, scene, mapper))
@@ -442,7 +446,9 @@ def _make_writer(fmt: str, file: BinaryIO, temporary: Path, scene, mapper: Palet
     return Mp4Writer(temporary, scene.fps)
 
 
-def render_many(scenes: list, targets: list[Path], fmt: str, jobs: int, quiet: bool = True) -> list[RenderResult]:
+def render_many(
+    scenes: list, targets: list[Path], fmt: str, jobs: int, quiet: bool = True, **options: Any
+) -> list[RenderResult]:
     """Render ``scenes`` to ``targets``: views with full-redraw frames one at a time with ``jobs``
     processes each, the others ``jobs`` scenes at a time. Results come back in the order given."""
     from .render import is_parallel
@@ -451,13 +457,13 @@ def render_many(scenes: list, targets: list[Path], fmt: str, jobs: int, quiet: b
     alone = [i for i, scene in enumerate(scenes) if jobs == 1 or is_parallel(scene)]
     together = [i for i in range(len(scenes)) if i not in alone]
     for i in alone:
-        results[i] = render_scene(scenes[i], targets[i], format=fmt, quiet=quiet, jobs=jobs)
+        results[i] = render_scene(scenes[i], targets[i], format=fmt, quiet=quiet, jobs=jobs, **options)
     if together and "fork" not in multiprocessing.get_all_start_methods():
         for i in together:
-            results[i] = render_scene(scenes[i], targets[i], format=fmt, quiet=quiet)
+            results[i] = render_scene(scenes[i], targets[i], format=fmt, quiet=quiet, **options)
     elif together:
         global _BATCH
-        _BATCH = [(scenes[i], targets[i], fmt) for i in together]
+        _BATCH = [(scenes[i], targets[i], fmt, options) for i in together]
         context = multiprocessing.get_context("fork")
         try:
             with ProcessPoolExecutor(min(jobs, len(together)), mp_context=context) as pool:
@@ -472,8 +478,8 @@ _BATCH: list = []
 
 
 def _render_one(index: int) -> RenderResult:
-    scene, target, fmt = _BATCH[index]
-    return render_scene(scene, target, format=fmt, quiet=True)
+    scene, target, fmt, options = _BATCH[index]
+    return render_scene(scene, target, format=fmt, quiet=True, **options)
 
 
 def encode_to_bytes(frames: list[np.ndarray], delays: list[int], reserved: list[tuple[int, int, int]]) -> bytes:

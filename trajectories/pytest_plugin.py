@@ -32,7 +32,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 class SnapshotChecker:
-    """``animation_snapshot(path, name=None, tolerance=2.0)``: compare ``path`` with its baseline."""
+    """``animation_snapshot(path, name=None, tolerance=3.0)``: compare ``path`` with its baseline."""
 
     def __init__(self, request: pytest.FixtureRequest) -> None:
         self.request = request
