@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
 from collections.abc import Callable
 
 from . import surfaces
@@ -38,6 +40,27 @@ _FACTORIES: dict[str, Callable[[], Surface]] = {
 }
 
 SURFACE_NAMES: tuple[str, ...] = tuple(_FACTORIES)
+
+
+def resolve_surface(text: str, window: tuple[float, float, float, float] | None = None) -> Surface:
+    """A catalogue name or a formula in x and y (see :mod:`trajectories.formula`); ``window`` replaces
+    the surface's own. :class:`ValueError` (one line) when it is neither."""
+    from .formula import VARIABLES, FormulaError, formula_surface
+
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("a surface needs a name (see `trajectories surfaces`) or a formula in x and y")
+    text = text.strip()
+    if text in _FACTORIES:
+        surface = get_surface(text)
+        return dataclasses.replace(surface, window=tuple(float(v) for v in window)) if window else surface
+    if text.isidentifier() and text not in VARIABLES:
+        close = difflib.get_close_matches(text, SURFACE_NAMES, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else " (see `trajectories surfaces`, or a formula in x and y)"
+        raise ValueError(f"unknown surface {text!r}{hint}")
+    try:
+        return formula_surface(text, window)
+    except FormulaError as error:
+        raise ValueError(str(error)) from None
 
 
 def get_surface(name: str) -> Surface:

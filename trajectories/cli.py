@@ -14,11 +14,10 @@ import click
 
 from . import __version__, optimizers
 from .atomic import check_writable, write_bytes
-from .catalogue import SURFACE_NAMES, get_surface
+from .catalogue import SURFACE_NAMES, get_surface, resolve_surface
 from .data import stochastic_gradient
 from .export import record_paths, run_document, to_csv, to_json
 from .spec import OptimizerSpec, SpecError, parse_optimizer
-from .surfaces import Surface
 
 
 class OneLineErrors(click.Group):
@@ -76,17 +75,35 @@ class OptimizerSpecType(click.ParamType):
 
 
 class SurfaceType(click.ParamType):
-    """A surface of the catalogue, by name."""
+    """A surface of the catalogue by name, or a formula in x and y (checked now, built with --window)."""
 
-    name = "SURFACE"
+    name = "NAME|FORMULA"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Surface:
-        if isinstance(value, Surface):
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            resolve_surface(value)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+        return value
+
+
+class WindowType(click.ParamType):
+    """``X0,X1,Y0,Y1`` with X0 < X1 and Y0 < Y1, all finite."""
+
+    name = "X0,X1,Y0,Y1"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple:
+        if isinstance(value, tuple):
             return value
         try:
-            return get_surface(value)
-        except KeyError as error:
-            self.fail(error.args[0], param, ctx)
+            x0, x1, y0, y1 = (float(part) for part in str(value).split(","))
+        except ValueError:
+            self.fail(f"expected four numbers X0,X1,Y0,Y1, got {value!r}", param, ctx)
+        if not all(math.isfinite(v) for v in (x0, x1, y0, y1)):
+            self.fail(f"the window must be finite, got {value!r}", param, ctx)
+        if not (x0 < x1 and y0 < y1):
+            self.fail(f"the window needs X0 < X1 and Y0 < Y1, got {value!r}", param, ctx)
+        return (x0, x1, y0, y1)
 
 
 def _number(value: float) -> str:
@@ -137,7 +154,11 @@ def optimizers_command() -> None:
 
 
 @cli.command("run")
-@click.option("--surface", "surface", type=SurfaceType(), required=True, help="A surface name (see `surfaces`).")
+@click.option(
+    "--surface", "surface", type=SurfaceType(), required=True,
+    help="A surface name (see `surfaces`) or a formula in x and y, e.g. '(1-x)**2 + 100*(y-x**2)**2'.",
+)
+@click.option("--window", type=WindowType(), help="X0,X1,Y0,Y1 [default: the surface's; formulas: -3,3,-3,3].")
 @click.option(
     "--optimizer", "specs", type=OptimizerSpecType(), multiple=True, required=True,
     help="NAME[:key=value,...], e.g. rmsprop:lr=0.02,alpha=0.9. Repeat for more optimizers.",
@@ -152,7 +173,8 @@ def optimizers_command() -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="Default: from the file name, else json.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (atomically); default stdout.")
 def run_command(
-    surface: Surface,
+    surface: str,
+    window: tuple[float, float, float, float] | None,
     specs: tuple[OptimizerSpec, ...],
     starts: tuple[tuple[float, float], ...],
     steps: int,
@@ -163,6 +185,7 @@ def run_command(
     output: str | None,
 ) -> None:
     """Run optimizers on a surface and print each trajectory as JSON or CSV."""
+    surface = resolve_surface(surface, window)
     if sigma is not None and not math.isfinite(sigma):
         raise click.BadParameter("σ must be finite", param_hint="'--noise'")
     starts = starts or (surface.start,)
@@ -275,13 +298,15 @@ def list_command(scene_file: str | None) -> None:
 @click.option("--colors", type=click.IntRange(2, 255), help="Colours in the GIF's palette [default: 255].")
 @click.option("--no-text", "no_text", is_flag=True, help="Draw no text (snapshot tests across machines).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
-@click.option("--surface", "surface", type=SurfaceType(), help="Ad hoc scene: a surface name.")
+@click.option("--surface", "surface", type=SurfaceType(), help="Ad hoc scene: a surface name or a formula.")
+@click.option("--window", type=WindowType(), help="Ad hoc scene: X0,X1,Y0,Y1 (formulas: -3,3,-3,3).")
 @click.option("--optimizer", "specs", type=OptimizerSpecType(), multiple=True, help="Ad hoc scene: NAME[:k=v,...].")
 @click.option("--start", "starts", type=PointType(), multiple=True, help="Ad hoc scene: start X,Y (repeatable).")
 @click.option("--steps", type=click.IntRange(min=1), help="Ad hoc scene: number of updates [default: 100].")
 def render_command(references: tuple[str, ...], render_all: bool, output: str | None, out_dir: str | None,
                    fmt: str | None, data: str | None, column: str | None, scale: float | None, jobs: int | None,
-                   colors: int | None, no_text: bool, quiet: bool, surface: Surface | None,
+                   colors: int | None, no_text: bool, quiet: bool, surface: str | None,
+                   window: tuple[float, float, float, float] | None,
                    specs: tuple[OptimizerSpec, ...], starts: tuple[tuple[float, float], ...], steps: int | None,
                    **options: Any) -> None:
     """Render scenes to animations: built-in names, path/to/file.py[:NAME], --all, or an ad hoc scene."""
@@ -298,13 +323,14 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
             raise click.UsageError("--surface makes an ad hoc scene: give no SCENE and no --all with it")
         if not specs:
             raise click.UsageError("an ad hoc scene needs at least one --optimizer")
+        name = surface.strip() if surface.strip() in SURFACE_NAMES else "formula"
         scenes = [_scene_errors(lambda: Scene(
-            surface.name, surface, specs, start=list(starts) or None, steps=steps or 100,
+            name, surface, specs, start=list(starts) or None, steps=steps or 100, window=window,
             description="ad hoc scene",
         ))]
     else:
-        if specs or starts or steps is not None:
-            raise click.UsageError("--optimizer, --start and --steps go with --surface (an ad hoc scene)")
+        if specs or starts or steps is not None or window is not None:
+            raise click.UsageError("--optimizer, --start, --steps and --window go with --surface (an ad hoc scene)")
         if render_all == bool(references):
             raise click.UsageError("name the scenes to render, or give --all (see `trajectories list`)")
         if render_all:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from .catalogue import get_surface
+from .catalogue import resolve_surface
 from .data import GradientSource, stochastic_gradient
 from .run import Trajectory, run
 from .spec import OptimizerSpec, SpecError, parse_optimizer
@@ -157,7 +157,7 @@ class Scene(SceneKind):
 
     Args:
         name: identifier (file names, ``trajectories render NAME``).
-        surface: a catalogue name or a :class:`Surface`.
+        surface: a catalogue name, a formula in x and y (``"x**2 + 10*y**2"``) or a :class:`Surface`.
         optimizers: spec strings (``"adam:lr=0.1"``), :class:`OptimizerSpec` or :class:`Racer` values.
         start: one point ``(x, y)`` or several; default: the surface's start.
         steps: updates per optimizer.
@@ -226,9 +226,9 @@ class Scene(SceneKind):
         surface = self.surface
         if isinstance(surface, str):
             try:
-                surface = get_surface(surface)
-            except KeyError as error:
-                raise SceneError(f"{self.name}: {error.args[0]}") from None
+                surface = resolve_surface(surface, self.window)
+            except ValueError as error:
+                raise SceneError(f"{self.name}: {error}") from None
         object.__setattr__(self, "surface", surface)
         if isinstance(self.optimizers, (str, Racer, OptimizerSpec)):
             object.__setattr__(self, "optimizers", (self.optimizers,))

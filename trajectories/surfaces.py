@@ -93,6 +93,16 @@ class Surface:
         return x0 <= x <= x1 and y0 <= y <= y1
 
 
+def choose_scale(values: Array) -> Literal["log", "linear"]:
+    """``"log"`` when most of the range of ``values`` lies in a thin top layer (steep walls around flat
+    valleys), so that log-spaced contour levels show the valley; ``"linear"`` otherwise."""
+    finite = np.ma.compressed(np.ma.masked_invalid(values))
+    if finite.size == 0:
+        return "linear"
+    low, median, high = np.min(finite), np.median(finite), np.percentile(finite, 99)
+    return "log" if high - low > 50 * max(median - low, 1e-300) else "linear"
+
+
 # --- classic test functions -----------------------------------------------------------------------
 
 

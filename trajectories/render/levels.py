@@ -30,13 +30,6 @@ def sample(surface: Surface, window: tuple[float, float, float, float], resoluti
     return xs, ys, np.ma.masked_invalid(z)
 
 
-def auto_scale(z: Array) -> str:
-    """``"log"`` when most of the range lies in a thin top layer (steep walls, flat valleys)."""
-    finite = np.ma.compressed(z)
-    low, median, high = np.min(finite), np.median(finite), np.percentile(finite, 99)
-    return "log" if high - low > 50 * max(median - low, 1e-300) else "linear"
-
-
 def contour_field(
     surface: Surface, window: tuple[float, float, float, float], count: int = 32, resolution: int = 300
 ) -> Field:
