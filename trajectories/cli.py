@@ -262,9 +262,9 @@ def _apply_options(scene: Any, overrides: dict[str, Any]) -> Any:
 @click.argument("scene_file", required=False, type=click.Path(dir_okay=False))
 def list_command(scene_file: str | None) -> None:
     """List the built-in scenes (or those of SCENE_FILE) with one line each."""
-    from .scene import builtin_scenes, load_scene_file
+    from .scene import builtin_scenes, load_scenes
 
-    scenes = _scene_errors(lambda: load_scene_file(scene_file) if scene_file else builtin_scenes())
+    scenes = _scene_errors(lambda: load_scenes(scene_file) if scene_file else builtin_scenes())
     if not scenes:
         click.echo("no scenes", err=True)
         return
@@ -358,25 +358,77 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
         scenes = [_scene_errors(lambda s=scene: s.with_options(
             size=(round(s.size[0] * scale), round(s.size[1] * scale)), dpi=max(1, round(s.dpi * scale))
         )) for scene in scenes]
-    chosen = _scene_errors(lambda: infer_format(output, fmt))
     folder = Path(out_dir) if out_dir else Path("output")
     if out_dir and not folder.is_dir():
         raise click.BadParameter(f"folder {folder} does not exist", param_hint="'--out-dir'")
-    if not output and not out_dir:
+    targets, formats = [], []
+    for scene in scenes:
+        own = None if (output or out_dir) else getattr(scene, "output", None)
+        own_format = getattr(scene, "output_format", None)
+        chosen = _scene_errors(lambda o=own, f=own_format: infer_format(output or o, fmt or f))
+        formats.append(chosen)
+        targets.append(Path(output or own) if (output or own) else folder / f"{scene.name}{EXTENSIONS[chosen]}")
+    if not output and not out_dir and any(t.parent == folder for t in targets):
         folder.mkdir(exist_ok=True)
-    targets = [Path(output) if output else folder / f"{scene.name}{EXTENSIONS[chosen]}" for scene in scenes]
     jobs = jobs or os.cpu_count() or 1
     if len(scenes) == 1:
         results = [_scene_errors(lambda: render_scene(
-            scenes[0], targets[0], format=chosen, data=data, quiet=quiet, jobs=jobs, colors=colors or 255,
+            scenes[0], targets[0], format=formats[0], data=data, quiet=quiet, jobs=jobs, colors=colors or 255,
             text=not no_text,
         ))]
     else:
         results = _scene_errors(
-            lambda: render_many(scenes, targets, chosen, jobs, quiet, colors=colors or 255, text=not no_text)
+            lambda: render_many(scenes, targets, formats, jobs, quiet, colors=colors or 255, text=not no_text)
         )
     for result in results if not quiet else ():
         click.echo(f"{result.path}  {result.frames} frames  {result.bytes / 1024:.0f} KB  {result.seconds:.1f} s")
+
+
+@cli.command("describe")
+@click.argument("name")
+def describe_command(name: str) -> None:
+    """Describe a surface (name or formula: its formula, window and minima) or a scene (all its options)."""
+    from .describe import describe_scene, describe_surface
+    from .scene import SceneError, builtin_scenes, find_scenes
+
+    lines: list[str] = []
+    is_file = name.endswith((".py", ".toml")) or ".py:" in name or ".toml:" in name
+    if not is_file:
+        try:
+            lines += describe_surface(resolve_surface(name))
+        except ValueError as surface_error:
+            surface_problem = str(surface_error)
+        else:
+            surface_problem = ""
+        scenes = _scene_errors(builtin_scenes)
+        if name in scenes:
+            lines += ([""] if lines else []) + describe_scene(scenes[name])
+        if not lines:
+            raise click.UsageError(f"{surface_problem}; no built-in scene {name!r} either")
+    else:
+        try:
+            for scene in find_scenes(name):
+                lines += ([""] if lines else []) + describe_scene(scene)
+        except SceneError as error:
+            raise click.UsageError(str(error)) from None
+    click.echo("\n".join(lines))
+
+
+@cli.command("new")
+@click.argument("name")
+@click.option("--toml", "toml", is_flag=True, help="Write a TOML scene instead of a Python script.")
+@click.option("--dir", "folder", type=click.Path(file_okay=False), default=".", show_default=True,
+              help="Folder to write NAME.py (or NAME.toml) in.")
+def new_command(name: str, toml: bool, folder: str) -> None:
+    """Write a commented starter scene file NAME.py (or NAME.toml) to edit and render."""
+    from .describe import write_starter
+    from .scene import SceneError
+
+    try:
+        target = write_starter(name, toml, folder)
+    except (SceneError, ValueError) as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(f"wrote {target}; render it with: trajectories render {target}")
 
 
 @cli.command("compare")

@@ -447,23 +447,24 @@ def _make_writer(fmt: str, file: BinaryIO, temporary: Path, scene, mapper: Palet
 
 
 def render_many(
-    scenes: list, targets: list[Path], fmt: str, jobs: int, quiet: bool = True, **options: Any
+    scenes: list, targets: list[Path], formats: str | list[str], jobs: int, quiet: bool = True, **options: Any
 ) -> list[RenderResult]:
     """Render ``scenes`` to ``targets``: views with full-redraw frames one at a time with ``jobs``
     processes each, the others ``jobs`` scenes at a time. Results come back in the order given."""
     from .render import is_parallel
 
+    formats = [formats] * len(scenes) if isinstance(formats, str) else list(formats)
     results: dict[int, RenderResult] = {}
     alone = [i for i, scene in enumerate(scenes) if jobs == 1 or is_parallel(scene)]
     together = [i for i in range(len(scenes)) if i not in alone]
     for i in alone:
-        results[i] = render_scene(scenes[i], targets[i], format=fmt, quiet=quiet, jobs=jobs, **options)
+        results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, jobs=jobs, **options)
     if together and "fork" not in multiprocessing.get_all_start_methods():
         for i in together:
-            results[i] = render_scene(scenes[i], targets[i], format=fmt, quiet=quiet, **options)
+            results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, **options)
     elif together:
         global _BATCH
-        _BATCH = [(scenes[i], targets[i], fmt, options) for i in together]
+        _BATCH = [(scenes[i], targets[i], formats[i], options) for i in together]
         context = multiprocessing.get_context("fork")
         try:
             with ProcessPoolExecutor(min(jobs, len(together)), mp_context=context) as pool:

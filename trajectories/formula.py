@@ -1,8 +1,8 @@
 """A formula string -> a :class:`~trajectories.surfaces.Surface`, safely, with exact gradients.
 
 The formula is data, never code. It is parsed with :mod:`ast` and checked against an allow-list before
-anything is built from it: numbers, ``x``, ``y``, ``pi``, ``e``, ``+ - * / **`` (``^`` also means
-power), unary minus, parentheses, and calls of the functions in :data:`FUNCTIONS`. No attribute access,
+anything is built from it: numbers, ``x``, ``y``, ``pi``, ``e``, ``+ - * / **`` (``^`` is read as
+``**``), unary minus, parentheses, and calls of the functions in :data:`FUNCTIONS`. No attribute access,
 no other names, no subscripts, lambdas, comprehensions or keywords; limits on length, nesting depth,
 size and constant exponents (``9**9**9`` is refused, not computed). The sympy expression is built from
 the checked tree node by node (never ``sympify`` on the text, which evaluates it), differentiated
@@ -153,6 +153,8 @@ def parse(text: str):
         raise FormulaError(f"formula is too long ({len(text)} characters; at most {MAX_LENGTH})")
     if "\n" in text or "\r" in text:
         raise FormulaError("a formula is one line")
+    # "^" means power, with the precedence of "**" (as a Python operator it would bind looser than "-")
+    text = text.replace("^", "**")
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:
@@ -222,11 +224,13 @@ def formula_surface(
     import sympy
 
     expression, x, y = parse(text)
+    if expression.has(sympy.zoo, sympy.oo, -sympy.oo, sympy.nan):
+        raise FormulaError(f"the formula is undefined or infinite everywhere (a division by zero?): {text.strip()!r}")
     try:
         gx, gy = sympy.diff(expression, x), sympy.diff(expression, y)
         compiled = [sympy.lambdify((x, y), e, modules="numpy") for e in (expression, gx, gy)]
-    except (TypeError, ValueError, RecursionError) as error:
-        raise FormulaError(f"cannot differentiate the formula: {error}") from None
+    except Exception as error:  # sympy's failures are many kinds; the message says what it could not do
+        raise FormulaError(f"cannot differentiate the formula: {type(error).__name__}") from None
     x0, x1, y0, y1 = window if window is not None else DEFAULT_WINDOW
     if start is None:
         start = (x0 + 0.75 * (x1 - x0), y0 + 0.75 * (y1 - y0))

@@ -187,6 +187,8 @@ class Scene(SceneKind):
         line_width: path width (default: the theme's).
         show_start: mark the start points.
         title_size: title font size in points (default: the view's).
+        output, output_format: where ``trajectories render`` writes this scene when not told otherwise
+            (a path relative to the current folder) and in which format.
     """
 
     name: str
@@ -219,6 +221,8 @@ class Scene(SceneKind):
     line_width: float | None = None
     show_start: bool = True
     title_size: float | None = None
+    output: str | None = None
+    output_format: str | None = None
     source: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -467,6 +471,15 @@ def load_scene_file(path: str | Path) -> dict[str, Scene]:
     return scenes
 
 
+def load_scenes(path: str | Path) -> dict[str, Any]:
+    """The scenes of a ``.py`` scene script or a ``.toml`` scene file."""
+    if str(path).endswith(".toml"):
+        from .toml_scene import load_toml_scene
+
+        return load_toml_scene(path)
+    return load_scene_file(path)
+
+
 def builtin_scenes() -> dict[str, Scene]:
     """Every built-in scene by name, file by file in alphabetical order."""
     scenes: dict[str, Scene] = {}
@@ -481,10 +494,11 @@ def builtin_scenes() -> dict[str, Scene]:
 
 
 def find_scenes(reference: str) -> list[Scene]:
-    """``NAME`` (built-in), ``path/to/file.py`` (all its scenes) or ``path/to/file.py:NAME``."""
-    file_part, _, wanted = reference.partition(":") if ".py:" in reference else (reference, "", "")
-    if file_part.endswith(".py"):
-        scenes = load_scene_file(file_part)
+    """``NAME`` (built-in), ``path/to/file.py`` or ``.toml`` (all its scenes), or ``path/to/file.py:NAME``."""
+    file_part, _, wanted = reference.partition(":") if (".py:" in reference or ".toml:" in reference) else (
+        reference, "", "")
+    if file_part.endswith((".py", ".toml")):
+        scenes = load_scenes(file_part)
         if not scenes:
             raise SceneError(f"{file_part} defines no scenes (module-level Scene values)")
         if wanted:

@@ -1,0 +1,151 @@
+"""Text for ``trajectories describe`` and the starter files of ``trajectories new``."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+from .scene import Racer, Scene, SceneError, SideBySide
+from .surfaces import Surface
+
+
+def _number(value: float) -> str:
+    return f"{value:.10g}"
+
+
+def describe_surface(surface: Surface) -> list[str]:
+    x0, x1, y0, y1 = surface.window
+    lines = [
+        f"surface {surface.name}: {surface.description}",
+        f"  f(x, y) = {surface.formula}",
+        f"  window  x in [{_number(x0)}, {_number(x1)}], y in [{_number(y0)}, {_number(y1)}]",
+        f"  start   ({_number(surface.start[0])}, {_number(surface.start[1])})",
+        f"  contour scale {surface.scale}",
+    ]
+    if not surface.critical_points:
+        lines.append("  minima  none known")
+    for point in surface.critical_points:
+        kind = {"global": "global minimum", "local": "local minimum", "saddle": "saddle point"}[point.kind]
+        lines.append(f"  {kind:<15} f = {_number(point.value)} at ({_number(point.x)}, {_number(point.y)})")
+    return lines
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, tuple) and value and all(isinstance(v, tuple) for v in value):
+        return ", ".join(f"({_number(a)}, {_number(b)})" for a, b in value)
+    if isinstance(value, float):
+        return _number(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _racer(index: int, racer: Racer) -> list[str]:
+    params = ", ".join(f"{k}={_value(v)}" for k, v in racer.spec.params.items())
+    extra = [f"color {racer.color}"] if racer.color else []
+    if racer.batch_size:
+        extra.append(f"batch_size {racer.batch_size}")
+    suffix = f" ({', '.join(extra)})" if extra else ""
+    return [f"  optimizer {index + 1}: {racer.label}{suffix}", f"    {racer.spec.name}: {params}"]
+
+
+def describe_scene(scene: Any, indent: str = "") -> list[str]:
+    """Every option of ``scene``, one per line (optimizers with all their hyperparameters)."""
+    kind = type(scene).__name__
+    lines = [f"{indent}scene {scene.name} ({kind}): {getattr(scene, 'description', '') or ''}".rstrip(": ")]
+    if scene.source:
+        lines.append(f"{indent}  defined in {scene.source}")
+    for field in dataclasses.fields(scene):
+        if field.name in ("name", "description", "source", "optimizers", "panels"):
+            continue
+        value = getattr(scene, field.name)
+        if value is None:
+            continue
+        shown = f"{value.name}: {value.formula}" if isinstance(value, Surface) else _value(value)
+        lines.append(f"{indent}  {field.name:<14} {shown}")
+    if isinstance(scene, Scene):
+        for i, racer in enumerate(scene.optimizers):
+            lines.extend(indent + line for line in _racer(i, racer))
+    if isinstance(scene, SideBySide):
+        for panel in scene.panels:
+            lines.extend(describe_scene(panel, indent + "  "))
+    return lines
+
+
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,63}$")
+
+PYTHON_STARTER = '''"""{name}: a starter scene. Render it with:  trajectories render {file}
+
+Every module-level Scene in this file is a scene; `trajectories list {file}` shows them.
+"""
+
+from trajectories.scene import Racer, Scene
+
+scene = Scene(
+    "{name}",
+    surface="rosenbrock",  # a catalogue name (`trajectories surfaces`) or a formula in x and y
+    start=(-1.5, 2.0),  # where every optimizer starts; a list of (x, y) points for several
+    steps=200,  # updates per optimizer; frames default to one per step
+    optimizers=[  # "NAME:key=value,..." (`trajectories optimizers`), a legend label, an optional colour
+        Racer("sgd:lr=0.001,momentum=0.9", "Momentum"),
+        Racer("adam:lr=0.1", "Adam", color="#D55E00"),
+    ],
+    loss_panel=True,  # a loss-vs-step panel beside the contours
+    theme="light",  # light, dark or article
+    fps=20,  # 10, 20, 25 and 50 are exact in GIF
+    description="momentum vs Adam down Rosenbrock's valley",
+)
+'''
+
+TOML_STARTER = '''# {name}: a starter scene. Render it with:  trajectories render {file}
+name = "{name}"
+description = "momentum vs Adam down Rosenbrock's valley"
+surface = "rosenbrock"          # a catalogue name (`trajectories surfaces`) or a formula in x and y
+# window = [-2, 2, -1, 3]       # X0, X1, Y0, Y1; default: the surface's (formulas: [-3, 3, -3, 3])
+start = [-1.5, 2.0]             # or several: [[-1.5, 2.0], [1.5, 2.5]]
+steps = 200                     # updates per optimizer
+
+[[optimizers]]                  # one table per optimizer (`trajectories optimizers` lists them)
+name = "sgd"
+label = "Momentum"
+hyperparameters = {{ lr = 0.001, momentum = 0.9 }}
+
+[[optimizers]]
+name = "adam"
+label = "Adam"
+color = "#D55E00"
+hyperparameters = {{ lr = 0.1 }}
+
+[view]                          # all optional
+theme = "light"                 # light, dark or article
+fps = 20                        # 10, 20, 25 and 50 are exact in GIF
+size = [640, 480]
+loss_panel = true
+# trail = "tail"                # full, tail or fade
+# tail = 10
+
+[output]                        # optional
+path = "{name}.gif"             # relative to the folder you run trajectories from
+'''
+
+
+def starter(name: str, toml: bool) -> tuple[str, str]:
+    """``(file name, contents)`` of a commented starter scene file."""
+    if not NAME.match(name):
+        raise SceneError(f"a scene name is letters, digits, '_' and '-', starting with a letter, got {name!r}")
+    file = f"{name}.toml" if toml else f"{name}.py"
+    template = TOML_STARTER if toml else PYTHON_STARTER
+    return file, template.format(name=name, file=file)
+
+
+def write_starter(name: str, toml: bool, folder: str | Path = ".") -> Path:
+    from .atomic import write_bytes
+
+    file, text = starter(name, toml)
+    target = Path(folder) / file
+    if target.exists():
+        raise SceneError(f"{target} exists already; choose another name or remove it")
+    write_bytes(target, text.encode())
+    return target
