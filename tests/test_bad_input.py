@@ -1,7 +1,5 @@
 """Every kind of bad input, through the command line: one line on stderr, exit status 2, nothing written."""
 
-import builtins
-
 import pytest
 from click.testing import CliRunner
 
@@ -78,16 +76,9 @@ def workdir(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(("case", "args", "message"), CASES, ids=[c[0] for c in CASES])
-def test_bad_input_is_one_line_exit_2_and_writes_nothing(workdir, monkeypatch, case, args, message):
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(workdir, request, case, args, message):
     if case == "no ffmpeg":
-        real_import = builtins.__import__
-
-        def no_ffmpeg(name, *rest, **kwargs):
-            if name == "imageio_ffmpeg":
-                raise ImportError(name)
-            return real_import(name, *rest, **kwargs)
-
-        monkeypatch.setattr(builtins, "__import__", no_ffmpeg)
+        request.getfixturevalue("no_ffmpeg")
     if case == "existing starter":
         (workdir / "broken.py").touch()
         message = "exists already"

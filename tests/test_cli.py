@@ -4,23 +4,11 @@ import json
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 from trajectories import __version__, optimizers
 from trajectories.catalogue import SURFACE_NAMES, get_surface
-from trajectories.cli import cli
 from trajectories.run import run
 from trajectories.spec import parse_optimizer
-
-
-@pytest.fixture
-def invoke():
-    runner = CliRunner()
-
-    def call(*args):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-
-    return call
 
 
 def test_version(invoke):

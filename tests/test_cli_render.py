@@ -6,21 +6,10 @@ import textwrap
 
 import imageio.v3 as iio
 import pytest
-from click.testing import CliRunner
-
-from trajectories.cli import cli
 
 SMALL = ["--size", "160x120", "--dpi", "40"]
 
 
-@pytest.fixture
-def invoke():
-    runner = CliRunner()
-
-    def call(*args):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-
-    return call
 
 
 def test_list_shows_every_builtin_scene_with_a_line(invoke):
@@ -111,17 +100,7 @@ def test_broken_scene_file_reports_file_and_line(invoke, tmp_path):
     assert result.stderr.strip() == f"trajectories: error: {path}:3: adam: lr must be a finite number >= 0, got -1.0"
 
 
-def test_mp4_without_ffmpeg_is_a_clear_error(invoke, tmp_path, monkeypatch):
-    import builtins
-
-    real_import = builtins.__import__
-
-    def no_ffmpeg(name, *args, **kwargs):
-        if name == "imageio_ffmpeg":
-            raise ImportError(name)
-        return real_import(name, *args, **kwargs)
-
-    monkeypatch.setattr(builtins, "__import__", no_ffmpeg)
+def test_mp4_without_ffmpeg_is_a_clear_error(invoke, tmp_path, no_ffmpeg):
     result = invoke("render", "rosenbrock", "--format", "mp4", "--out-dir", str(tmp_path))
     assert result.exit_code == 2 and "pip install 'trajectories[mp4]'" in result.stderr
     assert list(tmp_path.iterdir()) == []

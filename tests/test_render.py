@@ -12,8 +12,8 @@ import pytest
 from matplotlib.colors import to_rgba
 from PIL import Image
 
-from trajectories.render.contour import ContourAnimation, find_exit, frame_steps
-from trajectories.scene import Racer, Scene
+from trajectories.render.contour import ContourAnimation, find_exit
+from trajectories.scene import Racer, Scene, spread
 
 SMALL = {"size": (200, 150), "dpi": 40}
 
@@ -28,10 +28,10 @@ def rms(a, b):
     return float(np.sqrt(np.mean((a[..., :3].astype(float) - b[..., :3].astype(float)) ** 2)))
 
 
-def test_frame_steps_spread_evenly_and_end_on_the_last_step():
-    assert frame_steps(10, 11) == list(range(11))
-    assert frame_steps(100, 5) == [0, 25, 50, 75, 100]
-    assert frame_steps(7, 1) == [7]
+def test_frames_spread_evenly_over_the_steps_and_end_on_the_last():
+    assert spread(10, 11) == list(range(11))
+    assert spread(100, 5) == [0, 25, 50, 75, 100]
+    assert spread(7, 1) == [7]
 
 
 def test_drawn_paths_and_heads_equal_the_trajectory():

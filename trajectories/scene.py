@@ -345,10 +345,10 @@ class Scene(SceneKind):
         """What each frame shows: the counter's value and each racer's step."""
         frames = self.frame_count
         if self.epochs is None:
-            shown = _spread(self.steps, frames)
+            shown = spread(self.steps, frames)
             return Timeline("step", self.steps, shown, [[step] * len(self.optimizers) for step in shown])
         budget = round(self.epochs * self.samples_per_epoch())
-        samples = _spread(budget, frames)
+        samples = spread(budget, frames)
         clocks = [self._samples_after(r, n) for r, n in zip(self.optimizers, self.racer_steps(), strict=True)]
         steps = [[int(np.searchsorted(c, s, side="right") - 1) for c in clocks] for s in samples]
         return Timeline("samples", budget, samples, steps, [c / self.samples_per_epoch() for c in clocks])
@@ -362,7 +362,7 @@ class Scene(SceneKind):
 
 
 
-def _spread(total: int, frames: int) -> list[int]:
+def spread(total: int, frames: int) -> list[int]:
     """``frames`` values from 0 to ``total``, evenly spread, the last one ``total``."""
     if frames == 1:
         return [total]

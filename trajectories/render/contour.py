@@ -33,13 +33,6 @@ CORNERS = {
 }
 
 
-def frame_steps(steps: int, frames: int) -> list[int]:
-    """The step shown by each frame: evenly spread from 0 to ``steps``, the last frame at ``steps``."""
-    if frames == 1:
-        return [steps]
-    return [round(i * steps / (frames - 1)) for i in range(frames)]
-
-
 @dataclass(frozen=True)
 class Exit:
     """Where a path leaves the window for good: the step, and the point on the window's edge; or, for a
