@@ -234,28 +234,13 @@ class SizeType(click.ParamType):
 def _scene_errors(action):
     """Run ``action``, turning scene and render errors into one-line usage errors."""
     from .encode import RenderError
+    from .plan import PlanError
     from .scene import SceneError
 
     try:
         return action()
-    except (SceneError, RenderError, SpecError) as error:
+    except (SceneError, RenderError, SpecError, PlanError) as error:
         raise click.UsageError(str(error)) from None
-
-
-def _option_names(scene: Any) -> set[str]:
-    import dataclasses
-
-    names = {f.name for f in dataclasses.fields(scene)}
-    for panel in getattr(scene, "panels", ()):  # side-by-side scenes pass panel options on
-        names |= {f.name for f in dataclasses.fields(panel)}
-    return names
-
-
-def _apply_options(scene: Any, overrides: dict[str, Any]) -> Any:
-    """``scene`` with the overrides it has (``--all`` mixes kinds of scenes: a trail has no meaning for
-    the EWA figure)."""
-    own = {key: value for key, value in overrides.items() if key in _option_names(scene)}
-    return scene.with_options(**own) if own else scene
 
 
 @cli.command("list")
@@ -311,74 +296,30 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
                    **options: Any) -> None:
     """Render scenes to animations: built-in names, path/to/file.py[:NAME], --all, or an ad hoc scene."""
     import os
-    from pathlib import Path
 
-    from .encode import EXTENSIONS, infer_format, render_many, render_scene
-    from .figures import SeriesScene
-    from .scene import Scene, builtin_scenes, find_scenes
+    from .encode import render_many, render_scene
+    from .plan import adhoc_scene, plan_render
 
-    overrides = {key: value for key, value in options.items() if value is not None}
-    if surface is not None:
-        if references or render_all:
-            raise click.UsageError("--surface makes an ad hoc scene: give no SCENE and no --all with it")
-        if not specs:
-            raise click.UsageError("an ad hoc scene needs at least one --optimizer")
-        name = surface.strip() if surface.strip() in SURFACE_NAMES else "formula"
-        scenes = [_scene_errors(lambda: Scene(
-            name, surface, specs, start=list(starts) or None, steps=steps or 100, window=window,
-            description="ad hoc scene",
-        ))]
-    else:
-        if specs or starts or steps is not None or window is not None:
-            raise click.UsageError("--optimizer, --start, --steps and --window go with --surface (an ad hoc scene)")
-        if render_all == bool(references):
-            raise click.UsageError("name the scenes to render, or give --all (see `trajectories list`)")
-        if render_all:
-            scenes = list(_scene_errors(builtin_scenes).values())
-        else:
-            scenes = [scene for reference in references for scene in _scene_errors(lambda r=reference: find_scenes(r))]
-    if (render_all or len(scenes) > 1) and (output or data):
-        raise click.UsageError("-o and --data take one scene; use --out-dir for several")
-    if output and out_dir:
-        raise click.UsageError("give -o or --out-dir, not both")
-    series = [scene for scene in scenes if isinstance(scene, SeriesScene)]
-    if column is not None or (data and series):
-        if not series or len(scenes) > 1:
-            raise click.UsageError("--data FILE.csv --column NAME reads a series for one series scene (fig5_ewa)")
-        if data is None or column is None:
-            raise click.UsageError("a series scene reads a real series with both --data FILE.csv and --column NAME")
-        overrides.update(data=data, column=column)
-        data = None  # an input here, not the trajectories' JSON
-    unused = [key for key in overrides if not any(key in _option_names(scene) for scene in scenes)]
-    if unused:
-        names = ", ".join(scene.name for scene in scenes)
-        raise click.UsageError(f"--{unused[0].replace('_', '-')} does not apply to {names}")
-    scenes = [_scene_errors(lambda s=scene: _apply_options(s, overrides)) for scene in scenes]
-    if scale is not None:
-        scenes = [_scene_errors(lambda s=scene: s.with_options(
-            size=(round(s.size[0] * scale), round(s.size[1] * scale)), dpi=max(1, round(s.dpi * scale))
-        )) for scene in scenes]
-    folder = Path(out_dir) if out_dir else Path("output")
-    if out_dir and not folder.is_dir():
-        raise click.BadParameter(f"folder {folder} does not exist", param_hint="'--out-dir'")
-    targets, formats = [], []
-    for scene in scenes:
-        own = None if (output or out_dir) else getattr(scene, "output", None)
-        own_format = getattr(scene, "output_format", None)
-        chosen = _scene_errors(lambda o=own, f=own_format: infer_format(output or o, fmt or f))
-        formats.append(chosen)
-        targets.append(Path(output or own) if (output or own) else folder / f"{scene.name}{EXTENSIONS[chosen]}")
-    if not output and not out_dir and any(t.parent == folder for t in targets):
-        folder.mkdir(exist_ok=True)
+    def plan():
+        return plan_render(
+            references, render_all=render_all, adhoc=adhoc_scene(surface, specs, starts, steps, window),
+            output=output, out_dir=out_dir, fmt=fmt, data=data, column=column, scale=scale,
+            overrides={key: value for key, value in options.items() if value is not None},
+        )
+
+    chosen = _scene_errors(plan)
+    if chosen.folder is not None:
+        chosen.folder.mkdir(exist_ok=True)
     jobs = jobs or os.cpu_count() or 1
-    if len(scenes) == 1:
+    settings = {"colors": colors or 255, "text": not no_text}
+    if len(chosen.scenes) == 1:
         results = [_scene_errors(lambda: render_scene(
-            scenes[0], targets[0], format=formats[0], data=data, quiet=quiet, jobs=jobs, colors=colors or 255,
-            text=not no_text,
+            chosen.scenes[0], chosen.targets[0], format=chosen.formats[0], data=chosen.data, quiet=quiet, jobs=jobs,
+            **settings,
         ))]
     else:
         results = _scene_errors(
-            lambda: render_many(scenes, targets, formats, jobs, quiet, colors=colors or 255, text=not no_text)
+            lambda: render_many(chosen.scenes, chosen.targets, chosen.formats, jobs, quiet, **settings)
         )
     for result in results if not quiet else ():
         click.echo(f"{result.path}  {result.frames} frames  {result.bytes / 1024:.0f} KB  {result.seconds:.1f} s")

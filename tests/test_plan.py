@@ -1,0 +1,54 @@
+"""Render planning without the command line: selection, overrides, targets and formats."""
+
+from pathlib import Path
+
+import pytest
+
+from trajectories.plan import AdHoc, PlanError, adhoc_scene, plan_render
+from trajectories.scene import builtin_scenes
+from trajectories.spec import parse_optimizer
+
+
+def test_all_scenes_get_the_options_they_have():
+    plan = plan_render(render_all=True, overrides={"theme": "dark", "trail": "tail"}, out_dir=None)
+    assert [s.name for s in plan.scenes] == list(builtin_scenes())
+    by_name = {s.name: s for s in plan.scenes}
+    assert by_name["rosenbrock"].theme == "dark" and by_name["rosenbrock"].trail == "tail"
+    assert by_name["fig5_ewa"].theme == "dark"  # a series has a theme, but no trail: left alone
+    assert by_name["fig1_critical_points"].panels[0].trail == "tail"  # side by side: passed to the panels
+    assert plan.targets[0] == Path("output") / f"{plan.scenes[0].name}.gif" and plan.folder == Path("output")
+
+
+def test_targets_and_formats():
+    plan = plan_render(("rosenbrock",), output="x/race.webp")
+    assert plan.targets == [Path("x/race.webp")] and plan.formats == ["webp"] and plan.folder is None
+    plan = plan_render(("rosenbrock",), fmt="png")
+    assert plan.targets == [Path("output/rosenbrock.png")] and plan.formats == ["png"]
+
+
+def test_ad_hoc_scenes_and_their_options():
+    adhoc = adhoc_scene("x**2 + 3*y**2", (parse_optimizer("adam:lr=0.1"),), ((1.0, 1.0),), 20, (-2, 2, -2, 2))
+    plan = plan_render(adhoc=adhoc, scale=0.5)
+    (scene,) = plan.scenes
+    assert scene.name == "formula" and scene.steps == 20 and scene.size == (320, 240) and scene.dpi == 50
+    assert plan_render(adhoc=AdHoc("himmelblau", adhoc.specs)).scenes[0].name == "himmelblau"
+    with pytest.raises(PlanError, match="go with --surface"):
+        adhoc_scene(None, adhoc.specs)
+    with pytest.raises(PlanError, match="give no SCENE"):
+        plan_render(("rosenbrock",), adhoc=adhoc)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({}, "name the scenes to render"),
+    ({"references": ("rosenbrock",), "render_all": True}, "name the scenes to render"),
+    ({"render_all": True, "output": "x.gif"}, "take one scene"),
+    ({"references": ("rosenbrock",), "output": "x.gif", "out_dir": "."}, "not both"),
+    ({"references": ("rosenbrock",), "column": "Close"}, "reads a series for one series scene"),
+    ({"references": ("fig5_ewa",), "data": "prices.csv"}, "both --data FILE.csv and --column NAME"),
+    ({"references": ("fig5_ewa",), "overrides": {"loss_panel": True}}, "--loss-panel does not apply to fig5_ewa"),
+    ({"references": ("rosenbrock",), "out_dir": "no/such/folder"}, "does not exist"),
+])  # fmt: skip
+def test_options_that_do_not_go_together(kwargs, message):
+    references = kwargs.pop("references", ())
+    with pytest.raises(PlanError, match=message):
+        plan_render(references, **kwargs)

@@ -1,0 +1,153 @@
+"""What ``trajectories render`` will do, decided from its options: which scenes, with which options,
+written where and in which format. The command line only turns options into a call of :func:`plan_render`
+and the plan into renders; every rule lives here, testable without a terminal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .encode import EXTENSIONS, infer_format
+from .figures import SeriesScene
+from .scene import Scene, builtin_scenes, find_scenes
+from .spec import OptimizerSpec
+
+DEFAULT_FOLDER = Path("output")
+
+
+class PlanError(ValueError):
+    """Options that do not go together; the message is one line."""
+
+
+@dataclass(frozen=True)
+class AdHoc:
+    """A scene described on the command line: ``--surface`` (a name or a formula) and its optimizers."""
+
+    surface: str
+    specs: tuple[OptimizerSpec, ...]
+    starts: tuple[tuple[float, float], ...] = ()
+    steps: int | None = None
+    window: tuple[float, float, float, float] | None = None
+
+    def scene(self, names: tuple[str, ...]) -> Scene:
+        if not self.specs:
+            raise PlanError("an ad hoc scene needs at least one --optimizer")
+        name = self.surface.strip() if self.surface.strip() in names else "formula"
+        return Scene(name, self.surface, self.specs, start=list(self.starts) or None, steps=self.steps or 100,
+                     window=self.window, description="ad hoc scene")
+
+
+@dataclass(frozen=True)
+class RenderPlan:
+    """Scenes (options applied) with their target files and formats; ``data`` is the JSON to write beside
+    a single optimizer scene; ``folder`` is the default output folder to create, if it is used."""
+
+    scenes: list
+    targets: list[Path]
+    formats: list[str]
+    data: str | None
+    folder: Path | None
+
+
+def adhoc_scene(
+    surface: str | None,
+    specs: tuple[OptimizerSpec, ...] = (),
+    starts: tuple[tuple[float, float], ...] = (),
+    steps: int | None = None,
+    window: tuple[float, float, float, float] | None = None,
+) -> AdHoc | None:
+    """The ad hoc scene of ``--surface`` and friends, or ``None``; those options without ``--surface`` are
+    an error."""
+    if surface is None:
+        if specs or starts or steps is not None or window is not None:
+            raise PlanError("--optimizer, --start, --steps and --window go with --surface (an ad hoc scene)")
+        return None
+    return AdHoc(surface, tuple(specs), tuple(starts), steps, window)
+
+
+def option_names(scene: Any) -> set[str]:
+    """The options ``scene`` has (a side-by-side scene passes its panels' options on)."""
+    names = {f.name for f in dataclasses.fields(scene)}
+    for panel in getattr(scene, "panels", ()):
+        names |= {f.name for f in dataclasses.fields(panel)}
+    return names
+
+
+def apply_options(scene: Any, overrides: dict[str, Any]) -> Any:
+    """``scene`` with the overrides it has (``--all`` mixes kinds of scenes: a trail means nothing to the
+    EWA figure)."""
+    own = {key: value for key, value in overrides.items() if key in option_names(scene)}
+    return scene.with_options(**own) if own else scene
+
+
+def _select(references: tuple[str, ...], render_all: bool, adhoc: AdHoc | None) -> list:
+    if adhoc is not None:
+        if references or render_all:
+            raise PlanError("--surface makes an ad hoc scene: give no SCENE and no --all with it")
+        return [adhoc.scene(tuple(_catalogue_names()))]
+    if render_all == bool(references):
+        raise PlanError("name the scenes to render, or give --all (see `trajectories list`)")
+    if render_all:
+        return list(builtin_scenes().values())
+    return [scene for reference in references for scene in find_scenes(reference)]
+
+
+def _catalogue_names() -> tuple[str, ...]:
+    from .catalogue import SURFACE_NAMES
+
+    return SURFACE_NAMES
+
+
+def plan_render(
+    references: tuple[str, ...] = (),
+    *,
+    render_all: bool = False,
+    adhoc: AdHoc | None = None,
+    output: str | None = None,
+    out_dir: str | None = None,
+    fmt: str | None = None,
+    data: str | None = None,
+    column: str | None = None,
+    scale: float | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> RenderPlan:
+    """Decide a render; :class:`PlanError` (or a scene's own error) when the options don't go together.
+
+    ``data`` is the trajectories' JSON output for an optimizer scene, but a series scene's *input*
+    (``--data FILE.csv --column NAME``); ``overrides`` apply to the scenes that have them, and one that
+    no selected scene has is an error.
+    """
+    overrides = dict(overrides or {})
+    scenes = _select(references, render_all, adhoc)
+    if (render_all or len(scenes) > 1) and (output or data):
+        raise PlanError("-o and --data take one scene; use --out-dir for several")
+    if output and out_dir:
+        raise PlanError("give -o or --out-dir, not both")
+    if column is not None or (data and any(isinstance(s, SeriesScene) for s in scenes)):
+        if len(scenes) > 1 or not isinstance(scenes[0], SeriesScene):
+            raise PlanError("--data FILE.csv --column NAME reads a series for one series scene (fig5_ewa)")
+        if data is None or column is None:
+            raise PlanError("a series scene reads a real series with both --data FILE.csv and --column NAME")
+        overrides.update(data=data, column=column)
+        data = None  # an input here, not the trajectories' JSON
+    unused = [key for key in overrides if not any(key in option_names(scene) for scene in scenes)]
+    if unused:
+        raise PlanError(f"--{unused[0].replace('_', '-')} does not apply to {', '.join(s.name for s in scenes)}")
+    scenes = [apply_options(scene, overrides) for scene in scenes]
+    if scale is not None:
+        scenes = [scene.with_options(size=(round(scene.size[0] * scale), round(scene.size[1] * scale)),
+                                     dpi=max(1, round(scene.dpi * scale))) for scene in scenes]
+    folder = Path(out_dir) if out_dir else DEFAULT_FOLDER
+    if out_dir and not folder.is_dir():
+        raise PlanError(f"--out-dir: folder {folder} does not exist")
+    targets, formats = [], []
+    for scene in scenes:
+        own = None if (output or out_dir) else getattr(scene, "output", None)
+        chosen = infer_format(output or own, fmt or getattr(scene, "output_format", None))
+        formats.append(chosen)
+        targets.append(Path(output or own) if (output or own) else folder / f"{scene.name}{EXTENSIONS[chosen]}")
+    default_used = not output and not out_dir and any(target.parent == folder for target in targets)
+    return RenderPlan(scenes, targets, formats, data, folder if default_used else None)
