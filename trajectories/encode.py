@@ -60,6 +60,8 @@ def build_palette(samples: list[np.ndarray], reserved: list[tuple[int, int, int]
     """``(n, 3)`` uint8 colours, ``n <= size``: the ``reserved`` colours exactly, then a median cut of
     ``samples`` (frames stacked) for the rest."""
     exact = list(dict.fromkeys(tuple(int(v) for v in c) for c in reserved))[:size]
+    if samples[0].shape[0] * samples[0].shape[1] > 200_000:  # a quarter of the pixels is plenty for
+        samples = [frame[::2, ::2] for frame in samples]  # the median cut, at a third of the time
     stacked = Image.fromarray(np.ascontiguousarray(np.concatenate(samples, axis=0)[..., :3]))
     cut = stacked.quantize(size - len(exact), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
     used = np.unique(np.asarray(cut))
