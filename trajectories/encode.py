@@ -198,6 +198,19 @@ class Mp4Writer:
         self.writer.close()
 
 
+# the writer registry: format name -> (open file, its path, scene, palette) -> FrameWriter
+WRITERS: dict[str, Callable[[BinaryIO, Path, Any, PaletteMapper], FrameWriter]] = {
+    "gif": lambda file, path, scene, mapper: GifWriter(file, scene.size, mapper),
+    "apng": lambda file, path, scene, mapper: CollectingWriter(path, mapper, "PNG", {"default_image": False}),
+    "webp": lambda file, path, scene, mapper: CollectingWriter(path, mapper, "WEBP", {"lossless": True, "method": 4}),
+    "mp4": lambda file, path, scene, mapper: Mp4Writer(path, scene.fps),
+}
+
+
+def _make_writer(fmt: str, file: BinaryIO, temporary: Path, scene, mapper: PaletteMapper) -> FrameWriter:
+    return WRITERS[fmt](file, temporary, scene, mapper)
+
+
 def check_format(fmt: str) -> str:
     if fmt not in FORMATS:
         raise RenderError(f"unknown format {fmt!r} (known: {', '.join(FORMATS)})")
@@ -436,16 +449,6 @@ def _encode_sample(scene, view, fmt: str, temporary: Path, writer_factory, sampl
             writer.add(frame, delay)
         writer.finish()
     return getattr(writer, "frames_written", len(frames))
-
-
-def _make_writer(fmt: str, file: BinaryIO, temporary: Path, scene, mapper: PaletteMapper) -> FrameWriter:
-    if fmt == "gif":
-        return GifWriter(file, scene.size, mapper)
-    if fmt == "apng":
-        return CollectingWriter(temporary, mapper, "PNG", {"default_image": False})
-    if fmt == "webp":
-        return CollectingWriter(temporary, mapper, "WEBP", {"lossless": True, "method": 4})
-    return Mp4Writer(temporary, scene.fps)
 
 
 def render_many(
