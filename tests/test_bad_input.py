@@ -17,6 +17,7 @@ CASES = [
     ("hostile formula", ["run", "--surface", "__import__('os').getcwd()", "--optimizer", "adam"], "unknown function"),
     ("huge power", ["run", "--surface", "9**9**9", "--optimizer", "adam"], "exponent must be at most 100"),
     ("attribute", ["render", "--surface", "x.real", "--optimizer", "adam"], "attribute access not allowed"),
+    ("formula with a warning", ["run", "--surface", "3if x", "--optimizer", "adam"], "invalid formula"),
     # malformed or non-finite numbers
     ("malformed lr", ["run", "--surface", "sphere", "--optimizer", "adam:lr=1e"], "lr must be a number"),
     ("nan lr", ["run", "--surface", "sphere", "--optimizer", "adam:lr=nan"], "must be a finite number"),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -156,7 +157,11 @@ def parse(text: str):
     # "^" means power, with the precedence of "**" (as a Python operator it would bind looser than "-")
     text = text.replace("^", "**")
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():  # e.g. "3if x": a warning here is a malformed formula, not noise
+            warnings.simplefilter("error", SyntaxWarning)
+            tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxWarning:
+        raise FormulaError(f"invalid formula: {text.strip()[:40]!r}") from None
     except SyntaxError as error:
         column = error.offset or 1
         raise FormulaError(f"invalid formula at column {column}: {text.strip()[max(0, column - 1):][:20]!r}") from None
