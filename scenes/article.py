@@ -45,8 +45,9 @@ _fig2_panel = dict(
 fig2_learning_rates = SideBySide(
     "fig2_learning_rates",
     [
+        # chaotic from step ~45: portable arithmetic draws the same path on every CPU (trajectories.horizon)
         Scene("fig2_big", "peaks", [Racer("sgd:lr=0.15", "Gradient descent")], title="Big learning rate",
-              **_fig2_panel),
+              arithmetic="portable", **_fig2_panel),
         Scene("fig2_small", "peaks", [Racer("sgd:lr=0.01", "Gradient descent")], title="Small learning rate",
               **_fig2_panel),
     ],
@@ -56,7 +57,7 @@ fig2_learning_rates = SideBySide(
 fig2_learning_rates_2d = Scene(
     "fig2_learning_rates_2d", "peaks",
     [Racer("sgd:lr=0.15", "Big learning rate"), Racer("sgd:lr=0.01", "Small learning rate")],
-    start=(-0.5, -1.0), steps=180, trail="tail", tail=10, fps=10, theme="dark",
+    start=(-0.5, -1.0), steps=180, trail="tail", tail=10, fps=10, theme="dark", arithmetic="portable",
     description="figure 2, 2-D: the last 10 steps of GD with learning rates 0.15 and 0.01 on peaks",
 )
 

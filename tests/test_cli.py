@@ -40,14 +40,15 @@ def test_run_json_follows_the_schema_and_the_library(invoke):
     )
     assert result.exit_code == 0
     document = json.loads(result.output)
-    assert document["format"] == "trajectories.run" and document["version"] == 1
+    assert document["format"] == "trajectories.run" and document["version"] == 2
+    assert document["arithmetic"] == "numpy" and document["horizon_tolerance"] == 1e-3
     assert document["surface"] == {"name": "rosenbrock", "formula": "(1−x)² + 100(y−x²)²", "window": [-2, 2, -1, 3]}
     assert document["gradient"] == {"kind": "exact"} and document["steps"] == 25
     assert [t["label"] for t in document["trajectories"]] == ["adam:lr=0.1", "sgd:lr=0.001,momentum=0.9"]
     first = document["trajectories"][0]
     assert first["optimizer"] == "adam" and first["hyperparameters"]["lr"] == 0.1
     assert first["hyperparameters"]["beta2"] == 0.999 and first["start"] == [-1.5, 2.0]
-    assert first["diverged_step"] is None
+    assert first["diverged_step"] is None and first["horizon"] is None  # Adam settles: no horizon
     expected = run(get_surface("rosenbrock"), parse_optimizer("adam:lr=0.1").build(), (-1.5, 2), 25)
     assert first["x"] == expected.positions[:, 0].tolist()  # exact: JSON keeps every bit
     assert first["y"] == expected.positions[:, 1].tolist()
@@ -77,9 +78,9 @@ def test_run_csv_to_a_file(invoke, tmp_path):
     result = invoke("run", "--surface", "booth", "--optimizer", "sgd:lr=0.05", "--steps", "3", "-o", str(target))
     assert result.exit_code == 0 and result.output == ""
     lines = target.read_text().splitlines()
-    assert lines[0] == "label,optimizer,start_x,start_y,step,x,y,loss,grad_norm"
+    assert lines[0] == "label,optimizer,start_x,start_y,step,x,y,loss,grad_norm,horizon"
     assert len(lines) == 1 + 4
-    assert lines[1].startswith("sgd:lr=0.05,sgd,-7.0,-8.0,0,-7.0,-8.0,")
+    assert lines[1].startswith("sgd:lr=0.05,sgd,-7.0,-8.0,0,-7.0,-8.0,") and lines[1].endswith(",")
     assert [p.name for p in tmp_path.iterdir()] == ["paths.csv"]  # no temporary file left
 
 

@@ -12,4 +12,4 @@ SCENES = builtin_scenes()
 @pytest.mark.parametrize("name", list(SCENES))
 def test_builtin_scene_matches_its_snapshot(name, animation_snapshot, tmp_path):
     result = render_small(SCENES[name], tmp_path / f"{name}.gif")
-    animation_snapshot(result.path, name=f"{name}.gif")
+    animation_snapshot(result, name=f"{name}.gif")

@@ -17,6 +17,7 @@ from .atomic import check_writable, write_bytes
 from .catalogue import SURFACE_NAMES, get_surface, resolve_surface
 from .data import stochastic_gradient
 from .export import record_paths, run_document, to_csv, to_json
+from .portable import ARITHMETICS, portable_surface
 from .spec import OptimizerSpec, SpecError, parse_optimizer
 
 
@@ -172,6 +173,8 @@ def optimizers_command() -> None:
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the noise or batches.")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="Default: from the file name, else json.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (atomically); default stdout.")
+@click.option("--arithmetic", type=click.Choice(ARITHMETICS), default="numpy", show_default=True,
+              help="portable: the same bits on every CPU and platform, for chaotic paths (about 10x slower).")
 def run_command(
     surface: str,
     window: tuple[float, float, float, float] | None,
@@ -183,8 +186,10 @@ def run_command(
     seed: int,
     fmt: str | None,
     output: str | None,
+    arithmetic: str,
 ) -> None:
-    """Run optimizers on a surface and print each trajectory as JSON or CSV."""
+    """Run optimizers on a surface and print each trajectory as JSON or CSV (with each path's
+    reproducibility horizon: the step from which it depends on the last bits of the arithmetic)."""
     surface = resolve_surface(surface, window)
     if sigma is not None and not math.isfinite(sigma):
         raise click.BadParameter("σ must be finite", param_hint="'--noise'")
@@ -203,6 +208,8 @@ def run_command(
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="'-o'") from None
     fmt = fmt or ("csv" if output and output.lower().endswith(".csv") else "json")
+    if arithmetic == "portable":
+        surface = portable_surface(surface)
     try:
         gradient = stochastic_gradient(surface, batch_size, sigma, seed)
     except ValueError as error:
@@ -282,6 +289,8 @@ def list_command(scene_file: str | None) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes for 3-D frames [default: all cores].")
 @click.option("--colors", type=click.IntRange(2, 255), help="Colours in the GIF's palette [default: 255].")
 @click.option("--no-text", "no_text", is_flag=True, help="Draw no text (snapshot tests across machines).")
+@click.option("--arithmetic", type=click.Choice(ARITHMETICS),
+              help="portable: paths computed the same on every CPU (for chaotic paths) [default: the scene's].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @click.option("--surface", "surface", type=SurfaceType(), help="Ad hoc scene: a surface name or a formula.")
 @click.option("--window", type=WindowType(), help="Ad hoc scene: X0,X1,Y0,Y1 (formulas: -3,3,-3,3).")
@@ -321,6 +330,9 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
         results = _scene_errors(
             lambda: render_many(chosen.scenes, chosen.targets, chosen.formats, jobs, quiet, **settings)
         )
+    for result in results:
+        for warning in result.warnings:
+            click.echo(f"trajectories: warning: {warning}", err=True)
     for result in results if not quiet else ():
         click.echo(f"{result.path}  {result.frames} frames  {result.bytes / 1024:.0f} KB  {result.seconds:.1f} s")
 

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .scene import Racer, Scene, SceneError, SideBySide
+from .horizon import render_tolerance
+from .scene import Racer, Scene, SceneError, SideBySide, describe_starts
 from .surfaces import Surface
 
 
@@ -51,8 +52,29 @@ def _racer(index: int, racer: Racer) -> list[str]:
     return [f"  optimizer {index + 1}: {racer.label}{suffix}", f"    {racer.spec.name}: {params}"]
 
 
-def describe_scene(scene: Any, indent: str = "") -> list[str]:
-    """Every option of ``scene``, one per line (optimizers with all their hyperparameters)."""
+def _horizons(scene: Scene, size: tuple[int, int], indent: str) -> list[str]:
+    """Each path's reproducibility horizon at a quarter pixel of ``size`` (what a render warns about)."""
+    lines = [f"{indent}  reproducibility horizons (first step a shadow run is a quarter pixel away):"]
+    for racer, steps, found in zip(scene.optimizers, scene.racer_steps(),
+                                   scene.horizons(tolerance=render_tolerance(size)), strict=True):
+        for start, step in zip(scene.starts, found.tolist(), strict=True):
+            where = f"{racer.label} from {describe_starts([start])}"
+            if not 0 <= step <= steps:
+                lines.append(f"{indent}    {where}: none within {steps} steps")
+            elif scene.arithmetic == "portable":
+                lines.append(f"{indent}    {where}: step {step} of {steps} (chaotic; computed in portable arithmetic)")
+            elif scene.reproducible_everywhere:
+                lines.append(f"{indent}    {where}: step {step} of {steps} (chaotic; numpy computes this surface "
+                             "with exact operations only, the same on every CPU)")
+            else:
+                lines.append(f"{indent}    {where}: step {step} of {steps} (chaotic: later frames can differ "
+                             "between CPUs; use arithmetic \"portable\")")
+    return lines
+
+
+def describe_scene(scene: Any, indent: str = "", size: tuple[int, int] | None = None) -> list[str]:
+    """Every option of ``scene``, one per line (optimizers with all their hyperparameters), and the
+    reproducibility horizon of each path (at a quarter pixel of ``size``, default the scene's)."""
     kind = type(scene).__name__
     lines = [f"{indent}scene {scene.name} ({kind}): {getattr(scene, 'description', '') or ''}".rstrip(": ")]
     if scene.source:
@@ -68,9 +90,10 @@ def describe_scene(scene: Any, indent: str = "") -> list[str]:
     if isinstance(scene, Scene):
         for i, racer in enumerate(scene.optimizers):
             lines.extend(indent + line for line in _racer(i, racer))
+        lines.extend(_horizons(scene, size or scene.size, indent))
     if isinstance(scene, SideBySide):
         for panel in scene.panels:
-            lines.extend(describe_scene(panel, indent + "  "))
+            lines.extend(describe_scene(panel, indent + "  ", scene.size))
     return lines
 
 

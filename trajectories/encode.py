@@ -236,6 +236,7 @@ class RenderResult:
     size: tuple[int, int]
     bytes: int
     seconds: float
+    warnings: tuple[str, ...] = ()
 
     def _repr_html_(self) -> str:
         return _html_for(self.path.read_bytes(), self.format, self.size)
@@ -347,13 +348,26 @@ def render_scene(
             frames = _encode(scene, view, fmt, temporary, quiet, writer_factory, jobs, sample, colors)
         if data is not None:
             trajectories = view.trajectories
-            document = run_document(scene.surface, scene_records(scene, trajectories), max(scene.racer_steps()),
+            document = run_document(scene.path_surface, scene_records(scene, trajectories), max(scene.racer_steps()),
                                     scene.gradient_source().describe())
             with atomic_path(data) as temporary:
                 temporary.write_text(to_json(document))
+        notes = chaos_warnings(view, scene.size)
     finally:
         view.close()
-    return RenderResult(path, fmt, frames, scene.size, path.stat().st_size, time.perf_counter() - began)
+    return RenderResult(path, fmt, frames, scene.size, path.stat().st_size, time.perf_counter() - began, notes)
+
+
+def chaos_warnings(view: Any, size: tuple[int, int]) -> tuple[str, ...]:
+    """One line for each drawn path whose steps go past its reproducibility horizon (a quarter pixel at
+    ``size``) while its arithmetic is not the same on every CPU: frames that can differ between CPUs."""
+    from .horizon import render_tolerance
+
+    notes: list[str] = []
+    for scene, trajectories in getattr(view, "computed", list)():
+        if not scene.reproducible_everywhere:
+            notes += [path.warning() for path in scene.chaotic_paths(trajectories, render_tolerance(size))]
+    return tuple(notes)
 
 
 def _frames(scene, view, count: int, jobs: int, known: dict[int, np.ndarray]):

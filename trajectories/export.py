@@ -1,21 +1,26 @@
-"""The stable data interface: trajectories as JSON (schema ``trajectories.run`` version 1) or CSV.
+"""The stable data interface: trajectories as JSON (schema ``trajectories.run`` version 2) or CSV.
 
 The JSON document (documented in README.md)::
 
     {
-      "format": "trajectories.run", "version": 1, "generator": "trajectories X.Y.Z",
+      "format": "trajectories.run", "version": 2, "generator": "trajectories X.Y.Z",
       "surface": {"name": str, "formula": str, "window": [x0, x1, y0, y1]},
       "gradient": {"kind": "exact" | "noise" | "minibatch", ...},
+      "arithmetic": "numpy" | "portable",
+      "horizon_tolerance": 0.001,
       "steps": int,
       "trajectories": [
         {"label": str, "optimizer": str, "hyperparameters": {name: number | bool},
          "start": [x, y], "x": [...], "y": [...], "loss": [...], "grad_norm": [...],
-         "diverged_step": int | null}
+         "diverged_step": int | null, "horizon": int | null}
       ]
     }
 
 Each list holds ``steps + 1`` entries (entry ``t`` is the point before update ``t``); entries from
 ``diverged_step`` on are ``null``. Numbers are written with Python's shortest round-trip repr.
+``horizon`` is the path's reproducibility horizon (:mod:`trajectories.horizon`) at a tolerance of
+``horizon_tolerance`` of the window. Version 2 added ``arithmetic``, ``horizon_tolerance`` and
+``horizon``; nothing of version 1 changed.
 """
 
 from __future__ import annotations
@@ -31,13 +36,15 @@ from typing import Any
 import numpy as np
 
 from . import __version__
-from .data import GradientSource
+from .data import ExactGradient, GradientSource
+from .horizon import RUN_TOLERANCE, horizons
+from .portable import is_portable
 from .run import Trajectory, run
 from .spec import OptimizerSpec
 from .surfaces import Array, Surface
 
 SCHEMA = "trajectories.run"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class PathRecord:
     losses: Array
     grad_norms: Array
     diverged_step: int | None
+    horizon: int | None = None
 
 
 def _numbers(values: Sequence[float]) -> list[float | None]:
@@ -66,6 +74,8 @@ def run_document(
         "generator": f"trajectories {__version__}",
         "surface": {"name": surface.name, "formula": surface.formula, "window": [float(v) for v in surface.window]},
         "gradient": gradient,
+        "arithmetic": "portable" if is_portable(surface) else "numpy",
+        "horizon_tolerance": RUN_TOLERANCE,
         "steps": steps,
         "trajectories": [
             {
@@ -78,6 +88,7 @@ def run_document(
                 "loss": _numbers(record.losses),
                 "grad_norm": _numbers(record.grad_norms),
                 "diverged_step": record.diverged_step,
+                "horizon": record.horizon,
             }
             for record in records
         ],
@@ -90,30 +101,37 @@ def to_json(document: dict[str, Any]) -> str:
 
 
 def to_csv(document: dict[str, Any]) -> str:
-    """``document`` as long-format CSV: ``label,optimizer,start_x,start_y,step,x,y,loss,grad_norm``."""
+    """``document`` as long-format CSV:
+    ``label,optimizer,start_x,start_y,step,x,y,loss,grad_norm,horizon`` (the path's horizon on every
+    row of the path, empty when it has none)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["label", "optimizer", "start_x", "start_y", "step", "x", "y", "loss", "grad_norm"])
+    writer.writerow(["label", "optimizer", "start_x", "start_y", "step", "x", "y", "loss", "grad_norm", "horizon"])
     for path in document["trajectories"]:
         columns = zip(path["x"], path["y"], path["loss"], path["grad_norm"], strict=True)
+        horizon = "" if path["horizon"] is None else path["horizon"]
         for step, values in enumerate(columns):
             cells = ["" if v is None else repr(v) for v in values]
-            writer.writerow([path["label"], path["optimizer"], *path["start"], step, *cells])
+            writer.writerow([path["label"], path["optimizer"], *path["start"], step, *cells, horizon])
     return buffer.getvalue()
 
 
 def paths_of(
-    specs: Sequence[OptimizerSpec], starts: Sequence[tuple[float, float]], trajectories: Sequence[Trajectory]
+    specs: Sequence[OptimizerSpec],
+    starts: Sequence[tuple[float, float]],
+    trajectories: Sequence[Trajectory],
+    path_horizons: Sequence[Array],
 ) -> list[PathRecord]:
-    """Split trajectories over starts into one record per (optimizer, start), optimizers first."""
+    """Split trajectories over starts into one record per (optimizer, start), optimizers first;
+    ``path_horizons`` holds each trajectory's horizons over its starts (-1: none)."""
     records = []
-    for spec, path in zip(specs, trajectories, strict=True):
+    for spec, path, found in zip(specs, trajectories, path_horizons, strict=True):
         for i, start in enumerate(starts):
-            step = int(path.diverged_step[i])
+            step, horizon = int(path.diverged_step[i]), int(found[i])
             records.append(
                 PathRecord(
                     spec, (float(start[0]), float(start[1])), path.positions[:, i], path.losses[:, i],
-                    path.grad_norms[:, i], step if step >= 0 else None,
+                    path.grad_norms[:, i], step if step >= 0 else None, horizon if horizon >= 0 else None,
                 )
             )
     return records
@@ -126,13 +144,18 @@ def record_paths(
     steps: int,
     gradient: GradientSource | None = None,
 ) -> list[PathRecord]:
-    """Run every spec from all ``starts`` at once; records in spec order, then start order."""
+    """Run every spec from all ``starts`` at once, with each path's horizon; records in spec order, then
+    start order. A portable ``surface`` (:func:`trajectories.portable.portable_surface`) and a gradient
+    source built on it compute everything in portable arithmetic."""
     points = np.array(starts, dtype=np.float64).reshape(-1, 2)
+    gradient = gradient if gradient is not None else ExactGradient(surface)
     trajectories = [run(surface, spec.build(), points, steps, gradient=gradient) for spec in specs]
-    return paths_of(specs, [tuple(p) for p in points], trajectories)
+    found = [horizons(surface, spec.build(), path.positions, gradient=gradient)
+             for spec, path in zip(specs, trajectories, strict=True)]
+    return paths_of(specs, [tuple(p) for p in points], trajectories, found)
 
 
 def scene_records(scene: Any, trajectories: Sequence[Trajectory]) -> list[PathRecord]:
     """Records of a scene's computed trajectories, labelled as in its legend."""
     specs = [replace(racer.spec, label=racer.label) for racer in scene.optimizers]
-    return paths_of(specs, scene.starts, trajectories)
+    return paths_of(specs, scene.starts, trajectories, scene.horizons(trajectories))

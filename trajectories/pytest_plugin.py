@@ -4,23 +4,28 @@ It adds ``--update-snapshots`` and the ``animation_snapshot`` fixture::
 
     def test_race(animation_snapshot, tmp_path):
         result = race.with_options(frames=5, size=(240, 180), dpi=40).render(tmp_path / "race.gif")
-        animation_snapshot(result.path)  # against snapshots/<module>/test_race.gif beside the test file
+        animation_snapshot(result)  # against snapshots/<module>/test_race.gif beside the test file
 
 - The baseline is ``snapshots/<test module>/<test name><suffix>`` next to the test file (``name=`` to
   choose another). It is written only with ``pytest --update-snapshots``; a missing baseline fails.
 - On a mismatch the test fails with one line (the first differing frame and its RMS) and keeps the
   actual file and a diff image (expected | actual | difference ×10) in ``snapshot-failures/<test>/``
-  under pytest's root folder.
+  under pytest's root folder. Given the :class:`~trajectories.encode.RenderResult` rather than a path,
+  the line also says when the scene draws a chaotic path whose frames depend on the CPU, and the remedy.
 """
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from .snapshot import DEFAULT_TOLERANCE, compare_files, write_diff
+
+if TYPE_CHECKING:
+    from .encode import RenderResult
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -41,8 +46,11 @@ class SnapshotChecker:
         self.folder = test_file.parent / "snapshots" / test_file.stem
         self.failures = Path(str(request.config.rootpath)) / "snapshot-failures"
 
-    def __call__(self, actual: str | Path, name: str | None = None, tolerance: float = DEFAULT_TOLERANCE) -> None:
-        actual = Path(actual)
+    def __call__(
+        self, actual: str | Path | RenderResult, name: str | None = None, tolerance: float = DEFAULT_TOLERANCE
+    ) -> None:
+        warnings = getattr(actual, "warnings", ())
+        actual = Path(getattr(actual, "path", actual))
         test_name = "".join(c if c.isalnum() or c in "-_." else "_" for c in self.request.node.name)
         name = name or f"{test_name}{actual.suffix}"
         baseline = self.folder / name
@@ -60,7 +68,8 @@ class SnapshotChecker:
         kept = folder / f"actual{actual.suffix}"
         shutil.copyfile(actual, kept)
         diff = write_diff(baseline, actual, folder / "diff.png", result.first_bad)
-        pytest.fail(f"{name}: {result.message}; actual: {kept}, diff: {diff}", False)
+        cause = f"; likely cause: {warnings[0]}" if warnings else ""
+        pytest.fail(f"{name}: {result.message}; actual: {kept}, diff: {diff}{cause}", False)
 
 
 @pytest.fixture

@@ -33,6 +33,8 @@ import numpy as np
 
 from .catalogue import resolve_surface
 from .data import GradientSource, stochastic_gradient
+from .horizon import RUN_TOLERANCE, horizons
+from .portable import ARITHMETICS, exact_in_numpy, portable_surface
 from .run import Trajectory, run
 from .spec import OptimizerSpec, SpecError, parse_optimizer
 from .surfaces import Array, Surface
@@ -47,6 +49,11 @@ TRAILS = ("full", "tail", "fade")
 
 class SceneError(ValueError):
     """A scene that cannot be built or found; the message is one line."""
+
+
+class ReproducibilityWarning(UserWarning):
+    """A render drew steps of a path past its reproducibility horizon in numpy's arithmetic: those
+    frames can differ between CPUs (see :mod:`trajectories.horizon`)."""
 
 
 @dataclass(frozen=True)
@@ -120,9 +127,14 @@ class SceneKind:
     def render(self, path: str | Path | None = None, format: str | None = None, **options: Any) -> RenderResult:
         """Render to ``path`` (default ``output/<name>.<ext>``); ``options`` as in
         :func:`trajectories.encode.render_scene`."""
+        import warnings
+
         from .encode import render_scene
 
-        return render_scene(self, path, format=format, **options)
+        result = render_scene(self, path, format=format, **options)
+        for message in result.warnings:
+            warnings.warn(message, ReproducibilityWarning, stacklevel=2)
+        return result
 
     def _repr_html_(self) -> str:
         from .encode import html_preview
@@ -179,6 +191,9 @@ class Scene(SceneKind):
             ``epochs`` passes over the data, in as many steps as its batch size needs, and frames are
             spread over samples, so full-batch and mini-batch descent progress fairly. ``steps`` is then
             ignored.
+        arithmetic: ``"numpy"`` (fast; the same bytes on every CPU unless a path is chaotic, see
+            :mod:`trajectories.horizon`) or ``"portable"`` (gradients and losses computed the same on every
+            CPU and platform, about ten times slower; see :mod:`trajectories.portable`).
         view: ``"contour"`` (2-D), ``"surface"`` (3-D ``plot_surface``) or ``"wireframe"`` (3-D).
         elevation, azimuth: the 3-D camera at step 0, in degrees.
         rotation: degrees the 3-D camera turns per step (180 steps × 2° = one turn).
@@ -212,6 +227,7 @@ class Scene(SceneKind):
     noise: float | None = None
     seed: int = 0
     epochs: float | None = None
+    arithmetic: Literal["numpy", "portable"] = "numpy"
     view: Literal["contour", "surface", "wireframe"] = "contour"
     elevation: float = 30.0
     azimuth: float = 45.0
@@ -251,6 +267,8 @@ class Scene(SceneKind):
             raise SceneError(f"trail must be one of {', '.join(TRAILS)}, got {self.trail!r}")
         if self.theme not in ("light", "dark", "article"):
             raise SceneError(f"theme must be light, dark or article, got {self.theme!r}")
+        if self.arithmetic not in ARITHMETICS:
+            raise SceneError(f"arithmetic must be {' or '.join(ARITHMETICS)}, got {self.arithmetic!r}")
         if self.view not in ("contour", "surface", "wireframe"):
             raise SceneError(f"view must be contour, surface or wireframe, got {self.view!r}")
         _positive_int("grid", self.grid)
@@ -304,10 +322,15 @@ class Scene(SceneKind):
     def frame_count(self) -> int:
         return self.frames if self.frames is not None else self.steps + 1
 
+    @property
+    def path_surface(self) -> Surface:
+        """The surface as the paths evaluate it: in portable arithmetic when the scene asks for it."""
+        return portable_surface(self.surface) if self.arithmetic == "portable" else self.surface
+
     def gradient_source(self, racer: Racer | None = None) -> GradientSource:
         """The gradients ``racer`` sees (the scene's, unless it has its own batch size)."""
         batch = racer.batch_size if racer is not None and racer.batch_size is not None else self.batch_size
-        return stochastic_gradient(self.surface, batch, self.noise, self.seed)
+        return stochastic_gradient(self.path_surface, batch, self.noise, self.seed)
 
     def samples_per_epoch(self) -> int:
         return len(self.surface.dataset) if self.surface.dataset is not None else 1
@@ -356,9 +379,64 @@ class Scene(SceneKind):
     def compute(self) -> list[Trajectory]:
         """One :class:`Trajectory` per optimizer, each over all starts (positions ``(steps+1, S, 2)``)."""
         return [
-            run(self.surface, racer.spec.build(), self.starts, steps, gradient=self.gradient_source(racer))
+            run(self.path_surface, racer.spec.build(), self.starts, steps, gradient=self.gradient_source(racer))
             for racer, steps in zip(self.optimizers, self.racer_steps(), strict=True)
         ]
+
+    def horizons(
+        self, trajectories: Sequence[Trajectory] | None = None, tolerance: float = RUN_TOLERANCE
+    ) -> list[Array]:
+        """Per optimizer, the reproducibility horizon of each start's path (-1: none), see
+        :mod:`trajectories.horizon`; ``trajectories`` are :meth:`compute`'s, computed when not given."""
+        trajectories = self.compute() if trajectories is None else trajectories
+        return [
+            horizons(self.path_surface, racer.spec.build(), path.positions, gradient=self.gradient_source(racer),
+                     tolerance=tolerance)
+            for racer, path in zip(self.optimizers, trajectories, strict=True)
+        ]
+
+    @property
+    def reproducible_everywhere(self) -> bool:
+        """Whether the paths are the same on every CPU whatever their horizons: portable arithmetic, or a
+        surface that numpy evaluates with IEEE-exact operations only (see
+        :func:`trajectories.portable.exact_in_numpy`)."""
+        return self.arithmetic == "portable" or exact_in_numpy(self.surface)
+
+    def chaotic_paths(
+        self, trajectories: Sequence[Trajectory] | None = None, tolerance: float = RUN_TOLERANCE
+    ) -> list[ChaoticPath]:
+        """The paths whose horizon lies within their steps."""
+        found = []
+        exact = self.reproducible_everywhere
+        for racer, steps, found_steps in zip(self.optimizers, self.racer_steps(), self.horizons(trajectories,
+                                                                                               tolerance), strict=True):
+            for start, step in zip(self.starts, found_steps.tolist(), strict=True):
+                if 0 <= step <= steps:
+                    found.append(ChaoticPath(self.name, racer.label, start, step, steps, exact))
+        return found
+
+
+@dataclass(frozen=True)
+class ChaoticPath:
+    """A path of scene ``scene`` whose reproducibility horizon, ``step``, lies within its ``steps``."""
+
+    scene: str
+    label: str
+    start: Point
+    step: int
+    steps: int
+    reproducible: bool
+
+    def warning(self) -> str:
+        """One line: what it means and what to do (nothing, when the path is reproducible anyway)."""
+        where = f"{self.scene}: the path of {self.label!r} from {describe_starts([self.start])}"
+        if self.reproducible:
+            return f"{where} is chaotic from step {self.step} of {self.steps}, but computed the same on every CPU"
+        return (
+            f"{where} is chaotic from step {self.step} of {self.steps}: later frames depend on the last bits of "
+            "numpy's exp, sin, log... and can differ between CPUs; render it with --arithmetic portable "
+            "(in a scene: arithmetic=\"portable\") for the same bytes on every machine"
+        )
 
 
 

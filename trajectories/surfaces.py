@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from . import portable
+
 if TYPE_CHECKING:
     from .data import Dataset
 
@@ -360,7 +362,7 @@ def levi_n13() -> Surface:
     )
 
 
-_BRANIN_B, _BRANIN_C, _BRANIN_T = 5.1 / (4 * PI**2), 5 / PI, 1 / (8 * PI)
+_BRANIN_B, _BRANIN_C, _BRANIN_T = 5.1 / (4 * PI * PI), 5 / PI, 1 / (8 * PI)
 
 
 def branin() -> Surface:
@@ -448,7 +450,7 @@ def ravine(kappa: float = 50.0, angle_degrees: float = 0.0, name: str = "ravine"
 
     ``kappa`` is the condition number: plain GD is stable only for a learning rate below :math:`2/\kappa`.
     """
-    c, s = math.cos(math.radians(angle_degrees)), math.sin(math.radians(angle_degrees))
+    c, s = portable.cos(math.radians(angle_degrees)), portable.sin(math.radians(angle_degrees))  # the same everywhere
 
     def value(x: Array, y: Array) -> Array:
         u, w = x * c + y * s, -x * s + y * c

@@ -8,6 +8,7 @@ A file describes one scene; every problem is reported at once, each with its key
     window = [-2, 2, -1, 3]               # X0, X1, Y0, Y1 (optional)
     start = [-1.5, 2.0]                   # or several: [[-1.5, 2.0], [1.5, 2.5]]
     steps = 200
+    arithmetic = "portable"               # optional: the same paths on every CPU (for chaotic paths)
 
     [[optimizers]]
     name = "sgd"
@@ -38,11 +39,12 @@ from typing import Any
 import tomllib
 
 from .catalogue import resolve_surface
+from .portable import ARITHMETICS
 from .scene import Racer, Scene, SceneError
 from .spec import OptimizerSpec, SpecError
 
 TOP_LEVEL = {"name", "description", "surface", "window", "start", "steps", "seed", "batch_size", "noise",
-             "optimizers", "view", "output"}
+             "arithmetic", "optimizers", "view", "output"}
 VIEW = {
     "theme": ("choice", ("light", "dark", "article")), "view": ("choice", ("contour", "surface", "wireframe")),
     "trail": ("choice", ("full", "tail", "fade")), "fps": ("int", 1, 50), "frames": ("int", 1, 100000),
@@ -161,7 +163,8 @@ def load_toml_scene(path: str | Path) -> dict[str, Scene]:
         problems.add("name", f"must be text, got {name!r}")
         name = path.stem
     for key, rule in (("description", ("str",)), ("steps", ("int", 1, 10**6)), ("seed", ("int", 0, 2**63 - 1)),
-                      ("batch_size", ("int", 1, 10**9)), ("noise", ("number", 0, 1e6))):
+                      ("batch_size", ("int", 1, 10**9)), ("noise", ("number", 0, 1e6)),
+                      ("arithmetic", ("choice", ARITHMETICS))):
         if key in document:
             _check_value(key, document[key], rule, problems)
             options[key] = document[key]

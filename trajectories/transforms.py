@@ -20,6 +20,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .portable import power
+
 Array = np.ndarray
 Schedule = Callable[[int], float]
 
@@ -309,8 +311,8 @@ def scale_by_adam(
         mu, nu = _moments(beta1, beta2, grads, state.mu, state.nu)
         nu_max = np.maximum(state.nu_max, nu) if amsgrad else state.nu_max
         second = nu_max if amsgrad else nu
-        correction1 = 1.0 - beta1**t
-        correction2 = 1.0 - beta2**t
+        correction1 = 1.0 - power(beta1, t)
+        correction2 = 1.0 - power(beta2, t)
         if eps_hat:
             direction = (np.sqrt(correction2) / correction1) * mu / (np.sqrt(second) + eps)
         else:
@@ -336,7 +338,7 @@ def scale_by_adamax(beta1: float, beta2: float, eps: float) -> GradientTransform
         t = state.count + 1
         mu = beta1 * state.mu + (1.0 - beta1) * grads
         u = np.maximum(beta2 * state.u, np.abs(grads) + eps)
-        return mu / ((1.0 - beta1**t) * u), AdamaxState(count=t, mu=mu, u=u)
+        return mu / ((1.0 - power(beta1, t)) * u), AdamaxState(count=t, mu=mu, u=u)
 
     return GradientTransformation(init, update)
 
@@ -360,11 +362,11 @@ def scale_by_nadam(beta1: float, beta2: float, eps: float, momentum_decay: float
 
     def update(grads: Array, state: NadamState, params: Array) -> tuple[Array, NadamState]:
         t = state.count + 1
-        momentum_now = beta1 * (1.0 - 0.5 * 0.96 ** (t * momentum_decay))
-        momentum_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * momentum_decay))
+        momentum_now = beta1 * (1.0 - 0.5 * power(0.96, t * momentum_decay))
+        momentum_next = beta1 * (1.0 - 0.5 * power(0.96, (t + 1) * momentum_decay))
         mu_product = state.mu_product * momentum_now
         mu, nu = _moments(beta1, beta2, grads, state.mu, state.nu)
-        denom = np.sqrt(nu / (1.0 - beta2**t)) + eps
+        denom = np.sqrt(nu / (1.0 - power(beta2, t))) + eps
         direction = (1.0 - momentum_now) / (1.0 - mu_product) * grads / denom + (
             momentum_next / (1.0 - mu_product * momentum_next)
         ) * mu / denom
@@ -394,9 +396,9 @@ def scale_by_radam(beta1: float, beta2: float, eps: float) -> GradientTransforma
     def update(grads: Array, state: AdamState, params: Array) -> tuple[Array, AdamState]:
         t = state.count + 1
         mu, nu = _moments(beta1, beta2, grads, state.mu, state.nu)
-        correction2 = 1.0 - beta2**t
-        corrected_mu = mu / (1.0 - beta1**t)
-        rho_t = rho_inf - 2.0 * t * beta2**t / correction2
+        correction2 = 1.0 - power(beta2, t)
+        corrected_mu = mu / (1.0 - power(beta1, t))
+        rho_t = rho_inf - 2.0 * t * power(beta2, t) / correction2
         if rho_t > 5.0:
             rect = np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
             direction = corrected_mu * (np.sqrt(correction2) / (np.sqrt(nu) + eps)) * rect

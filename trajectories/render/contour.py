@@ -92,6 +92,10 @@ class ContourAnimation:
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         self._capture_sprites()
 
+    def computed(self) -> list[tuple[Scene, list[Trajectory]]]:
+        """Each scene drawn, with the trajectories drawn for it."""
+        return [(self.scene, self.trajectories)]
+
     # -- the static part --------------------------------------------------------------------------------
 
     def _build(self) -> None:

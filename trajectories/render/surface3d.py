@@ -48,6 +48,10 @@ class SurfaceAnimation:
             self.moving.append(self._build_panel(axes, panel, self.trajectories[k]))
         self.figure.subplots_adjust(left=0, right=1, bottom=0, top=0.92, wspace=0)
 
+    def computed(self) -> list[tuple[Scene, list]]:
+        """Each panel, with the trajectories drawn for it."""
+        return list(zip(self.panels, self.trajectories, strict=True))
+
     def _build_panel(self, axes, panel: Scene, trajectories) -> list:
         theme = self.theme
         axes.set_facecolor(theme.background)
@@ -85,7 +89,7 @@ class SurfaceAnimation:
                 moving.append((i, j, path, head, trajectory))
         if panel.show_start:
             for x, y in panel.starts:
-                z_start = float(panel.surface.f(np.array([x, y])))
+                z_start = float(panel.path_surface.f(np.array([x, y])))
                 axes.plot([x], [y], [z_start], marker="o", markersize=6, color=theme.color(0), zorder=12,
                           linestyle="none")
         if len(panel.optimizers) > 1:
