@@ -1,13 +1,20 @@
 """Fixtures shared by the test modules."""
 
 import builtins
+import os
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import settings
 
 from trajectories.cli import cli
 
 pytest_plugins = ["pytester"]
+
+# CI runs property tests derandomized: the same examples every run, so a red CI is never a dice roll
+# (HYPOTHESIS_PROFILE=default explores new examples locally).
+settings.register_profile("ci", derandomize=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "default"))
 
 
 @pytest.fixture

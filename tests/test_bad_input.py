@@ -48,6 +48,9 @@ CASES = [
     # unknown formats and missing optional dependencies
     ("unknown format", ["render", "rosenbrock", "--format", "avi"], "'--format'"),
     ("unknown run format", ["run", "--surface", "sphere", "--optimizer", "adam", "--format", "xml"], "'--format'"),
+    ("unknown arithmetic", ["run", "--surface", "sphere", "--optimizer", "adam", "--arithmetic", "exact"],
+     "'--arithmetic'"),
+    ("unknown render arithmetic", ["render", "rosenbrock", "--arithmetic", "float32"], "'--arithmetic'"),
     ("no ffmpeg", ["render", "rosenbrock", "--format", "mp4"], "pip install 'trajectories[mp4]'"),
     # corrupt scene files
     ("python syntax", ["render", "broken.py"], "broken.py:2: SyntaxError"),

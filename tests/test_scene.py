@@ -56,6 +56,7 @@ def test_legend_text_shows_key_hyperparameters():
     ({"trail": "sparkle"}, "trail must be one of"),
     ({"theme": "neon"}, "theme must be light, dark or article"),
     ({"view": "hologram"}, "view must be contour, surface or wireframe"),
+    ({"arithmetic": "exact"}, "arithmetic must be numpy or portable, got 'exact'"),
     ({"epochs": 3}, "epochs .a clock in samples. needs a loss over data"),
     ({"rotation": float("nan")}, "rotation must be a finite number"),
     ({"window": (1, 0, 0, 1)}, "window must be"),

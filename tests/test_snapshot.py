@@ -145,3 +145,25 @@ def test_the_pytest_plugin_end_to_end(pytester):
     changed.stdout.fnmatch_lines(["*test_race.gif: frame * differs: RMS *; actual: *actual.gif, diff: *diff.png*"])
     kept = pytester.path / "snapshot-failures" / "test_race"
     assert (kept / "actual.gif").is_file() and (kept / "diff.png").is_file()
+
+
+CHAOTIC_TEST_FILE = """
+from trajectories.scene import Racer, Scene
+
+def test_chaos(animation_snapshot, tmp_path):
+    scene = Scene("chaos", "peaks", [Racer("sgd:lr=0.15", "GD")], start=(-0.5, START), steps=120, frames=4,
+                  size=(160, 120), dpi=20)
+    animation_snapshot(scene.render(tmp_path / "chaos.gif"))
+"""
+
+
+def test_a_failing_snapshot_of_a_chaotic_scene_names_the_cause_and_the_remedy(pytester):
+    pytester.makepyfile(test_chaos=CHAOTIC_TEST_FILE.replace("START", "-1.0"))
+    pytester.runpytest("--update-snapshots").assert_outcomes(passed=1)
+    pytester.makepyfile(test_chaos=CHAOTIC_TEST_FILE.replace("START", "-1.05"))
+    changed = pytester.runpytest()
+    changed.assert_outcomes(failed=1)
+    changed.stdout.fnmatch_lines([
+        "*test_chaos.gif: frame * differs: RMS *; likely cause: chaos: the path of 'GD' from (-0.5, -1.05) is "
+        "chaotic from step * --arithmetic portable*"
+    ])

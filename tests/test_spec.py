@@ -58,6 +58,12 @@ def test_building_from_python_values():
         OptimizerSpec("adam", {"lr": True})
 
 
+def test_a_spec_with_a_line_break_gets_a_one_line_error():
+    with pytest.raises(SpecError, match=r"one line of printable text, got '0\\n0:'") as error:
+        parse_optimizer("0\n0:")  # found by hypothesis: the name used to be echoed with its line break
+    assert "\n" not in str(error.value)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from("adamsgdlr:=,.e0123456789-+ truefalsnix_"), max_size=40) | st.text())
 def test_arbitrary_text_parses_or_raises_spec_error(text):

@@ -167,3 +167,17 @@ def test_describe_surfaces_formulas_and_scenes(tmp_path):
     side = runner.invoke(cli, ["describe", "fig1_critical_points"]).output
     assert "scene fig1_local_minimum (Scene)" in side and "scene fig1_saddle_point (Scene)" in side
     assert find_scenes(f"{path}:race")[0].name == "race"
+
+
+def test_toml_scenes_choose_their_arithmetic(tmp_path):
+    from trajectories.toml_scene import load_toml_scene
+
+    body = 'surface = "peaks"\nsteps = 20\n[[optimizers]]\nname = "sgd"\n'
+    good = tmp_path / "good.toml"
+    good.write_text('arithmetic = "portable"\n' + body)
+    (scene,) = load_toml_scene(good).values()
+    assert scene.arithmetic == "portable" and scene.path_surface is not scene.surface
+    bad = tmp_path / "bad.toml"
+    bad.write_text('arithmetic = "exact"\n' + body)
+    with pytest.raises(SceneError, match="arithmetic: must be one of numpy, portable, got 'exact'"):
+        load_toml_scene(bad)

@@ -95,6 +95,8 @@ def parse_optimizer(text: str) -> OptimizerSpec:
     """Parse ``NAME[:key=value,...]``; raises :class:`SpecError` with a one-line message."""
     if not isinstance(text, str) or not text.strip():
         raise SpecError("an optimizer spec needs a name, e.g. 'adam' or 'sgd:lr=0.1,momentum=0.9'")
+    if not text.strip().isprintable():  # a line break or control character would split the error line too
+        raise SpecError(f"an optimizer spec is one line of printable text, got {text.strip()!r}")
     name, _, rest = text.strip().partition(":")
     name = name.strip()
     params: dict[str, str] = {}
