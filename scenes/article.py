@@ -1,38 +1,48 @@
 """The seven figures of Piotr Skalski's "How to train Neural Network faster with optimizers?" (2018).
 
 Numbers are the original ones (``shared/ARTICLE.md``): surfaces, windows, starts, learning rates, step
-counts, and TensorFlow 1's update conventions for figure 7. Frame sizes are smaller than the originals
-so that the README's copies stay light: ``--scale 3 --frames 181`` gives figures 1 and 2 at the
-original 1200×600 with one frame per step, ``--scale 2.78 --frames 181`` figure 7 at 1000×1000.
+counts, and TensorFlow 1's update conventions for figure 7, with two departures, each so that the figure
+shows what the article says: figure 1's local-minimum panel shows [−2, 2]² (the global minimum is outside
+the original [−1, 1]²), and figure 6 uses lr 0.0395 (see there). Racers' colours are told apart by
+colour-blind viewers (``palette="article"`` restores the originals'). Frame sizes are smaller than the
+originals so that the README's copies stay light: ``--scale 1.875 --frames 181`` gives figures 1 and 2 at
+the original 1200×600 with one frame per step, ``--scale 2.083 --frames 181`` figure 7 at 1000×1000.
 """
 
 from trajectories.scene import Racer, Scene, SideBySide
 
 # --- Figure 1: points that trouble optimizers (a local minimum, a saddle) ----------------------------
 
+# The local-minimum panel shows peaks on [−2, 2]² (the original: [−1, 1]²) so that the global minimum, the
+# deep pit at (0.23, −1.63) that GD never finds, is in the picture: "not the global optimum" is then visible.
+# One racer per panel: its path must stand out from the rainbow surface rather than from other racers, and
+# the original red does (CIEDE2000 ≥ 24 from the rainbow's low and middle values, deuteranopia included,
+# where the sky blue of the default palette is as close as 2); hence palette="article" in figures 1 and 2.
 _fig1_panel = dict(
-    steps=180, view="surface", window=(-1, 1, -1, 1), start=(1.0, 0.0), elevation=30, azimuth=45,
-    rotation=2.0, line_width=3, theme="article",
+    steps=180, view="surface", start=(1.0, 0.0), elevation=30, azimuth=45, rotation=2.0, line_width=3,
+    theme="article", palette="article",
 )
 fig1_critical_points = SideBySide(
     "fig1_critical_points",
     [
         Scene("fig1_local_minimum", "peaks", [Racer("sgd:lr=0.005", "Gradient descent")], title="Local minimum",
-              **_fig1_panel),
+              window=(-2, 2, -2, 2), **_fig1_panel),
         Scene("fig1_saddle_point", "monkey_saddle", [Racer("sgd:lr=0.005", "Gradient descent")],
-              title="Saddle point", **_fig1_panel),
+              title="Saddle point", window=(-1, 1, -1, 1), **_fig1_panel),
     ],
-    size=(400, 200), dpi=33, fps=10, frames=61,
-    description="figure 1: GD caught in a local minimum of peaks, and creeping on a monkey saddle",
+    size=(640, 320), dpi=45, fps=10, frames=41,
+    description="figure 1: GD settles in a local minimum of peaks (the global one: the pit), crawls on a monkey saddle",
 )
 fig1_local_minimum_2d = Scene(
-    "fig1_local_minimum_2d", "peaks", [Racer("sgd:lr=0.005", "Gradient descent (lr=0.005)", "#F2112D")],
-    start=(1.0, 0.0), steps=180, window=(-1, 1, -1, 1), fps=10, theme="dark", title="Local minimum",
+    "fig1_local_minimum_2d", "peaks", [Racer("sgd:lr=0.005", "Gradient descent")],
+    start=(1.0, 0.0), steps=180, window=(-2, 2, -2, 2), fps=10, theme="dark",
+    title="GD settles in a local minimum, not the global one",
     description="figure 1, 2-D: GD from (1, 0) settles in the local minimum of peaks, not the global one",
 )
 fig1_saddle_point_2d = Scene(
-    "fig1_saddle_point_2d", "monkey_saddle", [Racer("sgd:lr=0.005", "Gradient descent (lr=0.005)", "#F2112D")],
-    start=(1.0, 0.0), steps=180, window=(-1, 1, -1, 1), fps=10, theme="dark", title="Saddle point",
+    "fig1_saddle_point_2d", "monkey_saddle", [Racer("sgd:lr=0.005", "Gradient descent")],
+    start=(1.0, 0.0), steps=180, window=(-1, 1, -1, 1), fps=10, theme="dark",
+    title="GD crawls towards a flat saddle",
     description="figure 1, 2-D: GD slows to a crawl towards the flat monkey saddle at the origin",
 )
 
@@ -40,7 +50,7 @@ fig1_saddle_point_2d = Scene(
 
 _fig2_panel = dict(
     steps=180, view="surface", window=(-4, 4, -4, 4), start=(-0.5, -1.0), elevation=30, azimuth=225,
-    rotation=2.0, trail="tail", tail=10, line_width=2, show_start=False, theme="article",
+    rotation=2.0, trail="tail", tail=10, line_width=2, show_start=False, theme="article", palette="article",
 )
 fig2_learning_rates = SideBySide(
     "fig2_learning_rates",
@@ -51,13 +61,14 @@ fig2_learning_rates = SideBySide(
         Scene("fig2_small", "peaks", [Racer("sgd:lr=0.01", "Gradient descent")], title="Small learning rate",
               **_fig2_panel),
     ],
-    size=(400, 200), dpi=33, fps=10, frames=61,
-    description="figure 2: a big learning rate bounces across the valley, a small one creeps down it",
+    size=(640, 320), dpi=45, fps=10, frames=41,
+    description="figure 2: a big learning rate keeps bouncing around the valley, a small one finds the minimum at once",
 )
 fig2_learning_rates_2d = Scene(
     "fig2_learning_rates_2d", "peaks",
     [Racer("sgd:lr=0.15", "Big learning rate"), Racer("sgd:lr=0.01", "Small learning rate")],
     start=(-0.5, -1.0), steps=180, trail="tail", tail=10, fps=10, theme="dark", arithmetic="portable",
+    title="Too big a learning rate never settles",
     description="figure 2, 2-D: the last 10 steps of GD with learning rates 0.15 and 0.01 on peaks",
 )
 
@@ -66,38 +77,43 @@ fig2_learning_rates_2d = Scene(
 fig3_minibatch = Scene(
     "fig3_minibatch", "regression",
     [Racer("sgd:lr=0.3", "GD, batch 1800"), Racer("sgd:lr=0.3", "Mini-batch GD, batch 64", batch_size=64)],
-    epochs=10, frames=121, fps=10, seed=0, loss_panel=True, title="Linear regression: 10 epochs each",
+    epochs=10, frames=121, fps=10, seed=0, loss_panel=True, loss_scale="linear", theme="dark",
+    title="Per sample read, mini-batch GD gets further",
     description="figure 3: per sample read, mini-batch GD takes many noisy steps and gets further than GD",
 )
 
 # --- Figure 6: gradient descent vs momentum on a ravine ----------------------------------------------
 
+# lr 0.0395 is just under GD's stability limit 2/κ = 0.04: GD zig-zags across the ravine for long, while the
+# article's momentum (β = 0.9) damps the zig-zag from the first steps (at lr 0.038 it swung wider than GD
+# until about step 60, the opposite of the article's story).
 fig6_momentum = Scene(
     "fig6_momentum", "ravine",
-    [Racer("sgd:lr=0.038", "Gradient descent"), Racer("ema_momentum:lr=0.038,beta=0.9", "Momentum")],
-    start=(6.0, 3.0), steps=120, fps=20, loss_panel=True,
+    [Racer("sgd:lr=0.0395", "Gradient descent"), Racer("ema_momentum:lr=0.0395,beta=0.9", "Momentum")],
+    start=(6.0, 3.0), steps=120, fps=20, loss_panel=True, theme="dark", size=(640, 560),
+    title="Momentum damps GD's zig-zag across a ravine",
     description="figure 6: GD zig-zags across a ravine; momentum (v ← βv + (1−β)∇) damps it and runs down",
 )
 
 # --- Figure 7: five optimizers on the saddle x² − y², TensorFlow 1 conventions -----------------------
 
+# colours: the theme's, told apart by colour-blind viewers too; palette="article" gives the original ones
 _fig7_racers = [
-    Racer("sgd:lr=0.02", "Gradient Descent", "#F2112D"),
-    Racer("sgd:lr=0.02,momentum=0.9", "Momentum", "#F06E1E"),
-    Racer("sgd:lr=0.02,momentum=0.9,nesterov=true", "Nesterov", "#EED82A"),
-    Racer("rmsprop:lr=0.02,alpha=0.9,eps=1e-10,initial_accumulator_value=1,eps_inside_sqrt=true", "RMSProp",
-          "#A5EC37"),
-    Racer("adam:lr=0.02,eps_hat=true", "Adam", "#54EA43"),
+    Racer("sgd:lr=0.02", "Gradient Descent"),
+    Racer("sgd:lr=0.02,momentum=0.9", "Momentum"),
+    Racer("sgd:lr=0.02,momentum=0.9,nesterov=true", "Nesterov"),
+    Racer("rmsprop:lr=0.02,alpha=0.9,eps=1e-10,initial_accumulator_value=1,eps_inside_sqrt=true", "RMSProp"),
+    Racer("adam:lr=0.02,eps_hat=true", "Adam"),
 ]
 fig7_saddle_race = Scene(
     "fig7_saddle_race", "saddle", _fig7_racers, start=(1.0, -0.001), steps=180, window=(-1, 1, -1, 1),
     view="wireframe", zlim=(-1, 1), grid=50, elevation=45, azimuth=180, rotation=2.0, line_width=3,
-    show_start=False, theme="article", size=(360, 360), dpi=36, fps=10, frames=61, title="",
+    show_start=False, theme="article", size=(480, 480), dpi=48, fps=10, frames=41, title="",
     description="figure 7: five optimizers leave the saddle x² − y² at different steps",
 )
 fig7_saddle_race_2d = Scene(
     "fig7_saddle_race_2d", "saddle", _fig7_racers, start=(1.0, -0.001), steps=180, window=(-1, 1, -1, 1),
-    fps=10, theme="dark", loss_panel=True,
+    fps=10, theme="dark", loss_panel=True, title="Five optimizers leave a saddle, each at its own step",
     description="figure 7, 2-D: the same race on contours, with the step at which each path leaves",
 )
 
@@ -113,6 +129,6 @@ fig4_minibatches = BatchDiagram(
 # --- Figure 5: exponentially weighted averages for four values of β ----------------------------------
 
 fig5_ewa = SeriesScene(
-    "fig5_ewa", betas=(0.80, 0.90, 0.95, 0.98), stagger=20, seed=0,
+    "fig5_ewa", betas=(0.80, 0.90, 0.95, 0.98), stagger=20, seed=0, size=(1200, 900), dpi=100,
     description="figure 5: EWAs (β = 0.8, 0.9, 0.95, 0.98) of a synthetic year of closes: larger β, smoother, later",
 )

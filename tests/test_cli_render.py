@@ -120,7 +120,7 @@ def test_installed_command_finds_builtin_scenes_from_any_folder(tmp_path):
 def test_scale_multiplies_size_and_dpi(invoke, tmp_path):
     result = invoke("render", "fig5_ewa", "--scale", "0.5", "--out-dir", str(tmp_path), "--format", "png")
     assert result.exit_code == 0
-    assert iio.improps(tmp_path / "fig5_ewa.png").shape[:2] == (300, 400)
+    assert iio.improps(tmp_path / "fig5_ewa.png").shape[:2] == (450, 600)  # half of 1200×900
 
 
 def test_a_users_series_through_the_cli(invoke, tmp_path):

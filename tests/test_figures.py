@@ -8,6 +8,7 @@ import pytest
 
 from trajectories.data import make_regression
 from trajectories.figures import BatchDiagram, SeriesScene
+from trajectories.render.theme import get_theme
 from trajectories.scene import SceneError, builtin_scenes
 from trajectories.series import SeriesError, ewa, load_series, synthetic_prices
 
@@ -26,8 +27,13 @@ def test_every_figure_of_the_article_is_a_builtin_scene():
 def test_figure_1_gradient_descent_on_peaks_and_the_monkey_saddle():
     local, saddle = SCENES["fig1_critical_points"].panels
     assert local.surface.name == "peaks" and saddle.surface.name == "monkey_saddle"
+    # the local-minimum panel shows [−2, 2]² so that the global minimum (the pit at (0.23, −1.63)) is in view
+    assert local.plot_window == (-2, 2, -2, 2) and saddle.plot_window == (-1, 1, -1, 1)
+    low, high = local.plot_window[:2]
+    (pit,) = local.surface.global_minima
+    assert low < pit.x < high and low < pit.y < high
     for panel in (local, saddle):
-        assert panel.starts == ((1.0, 0.0),) and panel.steps == 180 and panel.plot_window == (-1, 1, -1, 1)
+        assert panel.starts == ((1.0, 0.0),) and panel.steps == 180
         assert panel.optimizers[0].spec.params["lr"] == 0.005 and panel.rotation == 2.0
         assert (panel.elevation, panel.azimuth, panel.view) == (30, 45, "surface")
     path = local.compute()[0].positions[:, 0]
@@ -121,7 +127,10 @@ def test_ewa_equals_its_closed_form():
 def test_figure_5_follows_the_original_layout():
     scene = SCENES["fig5_ewa"]
     assert scene.betas == (0.80, 0.90, 0.95, 0.98) and scene.stagger == 20
-    assert scene.colors == ("#9E7CC1", "#9897CE", "#93B2DC", "#8ECDEA") and scene.price_color == "#FFFFFF"
+    assert scene.price_color == "#FFFFFF" and scene.palette == "default"
+    assert scene.with_options(palette="article").curve_colors == ("#9E7CC1", "#9897CE", "#93B2DC", "#8ECDEA")
+    shown = scene.curve_colors[:4]
+    assert len(set(shown)) == 4 and scene.price_color not in shown
     assert scene.synthetic and len(scene.values()) == 253 and scene.frame_count == 253 + 3 * 20
     prices = scene.values()
     assert prices[0] == pytest.approx(169.04) and np.array_equal(prices, synthetic_prices(253, seed=0))
@@ -164,7 +173,7 @@ def test_figure_6_gd_zigzags_and_momentum_follows_its_recurrence():
     scene = SCENES["fig6_momentum"]
     assert scene.surface.name == "ravine" and scene.starts == ((6.0, 3.0),)
     gd, momentum = scene.compute()
-    alpha, beta, t = 0.038, 0.9, np.arange(scene.steps + 1)
+    alpha, beta, t = 0.0395, 0.9, np.arange(scene.steps + 1)
     # GD on ½(x² + 50y²): x_t = 6(1 − α)^t, y_t = 3(1 − 50α)^t (a sign flip every step: the zig-zag)
     np.testing.assert_allclose(gd.positions[:, 0, 0], 6 * (1 - alpha) ** t, rtol=1e-10)
     np.testing.assert_allclose(gd.positions[:, 0, 1], 3 * (1 - 50 * alpha) ** t, rtol=1e-10, atol=1e-300)
@@ -182,7 +191,9 @@ def test_figure_6_gd_zigzags_and_momentum_follows_its_recurrence():
 def test_figure_7_reproduces_tensorflow_1(name):
     scene = SCENES[name]
     assert [r.label for r in scene.optimizers] == ["Gradient Descent", "Momentum", "Nesterov", "RMSProp", "Adam"]
-    assert [r.color for r in scene.optimizers] == ["#F2112D", "#F06E1E", "#EED82A", "#A5EC37", "#54EA43"]
+    assert [r.color for r in scene.optimizers] == [None] * 5  # the theme's colour-blind-safe colours
+    original = scene.with_options(palette="article")
+    assert original.racer_colors(get_theme("article")) == ["#F2112D", "#F06E1E", "#EED82A", "#A5EC37", "#54EA43"]
     assert scene.starts == ((1.0, -0.001),) and scene.steps == 180 and scene.plot_window == (-1, 1, -1, 1)
     for trajectory, rule in zip(scene.compute(), ["gd", "momentum", "nesterov", "rmsprop", "adam"], strict=True):
         reference = tf1_reference(rule)

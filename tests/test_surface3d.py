@@ -27,7 +27,7 @@ def test_paths_lie_on_the_surface_and_are_drawn_over_it():
     for axes, moving, trajectories in zip(view.axes, view.moving, view.trajectories, strict=True):
         assert axes.computed_zorder is False
         surface_z = max(c.get_zorder() for c in axes.collections)
-        _, _, path, head, _ = moving[0]
+        _, _, path, head, *_ = moving[0]
         assert path.get_zorder() > surface_z and head.get_zorder() > surface_z
         xs, ys, zs = path.get_data_3d()
         positions = trajectories[0].positions[:8, 0]

@@ -275,7 +275,9 @@ def list_command(scene_file: str | None) -> None:
 @click.option("--frames", type=click.IntRange(min=1), help="Number of frames (default: one per step).")
 @click.option("--size", type=SizeType(), help="Frame size in pixels, e.g. 640x480.")
 @click.option("--dpi", type=click.IntRange(min=1), help="Dots per inch (text and line scale).")
-@click.option("--theme", type=click.Choice(["light", "dark"]), help="Colour theme.")
+@click.option("--theme", type=click.Choice(["light", "dark", "article"]), help="Colour theme.")
+@click.option("--palette", type=click.Choice(["default", "article"]),
+              help="Racers' colours: told apart by colour-blind viewers too (default), or the article's.")
 @click.option("--hold", type=click.FloatRange(0, 60), help="Seconds to hold the last frame.")
 @click.option("--trail", type=click.Choice(["full", "tail", "fade"]), help="Whole path, last steps, or fading.")
 @click.option("--tail", type=click.IntRange(min=1), help="Steps shown by --trail tail/fade.")

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .data import MiniBatchGradient, make_regression
+from .render.palette import OKABE_ITO_DARK
 from .scene import SceneError, SceneKind, _positive_int, check_frame_options, check_name
 from .series import SeriesError, ewa, load_series, synthetic_prices
 from .surfaces import Array
@@ -29,7 +30,9 @@ class SeriesScene(SceneKind):
 
     Args:
         name: identifier.
-        betas: one average per β, drawn in ``colors``.
+        betas: one average per β, drawn in ``colors`` (default: the ``palette``'s).
+        palette: ``"default"`` (colours told apart by colour-blind viewers too) or ``"article"`` (the original
+            figure's four shades of lilac and blue).
         stagger: frames between the starts of consecutive averages.
         data, column: a CSV file and the column to read; ``None``: a seeded synthetic series (labelled so).
         seed, days: the synthetic series' seed and length (253 trading days, as the original year).
@@ -38,7 +41,8 @@ class SeriesScene(SceneKind):
 
     name: str
     betas: tuple[float, ...] = (0.80, 0.90, 0.95, 0.98)
-    colors: tuple[str, ...] = ARTICLE_EWA_COLORS
+    colors: tuple[str, ...] = ()
+    palette: str = "default"
     price_color: str = "#FFFFFF"
     stagger: int = 20
     data: str | None = None
@@ -55,6 +59,15 @@ class SeriesScene(SceneKind):
     description: str = ""
     source: str = field(default="", compare=False)
 
+    @property
+    def curve_colors(self) -> tuple[str, ...]:
+        """The averages' colours: ``colors`` if given, else the palette's (never the price's white)."""
+        if self.colors:
+            return self.colors
+        if self.palette == "article":
+            return ARTICLE_EWA_COLORS
+        return tuple(c for c in OKABE_ITO_DARK if c.upper() != self.price_color.upper())
+
     def __post_init__(self) -> None:
         check_name(self.name)
         object.__setattr__(self, "size", tuple(self.size))
@@ -63,7 +76,9 @@ class SeriesScene(SceneKind):
         check_frame_options(self.fps, self.hold, self.size, self.dpi)
         if not self.betas or not all(isinstance(b, (int, float)) and 0 <= b < 1 for b in self.betas):
             raise SceneError(f"{self.name}: betas must be numbers in [0, 1), got {self.betas!r}")
-        if len(self.colors) < len(self.betas):
+        if self.palette not in ("default", "article"):
+            raise SceneError(f"palette must be default or article, got {self.palette!r}")
+        if len(self.curve_colors) < len(self.betas):
             raise SceneError(f"{self.name}: {len(self.betas)} betas need as many colours, got {len(self.colors)}")
         if isinstance(self.stagger, bool) or not isinstance(self.stagger, int) or self.stagger < 0:
             raise SceneError(f"stagger must be a whole number >= 0, got {self.stagger!r}")

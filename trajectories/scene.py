@@ -35,6 +35,7 @@ from .catalogue import resolve_surface
 from .data import GradientSource, stochastic_gradient
 from .horizon import RUN_TOLERANCE, horizons
 from .portable import ARITHMETICS, exact_in_numpy, portable_surface
+from .render.palette import PALETTES
 from .run import Trajectory, run
 from .spec import OptimizerSpec, SpecError, parse_optimizer
 from .surfaces import Array, Surface
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 Point = tuple[float, float]
 LEGEND_KEYS = {"momentum", "beta", "beta1", "beta2", "alpha", "rho", "weight_decay", "centered", "amsgrad"}
 TRAILS = ("full", "tail", "fade")
+PALETTE_NAMES = ("default", *PALETTES)
 
 
 class SceneError(ValueError):
@@ -177,11 +179,16 @@ class Scene(SceneKind):
         fps: frames per second; GIF stores hundredths of a second, so 10, 20, 25 and 50 are exact.
         hold: seconds the last frame stays before the loop restarts.
         theme: ``"light"``, ``"dark"`` or ``"article"`` (the article's black background and rainbow).
+        palette: racers' colours: ``"default"`` (the theme's, told apart by colour-blind viewers too) or
+            ``"article"`` (the original figures' colours); a racer's own ``color`` wins over both.
         size: frame size in pixels ``(width, height)``, never varies between frames.
         dpi: dots per inch (scales text and lines for the same pixel size).
         trail: ``"full"`` path, ``"tail"`` (only the last ``tail`` steps) or ``"fade"`` (fading trail).
         tail: length of the tail or of the fading trail, in steps.
-        loss_panel: add a synchronised loss-vs-step panel (log scale where the losses allow it).
+        loss_panel: add a synchronised loss-vs-step panel.
+        loss_scale: the loss panel's scale: ``"auto"`` (log of f − f* where the minimum is known, else
+            linear), ``"log"`` or ``"linear"`` (f itself: calmer when noise near the minimum would dominate
+            a log scale).
         title: the title (default: the surface's name).
         description: one line for ``trajectories list``.
         window: plotting window ``(x0, x1, y0, y1)`` (default: the surface's).
@@ -201,6 +208,7 @@ class Scene(SceneKind):
         grid: samples per side of the surface grid in 3-D views.
         line_width: path width (default: the theme's).
         show_start: mark the start points.
+        axis_labels: name the axes (x, y and, in 3-D, f(x, y)).
         title_size: title font size in points (default: the view's).
         output, output_format: where ``trajectories render`` writes this scene when not told otherwise
             (a path relative to the current folder) and in which format.
@@ -215,11 +223,13 @@ class Scene(SceneKind):
     fps: int = 20
     hold: float = 1.5
     theme: str = "light"
+    palette: str = "default"
     size: tuple[int, int] = (640, 480)
     dpi: int = 100
     trail: Literal["full", "tail", "fade"] = "full"
     tail: int = 10
     loss_panel: bool = False
+    loss_scale: Literal["auto", "log", "linear"] = "auto"
     title: str | None = None
     description: str = ""
     window: tuple[float, float, float, float] | None = None
@@ -236,6 +246,7 @@ class Scene(SceneKind):
     grid: int = 100
     line_width: float | None = None
     show_start: bool = True
+    axis_labels: bool = False
     title_size: float | None = None
     output: str | None = None
     output_format: str | None = None
@@ -263,10 +274,14 @@ class Scene(SceneKind):
         if self.frames is not None:
             _positive_int("frames", self.frames)
         check_frame_options(self.fps, self.hold, self.size, self.dpi)
+        if self.loss_scale not in ("auto", "log", "linear"):
+            raise SceneError(f"loss_scale must be auto, log or linear, got {self.loss_scale!r}")
         if self.trail not in TRAILS:
             raise SceneError(f"trail must be one of {', '.join(TRAILS)}, got {self.trail!r}")
         if self.theme not in ("light", "dark", "article"):
             raise SceneError(f"theme must be light, dark or article, got {self.theme!r}")
+        if self.palette not in PALETTE_NAMES:
+            raise SceneError(f"palette must be {' or '.join(PALETTE_NAMES)}, got {self.palette!r}")
         if self.arithmetic not in ARITHMETICS:
             raise SceneError(f"arithmetic must be {' or '.join(ARITHMETICS)}, got {self.arithmetic!r}")
         if self.view not in ("contour", "surface", "wireframe"):
@@ -321,6 +336,10 @@ class Scene(SceneKind):
     @property
     def frame_count(self) -> int:
         return self.frames if self.frames is not None else self.steps + 1
+
+    def racer_colors(self, theme: Any) -> list[str]:
+        """Each racer's colour: its own, else the ``palette``'s (the ``theme``'s by default)."""
+        return [racer.color or theme.color(i, self.palette) for i, racer in enumerate(self.optimizers)]
 
     @property
     def path_surface(self) -> Surface:

@@ -461,8 +461,10 @@ def ravine(kappa: float = 50.0, angle_degrees: float = 0.0, name: str = "ravine"
         return u * c - kappa * w * s, u * s + kappa * w * c
 
     turned = f", turned {angle_degrees:g}°" if angle_degrees else ""
+    formula = f"½(u² + {kappa:g}w²), (u, w) = (x, y) turned {angle_degrees:g}°" if angle_degrees else (
+        f"½(x² + {kappa:g}y²)")
     return Surface(
-        name, f"½(u² + {kappa:g}w²), (u, w) = (x, y) turned {angle_degrees:g}°",
+        name, formula,
         f"an elongated valley (condition number {kappa:g}{turned}): GD zig-zags, momentum runs along it",
         value, gradient, window=(-8, 8, -4, 4), start=(6.0, 3.0), critical_points=(CriticalPoint(0, 0, 0),),
     )

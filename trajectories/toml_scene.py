@@ -46,12 +46,14 @@ from .spec import OptimizerSpec, SpecError
 TOP_LEVEL = {"name", "description", "surface", "window", "start", "steps", "seed", "batch_size", "noise",
              "arithmetic", "optimizers", "view", "output"}
 VIEW = {
-    "theme": ("choice", ("light", "dark", "article")), "view": ("choice", ("contour", "surface", "wireframe")),
+    "theme": ("choice", ("light", "dark", "article")), "palette": ("choice", ("default", "article")),
+    "view": ("choice", ("contour", "surface", "wireframe")),
     "trail": ("choice", ("full", "tail", "fade")), "fps": ("int", 1, 50), "frames": ("int", 1, 100000),
     "dpi": ("int", 1, 1000), "tail": ("int", 1, 100000), "grid": ("int", 2, 1000), "hold": ("number", 0, 60),
     "elevation": ("number", -360, 360), "azimuth": ("number", -3600, 3600), "rotation": ("number", -360, 360),
     "line_width": ("number", 0.1, 50), "title_size": ("number", 1, 200), "loss_panel": ("bool",),
-    "show_start": ("bool",), "title": ("str",), "size": ("size",), "zlim": ("range",),
+    "show_start": ("bool",), "axis_labels": ("bool",),
+    "loss_scale": ("choice", ("auto", "log", "linear")), "title": ("str",), "size": ("size",), "zlim": ("range",),
 }  # fmt: skip
 OUTPUT = {"path", "format"}
 OPTIMIZER = {"name", "label", "color", "batch_size", "hyperparameters"}

@@ -8,12 +8,14 @@ for each frame (blitting). The frame size is fixed by ``size`` and ``dpi``: no t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 
 from ..run import Trajectory
 from ..scene import Scene
@@ -21,7 +23,7 @@ from ..surfaces import Array
 from . import text_enabled
 from .legend import LegendLayout, legend_artists
 from .levels import contour_field
-from .sprites import Sprite, capture
+from .sprites import Sprite, capture, pixel_box
 from .theme import Theme, get_theme
 
 # corners of the axes, in axes fractions: (x, y, horizontal alignment, vertical alignment, legend loc)
@@ -70,6 +72,51 @@ def find_exit(positions: Array, window: tuple[float, float, float, float], diver
     return Exit(step, (float(point[0]), float(point[1])), False)
 
 
+def stacked_widths(paths: list[Array], base: float, window: tuple[float, float, float, float], dpi: float,
+                   ring: float = 1.5, near: float = 0.01, share: float = 0.2) -> Array:
+    """Widths (points) of ``paths`` (each ``(T, 2)``), drawn in that order: ``base``, plus ``ring`` pixels
+    on each side for every later path that runs along this one (``share`` of its points within ``near``
+    of the window's extent), so that paths that run together show as stripes of every colour."""
+    x0, x1, y0, y1 = window
+    scale = np.array([x1 - x0, y1 - y0])
+    points = [p[np.isfinite(p).all(axis=1)] / scale for p in paths]
+    later = np.zeros(len(paths))
+    for i, mine in enumerate(points):
+        for other in points[i + 1 :]:
+            if len(mine) and len(other):
+                gaps = np.abs(other[:, None, :] - mine[None, ::max(1, len(mine) // 400), :]).max(axis=-1)
+                later[i] += (gaps.min(axis=1) <= near).mean() >= share
+    return base + 2 * ring * 72 / dpi * later
+
+
+def nested_radii(centers: Array, base: float, ring: float = 2.5, uncovered: float = 1.0) -> Array:
+    """Radii (pixels) for round heads centred at ``centers`` ``(n, 2)`` pixels, drawn in that order, so that
+    none hides another: a head whose centre a later head covers (or comes within ``uncovered`` pixels
+    of) grows to enclose that head with a ``ring`` of its own colour to spare. Heads at one place (a
+    shared start) nest as rings of every colour; heads apart keep ``base``."""
+    centers = np.asarray(centers, dtype=float)
+    radii = np.full(len(centers), float(base))
+    with np.errstate(invalid="ignore"):
+        gaps = np.hypot(*(centers[:, None, :] - centers[None, :, :]).transpose(2, 0, 1))
+    for k in range(len(centers) - 2, -1, -1):
+        for j in range(k + 1, len(centers)):
+            if gaps[k, j] < radii[j] + uncovered:  # nan (a path gone) never covers
+                radii[k] = max(radii[k], gaps[k, j] + radii[j] + ring)
+    return radii
+
+
+class Marker(NamedTuple):
+    """Where a racer shows in a frame: its head, or its exit mark once it has left (``exited``)."""
+
+    panel: int
+    racer: int
+    start: int
+    exited: bool
+    center: tuple[float, float]  # (column, row) in pixels of the frame
+    radius: float  # pixels
+    color: tuple[float, float, float, float]
+
+
 class ContourAnimation:
     """Frames of a scene's contour view. ``frame(i)`` returns an ``(H, W, 4)`` uint8 array."""
 
@@ -81,7 +128,7 @@ class ContourAnimation:
         self.trajectories = trajectories if trajectories is not None else scene.compute()
         self.timeline = scene.timeline()
         self.steps_shown = self.timeline.values  # one entry per frame
-        self.colors = [racer.color or self.theme.color(i) for i, racer in enumerate(scene.optimizers)]
+        self.colors = scene.racer_colors(self.theme)
         self.line_width = scene.line_width or self.theme.line_width
         width, height = scene.size
         self.figure = Figure(figsize=(width / scene.dpi, height / scene.dpi), dpi=scene.dpi)
@@ -100,7 +147,12 @@ class ContourAnimation:
 
     def _build(self) -> None:
         scene, theme = self.scene, self.theme
-        if scene.loss_panel:
+        x0, x1, y0, y1 = scene.plot_window
+        wide = (y1 - y0) / (x1 - x0) * scene.size[0] / scene.size[1] < 0.75  # a wide window: panel below
+        if scene.loss_panel and wide:
+            self.axes = self.figure.add_axes((0.09, 0.4, 0.86, 0.48))
+            self.loss_axes = self.figure.add_axes((0.09, 0.07, 0.86, 0.22))
+        elif scene.loss_panel:
             self.axes = self.figure.add_axes((0.08, 0.1, 0.52, 0.78))
             self.loss_axes = self.figure.add_axes((0.7, 0.1, 0.27, 0.78))
         else:
@@ -128,13 +180,15 @@ class ContourAnimation:
         single = LegendLayout(labels, tuple(self.colors), 7.5, self.scene.dpi)
         _, _, box_w, box_h = self._axes_box()
         self.legend_inside = single.width <= 0.5 * box_w and single.height <= 0.4 * box_h
+        self.legend_outside: list = []
         self.legend_layout = single.fitted(0.96 * box_w)
         if self.legend_inside:
             return
         fig_w, fig_h = self.figure.bbox.width, self.figure.bbox.height
         strip = LegendLayout(labels, tuple(self.colors), 7.5, self.scene.dpi, min(len(labels), 3)).fitted(0.96 * fig_w)
         self.legend_layout = strip
-        for artist in self._legend(strip, (fig_w - strip.width) / 2, 0.895 * fig_h, framed=False):
+        self.legend_outside = self._legend(strip, (fig_w - strip.width) / 2, 0.895 * fig_h, framed=False)
+        for artist in self.legend_outside:
             self.figure.add_artist(artist)
         lowered = strip.height / fig_h + 0.01
         for axes in (self.axes, self.loss_axes):
@@ -221,21 +275,34 @@ class ContourAnimation:
         scene, theme, axes = self.scene, self.theme, self.axes
         starts = len(scene.starts)
         self.path_colors = [color for color in self.colors for _ in range(starts)]  # racer-major, then start
+        self.path_widths = stacked_widths(
+            [t.positions[:, j] for t in self.trajectories for j in range(starts)], self.line_width,
+            scene.plot_window, scene.dpi,
+        )
         self.path_collection = LineCollection(
-            [], colors=self.path_colors, linewidths=self.line_width, zorder=5, capstyle="round", joinstyle="round"
+            [], colors=self.path_colors, linewidths=self.path_widths, zorder=5, capstyle="round", joinstyle="round"
         )
         axes.add_collection(self.path_collection, autolim=False)
+        # heads shrink from the first racer to the last, drawn in that order: where paths meet (a shared
+        # start), every racer's head still shows, as a ring around the next one
         self.head_collection = axes.scatter(
-            np.zeros(len(self.path_colors)), np.zeros(len(self.path_colors)), s=theme.marker_size**2, zorder=6,
-            c=self.path_colors, edgecolors=theme.background, linewidths=1.2,
+            np.zeros(len(self.path_colors)), np.zeros(len(self.path_colors)),
+            s=theme.marker_size**2, zorder=6,
+            c=self.path_colors, edgecolors=theme.background, linewidths=0.6, clip_on=False,
         )
-        self.exits: list[list[tuple[Exit | None, list]]] = []
-        for color, trajectory in zip(self.colors, self.trajectories, strict=True):
-            row = []
-            for j in range(starts):
-                exit_ = find_exit(trajectory.positions[:, j], scene.plot_window, int(trajectory.diverged_step[j]))
-                row.append((exit_, [] if exit_ is None else self._exit_artists(exit_, color)))
-            self.exits.append(row)
+        found = [
+            [find_exit(trajectory.positions[:, j], scene.plot_window, int(trajectory.diverged_step[j]))
+             for j in range(starts)]
+            for trajectory in self.trajectories
+        ]
+        # exit marks shrink in the order of their steps, so that marks at one place nest instead of hiding
+        order = sorted((e.step, i, j) for i, row in enumerate(found) for j, e in enumerate(row) if e is not None)
+        sizes = {(i, j): 11.0 - 4.0 * k / max(1, len(order) - 1) for k, (_, i, j) in enumerate(order)}
+        self.exit_order = [(i, j) for _, i, j in order]
+        self.exits: list[list[tuple[Exit | None, list]]] = [
+            [(e, [] if e is None else [self._exit_marker(e, self.colors[i], sizes[i, j])]) for j, e in enumerate(row)]
+            for i, row in enumerate(found)
+        ]
         # the last valid index of each path, (racers, starts)
         self.last_valid = np.array([
             [int(np.flatnonzero(np.isfinite(t.positions[:, j]).all(axis=1))[-1]) for j in range(starts)]
@@ -267,7 +334,7 @@ class ContourAnimation:
         if self.legend_inside:
             counter_corner = next(c for c in corners if c.split()[0] != self.legend_corner.split()[0])
             artists = self.make_inside_legend()
-            self.legend_sprites = [capture(self.figure, self.canvas, artists)]
+            self.legend_sprites = [capture(self.figure, self.canvas, artists)] if artists else []
             for artist in artists:
                 artist.remove()
         else:
@@ -276,7 +343,7 @@ class ContourAnimation:
             StepCounter(self.figure, self.canvas, axes, self.timeline.total, theme, counter_corner, self.timeline.label)
             if text_enabled() else NoCounter()
         )
-        self._separate_exit_labels()
+        self._add_exit_labels(counter_corner)
         self.exit_sprites: list[list[tuple[Exit, list[Sprite]] | None]] = [
             [None if exit_ is None else (exit_, [capture(self.figure, self.canvas, a) for a in artists])
              for exit_, artists in row]
@@ -287,42 +354,80 @@ class ContourAnimation:
                 for artist in artists:
                     artist.remove()
 
-    def _exit_artists(self, exit_: Exit, color: str) -> list:
+    def _exit_marker(self, exit_: Exit, color: str, size: float):
         x, y = exit_.point
-        x0, x1, y0, y1 = self.scene.plot_window
         marker = self.axes.plot(
-            x, y, marker="X", markersize=9, linestyle="none", zorder=6, markerfacecolor=color,
-            markeredgecolor=self.theme.background, clip_on=False,
+            x, y, marker="X", markersize=size, linestyle="none", zorder=6, markerfacecolor=color,
+            markeredgecolor=self.theme.background, markeredgewidth=0.8, clip_on=False,
         )[0]
-        word = "diverged" if exit_.diverged else "left"
-        right, upper = x > (x0 + x1) / 2, y > (y0 + y1) / 2
-        label = self.axes.annotate(
-            f"{word} at step {exit_.step}", (x, y), xytext=(-6 if right else 6, -10 if upper else 10),
-            textcoords="offset points", ha="right" if right else "left", va="center", fontsize=7,
-            color=color, zorder=7, annotation_clip=False,
-        )
-        for artist in (marker, label):
-            artist.set_animated(True)
-        return [marker, label]
+        marker.set_animated(True)
+        return marker
 
-    def _separate_exit_labels(self) -> None:
-        """Move exit labels that would overlap an earlier one inward, a line at a time."""
+    def _add_exit_labels(self, corner: str) -> None:
+        """"<racer> left at step N" for each exit, one line each in a column beside the step counter (in the
+        order of the steps), each in its racer's colour on a box: never over one another, never far from
+        the counter that says when, and readable where a path crosses them."""
+        if not text_enabled() or not self.exit_order:
+            return
+        x, y, ha, va = CORNERS[corner]
+        box = self.axes.get_window_extent()
+        line = 1.75 * 7 * self.scene.dpi / 72 / box.height  # one 7-point line and its box, in axes fractions
+        below = va == "top"
+        y = y - (1.9 if below else -1.9) * line * 8 / 7  # past the counter's own line (8 points)
+        many = len(self.scene.optimizers) > 1
+        for k, (i, j) in enumerate(self.exit_order):
+            exit_, artists = self.exits[i][j]
+            word = "diverged" if exit_.diverged else "left"
+            name = f"{self.scene.optimizers[i].label} " if many else ""
+            label = self.axes.text(
+                x, y - k * line if below else y + k * line, f"{name}{word} at step {exit_.step}",
+                transform=self.axes.transAxes, ha=ha, va=va, fontsize=7, color=self.colors[i], zorder=7,
+                bbox={"facecolor": self.theme.legend_face, "edgecolor": "none", "alpha": 0.75, "pad": 1.5},
+            )
+            label.set_animated(True)
+            artists.append(label)
+
+    def markers(self) -> list[Marker]:
+        """Where each racer is shown in the frame last drawn: its head, or its exit mark once it has left
+        the window (in pixels of the frame; for tests that every racer stays visible)."""
+        height, scale = self.figure.bbox.height, self.figure.dpi / 72
+        starts = len(self.scene.starts)
+        centers = self.axes.transData.transform(self.head_collection.get_offsets())
+        radii = np.sqrt(self.head_collection.get_sizes()) / 2 * scale
+        found = []
+        for k, (x, y) in enumerate(centers):
+            i, j = divmod(k, starts)
+            exit_, artists = self.exits[i][j]
+            if exit_ is not None and self._steps[i] >= exit_.step:
+                mark = artists[0]
+                (x, y), = self.axes.transData.transform([exit_.point])
+                found.append(Marker(0, i, j, True, (float(x), float(height - y)), mark.get_markersize() / 2 * scale,
+                                    to_rgba(mark.get_markerfacecolor())))
+            else:
+                found.append(Marker(0, i, j, False, (float(x), float(height - y)), float(radii[k]),
+                                    to_rgba(self.path_colors[k])))
+        return found
+
+    def text_boxes(self, index: int) -> list[tuple[str, tuple[int, int, int, int]]]:
+        """Every text block shown in frame ``index`` as ``(what, (left, top, right, bottom))`` in pixels of
+        the frame: titles, legend, step counter and exit labels (for tests that nothing overlaps)."""
         renderer = self.canvas.get_renderer()
-        placed = []
-        for row in self.exits:
-            for exit_, artists in row:
-                if exit_ is None:
-                    continue
-                label = artists[1]
-                x, y = label.xyann
-                inward = -1 if y < 0 else 1
-                for _ in range(12):
-                    box = label.get_window_extent(renderer)
-                    if not any(box.overlaps(other) for other in placed):
-                        break
-                    y += inward * 9
-                    label.xyann = (x, y)
-                placed.append(label.get_window_extent(renderer))
+        boxes = [(f"title {t.get_text()!r}", pixel_box(t.get_window_extent(renderer), self.figure))
+                 for t in self.figure.texts if t.get_text()]
+        if self.legend_inside:
+            boxes += [("legend", sprite.box) for sprite in self.legend_sprites]
+        elif self.legend_outside:
+            extents = [a.get_window_extent(renderer) for a in self.legend_outside]
+            boxes.append(("legend", pixel_box(Bbox.union(extents), self.figure)))
+        counter = self.counter.sprites(0)
+        if counter:
+            boxes.append(("step counter", counter[0].box))
+        racer_steps = self.timeline.steps[index]
+        for i, row in enumerate(self.exit_sprites):
+            for item in row:
+                if item is not None and racer_steps[i] >= item[0].step and len(item[1]) > 1:
+                    boxes.append((f"exit label of {self.scene.optimizers[i].label}", item[1][1].box))
+        return boxes
 
     def _build_loss_panel(self) -> None:
         theme, axes, scene = self.theme, self.loss_axes, self.scene
@@ -338,7 +443,7 @@ class ContourAnimation:
                  for j in range(len(scene.starts))]
         losses = np.concatenate(shown)
         finite = losses[np.isfinite(losses)]
-        self.loss_offset = min(known) if known else None
+        self.loss_offset = min(known) if known and scene.loss_scale != "linear" else None
         if self.loss_offset is not None and finite.size:
             gaps = finite - self.loss_offset
             positive = gaps[gaps > 0]
@@ -373,6 +478,7 @@ class ContourAnimation:
     def update(self, index: int) -> list:
         """Set every moving artist for frame ``index``; returns the artists to draw, bottom to top."""
         scene, racer_steps = self.scene, self.timeline.steps[index]
+        self._steps = racer_steps
         polylines, heads = [], []
         for i, trajectory in enumerate(self.trajectories):
             step = racer_steps[i]
@@ -387,6 +493,10 @@ class ContourAnimation:
         else:
             self.path_collection.set_segments(polylines)
         self.head_collection.set_offsets(np.array(heads))
+        scale = scene.dpi / 72  # pixels per point
+        centers = self.axes.transData.transform(np.array(heads))
+        radii = nested_radii(centers, self.theme.marker_size / 2 * scale)
+        self.head_collection.set_sizes((2 * radii / scale) ** 2)
         drawn = [self.path_collection, self.head_collection]
         if self.loss_axes is not None:
             drawn.append(self._update_losses(racer_steps))
@@ -394,25 +504,37 @@ class ContourAnimation:
 
     def _set_fading(self, polylines: list[Array]) -> None:
         """Each path as separate segments whose opacity rises from the oldest to the newest."""
-        segments, colors = [], []
-        for polyline, color in zip(polylines, self.path_colors, strict=True):
+        segments, colors, widths = [], [], []
+        for polyline, color, width in zip(polylines, self.path_colors, self.path_widths, strict=True):
             if len(polyline) < 2:
                 continue
             segments.extend(np.stack([polyline[:-1], polyline[1:]], axis=1))
+            widths.extend([width] * (len(polyline) - 1))
             rgba = np.tile(to_rgba(color), (len(polyline) - 1, 1))
             rgba[:, 3] = np.linspace(1.0 / self.scene.tail, 1.0, self.scene.tail)[-(len(polyline) - 1) :]
             colors.append(rgba)
         self.path_collection.set_segments(segments)
         self.path_collection.set_color(np.concatenate(colors) if colors else np.empty((0, 4)))
+        self.path_collection.set_linewidths(widths or [self.line_width])
 
     def sprites(self, index: int) -> list[Sprite]:
-        """The sprites pasted over frame ``index``, bottom to top."""
+        """The sprites pasted over frame ``index``, bottom to top: exit marks, then the text."""
+        return [*self.mark_sprites(index), *self.text_sprites(index)]
+
+    def mark_sprites(self, index: int) -> list[Sprite]:
+        """The exit marks shown in frame ``index`` (pasted under the heads)."""
+        return self._exit_sprites(index, 0)
+
+    def text_sprites(self, index: int) -> list[Sprite]:
+        """Exit labels, legend and step counter for frame ``index`` (pasted over everything)."""
+        return [*self._exit_sprites(index, 1), *self.legend_sprites,
+                *self.counter.sprites(self.timeline.values[index])]
+
+    def _exit_sprites(self, index: int, part: int) -> list[Sprite]:
         racer_steps = self.timeline.steps[index]
-        shown = [
-            sprite for i, row in enumerate(self.exit_sprites) for item in row
-            if item is not None and racer_steps[i] >= item[0].step for sprite in item[1]
-        ]
-        return [*shown, *self.legend_sprites, *self.counter.sprites(self.timeline.values[index])]
+        shown = [(i, self.exit_sprites[i][j]) for i, j in self.exit_order]  # the first out, the largest mark
+        return [item[1][part] for i, item in shown
+                if item is not None and racer_steps[i] >= item[0].step and len(item[1]) > part]
 
     def _update_losses(self, racer_steps: list[int]) -> LineCollection:
         curves = []
@@ -431,10 +553,14 @@ class ContourAnimation:
     def frame(self, index: int) -> np.ndarray:
         """Frame ``index`` as an ``(H, W, 4)`` uint8 RGBA array (opaque; a fresh copy)."""
         self.canvas.restore_region(self._background)
-        for artist in self.update(index):
+        paths, *over = self.update(index)
+        self.figure.draw_artist(paths)
+        buffer = np.asarray(self.canvas.buffer_rgba())  # the canvas's own memory: pastes and draws interleave
+        for sprite in self.mark_sprites(index):
+            sprite.paste(buffer)
+        for artist in over:  # heads over exit marks: a racer passing another's exit stays visible
             self.figure.draw_artist(artist)
-        buffer = np.asarray(self.canvas.buffer_rgba())
-        for sprite in self.sprites(index):
+        for sprite in self.text_sprites(index):
             sprite.paste(buffer)
         return buffer.copy()
 

@@ -44,10 +44,13 @@ class SeriesAnimation:
         source = "synthetic prices (seeded random walk, not market data)" if scene.synthetic else scene.column
         title = scene.title if scene.title is not None else "Exponentially weighted averages"
         axes.set_title(f"{title}\n{source}", color=theme.foreground, fontsize=16)
-        labels = ["close" if scene.synthetic else scene.column] + [f"β = {b:.2f}" for b in scene.betas]
-        handles = [Line2D([], [], color=c, linewidth=scene.line_width) for c in (scene.price_color, *scene.colors)]
+        labels = ["close" if scene.synthetic else scene.column] + [
+            f"β = {b:.2f}  (≈ {1 / (1 - b):.0f} days)" for b in scene.betas
+        ]
+        colors = scene.curve_colors[: len(scene.betas)]
+        handles = [Line2D([], [], color=c, linewidth=scene.line_width) for c in (scene.price_color, *colors)]
         axes.legend(handles, labels, loc="lower right", framealpha=0.0, labelcolor=theme.foreground, fontsize=13)
-        self.curves = LineCollection([], colors=[to_rgba(c) for c in scene.colors[: len(scene.betas)]],
+        self.curves = LineCollection([], colors=[to_rgba(c) for c in colors[: len(scene.betas)]],
                                      linewidths=scene.line_width)
         axes.add_collection(self.curves, autolim=False)
         self.curves.set_animated(True)
@@ -69,7 +72,8 @@ class SeriesAnimation:
         return np.asarray(self.canvas.buffer_rgba()).copy()
 
     def reserved_colors(self) -> list[tuple[int, int, int]]:
-        colors = [self.scene.price_color, *self.scene.colors, self.theme.foreground, self.theme.background]
+        colors = [self.scene.price_color, *self.scene.curve_colors[: len(self.scene.betas)], self.theme.foreground,
+                  self.theme.background]
         return [tuple(round(255 * c) for c in to_rgba(color)[:3]) for color in colors]
 
     def close(self) -> None:

@@ -28,12 +28,26 @@ class Sprite:
     left: int
     colour: np.ndarray  # (h, w, 3) float32, premultiplied
     keep: np.ndarray  # (h, w, 3) float32, how much of the background shows through
+    margin: int = 0  # blank pixels captured around the drawing on each side
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        """The drawing's ``(left, top, right, bottom)`` in pixels of the frame (the margin left out)."""
+        h, w = self.keep.shape[:2]
+        m = self.margin
+        return (self.left + m, self.top + m, self.left + w - m, self.top + h - m)
 
     def paste(self, buffer: np.ndarray) -> None:
         """Composite onto ``buffer`` ``(H, W, 4)`` uint8 in place."""
         h, w = self.keep.shape[:2]
         region = buffer[self.top : self.top + h, self.left : self.left + w, :3]
         region[...] = np.rint(self.colour + self.keep * region).astype(np.uint8)
+
+
+def pixel_box(box: Bbox, figure: Figure) -> tuple[int, int, int, int]:
+    """A display box (origin bottom left) as ``(left, top, right, bottom)`` pixels of the frame."""
+    height = figure.bbox.height
+    return (math.floor(box.x0), math.floor(height - box.y1), math.ceil(box.x1), math.ceil(height - box.y0))
 
 
 def capture(figure: Figure, canvas: FigureCanvasAgg, artist: Artist | list[Artist], margin: int = 2) -> Sprite:
@@ -59,4 +73,4 @@ def capture(figure: Figure, canvas: FigureCanvasAgg, artist: Artist | list[Artis
     over_white = region.astype(np.float32)
     region[...] = saved
     keep = np.clip((over_white - over_black) / 255.0, 0.0, 1.0)
-    return Sprite(top, left, over_black, keep)
+    return Sprite(top, left, over_black, keep, margin)

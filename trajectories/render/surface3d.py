@@ -18,9 +18,44 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patheffects import Normal, Stroke
+from mpl_toolkits.mplot3d import proj3d
 
 from ..scene import Scene
+from .contour import Marker, nested_radii
+from .sprites import pixel_box
 from .theme import get_theme
+
+HEAD_SIZE = 7.0  # points; at least HEAD_PIXELS across whatever the dpi
+HEAD_PIXELS = 8.0
+
+
+def z_range(panel: Scene, z: np.ndarray, trajectories) -> tuple[float, float]:
+    """The z limits: the surface's range over the grid, widened to the paths' own values inside the window
+    and to the known minima (a path that settles below the grid's lowest sample must not be clipped away),
+    with 3% to spare below."""
+    x0, x1, y0, y1 = panel.plot_window
+    values = [float(np.nanmin(z)), float(np.nanmax(z))]
+    for trajectory in trajectories:
+        x, y = trajectory.positions[..., 0], trajectory.positions[..., 1]
+        inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1) & np.isfinite(trajectory.losses)
+        values += [float(v) for v in (trajectory.losses[inside].min(initial=np.inf),) if np.isfinite(v)]
+    values += [p.value for p in panel.surface.minima if x0 <= p.x <= x1 and y0 <= p.y <= y1]
+    low, high = min(values), max(values)
+    return low - 0.03 * (high - low or 1.0), high
+
+
+def box_exit(positions: np.ndarray, losses: np.ndarray, box: tuple) -> tuple[int, tuple] | None:
+    """``(step, (x, y, z))``: the first step at which a path is outside the 3-D box (or not finite), with
+    its last point inside; ``None`` for a path that stays in."""
+    x0, x1, y0, y1, z0, z1 = box
+    x, y = positions[:, 0], positions[:, 1]
+    with np.errstate(invalid="ignore"):
+        inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1) & (losses >= z0) & (losses <= z1)
+    if inside.all() or not inside[0]:
+        return None
+    step = int(np.argmin(inside))
+    return step, (float(x[step - 1]), float(y[step - 1]), float(losses[step - 1]))
 
 
 class SurfaceAnimation:
@@ -41,12 +76,19 @@ class SurfaceAnimation:
         self.figure.patch.set_facecolor(self.theme.background)
         self.canvas = FigureCanvasAgg(self.figure)
         self.colors: list[str] = []
-        self.axes, self.moving = [], []
+        self.axes, self.moving, self.legends = [], [], []
+        # text at least 11 px high whatever the frame size, and a step counter in the top left corner
+        self.font_size = max(11.0, 0.022 * height) * 72 / dpi
+        self.head_size = max(HEAD_SIZE, HEAD_PIXELS * 72 / dpi)
         for k, panel in enumerate(self.panels):
             axes = self.figure.add_subplot(1, len(self.panels), k + 1, projection="3d", computed_zorder=False)
             self.axes.append(axes)
             self.moving.append(self._build_panel(axes, panel, self.trajectories[k]))
         self.figure.subplots_adjust(left=0, right=1, bottom=0, top=0.92, wspace=0)
+        self.counter = self.figure.text(
+            0.012, 0.985, "", ha="left", va="top", fontsize=self.font_size, family="monospace",
+            color=self.theme.foreground,
+        )
 
     def computed(self) -> list[tuple[Scene, list]]:
         """Each panel, with the trajectories drawn for it."""
@@ -64,7 +106,7 @@ class SurfaceAnimation:
             axes.plot_surface(grid_x, grid_y, z, cmap=theme.cmap(), linewidth=0, antialiased=False, zorder=0)
         else:
             axes.plot_wireframe(grid_x, grid_y, z, color=theme.foreground, alpha=0.2, linewidth=0.6, zorder=0)
-        z_low, z_high = panel.zlim if panel.zlim is not None else (float(np.nanmin(z)), float(np.nanmax(z)))
+        z_low, z_high = panel.zlim if panel.zlim is not None else z_range(panel, z, trajectories)
         axes.set_xlim(x0, x1)
         axes.set_ylim(y0, y1)
         axes.set_zlim(z_low, z_high)
@@ -73,40 +115,78 @@ class SurfaceAnimation:
             axis.set_ticklabels([])  # labels turning with the camera are noise, and cost a third of a frame
             axis._axinfo["grid"].update(color=to_rgba(theme.muted, 0.35), linewidth=0.5)
             axis.line.set_color(theme.muted)
+        if panel.axis_labels:
+            for setter, text in ((axes.set_xlabel, "x"), (axes.set_ylabel, "y"), (axes.set_zlabel, "f(x, y)")):
+                setter(text, color=theme.muted, fontsize=self.font_size * 0.8, labelpad=-8)
         title = panel.title if panel.title is not None else panel.surface.name.replace("_", " ")
         axes.set_title(title, fontsize=panel.title_size or 20, color=theme.foreground)
+        self._draw_minima(axes, panel, (z_low, z_high))
         width = panel.line_width or 3.0
+        colors = panel.racer_colors(theme)
+        box = (x0, x1, y0, y1, z_low, z_high)
+        # a dark edge keeps every colour readable over every colour of the surface
+        def outline(line: float) -> list | None:
+            return [Stroke(linewidth=line + 1.6, foreground="#000000"), Normal()] if panel.view == "surface" else None
+
         moving = []
-        for i, (racer, trajectory) in enumerate(zip(panel.optimizers, trajectories, strict=True)):
-            color = racer.color or theme.color(i)
+        widths = [width] * len(colors)
+        for i, (color, trajectory) in enumerate(zip(colors, trajectories, strict=True)):
             self.colors.append(color)
             for j in range(len(panel.starts)):
-                (path,) = axes.plot([], [], [], color=color, linewidth=width, zorder=10, axlim_clip=True)
+                (path,) = axes.plot([], [], [], color=color, linewidth=widths[i], zorder=10, axlim_clip=True,
+                                    path_effects=outline(widths[i]))
                 (head,) = axes.plot(
-                    [], [], [], marker="o", markersize=7, markerfacecolor=color, markeredgecolor="#000000",
-                    linestyle="none", zorder=11, axlim_clip=True,
+                    [], [], [], marker="o", markersize=self.head_size, markerfacecolor=color, markeredgecolor="#000000",
+                    markeredgewidth=0.6, linestyle="none", zorder=11 + i, axlim_clip=True,
                 )
-                moving.append((i, j, path, head, trajectory))
+                exit_ = box_exit(trajectory.positions[:, j], trajectory.losses[:, j], box)
+                mark = None
+                if exit_ is not None:
+                    (mark,) = axes.plot(
+                        *([value] for value in exit_[1]), marker="X",
+                        markersize=11.0 - 4.0 * i / max(1, len(colors) - 1),
+                        markerfacecolor=color, markeredgecolor="#000000", markeredgewidth=0.6, linestyle="none",
+                        zorder=20 + i, visible=False,
+                    )
+                moving.append((i, j, path, head, trajectory, exit_, mark))
         if panel.show_start:
             for x, y in panel.starts:
                 z_start = float(panel.path_surface.f(np.array([x, y])))
-                axes.plot([x], [y], [z_start], marker="o", markersize=6, color=theme.color(0), zorder=12,
+                # under the heads (zorder 11 and up): at step 0 the start must not hide them
+                axes.plot([x], [y], [z_start], marker="o", markersize=6, color=theme.foreground, zorder=10.5,
                           linestyle="none")
+        legend = None
         if len(panel.optimizers) > 1:
             handles = [
-                Line2D([], [], color=racer.color or theme.color(i), linewidth=width, marker="o", markersize=6,
-                       markeredgecolor="#000000")
-                for i, racer in enumerate(panel.optimizers)
+                Line2D([], [], color=color, linewidth=width, marker="o", markersize=6, markeredgecolor="#000000")
+                for color in colors
             ]
-            axes.legend(
-                handles, [racer.label for racer in panel.optimizers], loc="lower right", fontsize=11,
+            legend = axes.legend(
+                handles, [racer.label for racer in panel.optimizers], loc="lower right", fontsize=self.font_size,
                 facecolor=theme.legend_face, edgecolor=theme.muted, labelcolor=theme.foreground, framealpha=0.0,
             )
+        self.legends.append(legend)
         return moving
 
+    def _draw_minima(self, axes, panel: Scene, zlim: tuple[float, float]) -> None:
+        """Known minima in the window as stars on the surface: filled for the global ones."""
+        x0, x1, y0, y1 = panel.plot_window
+        for point in panel.surface.minima:
+            if x0 <= point.x <= x1 and y0 <= point.y <= y1 and zlim[0] <= point.value <= zlim[1]:
+                glob = point.kind == "global"
+                axes.plot([point.x], [point.y], [point.value], marker="*", markersize=14 if glob else 10,
+                          markerfacecolor=self.theme.foreground if glob else "none",
+                          markeredgecolor=self.theme.foreground, markeredgewidth=1.0, linestyle="none", zorder=9)
+
     def update(self, index: int) -> None:
-        for panel, axes, moving, timeline in zip(self.panels, self.axes, self.moving, self.timelines, strict=True):
-            for i, j, path, head, trajectory in moving:
+        for k, (panel, axes, moving, timeline) in enumerate(
+            zip(self.panels, self.axes, self.moving, self.timelines, strict=True)
+        ):
+            camera_step = timeline.values[index]
+            axes.view_init(elev=panel.elevation, azim=panel.azimuth + panel.rotation * camera_step)
+            labels = [racer.label for racer in panel.optimizers]
+            heads = []
+            for i, j, path, head, trajectory, exit_, mark in moving:
                 step = timeline.steps[index][i]
                 first = max(0, step - panel.tail) if panel.trail in ("tail", "fade") else 0
                 points = trajectory.positions[first : step + 1, j]
@@ -114,13 +194,68 @@ class SurfaceAnimation:
                 heights = trajectory.losses[first : first + len(points), j]
                 path.set_data_3d(points[:, 0], points[:, 1], heights)
                 head.set_data_3d(points[-1:, 0], points[-1:, 1], heights[-1:])
-            camera_step = timeline.values[index]
-            axes.view_init(elev=panel.elevation, azim=panel.azimuth + panel.rotation * camera_step)
+                heads.append((*points[-1], heights[-1]) if len(points) else (np.nan,) * 3)
+                gone = exit_ is not None and step >= exit_[0]
+                if mark is not None:
+                    mark.set_visible(gone)
+                if gone and len(panel.starts) == 1:
+                    labels[i] = f"{panel.optimizers[i].label}  left at step {exit_[0]}"
+            scale = self.figure.dpi / 72
+            radii = nested_radii(self._project(axes, panel, np.array(heads)), self.head_size / 2 * scale, ring=2.0)
+            for (_, _, _, head, *_), radius in zip(moving, radii, strict=True):
+                head.set_markersize(2 * radius / scale)
+            if self.legends[k] is not None:
+                for text, label in zip(self.legends[k].get_texts(), labels, strict=True):
+                    text.set_text(label)
+        timeline = self.timelines[0]
+        self.counter.set_text(f"{timeline.label} {timeline.values[index]:>{len(str(timeline.total))}}/{timeline.total}")
 
     def frame(self, index: int) -> np.ndarray:
         self.update(index)
         self.canvas.draw()
         return np.asarray(self.canvas.buffer_rgba()).copy()
+
+    @staticmethod
+    def _project(axes, panel: Scene, points: np.ndarray) -> np.ndarray:
+        """Pixels (display coordinates) of 3-D ``points`` ``(n, 3)`` as the camera now sees them; ``nan``
+        for points outside the axes box (clipped, so never drawn)."""
+        x0, x1, y0, y1 = panel.plot_window
+        z0, z1 = axes.get_zlim()
+        x, y, z = points.T
+        with np.errstate(invalid="ignore"):
+            inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1) & (z >= z0) & (z <= z1)
+        px, py, _ = proj3d.proj_transform(np.nan_to_num(x), np.nan_to_num(y), np.nan_to_num(z), axes.get_proj())
+        pixels = axes.transData.transform(np.column_stack([px, py]))
+        pixels[~inside] = np.nan
+        return pixels
+
+    def markers(self) -> list[Marker]:
+        """Where each racer is shown in the frame last drawn: its head, or its exit mark once it has left
+        the box (in pixels of the frame; for tests that every racer stays visible)."""
+        found, height = [], self.figure.bbox.height
+        for k, (axes, moving) in enumerate(zip(self.axes, self.moving, strict=True)):
+            for i, j, _, head, _, _, mark in moving:
+                shown = mark if mark is not None and mark.get_visible() else head
+                xs, ys, zs = (np.asarray(v, dtype=float) for v in shown.get_data_3d())
+                x, y, _ = proj3d.proj_transform(xs, ys, zs, axes.get_proj())
+                px, py = axes.transData.transform(np.column_stack([x, y]))[0]
+                radius = shown.get_markersize() / 2 * self.figure.dpi / 72
+                found.append(Marker(k, i, j, shown is mark, (float(px), float(height - py)), radius,
+                                    to_rgba(shown.get_markerfacecolor())))
+        return found
+
+    def text_boxes(self, index: int) -> list[tuple[str, tuple[int, int, int, int]]]:
+        """Every text block shown in frame ``index``, as ``(what, (left, top, right, bottom))`` pixels."""
+        self.update(index)
+        renderer = self.canvas.get_renderer()
+        boxes = [("step counter", pixel_box(self.counter.get_window_extent(renderer), self.figure))]
+        for axes, legend in zip(self.axes, self.legends, strict=True):
+            if axes.get_title():
+                boxes.append((f"title {axes.get_title()!r}", pixel_box(axes.title.get_window_extent(renderer),
+                                                                       self.figure)))
+            if legend is not None:
+                boxes.append(("legend", pixel_box(legend.get_window_extent(renderer), self.figure)))
+        return boxes
 
     def reserved_colors(self) -> list[tuple[int, int, int]]:
         colors = [*self.colors, self.theme.foreground, self.theme.background]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour-vision deficiency.
-OKABE_ITO = ("#E69F00", "#0072B2", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+from .palette import OKABE_ITO_DARK, OKABE_ITO_LIGHT, PALETTES
 
 
 @dataclass(frozen=True)
@@ -19,14 +18,16 @@ class Theme:
     colormap: str | tuple[str, ...]  # a matplotlib colormap name, or colours from low to high values
     contour_line: str
     contour_line_alpha: float
-    path_colors: tuple[str, ...]
+    path_colors: tuple[str, ...]  # racers' colours by default: told apart with colour-blind eyes too
     minimum_color: str
     legend_face: str
     line_width: float = 2.0
     marker_size: float = 7.0
 
-    def color(self, index: int) -> str:
-        return self.path_colors[index % len(self.path_colors)]
+    def color(self, index: int, palette: str = "default") -> str:
+        """Racer ``index``'s colour: the theme's colour-blind-safe one, or the named palette's."""
+        colors = self.path_colors if palette == "default" else PALETTES[palette]
+        return colors[index % len(colors)]
 
     def cmap(self):
         """The surface colormap as a matplotlib object."""
@@ -46,7 +47,7 @@ LIGHT = Theme(
     colormap=("#FFFFFF", "#E9EEF3", "#C9D3DD", "#9FAFBF"),
     contour_line="#5A6B7B",
     contour_line_alpha=0.35,
-    path_colors=OKABE_ITO[:5] + OKABE_ITO[5:7],
+    path_colors=OKABE_ITO_LIGHT,
     minimum_color="#222222",
     legend_face="#FFFFFF",
 )
@@ -59,13 +60,13 @@ DARK = Theme(
     colormap=("#121417", "#1E252D", "#2F3B47", "#4A5A6A"),
     contour_line="#8FA3B8",
     contour_line_alpha=0.3,
-    # on dark, black is invisible and blue too dim: sky blue and yellow take their places
-    path_colors=("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#FFFFFF"),
+    path_colors=OKABE_ITO_DARK,
     minimum_color="#FFFFFF",
     legend_face="#121417",
 )
 
-# The article's figures: black background, rainbow surfaces, white text, red paths by default.
+# The article's figures: black background, rainbow surfaces, white text; racers in colours told apart by
+# colour-blind viewers too (``palette="article"`` gives the originals' colours).
 ARTICLE = Theme(
     name="article",
     background="#000000",
@@ -74,13 +75,14 @@ ARTICLE = Theme(
     colormap="rainbow",
     contour_line="#000000",
     contour_line_alpha=0.25,
-    path_colors=("#F2112D", "#F06E1E", "#EED82A", "#A5EC37", "#54EA43", "#FFFFFF"),
+    path_colors=OKABE_ITO_DARK,
     minimum_color="#FFFFFF",
     legend_face="#000000",
     line_width=2.0,
 )
 
 THEMES = {"light": LIGHT, "dark": DARK, "article": ARTICLE}
+PALETTE_NAMES = ("default", *PALETTES)
 
 
 def get_theme(name: str) -> Theme:
