@@ -71,3 +71,41 @@ def test_side_by_side_panels_must_agree():
     with pytest.raises(SceneError, match="panels must be one or more Scene"):
         SideBySide("p", [])
     assert two_panels().with_options(theme="dark", trail="tail").panels[0].trail == "tail"
+
+
+def test_camera_center_is_where_every_line_of_sight_meets():
+    from matplotlib.figure import Figure
+    from mpl_toolkits.mplot3d import proj3d
+
+    from trajectories.render.surface3d import camera_center
+
+    axes = Figure().add_subplot(projection="3d")
+    axes.set_xlim(-2, 2), axes.set_ylim(-1, 3), axes.set_zlim(-5, 5)
+    for elevation, azimuth in ((30, 45), (45, 180), (10, 300)):
+        axes.view_init(elev=elevation, azim=azimuth)
+        matrix = axes.get_proj()
+        center = camera_center(matrix)
+        eye = center[:3] / center[3]
+        for point in ([0.3, 0.4, -1.0], [-1.5, 2.5, 4.0]):
+            along = [np.array(point) + t * (eye - point) for t in (0.0, 0.4, 0.9)]
+            seen = [np.ravel(proj3d.proj_transform(*([v] for v in q), matrix)[:2]) for q in along]
+            np.testing.assert_allclose(seen[1:], [seen[0]] * 2, atol=1e-9)
+        # the eye looks down from the side the azimuth names
+        direction = eye - [0, 1, 0]
+        assert np.sign(direction[2]) == 1
+        assert np.dot(direction[:2], [np.cos(np.radians(azimuth)), np.sin(np.radians(azimuth))]) > 0
+
+
+def test_a_ridge_hides_what_lies_behind_it():
+    from trajectories.render.surface3d import hidden_points
+
+    def ridge(xy):
+        return 4 * np.exp(-xy[..., 0] ** 2 / 0.02)
+
+    box = (-1, 1, -1, 1, 0, 5)
+    eye = np.array([10.0, 0.0, 1.0, 1.0])  # on the +x side, just above the plane
+    points = np.array([[-0.5, 0.0, 0.0], [0.5, 0.0, 0.0], [-0.5, 0.5, 0.0], [0.0, 0.0, 4.0]])
+    assert hidden_points(points, eye, ridge, box).tolist() == [True, False, True, False]
+    high = np.array([0.0, 0.0, 100.0, 1.0])  # from high above, nothing hides the plane
+    assert not hidden_points(points, high, ridge, box).any()
+    assert not hidden_points(points, np.array([1.0, 0.0, 0.0, 0.0]), ridge, box).any()  # at infinity: not judged

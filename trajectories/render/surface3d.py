@@ -58,6 +58,41 @@ def box_exit(positions: np.ndarray, losses: np.ndarray, box: tuple) -> tuple[int
     return step, (float(x[step - 1]), float(y[step - 1]), float(losses[step - 1]))
 
 
+def camera_center(projection: np.ndarray) -> np.ndarray:
+    """The eye, in homogeneous data coordinates, of a 3-D axes' ``(4, 4)`` projection matrix: the point
+    that rows x, y and w of the matrix send to zero (their generalised cross product, in plain floating
+    point: no LAPACK, so the same on every CPU). A last coordinate of 0 means a camera at infinity."""
+    rows = [[float(v) for v in projection[r]] for r in (0, 1, 3)]
+
+    def det3(a, b, c):
+        return (a[0] * (b[1] * c[2] - b[2] * c[1]) - a[1] * (b[0] * c[2] - b[2] * c[0])
+                + a[2] * (b[0] * c[1] - b[1] * c[0]))
+
+    minors = [[[row[col] for col in range(4) if col != skip] for row in rows] for skip in range(4)]
+    return np.array([(-1) ** skip * det3(*minors[skip]) for skip in range(4)])
+
+
+def hidden_points(points: np.ndarray, eye: np.ndarray, f, box: tuple, samples: int = 48) -> np.ndarray:
+    """Which of ``points`` ``(n, 3)`` (on the surface ``f``) the surface hides from ``eye``: a point is
+    hidden when the surface rises more than 1% of the z-range above the segment from it towards the
+    eye, sampled ``samples`` times from just off the point to where the segment leaves the box."""
+    x0, x1, y0, y1, z0, z1 = box
+    hidden = np.zeros(len(points), dtype=bool)
+    if len(points) == 0 or eye[3] == 0 or not np.isfinite(eye).all():
+        return hidden
+    toward = eye[:3] / eye[3] - points  # (n, 3)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        limits = [np.where(toward[:, a] > 0, (high - points[:, a]) / toward[:, a],
+                           np.where(toward[:, a] < 0, (low - points[:, a]) / toward[:, a], np.inf))
+                  for a, (low, high) in enumerate(((x0, x1), (y0, y1), (z0, z1)))]
+    leave = np.clip(np.minimum.reduce(limits), 0.0, 1.0)  # (n,): the fraction of the way where it leaves
+    t = leave[:, None] * np.linspace(0.02, 1.0, samples)[None, :]  # (n, samples)
+    along = points[:, None, :] + t[..., None] * toward[:, None, :]
+    with np.errstate(all="ignore"):
+        rise = f(along[..., :2]) - along[..., 2]
+    return np.nan_to_num(rise, nan=-np.inf).max(axis=1) > 0.01 * (z1 - z0)
+
+
 class SurfaceAnimation:
     """Frames of one or more 3-D panels side by side. ``frame(i)`` returns ``(H, W, 4)`` uint8 RGBA."""
 
@@ -77,6 +112,7 @@ class SurfaceAnimation:
         self.canvas = FigureCanvasAgg(self.figure)
         self.colors: list[str] = []
         self.axes, self.moving, self.legends = [], [], []
+        self.behind: dict[tuple[int, int], Line2D] = {}  # (panel, path) -> the hidden stretches' line
         # text at least 11 px high whatever the frame size, and a step counter in the top left corner
         self.font_size = max(11.0, 0.022 * height) * 72 / dpi
         self.head_size = max(HEAD_SIZE, HEAD_PIXELS * 72 / dpi)
@@ -149,6 +185,10 @@ class SurfaceAnimation:
                         zorder=20 + i, visible=False,
                     )
                 moving.append((i, j, path, head, trajectory, exit_, mark))
+                if panel.view == "surface":  # the stretches the surface hides, faint and dashed, under the path
+                    (behind,) = axes.plot([], [], [], color=color, linewidth=max(1.0, widths[i] / 2), alpha=0.8,
+                                          linestyle=(0, (2, 2)), zorder=9.5, axlim_clip=True)
+                    self.behind[(len(self.axes) - 1, len(moving) - 1)] = behind
         if panel.show_start:
             for x, y in panel.starts:
                 z_start = float(panel.path_surface.f(np.array([x, y])))
@@ -186,13 +226,29 @@ class SurfaceAnimation:
             axes.view_init(elev=panel.elevation, azim=panel.azimuth + panel.rotation * camera_step)
             labels = [racer.label for racer in panel.optimizers]
             heads = []
-            for i, j, path, head, trajectory, exit_, mark in moving:
+            eye = camera_center(axes.get_proj())
+            box = (*panel.plot_window, *axes.get_zlim())
+            for n, (i, j, path, head, trajectory, exit_, mark) in enumerate(moving):
                 step = timeline.steps[index][i]
                 first = max(0, step - panel.tail) if panel.trail in ("tail", "fade") else 0
                 points = trajectory.positions[first : step + 1, j]
                 points = points[np.isfinite(points).all(axis=1)]
                 heights = trajectory.losses[first : first + len(points), j]
-                path.set_data_3d(points[:, 0], points[:, 1], heights)
+                behind = self.behind.get((k, n))
+                if behind is not None:
+                    path_points = np.column_stack([points, heights])
+                    covered = hidden_points(path_points, eye, panel.surface.f, box)
+                    # a stretch is solid where both its ends are in sight; the faint line shows the rest
+                    path_points[covered] = np.nan
+                    behind.set_data_3d(points[:, 0], points[:, 1], heights)
+                    path.set_data_3d(path_points[:, 0], path_points[:, 1], path_points[:, 2])
+                    # a head behind the surface is a ring: drawn, but not as if in front
+                    in_sight = len(covered) == 0 or not covered[-1]
+                    head.set_markerfacecolor(path.get_color() if in_sight else "none")
+                    head.set_markeredgecolor("#000000" if in_sight else path.get_color())
+                    head.set_markeredgewidth(0.6 if in_sight else 2.5 * 72 / self.figure.dpi)
+                else:
+                    path.set_data_3d(points[:, 0], points[:, 1], heights)
                 head.set_data_3d(points[-1:, 0], points[-1:, 1], heights[-1:])
                 heads.append((*points[-1], heights[-1]) if len(points) else (np.nan,) * 3)
                 gone = exit_ is not None and step >= exit_[0]
@@ -240,8 +296,9 @@ class SurfaceAnimation:
                 x, y, _ = proj3d.proj_transform(xs, ys, zs, axes.get_proj())
                 px, py = axes.transData.transform(np.column_stack([x, y]))[0]
                 radius = shown.get_markersize() / 2 * self.figure.dpi / 72
-                found.append(Marker(k, i, j, shown is mark, (float(px), float(height - py)), radius,
-                                    to_rgba(shown.get_markerfacecolor())))
+                face = shown.get_markerfacecolor()
+                color = to_rgba(shown.get_markeredgecolor() if face == "none" else face)
+                found.append(Marker(k, i, j, shown is mark, (float(px), float(height - py)), radius, color))
         return found
 
     def text_boxes(self, index: int) -> list[tuple[str, tuple[int, int, int, int]]]:
