@@ -31,6 +31,7 @@ def test_optimizers_lists_hyperparameters_and_defaults(invoke):
     for name in optimizers.OPTIMIZERS:
         assert f"{name}: " in result.output
     assert "lr=0.001 beta1=0.9 beta2=0.999 eps=1e-08 weight_decay=0 amsgrad=false" in result.output
+    assert "every optimizer also takes clip_norm=C" in result.output.splitlines()[-1]
 
 
 def test_run_json_follows_the_schema_and_the_library(invoke):

@@ -3,6 +3,7 @@ steps, published recurrences written out by hand, and equivalences between rules
 
 import inspect
 import json
+import math
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from trajectories import optimizers
 from trajectories.catalogue import get_surface
 from trajectories.run import run
-from trajectories.spec import OptimizerSpec
+from trajectories.spec import OptimizerSpec, SpecError, parse_optimizer
 
 from .references import tf1_reference
 
@@ -70,6 +71,15 @@ FIRST_STEPS = [
     ("adam", {"lr": 0.1}, lambda t, g: t - 0.1 * g / (np.abs(g) + EPS)),
     ("adam", {"lr": 0.1, "amsgrad": True}, lambda t, g: t - 0.1 * g / (np.abs(g) + EPS)),
     ("adam", {"lr": 0.1, "eps_hat": True}, lambda t, g: t - 0.1 * g / (np.abs(g) + EPS / np.sqrt(0.001))),
+    # raw moments m1 = (1 − β1) g, v1 = (1 − β2) g²: a first step of 0.1/√0.001 ≈ 3.16 lr
+    (
+        "adam", {"lr": 0.1, "bias_correction": False},
+        lambda t, g: t - 0.1 * (0.1 * g) / (np.sqrt(0.001 * g * g) + EPS),
+    ),
+    (
+        "adamw", {"lr": 0.1, "weight_decay": 0.5, "bias_correction": False},
+        lambda t, g: t - 0.1 * ((0.1 * g) / (np.sqrt(0.001 * g * g) + EPS) + 0.5 * t),
+    ),
     ("adamw", {"lr": 0.1, "weight_decay": 0.5}, lambda t, g: t - 0.1 * (g / (np.abs(g) + EPS) + 0.5 * t)),
     ("adamax", {"lr": 0.1}, lambda t, g: t - 0.1 * g / (np.abs(g) + EPS)),
     ("nadam", {"lr": 0.1}, _nadam_first),
@@ -98,6 +108,14 @@ EQUIVALENT = [
     ("adamw", {"lr": 0.05, "weight_decay": 0.0}, "adam", {"lr": 0.05}),
     ("rmsprop", {"lr": 0.01, "alpha": 0.0, "eps": 0.0}, "lion", {"lr": 0.01, "beta1": 0.0}),  # both sign(g)
     ("adam", {"lr": 0.05, "beta1": 0.0, "beta2": 0.0, "eps": 0.0}, "lion", {"lr": 0.05, "beta1": 0.0}),
+    ("adam", {"lr": 0.05, "bias_correction": True}, "adam", {"lr": 0.05}),
+    (
+        "adamw", {"lr": 0.05, "weight_decay": 0.0, "bias_correction": False},
+        "adam", {"lr": 0.05, "bias_correction": False},
+    ),
+    # with β1 = β2 = 0 there is nothing to correct: 1 − 0ᵗ = 1
+    ("adam", {"lr": 0.05, "beta1": 0.0, "beta2": 0.0, "bias_correction": False}, "adam", {"lr": 0.05, "beta1": 0.0,
+                                                                                        "beta2": 0.0}),
 ]
 
 
@@ -190,7 +208,7 @@ def test_every_rule_documents_its_math_and_symbols(name):
 def test_defaults_follow_torch():
     assert optimizers.hyperparameters("adam") == {
         "lr": 1e-3, "beta1": 0.9, "beta2": 0.999, "eps": 1e-8, "weight_decay": 0.0, "amsgrad": False,
-        "eps_hat": False,
+        "eps_hat": False, "bias_correction": True,
     }
     assert optimizers.hyperparameters("rmsprop")["alpha"] == 0.99
     assert optimizers.hyperparameters("adamw")["weight_decay"] == 1e-2
@@ -201,3 +219,193 @@ def test_defaults_follow_torch():
 def test_unknown_optimizer_names_the_known_ones():
     with pytest.raises(KeyError, match=r"unknown optimizer 'adamm'.*adam"):
         optimizers.get_factory("adamm")
+
+
+# --- Adam without bias correction, written out from the paper's Algorithm 1 minus its two divisions --------
+
+
+@pytest.mark.parametrize("eps_hat", [False, True])
+def test_adam_without_bias_correction_follows_the_raw_moments(eps_hat):
+    surface, lr, beta1, beta2, eps = get_surface("rosenbrock"), 0.05, 0.9, 0.999, 1e-8
+    theta, m, v, expected = np.array([-1.5, 2.0]), np.zeros(2), np.zeros(2), [np.array([-1.5, 2.0])]
+    for _ in range(60):
+        g = surface.grad(theta)
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        theta = theta - lr * m / (np.sqrt(v) + eps)  # both ε forms agree once nothing is corrected
+        expected.append(theta)
+    spec = OptimizerSpec("adam", {"lr": lr, "bias_correction": False, "eps_hat": eps_hat})
+    path = run(surface, spec.build(), (-1.5, 2.0), 60)
+    np.testing.assert_allclose(path.positions, np.array(expected), rtol=1e-12)
+
+
+def test_uncorrected_adam_steps_are_the_corrected_ones_times_the_warm_up_ratio():
+    # on a plane the gradient is constant, so the two runs differ only by the correction factors
+    from trajectories.formula import formula_surface
+
+    plane = formula_surface("3*x - 4*y", (-1e6, 1e6, -1e6, 1e6))
+    raw = run(plane, OptimizerSpec("adam", {"lr": 0.01, "bias_correction": False, "eps": 0.0}).build(), (0, 0), 50)
+    fixed = run(plane, OptimizerSpec("adam", {"lr": 0.01, "eps": 0.0}).build(), (0, 0), 50)
+    t = np.arange(1, 51)
+    ratio = (1 - 0.9**t) / np.sqrt(1 - 0.999**t)  # 3.16 at t = 1, 6.57 at t = 12
+    np.testing.assert_allclose(np.diff(raw.positions, axis=0), np.diff(fixed.positions, axis=0) * ratio[:, None],
+                               rtol=1e-12)
+    assert ratio[0] == pytest.approx(3.1623, abs=1e-4) and ratio.max() == pytest.approx(6.5685, abs=1e-4)
+
+
+def test_bias_correction_parses_from_spec_text_and_round_trips():
+    spec = parse_optimizer("adam:lr=0.1,bias_correction=false")
+    assert spec.params["bias_correction"] is False and spec.changed() == {"lr": 0.1, "bias_correction": False}
+    assert spec.to_text() == "adam:lr=0.1,bias_correction=false"
+    assert parse_optimizer("adam:bias_correction=true").to_text() == "adam"
+    with pytest.raises(SpecError, match="bias_correction must be true or false"):
+        parse_optimizer("adam:bias_correction=0.5")
+
+
+# --- gradient clipping, by norm and by value, in front of any optimizer ---------------------------------
+
+CLIP_STARTS = np.array([[1.5, -2.0], [0.1, 0.05], [0.0, 0.0], [-0.3, 0.4], [2.0, 0.0]])  # on the sphere g = 2θ
+
+
+def _clip_norm_reference(g, c):
+    """Each row scaled by min(1, c/‖g‖), typed in; zero rows stay zero."""
+    out = []
+    for row in g:
+        norm = math.hypot(*row)
+        out.append(row * (c / norm) if norm > c else row)
+    return np.array(out)
+
+
+@pytest.mark.parametrize("c", [0.5, 1.0, 5.0])
+def test_clip_norm_first_step_matches_closed_form_per_row(c):
+    path = run(get_surface("sphere"), parse_optimizer(f"sgd:lr=0.1,clip_norm={c}").build(), CLIP_STARTS, 1)
+    g = 2 * CLIP_STARTS
+    np.testing.assert_allclose(path.positions[1], CLIP_STARTS - 0.1 * _clip_norm_reference(g, c), rtol=1e-15)
+    steps = np.linalg.norm(path.positions[1] - CLIP_STARTS, axis=-1)
+    assert (steps <= 0.1 * c * (1 + 1e-15)).all()
+    assert np.array_equal(path.positions[1][2], [0.0, 0.0])  # a zero gradient is left alone (no 0/0)
+
+
+@pytest.mark.parametrize("c", [0.5, 1.0, 5.0])
+def test_clip_value_first_step_matches_closed_form(c):
+    path = run(get_surface("sphere"), parse_optimizer(f"sgd:lr=0.1,clip_value={c}").build(), CLIP_STARTS, 1)
+    g = 2 * CLIP_STARTS
+    expected = CLIP_STARTS - 0.1 * np.array([[max(-c, min(c, v)) for v in row] for row in g])
+    np.testing.assert_array_equal(path.positions[1], expected)
+
+
+@pytest.mark.parametrize("key", ["clip_norm", "clip_value"])
+def test_gradients_under_the_threshold_are_untouched(key):
+    surface, starts = get_surface("rosenbrock"), np.array([[0.9, 0.8], [1.05, 1.1]])  # |g| < 100 here
+    assert np.abs(surface.grad(starts)).max() < 100
+    for name in ("sgd:lr=0.001,momentum=0.9", "adam:lr=0.01", "rmsprop:lr=0.001"):
+        clipped = run(surface, parse_optimizer(f"{name},{key}=1000").build(), starts, 40)
+        plain = run(surface, parse_optimizer(name).build(), starts, 40)
+        np.testing.assert_array_equal(clipped.positions, plain.positions)
+
+
+def _clipped(g, clip_norm=None, clip_value=None):
+    if clip_norm is not None:
+        norm = math.hypot(*g)
+        g = g * (clip_norm / norm) if norm > clip_norm else g
+    if clip_value is not None:
+        g = np.clip(g, -clip_value, clip_value)
+    return g
+
+
+def _momentum_loop(surface, start, steps, lr, mu, **clip):
+    theta, buffer, path = np.array(start, float), None, [np.array(start, float)]
+    for _ in range(steps):
+        g = _clipped(surface.grad(theta), **clip)
+        buffer = g if buffer is None else mu * buffer + g
+        theta = theta - lr * buffer
+        path.append(theta)
+    return np.array(path)
+
+
+def _adam_loop(surface, start, steps, lr, **clip):
+    theta, m, v, path = np.array(start, float), np.zeros(2), np.zeros(2), [np.array(start, float)]
+    for t in range(1, steps + 1):
+        g = _clipped(surface.grad(theta), **clip)
+        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        theta = theta - (lr / (1 - 0.9**t)) * m / (np.sqrt(v) / math.sqrt(1 - 0.999**t) + 1e-8)  # torch's form
+        path.append(theta)
+    return np.array(path)
+
+
+@pytest.mark.parametrize("clip", [{"clip_norm": 2.0}, {"clip_value": 1.5}, {"clip_norm": 3.0, "clip_value": 1.0}])
+def test_clipping_in_front_of_momentum_and_adam_follows_torch_order(clip):
+    """Clip the raw gradient, then the rule's own step (clip_grad_*_ before optimizer.step())."""
+    surface, start = get_surface("rosenbrock"), (-1.5, 2.0)  # |g| ~ 100 at first: clipping is active
+    text = ",".join(f"{k}={v}" for k, v in clip.items())
+    momentum = run(surface, parse_optimizer(f"sgd:lr=0.002,momentum=0.9,{text}").build(), start, 80)
+    np.testing.assert_allclose(momentum.positions, _momentum_loop(surface, start, 80, 0.002, 0.9, **clip), rtol=1e-12)
+    # Adam with clipped gradients amplifies rounding (1e-16 at step 20, 1e-8 at step 75): compare 40 steps
+    adam = run(surface, parse_optimizer(f"adam:lr=0.05,{text}").build(), start, 40)
+    np.testing.assert_allclose(adam.positions, _adam_loop(surface, start, 40, 0.05, **clip), rtol=1e-10, atol=1e-12)
+    assert not np.allclose(adam.positions, run(surface, parse_optimizer("adam:lr=0.05").build(), start, 40).positions)
+
+
+def test_clipping_comes_before_weight_decay():
+    start = np.array([3.0, -4.0])  # g = 2θ = (6, −8), |g| = 10, clipped to norm 1: (0.6, −0.8)
+    path = run(get_surface("sphere"), parse_optimizer("sgd:lr=0.1,weight_decay=0.5,clip_norm=1").build(), start, 1)
+    np.testing.assert_allclose(path.positions[1], start - 0.1 * (np.array([0.6, -0.8]) + 0.5 * start), rtol=1e-15)
+
+
+@pytest.mark.parametrize("name", list(optimizers.OPTIMIZERS))
+def test_every_optimizer_takes_the_clipping_keys_and_round_trips(name):
+    spec = parse_optimizer(f"{name}:clip_norm=2.5,clip_value=0.75")
+    assert spec.params["clip_norm"] == 2.5 and spec.params["clip_value"] == 0.75
+    assert spec.changed() == {"clip_norm": 2.5, "clip_value": 0.75}
+    again = parse_optimizer(spec.to_text())
+    assert dict(again.params) == dict(spec.params) and again.to_text() == f"{name}:clip_norm=2.5,clip_value=0.75"
+    plain = parse_optimizer(name)
+    assert "clip_norm" not in plain.params and plain.to_text() == name  # off: absent, every value a number or bool
+    assert set(optimizers.hyperparameters(name)) == set(plain.params)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("sgd:clip_norm=-1", "sgd: clip_norm must be a finite number > 0, got -1.0"),
+    ("adam:clip_norm=0", "adam: clip_norm must be a finite number > 0, got 0.0"),
+    ("sgd:clip_value=-0.5", "sgd: clip_value must be a finite number > 0, got -0.5"),
+    ("sgd:clip_value=inf", "sgd: clip_value must be a finite number > 0, got inf"),
+    ("sgd:clip_norm=nan", "sgd: clip_norm must be a finite number > 0, got nan"),
+    ("sgd:clip_norm=true", "sgd: clip_norm must be a number, got 'true'"),
+    ("sgd:clip_norm=big", "sgd: clip_norm must be a number, got 'big'"),
+    ("sgd:clipnorm=1", "unknown hyperparameter 'clipnorm' (known: lr, momentum, dampening, nesterov, weight_decay, "
+                       "clip_norm, clip_value)"),
+])
+def test_bad_clipping_values_give_one_line_errors(text, message):
+    with pytest.raises(SpecError) as error:
+        parse_optimizer(text)
+    assert str(error.value).endswith(message) and "\n" not in str(error.value)
+
+
+def test_clipping_from_python_values_none_means_off():
+    assert "clip_norm" not in OptimizerSpec("sgd", {"lr": 0.1, "clip_norm": None}).params
+    with pytest.raises(SpecError, match="clip_value must be a number"):
+        OptimizerSpec("sgd", {"clip_value": True})
+    with pytest.raises(ValueError, match="clip_norm must be a finite number > 0, got -2"):
+        optimizers.with_clipping(optimizers.sgd(), clip_norm=-2)
+
+
+def test_clipping_in_toml_json_and_describe(tmp_path, invoke):
+    from trajectories.toml_scene import load_toml_scene
+
+    path = tmp_path / "clip.toml"
+    path.write_text('surface = "cliff"\nsteps = 10\n[[optimizers]]\nname = "sgd"\n'
+                    "hyperparameters = { lr = 1.0, clip_norm = 1.0 }\n")
+    (scene,) = load_toml_scene(path).values()
+    assert scene.optimizers[0].spec.params["clip_norm"] == 1.0
+    bad = tmp_path / "bad.toml"
+    bad.write_text('surface = "cliff"\n[[optimizers]]\nname = "sgd"\nhyperparameters = { clip_value = -1 }\n')
+    with pytest.raises(ValueError, match=r"optimizers\[0\]\.hyperparameters\.clip_value: sgd: clip_value must be"):
+        load_toml_scene(bad)
+    result = invoke("run", "--surface", "cliff", "--optimizer", "sgd:lr=1,clip_norm=1", "--optimizer", "sgd:lr=1",
+                    "--steps", "8")
+    clipped, plain = json.loads(result.output)["trajectories"]
+    assert clipped["hyperparameters"] == {"lr": 1.0, "momentum": 0.0, "dampening": 0.0, "nesterov": False,
+                                          "weight_decay": 0.0, "clip_norm": 1.0}
+    assert "clip_norm" not in plain["hyperparameters"]  # the schema's {name: number | bool}: no nulls
+    assert plain["x"][5] < -20 < clipped["x"][5]  # the cliff: unclipped GD is thrown, clipped GD is not
+    assert "clip_norm=1" in invoke("describe", str(path)).output

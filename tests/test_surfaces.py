@@ -31,6 +31,7 @@ REFERENCE_MINIMA = [
     ("ravine", [(0, 0)], 0),
     ("rotated_ravine", [(0, 0)], 0),
     ("plateau", [(0, 0)], 0),
+    ("cliff", [(0, 0)], 0),
 ]
 LOCAL_MINIMA = [
     ("goldstein_price", (-0.6, -0.4), 30), ("goldstein_price", (1.8, 0.2), 84), ("goldstein_price", (1.2, 0.8), 840),
@@ -141,3 +142,21 @@ def test_ravine_condition_number_and_rotation():
         eigenvalues, vectors = np.linalg.eigh(hessian)
         np.testing.assert_allclose(eigenvalues, [1, 50], atol=1e-12)
         assert abs(abs(vectors[:, 1] @ expected_axis) - 1) < 1e-12
+
+
+def test_the_cliff_is_a_smooth_wall_forty_times_steeper_than_the_bowl():
+    cliff = get_surface("cliff")
+    # slope along y = 0 by central differences of f itself (not the analytic gradient)
+    xs = np.linspace(-8, 8, 16001)
+    h = 1e-6
+    slope = (cliff.f(np.column_stack([xs + h, 0 * xs])) - cliff.f(np.column_stack([xs - h, 0 * xs]))) / (2 * h)
+    wall = (xs > 1.5) & (xs < 3.5)
+    # hk/2 = 10·8/2 from the wall, plus the bowl's 4x/(4 + x²) = 0.976 at the edge x = 2.5
+    assert np.max(slope[wall]) == pytest.approx(40 + 10 / 10.25, rel=1e-6)
+    assert xs[wall][np.argmax(slope[wall])] == pytest.approx(2.5, abs=0.01)
+    assert np.max(np.abs(slope[~wall])) < 1.05  # away from the wall only the bowl: 4|x|/(4 + x²) <= 1
+    # the plateau beyond the edge is 10 higher than the bowl at the same distance from the centre
+    assert cliff.f(np.array([4.0, 0.0])) - cliff.f(np.array([-4.0, 0.0])) == pytest.approx(10, abs=1e-6)
+    # a cliff, not a slope: 92% of its height (tanh 1.6) is climbed within 0.2 of the edge
+    rise = cliff.f(np.array([2.7, 0.0])) - cliff.f(np.array([2.3, 0.0]))
+    assert 10 * math.tanh(1.6) < rise < 10 * math.tanh(1.6) + 0.4  # plus the bowl's rise, < 0.4 × 1

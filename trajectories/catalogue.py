@@ -19,6 +19,7 @@ _FACTORIES: dict[str, Callable[[], Surface]] = {
     "rotated_ravine": lambda: surfaces.ravine(kappa=50.0, angle_degrees=45.0, name="rotated_ravine"),
     "two_wells": surfaces.two_wells,
     "plateau": surfaces.plateau,
+    "cliff": surfaces.cliff,
     "regression": regression_surface,
     # classic test functions
     "sphere": surfaces.sphere,

@@ -152,6 +152,7 @@ def optimizers_command() -> None:
         )
         click.echo(f"{name}: {optimizers.summary(name)}")
         click.echo(f"    {shown}")
+    click.echo(f"every optimizer also takes {optimizers.CLIPPING_HELP}")
 
 
 @cli.command("run")

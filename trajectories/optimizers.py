@@ -26,6 +26,8 @@ from .transforms import (
     accumulate,
     add_decayed_weights,
     chain,
+    clip_by_norm,
+    clip_by_value,
     ema,
     scale_by_adadelta,
     scale_by_adam,
@@ -226,6 +228,7 @@ def adam(
     weight_decay: float = 0.0,
     amsgrad: bool = False,
     eps_hat: bool = False,
+    bias_correction: bool = True,
 ) -> GradientTransformation:
     r"""Adam (Kingma & Ba, 2015), as ``torch.optim.Adam``; AMSGrad (Reddi et al., 2018) as an option.
 
@@ -233,7 +236,9 @@ def adam(
 
         m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t, \qquad v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2, \\
         \theta_t = \theta_{t-1} - \alpha \frac{m_t / (1-\beta_1^t)}{\sqrt{\hat v_t / (1-\beta_2^t)} + \epsilon},
-        \qquad \hat v_t = \max(\hat v_{t-1}, v_t) \ \text{(AMSGrad) or } v_t.
+        \qquad \hat v_t = \max(\hat v_{t-1}, v_t) \ \text{(AMSGrad) or } v_t,
+
+    and without bias correction :math:`\theta_t = \theta_{t-1} - \alpha\, m_t / (\sqrt{\hat v_t} + \epsilon)`.
 
     Args:
         lr: learning rate :math:`\alpha`.
@@ -245,11 +250,14 @@ def adam(
         eps_hat: TensorFlow 1's form (the article's figure 7), ε added *before* the bias correction:
             :math:`\theta_t = \theta_{t-1} - \alpha \frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}
             \frac{m_t}{\sqrt{v_t} + \epsilon}`.
+        bias_correction: divide :math:`m_t` by :math:`1-\beta_1^t` and :math:`v_t` by :math:`1-\beta_2^t` (the
+            paper, torch, TF1); ``false`` uses the raw moments, which start at 0: for the default betas the
+            early steps are 3 to 6.6 times too long (see :func:`trajectories.transforms.scale_by_adam`).
     """
     _check_adam_family(lr, beta1, beta2, eps, weight_decay)
     return chain(
         add_decayed_weights(weight_decay),
-        scale_by_adam(beta1, beta2, eps, amsgrad, eps_hat),
+        scale_by_adam(beta1, beta2, eps, amsgrad, eps_hat, bias_correction),
         scale_by_learning_rate(lr),
     )
 
@@ -261,6 +269,7 @@ def adamw(
     eps: float = 1e-8,
     weight_decay: float = 1e-2,
     amsgrad: bool = False,
+    bias_correction: bool = True,
 ) -> GradientTransformation:
     r"""AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay, as ``torch.optim.AdamW``.
 
@@ -275,10 +284,11 @@ def adamw(
         eps: :math:`\epsilon`, added after the bias correction.
         weight_decay: decoupled decay :math:`\lambda`.
         amsgrad: divide by the running maximum of :math:`v_t`.
+        bias_correction: as in :func:`adam`; ``false`` uses the raw moments.
     """
     _check_adam_family(lr, beta1, beta2, eps, weight_decay)
     return chain(
-        scale_by_adam(beta1, beta2, eps, amsgrad),
+        scale_by_adam(beta1, beta2, eps, amsgrad, bias_correction=bias_correction),
         add_decayed_weights(weight_decay),
         scale_by_learning_rate(lr),
     )
@@ -402,9 +412,56 @@ OPTIMIZERS: dict[str, OptimizerFactory] = {
 
 
 def hyperparameters(name: str) -> dict[str, Any]:
-    """The hyperparameters of optimizer ``name`` with their defaults, in signature order."""
+    """The hyperparameters of optimizer ``name``'s rule with their defaults, in signature order (numbers and
+    booleans only; the clipping keys every optimizer also takes are :data:`CLIPPING`)."""
     signature = inspect.signature(get_factory(name))
     return {key: parameter.default for key, parameter in signature.parameters.items()}
+
+
+CLIPPING: dict[str, Callable[[float], GradientTransformation]] = {
+    "clip_norm": clip_by_norm,
+    "clip_value": clip_by_value,
+}
+"""Keys that every optimizer takes besides its rule's hyperparameters: gradient clipping, off unless given,
+applied in this order to the raw gradient before the rule (and before its weight decay), as
+``torch.nn.utils.clip_grad_norm_`` / ``clip_grad_value_`` are called before ``optimizer.step()``."""
+
+CLIPPING_HELP = (
+    "clip_norm=C (rescale each gradient to an L2 norm <= C) and clip_value=C (clamp each component to [-C, C]), "
+    "applied before the update; off unless given"
+)
+"""One line for listings: what the :data:`CLIPPING` keys do."""
+
+
+def with_clipping(
+    rule: GradientTransformation, clip_norm: float | None = None, clip_value: float | None = None
+) -> GradientTransformation:
+    r"""``rule`` fed clipped gradients: :math:`g \mapsto \operatorname{clip}_{value}(\operatorname{clip}_{norm}(g))`
+    (see :func:`~trajectories.transforms.clip_by_norm`, :func:`~trajectories.transforms.clip_by_value`).
+
+    Either threshold is ``None`` (off) or a finite number > 0; :class:`ValueError` with a one-line message
+    otherwise. With neither, ``rule`` itself is returned.
+    """
+    for key, value in (("clip_norm", clip_norm), ("clip_value", clip_value)):
+        if value is None:
+            continue
+        finite = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        _require(finite and value > 0, f"{key} must be a finite number > 0, got {value!r}")
+    clips = [CLIPPING[key](value) for key, value in (("clip_norm", clip_norm), ("clip_value", clip_value))
+             if value is not None]
+    return chain(*clips, rule) if clips else rule
+
+
+def build(name: str, **params: Any) -> GradientTransformation:
+    """Optimizer ``name`` with ``params``: its rule's hyperparameters and any of the :data:`CLIPPING` keys.
+
+    >>> import numpy as np
+    >>> opt = build("sgd", lr=0.1, clip_norm=1.0)
+    >>> opt.update(np.array([3.0, 4.0]), opt.init(np.zeros(2)), np.zeros(2))[0].tolist()
+    [-0.06000000000000001, -0.08000000000000002]
+    """
+    clipping = {key: params.pop(key) for key in CLIPPING if key in params}
+    return with_clipping(get_factory(name)(**params), **clipping)
 
 
 def get_factory(name: str) -> OptimizerFactory:

@@ -3,6 +3,8 @@
 >>> spec = parse_optimizer("rmsprop:lr=0.02,alpha=0.9,centered=true")
 >>> spec.name, spec.params["lr"], spec.params["centered"]
 ('rmsprop', 0.02, True)
+>>> parse_optimizer("sgd:lr=0.1,clip_norm=1").to_text()
+'sgd:lr=0.1,clip_norm=1.0'
 """
 
 from __future__ import annotations
@@ -23,7 +25,12 @@ class SpecError(ValueError):
 
 @dataclass(frozen=True)
 class OptimizerSpec:
-    """An optimizer by name with every hyperparameter (defaults filled in) and a label for legends."""
+    """An optimizer by name with every hyperparameter (defaults filled in) and a label for legends.
+
+    ``params`` holds every hyperparameter of the rule (:func:`trajectories.optimizers.hyperparameters`),
+    then ``clip_norm`` and ``clip_value`` (:data:`trajectories.optimizers.CLIPPING`) only when given: every
+    value is a number or a boolean.
+    """
 
     name: str
     params: Mapping[str, Any] = field(default_factory=dict)
@@ -34,16 +41,20 @@ class OptimizerSpec:
             defaults = optimizers.hyperparameters(self.name)
         except KeyError as error:
             raise SpecError(error.args[0]) from None
-        unknown = sorted(set(self.params) - set(defaults))
+        known = [*defaults, *optimizers.CLIPPING]
+        unknown = sorted(set(self.params) - set(known))
         if unknown:
             raise SpecError(
-                f"{self.name}: unknown hyperparameter {unknown[0]!r} (known: {', '.join(defaults)})"
+                f"{self.name}: unknown hyperparameter {unknown[0]!r} (known: {', '.join(known)})"
             )
         merged = {
             key: _coerce(self.name, key, self.params.get(key, default), default) for key, default in defaults.items()
         }
+        for key in optimizers.CLIPPING:  # kept only when given: None (off) is not a number for JSON exports
+            if self.params.get(key) is not None:
+                merged[key] = _number(self.name, key, self.params[key])  # with_clipping checks > 0
         try:
-            optimizers.get_factory(self.name)(**merged)
+            optimizers.build(self.name, **merged)
         except ValueError as error:
             raise SpecError(f"{self.name}: {error}") from None
         object.__setattr__(self, "params", MappingProxyType(merged))
@@ -51,13 +62,13 @@ class OptimizerSpec:
             object.__setattr__(self, "label", self.name)
 
     def build(self) -> GradientTransformation:
-        """The optimizer's ``(init, update)`` pair."""
-        return optimizers.get_factory(self.name)(**self.params)
+        """The optimizer's ``(init, update)`` pair, behind its gradient clipping if any."""
+        return optimizers.build(self.name, **self.params)
 
     def changed(self) -> dict[str, Any]:
-        """The hyperparameters that differ from the defaults."""
+        """The hyperparameters that differ from the defaults (clipping keys, when present, always do)."""
         defaults = optimizers.hyperparameters(self.name)
-        return {key: value for key, value in self.params.items() if value != defaults[key]}
+        return {key: value for key, value in self.params.items() if key not in defaults or value != defaults[key]}
 
     def to_text(self) -> str:
         """Spec text that parses back to an equal spec (only the non-default values)."""
@@ -80,15 +91,20 @@ def _coerce(name: str, key: str, value: Any, default: Any) -> Any:
         if isinstance(value, str) and value.strip().lower() in ("true", "false"):
             return value.strip().lower() == "true"
         raise SpecError(f"{where} must be true or false, got {value!r}")
-    if isinstance(value, bool):
-        raise SpecError(f"{where} must be a number, got {value!r}")
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise SpecError(f"{where} must be a number, got {value!r}") from None
+    number = _number(name, key, value)
     if not math.isfinite(number):
         raise SpecError(f"{where} must be a finite number, got {value!r}")
     return number
+
+
+def _number(name: str, key: str, value: Any) -> float:
+    """``value`` (text or a number, not a boolean) as a float, possibly infinite or NaN."""
+    if isinstance(value, bool):
+        raise SpecError(f"{name}: {key} must be a number, got {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise SpecError(f"{name}: {key} must be a number, got {value!r}") from None
 
 
 def parse_optimizer(text: str) -> OptimizerSpec:

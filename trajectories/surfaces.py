@@ -512,3 +512,41 @@ def plateau() -> Surface:
         lambda x, y: 1 - np.exp(-(x * x + y * y) / 2), gradient,
         window=(-4, 4, -4, 4), start=(-3.0, 2.5), critical_points=(CriticalPoint(0, 0, 0),),
     )
+
+
+_CLIFF_BOWL, _CLIFF_WIDTH, _CLIFF_HEIGHT, _CLIFF_STEEPNESS, _CLIFF_EDGE = 2.0, 2.0, 10.0, 8.0, 2.5
+
+
+def cliff() -> Surface:
+    r"""A gentle bowl below a steep, smooth cliff (Goodfellow et al., *Deep Learning*, §10.11.1):
+
+    .. math::
+
+        f = a \log\left(1 + \frac{x^2 + y^2}{s^2}\right) + \frac{h}{2}\left(1 + \tanh k(x - c)\right),
+        \qquad a = 2,\ s = 2,\ h = 10,\ k = 8,\ c = 2.5;
+
+    with :math:`d = s^2 + x^2 + y^2` and :math:`t = \tanh k(x - c)`,
+    :math:`\nabla f = \left(2ax/d + \tfrac{hk}{2}(1 - t^2),\ 2ay/d\right)`.
+
+    Right of :math:`x = c` the ground is a plateau 10 higher; the cliff between is a quarter unit wide
+    and its slope reaches :math:`hk/2 = 40`, forty times the bowl's steepest (:math:`a/s = 1`, at
+    :math:`r = s`): a gradient step that lands on the cliff face can be forty times longer than any
+    other, and the bowl's slope decays like :math:`2a/r` far away, so a catapulted point crawls back. The
+    cliff's tail adds less than :math:`10^{-16}` at the origin: the minimum is (0, 0) to double
+    precision.
+    """
+    a, s, h, k, c = _CLIFF_BOWL, _CLIFF_WIDTH, _CLIFF_HEIGHT, _CLIFF_STEEPNESS, _CLIFF_EDGE
+
+    def value(x: Array, y: Array) -> Array:
+        return a * np.log1p((x * x + y * y) / (s * s)) + 0.5 * h * (1 + np.tanh(k * (x - c)))
+
+    def gradient(x: Array, y: Array) -> tuple[Array, Array]:
+        t = np.tanh(k * (x - c))
+        d = s * s + x * x + y * y
+        return 2 * a * x / d + 0.5 * h * k * (1 - t * t), 2 * a * y / d
+
+    return Surface(
+        "cliff", "2 log(1 + (x² + y²)/4) + 5(1 + tanh 8(x − 2.5))",
+        "a bowl below a steep cliff: a step on the cliff face catapults GD; clipping keeps it bounded",
+        value, gradient, window=(-8, 8, -6, 6), start=(5.0, 3.0), critical_points=(CriticalPoint(0, 0, 0),),
+    )
