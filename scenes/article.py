@@ -119,7 +119,7 @@ fig7_saddle_race_2d = Scene(
 
 # --- Figure 4: splitting a dataset into mini-batches -------------------------------------------------
 
-from trajectories.figures import BatchDiagram, SeriesScene  # noqa: E402
+from trajectories.scene import BatchDiagram, SeriesScene  # noqa: E402
 
 fig4_minibatches = BatchDiagram(
     "fig4_minibatches", samples=1800, batch_size=64, seed=0,

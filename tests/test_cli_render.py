@@ -34,7 +34,7 @@ def test_render_an_ad_hoc_scene_with_options(invoke, tmp_path):
     result = invoke(
         "render", "--surface", "himmelblau", "--optimizer", "adam:lr=0.1", "--optimizer", "sgd:lr=0.01",
         "--start", "0,0", "--steps", "20", "--fps", "10", "--hold", "0", "--theme", "dark", "-o", str(target),
-        "--data", str(tmp_path / "h.json"), "--quiet", *SMALL,
+        "--paths", str(tmp_path / "h.json"), "--quiet", *SMALL,
     )
     assert result.exit_code == 0 and result.output == ""
     assert [iio.immeta(target, index=i)["duration"] for i in (0, 20)] == [100, 100]
@@ -70,7 +70,7 @@ BAD = [
     (["render", "rosenbrock", "--format", "xml"], "'--format'"),
     (["render", "rosenbrock", "--hold", "-1"], "'--hold'"),
     (["render", "rosenbrock", "--trail", "sparkle"], "'--trail'"),
-    (["render", "--all", "-o", "x.gif"], "-o and --data take one scene"),
+    (["render", "--all", "-o", "x.gif"], "-o and --paths take one scene"),
     (["render", "rosenbrock", "--out-dir", "/no/such/folder"], "does not exist"),
     (["render", "rosenbrock", "-o", "/no/such/folder/x.gif"], "does not exist"),
     (["render", "--surface", "sphere"], "needs at least one --optimizer"),
@@ -126,13 +126,15 @@ def test_scale_multiplies_size_and_dpi(invoke, tmp_path):
 def test_a_users_series_through_the_cli(invoke, tmp_path):
     csv = tmp_path / "p.csv"
     csv.write_text("Date,Close\n" + "".join(f"d{i},{100 + i % 7}\n" for i in range(30)))
-    result = invoke("render", "fig5_ewa", "--data", str(csv), "--column", "Close", "-o", str(tmp_path / "s.png"),
+    result = invoke("render", "fig5_ewa", "--series", str(csv), "--column", "Close", "-o", str(tmp_path / "s.png"),
                     "--scale", "0.4")
     assert result.exit_code == 0, result.stderr
     assert csv.read_text().startswith("Date,Close")  # an input, never overwritten
     for args, message in [
-        (["fig5_ewa", "--data", str(csv)], "both --data FILE.csv and --column NAME"),
-        (["fig5_ewa", "--data", str(csv), "--column", "Open"], "has no column 'Open'"),
+        (["fig5_ewa", "--series", str(csv)], "both --series FILE.csv and --column NAME"),
+        (["fig5_ewa", "--series", str(csv), "--column", "Open"], "has no column 'Open'"),
+        (["fig5_ewa", "--paths", str(tmp_path / "p.json")], "--paths writes optimizer paths; fig5_ewa has none"),
+        (["fig4_minibatches", "--paths", str(tmp_path / "p.json")], "has no optimizer paths to write"),
         (["rosenbrock", "--column", "Close"], "reads a series for one series scene"),
         (["fig5_ewa", "--trail", "tail"], "--trail does not apply to fig5_ewa"),
     ]:

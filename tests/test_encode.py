@@ -4,7 +4,9 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from trajectories.encode import GifWriter, PaletteMapper, build_palette, encode_to_bytes, frame_delays
+from trajectories.pipeline import frame_delays
+from trajectories.writers.gif import GifWriter, encode_to_bytes
+from trajectories.writers.quantize import PaletteMapper, build_palette
 
 
 @pytest.mark.parametrize(("fps", "expected"), [(20, 5), (10, 10), (25, 4), (50, 2)])
@@ -115,7 +117,7 @@ def test_gif_writer_header_is_a_looping_gif89a():
 
 
 def test_rendering_several_scenes_at_once_gives_the_same_files(tmp_path):
-    from trajectories.encode import render_many
+    from trajectories.pipeline import render_many
     from trajectories.scene import Scene
 
     scenes = [

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trajectories.render import make_view
 from trajectories.render.contour import find_exit
 from trajectories.render.palette import ARTICLE, ciede2000, closest_pair, distance, to_lab
 from trajectories.render.theme import THEMES
+from trajectories.render.views import make_view
 from trajectories.scene import Scene, SideBySide, builtin_scenes
 
 SCENES = builtin_scenes()

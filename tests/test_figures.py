@@ -6,11 +6,10 @@ import math
 import numpy as np
 import pytest
 
-from trajectories.data import make_regression
-from trajectories.figures import BatchDiagram, SeriesScene
+from trajectories.ewa import SeriesError, ewa, load_series, synthetic_prices
+from trajectories.gradients import make_regression
 from trajectories.render.theme import get_theme
-from trajectories.scene import SceneError, builtin_scenes
-from trajectories.series import SeriesError, ewa, load_series, synthetic_prices
+from trajectories.scene import BatchDiagram, SceneError, SeriesScene, builtin_scenes
 
 from .references import gradient_descent, peaks, tf1_reference
 
@@ -100,10 +99,10 @@ def test_figure_4_splits_one_epoch_like_the_minibatch_gradients():
 
 
 def test_figure_4_phases():
-    from trajectories.render.diagram import DiagramAnimation
+    from trajectories.render.diagram import BatchDiagramView
 
     scene = BatchDiagram("d", samples=200, batch_size=64, size=(320, 240), dpi=50)
-    view = DiagramAnimation(scene)
+    view = BatchDiagramView(scene)
     intro = scene.INTRO_FRAMES + scene.SHUFFLE_FRAMES + scene.SPLIT_FRAMES
     assert view.phase(0)[1:] == (0.0, 0.0, -1)
     assert view.phase(intro - 1)[1:3] == (1.0, 1.0)
@@ -134,9 +133,9 @@ def test_figure_5_follows_the_original_layout():
     assert scene.synthetic and len(scene.values()) == 253 and scene.frame_count == 253 + 3 * 20
     prices = scene.values()
     assert prices[0] == pytest.approx(169.04) and np.array_equal(prices, synthetic_prices(253, seed=0))
-    from trajectories.render.series import SeriesAnimation
+    from trajectories.render.averages import AveragesView
 
-    view = SeriesAnimation(scene.with_options(size=(320, 240), dpi=20))
+    view = AveragesView(scene.with_options(size=(320, 240), dpi=20))
     assert view.shown_points(0) == [1, 0, 0, 0] and view.shown_points(40) == [41, 21, 1, 0]
     assert view.shown_points(312) == [253] * 4
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from trajectories.catalogue import get_surface
-from trajectories.data import NoisyGradient
+from trajectories.gradients import NoisyGradient
 from trajectories.horizon import JITTER, RUN_TOLERANCE, horizons, nudge, render_tolerance
 from trajectories.portable import portable_surface
 from trajectories.run import run

@@ -390,7 +390,7 @@ def test_clipping_from_python_values_none_means_off():
 
 
 def test_clipping_in_toml_json_and_describe(tmp_path, invoke):
-    from trajectories.toml_scene import load_toml_scene
+    from trajectories.scene import load_toml_scene
 
     path = tmp_path / "clip.toml"
     path.write_text('surface = "cliff"\nsteps = 10\n[[optimizers]]\nname = "sgd"\n'

@@ -44,7 +44,10 @@ def test_ad_hoc_scenes_and_their_options():
     ({"render_all": True, "output": "x.gif"}, "take one scene"),
     ({"references": ("rosenbrock",), "output": "x.gif", "out_dir": "."}, "not both"),
     ({"references": ("rosenbrock",), "column": "Close"}, "reads a series for one series scene"),
-    ({"references": ("fig5_ewa",), "data": "prices.csv"}, "both --data FILE.csv and --column NAME"),
+    ({"references": ("fig5_ewa",), "series": "prices.csv"}, "both --series FILE.csv and --column NAME"),
+    ({"references": ("fig5_ewa",), "data": "prices.csv"}, "both --series FILE.csv and --column NAME"),  # the old flag
+    ({"references": ("fig5_ewa",), "data": "p.csv", "series": "p.csv"}, "old spelling of --paths and --series"),
+    ({"references": ("fig5_ewa",), "paths_json": "p.json"}, "--paths writes optimizer paths; fig5_ewa has none"),
     ({"references": ("fig5_ewa",), "overrides": {"loss_panel": True}}, "--loss-panel does not apply to fig5_ewa"),
     ({"references": ("rosenbrock",), "out_dir": "no/such/folder"}, "does not exist"),
 ])  # fmt: skip

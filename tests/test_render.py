@@ -12,7 +12,8 @@ import pytest
 from matplotlib.colors import to_rgba
 from PIL import Image
 
-from trajectories.render.contour import ContourAnimation, find_exit
+from trajectories.render.contour import find_exit
+from trajectories.render.views import make_view
 from trajectories.scene import Racer, Scene, spread
 
 SMALL = {"size": (200, 150), "dpi": 40}
@@ -36,7 +37,7 @@ def test_frames_spread_evenly_over_the_steps_and_end_on_the_last():
 
 def test_drawn_paths_and_heads_equal_the_trajectory():
     scene = small_scene()
-    view = ContourAnimation(scene)
+    view = make_view(scene)
     trajectories = scene.compute()
     for index in (0, 7, 30):
         view.frame(index)
@@ -52,10 +53,10 @@ def test_drawn_paths_and_heads_equal_the_trajectory():
 
 def test_tail_and_fade_show_only_the_last_steps():
     scene = small_scene(trail="tail", tail=10)
-    view = ContourAnimation(scene)
+    view = make_view(scene)
     view.frame(25)
     assert np.array_equal(view.drawn_path(1), scene.compute()[1].positions[15:26, 0])
-    fade = ContourAnimation(small_scene(trail="fade", tail=10))
+    fade = make_view(small_scene(trail="fade", tail=10))
     fade.frame(25)
     segments = fade.path_collection.get_segments()
     alphas = fade.path_collection.get_colors()[:, 3]
@@ -66,7 +67,7 @@ def test_tail_and_fade_show_only_the_last_steps():
 
 
 def test_frames_have_a_fixed_size_and_are_deterministic():
-    view = ContourAnimation(small_scene(size=(321, 203)))
+    view = make_view(small_scene(size=(321, 203)))
     first, again = view.frame(12), view.frame(12)
     assert first.shape == (203, 321, 4) and first.dtype == np.uint8
     assert np.array_equal(first, again)
@@ -76,7 +77,7 @@ def test_frames_have_a_fixed_size_and_are_deterministic():
 def test_sprites_look_like_matplotlib_drawing_them():
     """The legend and counter pasted as sprites match matplotlib drawing the same artists itself."""
     scene = small_scene(optimizers=[Racer("adam:lr=0.1", "Adam"), Racer("sgd:lr=0.001", "GD")], size=(400, 300), dpi=80)
-    view = ContourAnimation(scene)
+    view = make_view(scene)
     ours = view.frame(17)
     view.canvas.restore_region(view._background)
     for artist in view.update(17):
@@ -94,7 +95,7 @@ def test_sprites_look_like_matplotlib_drawing_them():
 def test_legend_goes_to_the_corner_the_paths_avoid():
     # on the saddle from (1, -0.001), paths run down and right-to-left: the top stays empty
     scene = Scene("s", "saddle", ["sgd:lr=0.05"], start=(1.5, -0.5), steps=40, window=(-2, 2, -2, 2), **SMALL)
-    view = ContourAnimation(scene)
+    view = make_view(scene)
     assert view.legend_corner.startswith("upper")
 
 
@@ -115,7 +116,7 @@ def test_paths_that_leave_the_window_are_marked_from_the_step_they_left():
     trajectory = scene.compute()[0]
     outside = np.abs(trajectory.positions[:, 0, 1]) > 2
     left_at = int(np.argmax(outside))
-    view = ContourAnimation(scene)
+    view = make_view(scene)
     assert len(view.sprites(left_at - 1)) == len(view.sprites(left_at)) - 2  # the X and its label appear
     frame = view.frame(30)
     assert frame.shape == (150, 200, 4)
@@ -140,7 +141,7 @@ def test_gif_file_decodes_with_the_promised_frames_timing_and_loop(tmp_path):
     assert iio.immeta(result.path, index=0)["loop"] == 0
     # the decoded last frame is the rendered one, up to the palette
     last = iio.imread(result.path, index=30)
-    assert rms(last, ContourAnimation(scene).frame(30)) < 3.0
+    assert rms(last, make_view(scene).frame(30)) < 3.0
 
 
 def test_optimizer_colours_survive_the_palette_exactly(tmp_path):
@@ -148,7 +149,7 @@ def test_optimizer_colours_survive_the_palette_exactly(tmp_path):
     scene = small_scene(optimizers=[Racer("adam:lr=0.1", "Adam", "#D55E00")], size=(400, 300), dpi=80)
     scene.render(tmp_path / "c.gif")
     frames = iio.imread(tmp_path / "c.gif", index=None)
-    view = ContourAnimation(scene)
+    view = make_view(scene)
     for index in (5, 20, 30):
         x, y = view.trajectories[0].positions[index, 0]
         px, py = view.axes.transData.transform((x, y))
@@ -162,7 +163,7 @@ def test_png_is_the_final_frame(tmp_path):
     result = scene.render(tmp_path / "last.png")
     assert result.format == "png" and result.frames == 1
     image = np.asarray(Image.open(result.path).convert("RGB"))
-    assert rms(image, ContourAnimation(scene).frame(30)) == 0
+    assert rms(image, make_view(scene).frame(30)) == 0
 
 
 @pytest.mark.parametrize("fmt", ["apng", "webp"])
@@ -191,7 +192,7 @@ def test_mp4_when_ffmpeg_is_there(tmp_path):
 
 def test_data_file_uses_the_run_schema(tmp_path):
     scene = small_scene(optimizers=[Racer("adam:lr=0.1", "Adam")])
-    scene.render(tmp_path / "x.gif", data=tmp_path / "x.json")
+    scene.render(tmp_path / "x.gif", paths_json=tmp_path / "x.json")
     document = json.loads((tmp_path / "x.json").read_text())
     assert document["format"] == "trajectories.run" and document["steps"] == 30
     (path,) = document["trajectories"]
@@ -243,7 +244,7 @@ def test_jupyter_shows_scenes_and_results_as_animations(tmp_path):
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_themes_change_the_background(theme):
-    frame = ContourAnimation(small_scene(theme=theme)).frame(0)
+    frame = make_view(small_scene(theme=theme)).frame(0)
     corner = frame[2, 2, :3]
     assert (corner.mean() > 200) == (theme == "light")
 
@@ -261,7 +262,7 @@ def fig7_like(**changes):
 
 
 def test_exit_labels_do_not_overlap_and_the_legend_fits():
-    view = ContourAnimation(fig7_like())
+    view = make_view(fig7_like())
     renderer = view.canvas.get_renderer()
     labels = [sprites[1] for row in view.exit_sprites for item in row if item is not None for sprites in [item[1]]]
     assert len(labels) == 4
@@ -283,7 +284,7 @@ def test_exit_labels_do_not_overlap_and_the_legend_fits():
 
 
 def test_loss_curves_end_where_their_paths_leave_the_window():
-    view = ContourAnimation(fig7_like(loss_panel=True))
+    view = make_view(fig7_like(loss_panel=True))
     view.frame(180)
     curves = view.loss_collection.get_segments()
     exits = [row[0][0] for row in view.exits]
@@ -293,7 +294,7 @@ def test_loss_curves_end_where_their_paths_leave_the_window():
 
 
 def test_progress_bar_only_on_a_terminal_and_after_a_second(monkeypatch, capsys):
-    from trajectories import encode
+    from trajectories import pipeline as encode
 
     clock = iter([0.0, 0.5, 2.0, 2.1])
     monkeypatch.setattr(encode.time, "perf_counter", lambda: next(clock))
@@ -310,7 +311,7 @@ def test_progress_bar_only_on_a_terminal_and_after_a_second(monkeypatch, capsys)
 
 
 def test_a_big_legend_moves_out_of_the_plot_and_a_small_one_stays_in():
-    big = ContourAnimation(fig7_like(size=(320, 240), dpi=64))
+    big = make_view(fig7_like(size=(320, 240), dpi=64))
     assert not big.legend_inside and big.legend_layout.columns == 3 and big.legend_sprites == []
-    small = ContourAnimation(small_scene(optimizers=["adam:lr=0.1"], size=(640, 480), dpi=100))
+    small = make_view(small_scene(optimizers=["adam:lr=0.1"], size=(640, 480), dpi=100))
     assert small.legend_inside and small.legend_layout.columns == 1 and len(small.legend_sprites) == 1

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from trajectories.catalogue import get_surface
-from trajectories.data import MiniBatchGradient, make_regression, regression_surface
+from trajectories.gradients import MiniBatchGradient, make_regression, regression_surface
 from trajectories.optimizers import adam, sgd
 from trajectories.run import run
 

@@ -135,7 +135,7 @@ def test_builtin_scenes_are_found_and_well_formed():
 
 def test_numeric_core_never_imports_matplotlib():
     code = (
-        "import sys; import trajectories.run, trajectories.optimizers, trajectories.catalogue, trajectories.data, "
+        "import sys; import trajectories.run, trajectories.optimizers, trajectories.catalogue, trajectories.gradients, "
         "trajectories.export, trajectories.scene, trajectories.cli; "
         "print('matplotlib' in sys.modules)"
     )

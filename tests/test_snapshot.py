@@ -8,9 +8,9 @@ from click.testing import CliRunner
 from PIL import Image
 
 from trajectories.cli import cli
-from trajectories.encode import encode_to_bytes
 from trajectories.scene import Racer, builtin_scenes
 from trajectories.snapshot import DEFAULT_TOLERANCE, CompareError, compare_files, read_animation
+from trajectories.writers.gif import encode_to_bytes
 
 from .snapshot_helpers import render_small
 
@@ -37,7 +37,7 @@ def test_font_rendering_drift_is_absorbed(baseline, tmp_path, hinting):
 @pytest.mark.parametrize("name", ["rosenbrock", "fig6_momentum", "fig1_critical_points"])
 def test_encoder_drift_is_absorbed(tmp_path, name):
     # the same frames quantised to a palette of 192 colours instead of 255 (another median cut)
-    from trajectories.encode import render_scene
+    from trajectories.pipeline import render_scene
 
     from .snapshot_helpers import small
 

@@ -4,7 +4,7 @@ bytes as serial ones."""
 import numpy as np
 import pytest
 
-from trajectories.render.surface3d import SurfaceAnimation
+from trajectories.render.views import make_view
 from trajectories.scene import Racer, Scene, SceneError, SideBySide
 
 PANEL = dict(steps=12, window=(-1, 1, -1, 1), start=(1.0, 0.0), view="surface", rotation=2.0, grid=30,
@@ -22,7 +22,7 @@ def two_panels(**changes):
 
 def test_paths_lie_on_the_surface_and_are_drawn_over_it():
     scene = two_panels()
-    view = SurfaceAnimation(scene.panels, scene.size, scene.dpi, scene.theme, scene.frame_count)
+    view = make_view(scene)
     view.update(7)
     for axes, moving, trajectories in zip(view.axes, view.moving, view.trajectories, strict=True):
         assert axes.computed_zorder is False
@@ -38,7 +38,7 @@ def test_paths_lie_on_the_surface_and_are_drawn_over_it():
 
 def test_frames_are_full_size_and_deterministic():
     scene = two_panels()
-    view = SurfaceAnimation(scene.panels, scene.size, scene.dpi, scene.theme, scene.frame_count)
+    view = make_view(scene)
     frame = view.frame(5)
     assert frame.shape == (120, 240, 4)
     view.frame(11)
@@ -59,7 +59,7 @@ def test_wireframe_with_a_legend(tmp_path):
         window=(-1, 1, -1, 1), zlim=(-1, 1), view="wireframe", grid=20, rotation=2, size=(160, 160), dpi=20,
         theme="article",
     )
-    view = SurfaceAnimation([scene], scene.size, scene.dpi, scene.theme, scene.frame_count)
+    view = make_view(scene)
     assert [t.get_text() for t in view.axes[0].get_legend().get_texts()] == ["GD", "Adam"]
     assert scene.render(tmp_path / "w.gif").frames == 41
 

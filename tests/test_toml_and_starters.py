@@ -7,8 +7,7 @@ from click.testing import CliRunner
 
 from trajectories.cli import cli
 from trajectories.describe import starter
-from trajectories.scene import SceneError, find_scenes, load_scenes
-from trajectories.toml_scene import load_toml_scene
+from trajectories.scene import SceneError, find_scenes, load_scenes, load_toml_scene
 
 GOOD = """
 name = "race"
@@ -170,7 +169,7 @@ def test_describe_surfaces_formulas_and_scenes(tmp_path):
 
 
 def test_toml_scenes_choose_their_arithmetic(tmp_path):
-    from trajectories.toml_scene import load_toml_scene
+    from trajectories.scene import load_toml_scene
 
     body = 'surface = "peaks"\nsteps = 20\n[[optimizers]]\nname = "sgd"\n'
     good = tmp_path / "good.toml"

@@ -10,13 +10,12 @@ matplotlib. The names most people need are importable from here::
     path = tj.run(tj.get_surface("himmelblau"), tj.optimizers.adam(lr=0.1), (0.0, 0.0), steps=100)
 """
 
-__version__ = "0.1.0"
-
 from . import optimizers
 from .catalogue import get_surface, resolve_surface
 from .run import Trajectory, run
 from .scene import Racer, Scene, SideBySide
 from .spec import OptimizerSpec, parse_optimizer
+from .version import __version__
 
 __all__ = [
     "OptimizerSpec", "Racer", "Scene", "SideBySide", "Trajectory", "__version__", "get_surface", "optimizers",

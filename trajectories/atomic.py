@@ -11,17 +11,19 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from .errors import OutputError
+
 
 def check_writable(path: str | os.PathLike[str]) -> Path:
     """``path`` as a :class:`Path` whose folder exists and is writable; :class:`ValueError` otherwise."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
-        raise ValueError(f"{target} is a folder, not a file")
+        raise OutputError(f"{target} is a folder, not a file")
     if not folder.is_dir():
-        raise ValueError(f"folder {folder} does not exist")
+        raise OutputError(f"folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
-        raise ValueError(f"folder {folder} is not writable")
+        raise OutputError(f"folder {folder} is not writable")
     return target
 
 

@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Callable
 
 from . import surfaces
-from .data import regression_surface
+from .gradients import regression_surface
 from .surfaces import Surface
 
 _FACTORIES: dict[str, Callable[[], Surface]] = {

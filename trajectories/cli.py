@@ -12,17 +12,22 @@ from typing import Any
 
 import click
 
-from . import __version__, optimizers
+from . import optimizers
 from .atomic import check_writable, write_bytes
 from .catalogue import SURFACE_NAMES, get_surface, resolve_surface
-from .data import stochastic_gradient
-from .export import record_paths, run_document, to_csv, to_json
+from .errors import TrajectoriesError
+from .export import run_document, to_csv, to_json
+from .gradients import stochastic_gradient
+from .paths import record_paths
 from .portable import ARITHMETICS, portable_surface
 from .spec import OptimizerSpec, SpecError, parse_optimizer
+from .version import __version__
+from .writers import format_names
 
 
 class OneLineErrors(click.Group):
-    """A group whose usage errors print as one line (no usage block) and exit with status 2."""
+    """A group whose usage errors, and every :class:`~trajectories.errors.TrajectoriesError` the library
+    raises, print as one line (no usage block, no traceback) and exit with status 2."""
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
         extra.pop("standalone_mode", None)
@@ -34,6 +39,9 @@ class OneLineErrors(click.Group):
             message = " ".join(error.format_message().split())
             click.echo(f"trajectories: error: {message}", err=True)
             sys.exit(2 if isinstance(error, click.UsageError) else error.exit_code)
+        except TrajectoriesError as error:  # the library's one-line errors, mapped here and nowhere else
+            click.echo(f"trajectories: error: {error}", err=True)
+            sys.exit(2)
         except click.Abort:
             click.echo("trajectories: aborted", err=True)
             sys.exit(1)
@@ -107,12 +115,12 @@ class WindowType(click.ParamType):
         return (x0, x1, y0, y1)
 
 
-def _number(value: float) -> str:
+def _format_number(value: float) -> str:
     return f"{value:.6g}"
 
 
 def _point(x: float, y: float) -> str:
-    return f"({_number(x)}, {_number(y)})"
+    return f"({_format_number(x)}, {_format_number(y)})"
 
 
 @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
@@ -128,10 +136,10 @@ def surfaces_command() -> None:
     for name in SURFACE_NAMES:
         surface = get_surface(name)
         x0, x1, y0, y1 = surface.window
-        window = f"[{_number(x0)}, {_number(x1)}]×[{_number(y0)}, {_number(y1)}]"
+        window = f"[{_format_number(x0)}, {_format_number(x1)}]×[{_format_number(y0)}, {_format_number(y1)}]"
         best = surface.global_minima
         if best:
-            minima = f"{_number(best[0].value)} at " + ", ".join(_point(p.x, p.y) for p in best)
+            minima = f"{_format_number(best[0].value)} at " + ", ".join(_point(p.x, p.y) for p in best)
         else:
             minima = "none (unbounded below)"
         rows.append((name, window, minima, surface.description))
@@ -147,7 +155,7 @@ def optimizers_command() -> None:
     for name in optimizers.OPTIMIZERS:
         defaults = optimizers.hyperparameters(name)
         shown = " ".join(
-            f"{key}={('true' if value else 'false') if isinstance(value, bool) else _number(value)}"
+            f"{key}={('true' if value else 'false') if isinstance(value, bool) else _format_number(value)}"
             for key, value in defaults.items()
         )
         click.echo(f"{name}: {optimizers.summary(name)}")
@@ -200,7 +208,7 @@ def run_command(
             x0, x1, y0, y1 = surface.window
             raise click.BadParameter(
                 f"start {_point(x, y)} is outside {surface.name}'s window "
-                f"[{_number(x0)}, {_number(x1)}]×[{_number(y0)}, {_number(y1)}]",
+                f"[{_format_number(x0)}, {_format_number(x1)}]×[{_format_number(y0)}, {_format_number(y1)}]",
                 param_hint="'--start'",
             )
     if output is not None:
@@ -239,25 +247,13 @@ class SizeType(click.ParamType):
         return (width, height)
 
 
-def _scene_errors(action):
-    """Run ``action``, turning scene and render errors into one-line usage errors."""
-    from .encode import RenderError
-    from .plan import PlanError
-    from .scene import SceneError
-
-    try:
-        return action()
-    except (SceneError, RenderError, SpecError, PlanError) as error:
-        raise click.UsageError(str(error)) from None
-
-
 @cli.command("list")
 @click.argument("scene_file", required=False, type=click.Path(dir_okay=False))
 def list_command(scene_file: str | None) -> None:
     """List the built-in scenes (or those of SCENE_FILE) with one line each."""
     from .scene import builtin_scenes, load_scenes
 
-    scenes = _scene_errors(lambda: load_scenes(scene_file) if scene_file else builtin_scenes())
+    scenes = load_scenes(scene_file) if scene_file else builtin_scenes()
     if not scenes:
         click.echo("no scenes", err=True)
         return
@@ -271,7 +267,7 @@ def list_command(scene_file: str | None) -> None:
 @click.option("--all", "render_all", is_flag=True, help="Render every built-in scene.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (one scene only).")
 @click.option("--out-dir", type=click.Path(file_okay=False), help="Folder for <scene>.<ext> files [default: output].")
-@click.option("--format", "fmt", type=click.Choice(["gif", "png", "apng", "webp", "mp4"]), help="Default: gif.")
+@click.option("--format", "fmt", type=click.Choice(format_names()), help="Default: from the file name, else gif.")
 @click.option("--fps", type=click.IntRange(1, 50), help="Frames per second (10, 20, 25, 50 are exact in GIF).")
 @click.option("--frames", type=click.IntRange(min=1), help="Number of frames (default: one per step).")
 @click.option("--size", type=SizeType(), help="Frame size in pixels, e.g. 640x480.")
@@ -283,11 +279,13 @@ def list_command(scene_file: str | None) -> None:
 @click.option("--trail", type=click.Choice(["full", "tail", "fade"]), help="Whole path, last steps, or fading.")
 @click.option("--tail", type=click.IntRange(min=1), help="Steps shown by --trail tail/fade.")
 @click.option("--loss-panel/--no-loss-panel", default=None, help="Add a loss-vs-step panel.")
-@click.option(
-    "--data", type=click.Path(dir_okay=False),
-    help="Optimizer scenes: also write the trajectories as JSON. Series scenes (fig5_ewa): read FILE.csv.",
-)
-@click.option("--column", help="Series scenes: the CSV column to average (with --data FILE.csv).")
+@click.option("--paths", "paths_json", type=click.Path(dir_okay=False),
+              help="Optimizer scenes: also write the computed paths as JSON (the `run` schema; panels: one each).")
+@click.option("--series", type=click.Path(dir_okay=False),
+              help="Series scenes (fig5_ewa): average a column of FILE.csv.")
+@click.option("--column", help="Series scenes: the CSV column to average (with --series FILE.csv).")
+@click.option("--data", type=click.Path(dir_okay=False), hidden=True,
+              help="Deprecated: --paths (optimizer scenes) or --series (series scenes).")
 @click.option("--scale", type=click.FloatRange(min=0.1, max=8), help="Multiply frame size and dpi (2: double).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes for 3-D frames [default: all cores].")
 @click.option("--colors", type=click.IntRange(2, 255), help="Colours in the GIF's palette [default: 255].")
@@ -301,7 +299,8 @@ def list_command(scene_file: str | None) -> None:
 @click.option("--start", "starts", type=PointType(), multiple=True, help="Ad hoc scene: start X,Y (repeatable).")
 @click.option("--steps", type=click.IntRange(min=1), help="Ad hoc scene: number of updates [default: 100].")
 def render_command(references: tuple[str, ...], render_all: bool, output: str | None, out_dir: str | None,
-                   fmt: str | None, data: str | None, column: str | None, scale: float | None, jobs: int | None,
+                   fmt: str | None, paths_json: str | None, series: str | None, column: str | None,
+                   data: str | None, scale: float | None, jobs: int | None,
                    colors: int | None, no_text: bool, quiet: bool, surface: str | None,
                    window: tuple[float, float, float, float] | None,
                    specs: tuple[OptimizerSpec, ...], starts: tuple[tuple[float, float], ...], steps: int | None,
@@ -309,30 +308,26 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
     """Render scenes to animations: built-in names, path/to/file.py[:NAME], --all, or an ad hoc scene."""
     import os
 
-    from .encode import render_many, render_scene
+    from .pipeline import render_many, render_scene
     from .plan import adhoc_scene, plan_render
 
-    def plan():
-        return plan_render(
-            references, render_all=render_all, adhoc=adhoc_scene(surface, specs, starts, steps, window),
-            output=output, out_dir=out_dir, fmt=fmt, data=data, column=column, scale=scale,
-            overrides={key: value for key, value in options.items() if value is not None},
-        )
-
-    chosen = _scene_errors(plan)
+    if data is not None:
+        click.echo("trajectories: warning: --data is deprecated: use --paths FILE.json to write an optimizer "
+                   "scene's paths, --series FILE.csv to read a series", err=True)
+    chosen = plan_render(
+        references, render_all=render_all, adhoc=adhoc_scene(surface, specs, starts, steps, window),
+        output=output, out_dir=out_dir, fmt=fmt, paths_json=paths_json, series=series, column=column, data=data,
+        scale=scale, overrides={key: value for key, value in options.items() if value is not None},
+    )
     if chosen.folder is not None:
         chosen.folder.mkdir(exist_ok=True)
     jobs = jobs or os.cpu_count() or 1
     settings = {"colors": colors or 255, "text": not no_text}
     if len(chosen.scenes) == 1:
-        results = [_scene_errors(lambda: render_scene(
-            chosen.scenes[0], chosen.targets[0], format=chosen.formats[0], data=chosen.data, quiet=quiet, jobs=jobs,
-            **settings,
-        ))]
+        results = [render_scene(chosen.scenes[0], chosen.targets[0], format=chosen.formats[0],
+                                paths_json=chosen.paths_json, quiet=quiet, jobs=jobs, **settings)]
     else:
-        results = _scene_errors(
-            lambda: render_many(chosen.scenes, chosen.targets, chosen.formats, jobs, quiet, **settings)
-        )
+        results = render_many(chosen.scenes, chosen.targets, chosen.formats, jobs, quiet, **settings)
     for result in results:
         for warning in result.warnings:
             click.echo(f"trajectories: warning: {warning}", err=True)
@@ -345,7 +340,7 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
 def describe_command(name: str) -> None:
     """Describe a surface (name or formula: its formula, window and minima) or a scene (all its options)."""
     from .describe import describe_scene, describe_surface
-    from .scene import SceneError, builtin_scenes, find_scenes
+    from .scene import builtin_scenes, find_scenes
 
     lines: list[str] = []
     is_file = name.endswith((".py", ".toml")) or ".py:" in name or ".toml:" in name
@@ -356,17 +351,14 @@ def describe_command(name: str) -> None:
             surface_problem = str(surface_error)
         else:
             surface_problem = ""
-        scenes = _scene_errors(builtin_scenes)
+        scenes = builtin_scenes()
         if name in scenes:
             lines += ([""] if lines else []) + describe_scene(scenes[name])
         if not lines:
             raise click.UsageError(f"{surface_problem}; no built-in scene {name!r} either")
     else:
-        try:
-            for scene in find_scenes(name):
-                lines += ([""] if lines else []) + describe_scene(scene)
-        except SceneError as error:
-            raise click.UsageError(str(error)) from None
+        for scene in find_scenes(name):
+            lines += ([""] if lines else []) + describe_scene(scene)
     click.echo("\n".join(lines))
 
 
@@ -378,12 +370,8 @@ def describe_command(name: str) -> None:
 def new_command(name: str, toml: bool, folder: str) -> None:
     """Write a commented starter scene file NAME.py (or NAME.toml) to edit and render."""
     from .describe import write_starter
-    from .scene import SceneError
 
-    try:
-        target = write_starter(name, toml, folder)
-    except (SceneError, ValueError) as error:
-        raise click.UsageError(str(error)) from None
+    target = write_starter(name, toml, folder)
     click.echo(f"wrote {target}; render it with: trajectories render {target}")
 
 
@@ -402,17 +390,14 @@ def compare_command(expected: str, actual: str, tolerance: float, diff_path: str
     """
     import math
 
-    from .snapshot import CompareError, compare_files, write_diff
+    from .snapshot import compare_files, write_diff
 
     if not math.isfinite(tolerance):
         raise click.BadParameter("must be finite", param_hint="'--tolerance'")
-    try:
-        result = compare_files(expected, actual, tolerance)
-        if diff_path is not None:
-            check_writable(diff_path)
-            write_diff(expected, actual, diff_path, result.first_bad)
-    except (CompareError, ValueError) as error:
-        raise click.UsageError(str(error)) from None
+    result = compare_files(expected, actual, tolerance)
+    if diff_path is not None:
+        check_writable(diff_path)
+        write_diff(expected, actual, diff_path, result.first_bad)
     click.echo(("match: " if result.matches else "differ: ") + result.message)
     if not result.matches:
         raise click.exceptions.Exit(1)

@@ -12,7 +12,7 @@ from .scene import Racer, Scene, SceneError, SideBySide, describe_starts
 from .surfaces import Surface
 
 
-def _number(value: float) -> str:
+def _format_number(value: float) -> str:
     return f"{value:.10g}"
 
 
@@ -21,23 +21,25 @@ def describe_surface(surface: Surface) -> list[str]:
     lines = [
         f"surface {surface.name}: {surface.description}",
         f"  f(x, y) = {surface.formula}",
-        f"  window  x in [{_number(x0)}, {_number(x1)}], y in [{_number(y0)}, {_number(y1)}]",
-        f"  start   ({_number(surface.start[0])}, {_number(surface.start[1])})",
+        f"  window  x in [{_format_number(x0)}, {_format_number(x1)}], "
+        f"y in [{_format_number(y0)}, {_format_number(y1)}]",
+        f"  start   ({_format_number(surface.start[0])}, {_format_number(surface.start[1])})",
         f"  contour scale {surface.scale}",
     ]
     if not surface.critical_points:
         lines.append("  minima  none known")
     for point in surface.critical_points:
         kind = {"global": "global minimum", "local": "local minimum", "saddle": "saddle point"}[point.kind]
-        lines.append(f"  {kind:<15} f = {_number(point.value)} at ({_number(point.x)}, {_number(point.y)})")
+        where = f"({_format_number(point.x)}, {_format_number(point.y)})"
+        lines.append(f"  {kind:<15} f = {_format_number(point.value)} at {where}")
     return lines
 
 
 def _value(value: Any) -> str:
     if isinstance(value, tuple) and value and all(isinstance(v, tuple) for v in value):
-        return ", ".join(f"({_number(a)}, {_number(b)})" for a, b in value)
+        return ", ".join(f"({_format_number(a)}, {_format_number(b)})" for a, b in value)
     if isinstance(value, float):
-        return _number(value)
+        return _format_number(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)

@@ -21,6 +21,12 @@ Each list holds ``steps + 1`` entries (entry ``t`` is the point before update ``
 ``horizon`` is the path's reproducibility horizon (:mod:`trajectories.horizon`) at a tolerance of
 ``horizon_tolerance`` of the window. Version 2 added ``arithmetic``, ``horizon_tolerance`` and
 ``horizon``; nothing of version 1 changed.
+
+Panels side by side (``render fig2_learning_rates --paths FILE``) export one such document per panel, left to
+right::
+
+    {"format": "trajectories.panels", "version": 1, "generator": "trajectories X.Y.Z", "scene": str,
+     "panels": [<trajectories.run document>, ...]}
 """
 
 from __future__ import annotations
@@ -30,21 +36,20 @@ import io
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
-from . import __version__
-from .data import ExactGradient, GradientSource
-from .horizon import RUN_TOLERANCE, horizons
+from .horizon import RUN_TOLERANCE
 from .portable import is_portable
-from .run import Trajectory, run
+from .run import Trajectory
 from .spec import OptimizerSpec
 from .surfaces import Array, Surface
+from .version import __version__
 
 SCHEMA = "trajectories.run"
 SCHEMA_VERSION = 2
+PANELS_SCHEMA = "trajectories.panels"
+PANELS_SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,12 @@ def run_document(
     }
 
 
+def panels_document(scene: str, panels: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The JSON-ready document of panels side by side: each a ``trajectories.run`` document."""
+    return {"format": PANELS_SCHEMA, "version": PANELS_SCHEMA_VERSION, "generator": f"trajectories {__version__}",
+            "scene": scene, "panels": list(panels)}
+
+
 def to_json(document: dict[str, Any]) -> str:
     """``document`` as JSON text (strict: no NaN or infinity), ending with a newline."""
     return json.dumps(document, ensure_ascii=False, allow_nan=False) + "\n"
@@ -135,27 +146,3 @@ def paths_of(
                 )
             )
     return records
-
-
-def record_paths(
-    surface: Surface,
-    specs: Sequence[OptimizerSpec],
-    starts: Sequence[tuple[float, float]],
-    steps: int,
-    gradient: GradientSource | None = None,
-) -> list[PathRecord]:
-    """Run every spec from all ``starts`` at once, with each path's horizon; records in spec order, then
-    start order. A portable ``surface`` (:func:`trajectories.portable.portable_surface`) and a gradient
-    source built on it compute everything in portable arithmetic."""
-    points = np.array(starts, dtype=np.float64).reshape(-1, 2)
-    gradient = gradient if gradient is not None else ExactGradient(surface)
-    trajectories = [run(surface, spec.build(), points, steps, gradient=gradient) for spec in specs]
-    found = [horizons(surface, spec.build(), path.positions, gradient=gradient)
-             for spec, path in zip(specs, trajectories, strict=True)]
-    return paths_of(specs, [tuple(p) for p in points], trajectories, found)
-
-
-def scene_records(scene: Any, trajectories: Sequence[Trajectory]) -> list[PathRecord]:
-    """Records of a scene's computed trajectories, labelled as in its legend."""
-    specs = [replace(racer.spec, label=racer.label) for racer in scene.optimizers]
-    return paths_of(specs, scene.starts, trajectories, scene.horizons(trajectories))

@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from .errors import FormulaError
 from .surfaces import Array, Surface, choose_scale
 
 MAX_LENGTH = 500
@@ -46,8 +47,6 @@ CONSTANTS = {"pi": math.pi, "e": math.e}
 VARIABLES = ("x", "y")
 
 
-class FormulaError(ValueError):
-    """A formula that is not allowed or not valid; the message is one line and points at the problem."""
 
 
 def _where(text: str, node: ast.AST) -> str:

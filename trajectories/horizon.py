@@ -33,7 +33,7 @@ from typing import Any
 
 import numpy as np
 
-from .data import ExactGradient, GradientSource
+from .gradients import ExactGradient, GradientSource
 from .run import run
 from .surfaces import Array, Surface
 from .transforms import GradientTransformation

@@ -10,16 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .encode import EXTENSIONS, infer_format
-from .figures import SeriesScene
-from .scene import Scene, builtin_scenes, find_scenes
+from .errors import PlanError
+from .scene import Scene, SeriesScene, builtin_scenes, find_scenes
 from .spec import OptimizerSpec
+from .writers import infer_format
 
 DEFAULT_FOLDER = Path("output")
 
 
-class PlanError(ValueError):
-    """Options that do not go together; the message is one line."""
 
 
 @dataclass(frozen=True)
@@ -42,13 +40,13 @@ class AdHoc:
 
 @dataclass(frozen=True)
 class RenderPlan:
-    """Scenes (options applied) with their target files and formats; ``data`` is the JSON to write beside
-    a single optimizer scene; ``folder`` is the default output folder to create, if it is used."""
+    """Scenes (options applied) with their target files and formats; ``paths_json`` is the JSON to write
+    beside a single optimizer scene; ``folder`` is the default output folder to create, if it is used."""
 
     scenes: list
     targets: list[Path]
     formats: list[str]
-    data: str | None
+    paths_json: str | None
     folder: Path | None
 
 
@@ -109,30 +107,41 @@ def plan_render(
     output: str | None = None,
     out_dir: str | None = None,
     fmt: str | None = None,
-    data: str | None = None,
+    paths_json: str | None = None,
+    series: str | None = None,
     column: str | None = None,
+    data: str | None = None,
     scale: float | None = None,
     overrides: dict[str, Any] | None = None,
 ) -> RenderPlan:
     """Decide a render; :class:`PlanError` (or a scene's own error) when the options don't go together.
 
-    ``data`` is the trajectories' JSON output for an optimizer scene, but a series scene's *input*
-    (``--data FILE.csv --column NAME``); ``overrides`` apply to the scenes that have them, and one that
-    no selected scene has is an error.
+    ``paths_json`` is where to write an optimizer scene's computed paths (``--paths``); ``series`` and
+    ``column`` are a series scene's *input* (``--series FILE.csv --column NAME``). ``data`` is the old
+    ``--data``, which meant either: the series to read for a series scene, else the paths to write.
+    ``overrides`` apply to the scenes that have them, and one that no selected scene has is an error.
     """
     overrides = dict(overrides or {})
     scenes = _select(references, render_all, adhoc)
-    if (render_all or len(scenes) > 1) and (output or data):
-        raise PlanError("-o and --data take one scene; use --out-dir for several")
+    if data is not None:
+        if paths_json is not None or series is not None:
+            raise PlanError("--data is the old spelling of --paths and --series: give only the new one")
+        if any(isinstance(s, SeriesScene) for s in scenes):
+            series = data
+        else:
+            paths_json = data
+    if (render_all or len(scenes) > 1) and (output or paths_json):
+        raise PlanError("-o and --paths take one scene; use --out-dir for several")
     if output and out_dir:
         raise PlanError("give -o or --out-dir, not both")
-    if column is not None or (data and any(isinstance(s, SeriesScene) for s in scenes)):
+    if column is not None or series is not None:
         if len(scenes) > 1 or not isinstance(scenes[0], SeriesScene):
-            raise PlanError("--data FILE.csv --column NAME reads a series for one series scene (fig5_ewa)")
-        if data is None or column is None:
-            raise PlanError("a series scene reads a real series with both --data FILE.csv and --column NAME")
-        overrides.update(data=data, column=column)
-        data = None  # an input here, not the trajectories' JSON
+            raise PlanError("--series FILE.csv --column NAME reads a series for one series scene (fig5_ewa)")
+        if series is None or column is None:
+            raise PlanError("a series scene reads a real series with both --series FILE.csv and --column NAME")
+        overrides.update(data=series, column=column)
+    if paths_json is not None and isinstance(scenes[0], SeriesScene):
+        raise PlanError(f"--paths writes optimizer paths; {scenes[0].name} has none")
     unused = [key for key in overrides if not any(key in option_names(scene) for scene in scenes)]
     if unused:
         raise PlanError(f"--{unused[0].replace('_', '-')} does not apply to {', '.join(s.name for s in scenes)}")
@@ -147,7 +156,7 @@ def plan_render(
     for scene in scenes:
         own = None if (output or out_dir) else getattr(scene, "output", None)
         chosen = infer_format(output or own, fmt or getattr(scene, "output_format", None))
-        formats.append(chosen)
-        targets.append(Path(output or own) if (output or own) else folder / f"{scene.name}{EXTENSIONS[chosen]}")
+        formats.append(chosen.name)
+        targets.append(Path(output or own) if (output or own) else folder / f"{scene.name}{chosen.extension}")
     default_used = not output and not out_dir and any(target.parent == folder for target in targets)
-    return RenderPlan(scenes, targets, formats, data, folder if default_used else None)
+    return RenderPlan(scenes, targets, formats, paths_json, folder if default_used else None)

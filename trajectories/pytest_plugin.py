@@ -10,7 +10,7 @@ It adds ``--update-snapshots`` and the ``animation_snapshot`` fixture::
   choose another). It is written only with ``pytest --update-snapshots``; a missing baseline fails.
 - On a mismatch the test fails with one line (the first differing frame and its RMS) and keeps the
   actual file and a diff image (expected | actual | difference ×10) in ``snapshot-failures/<test>/``
-  under pytest's root folder. Given the :class:`~trajectories.encode.RenderResult` rather than a path,
+  under pytest's root folder. Given the :class:`~trajectories.pipeline.RenderResult` rather than a path,
   the line also says when the scene draws a chaotic path whose frames depend on the CPU, and the remedy.
 """
 
@@ -25,7 +25,7 @@ import pytest
 from .snapshot import DEFAULT_TOLERANCE, compare_files, write_diff
 
 if TYPE_CHECKING:
-    from .encode import RenderResult
+    from .pipeline import RenderResult
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .data import ExactGradient, GradientSource
+from .gradients import ExactGradient, GradientSource
 from .surfaces import Array, Surface
 from .transforms import GradientTransformation
 

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
+from .errors import CompareError
+
 # Measured on the built-in scenes rendered 200 px wide without text: a palette of 192 instead of 255
 # colours (encoder drift) costs RMS up to 2.1 and font drift nothing, while a missing legend costs at
 # least 3.8, swapped colours 7.4 and a path moved by 2.5 % of the window 10.7.
@@ -27,8 +29,6 @@ DEFAULT_TOLERANCE = 3.0
 AMPLIFY = 10  # the diff image shows |difference| × 10
 
 
-class CompareError(ValueError):
-    """A file that cannot be compared (missing, not an image); the message is one line."""
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,8 @@ from types import MappingProxyType
 from typing import Any
 
 from . import optimizers
+from .errors import SpecError
 from .transforms import GradientTransformation
-
-
-class SpecError(ValueError):
-    """A spec that cannot be used; the message is one line, fit for a command-line error."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +49,7 @@ class OptimizerSpec:
         }
         for key in optimizers.CLIPPING:  # kept only when given: None (off) is not a number for JSON exports
             if self.params.get(key) is not None:
-                merged[key] = _number(self.name, key, self.params[key])  # with_clipping checks > 0
+                merged[key] = _as_float(self.name, key, self.params[key])  # with_clipping checks > 0
         try:
             optimizers.build(self.name, **merged)
         except ValueError as error:
@@ -91,13 +88,13 @@ def _coerce(name: str, key: str, value: Any, default: Any) -> Any:
         if isinstance(value, str) and value.strip().lower() in ("true", "false"):
             return value.strip().lower() == "true"
         raise SpecError(f"{where} must be true or false, got {value!r}")
-    number = _number(name, key, value)
+    number = _as_float(name, key, value)
     if not math.isfinite(number):
         raise SpecError(f"{where} must be a finite number, got {value!r}")
     return number
 
 
-def _number(name: str, key: str, value: Any) -> float:
+def _as_float(name: str, key: str, value: Any) -> float:
     """``value`` (text or a number, not a boolean) as a float, possibly infinite or NaN."""
     if isinstance(value, bool):
         raise SpecError(f"{name}: {key} must be a number, got {value!r}")

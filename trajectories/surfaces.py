@@ -18,7 +18,7 @@ import numpy as np
 from . import portable
 
 if TYPE_CHECKING:
-    from .data import Dataset
+    from .gradients import Dataset
 
 Array = np.ndarray
 ValueFn = Callable[[Array, Array], Array]

@@ -8,7 +8,7 @@ for each frame (blitting). The frame size is fixed by ``size`` and ``dpi``: no t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -17,14 +17,15 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-from ..run import Trajectory
-from ..scene import Scene
 from ..surfaces import Array
-from . import text_enabled
+from .canvas import new_figure
 from .legend import LegendLayout, legend_artists
 from .levels import contour_field
 from .sprites import Sprite, capture, pixel_box
 from .theme import Theme, get_theme
+
+if TYPE_CHECKING:
+    from ..paths import PanelPaths
 
 # corners of the axes, in axes fractions: (x, y, horizontal alignment, vertical alignment, legend loc)
 CORNERS = {
@@ -117,31 +118,25 @@ class Marker(NamedTuple):
     color: tuple[float, float, float, float]
 
 
-class ContourAnimation:
+class ContourView:
     """Frames of a scene's contour view. ``frame(i)`` returns an ``(H, W, 4)`` uint8 array."""
 
     parallel = False  # blitted frames cost ~2 ms: a worker would spend longer rebuilding the figure
 
-    def __init__(self, scene: Scene, trajectories: list[Trajectory] | None = None) -> None:
-        self.scene = scene
+    def __init__(self, paths: PanelPaths, text: bool = True) -> None:
+        scene = self.scene = paths.scene
+        self.text = text
         self.theme: Theme = get_theme(scene.theme)
-        self.trajectories = trajectories if trajectories is not None else scene.compute()
-        self.timeline = scene.timeline()
+        self.trajectories = list(paths.trajectories)
+        self.timeline = paths.timeline
         self.steps_shown = self.timeline.values  # one entry per frame
         self.colors = scene.racer_colors(self.theme)
         self.line_width = scene.line_width or self.theme.line_width
-        width, height = scene.size
-        self.figure = Figure(figsize=(width / scene.dpi, height / scene.dpi), dpi=scene.dpi)
-        self.figure.patch.set_facecolor(self.theme.background)
-        self.canvas = FigureCanvasAgg(self.figure)
+        self.figure, self.canvas = new_figure(scene.size, scene.dpi, self.theme.background, text)
         self._build()
         self.canvas.draw()
         self._background = self.canvas.copy_from_bbox(self.figure.bbox)
         self._capture_sprites()
-
-    def computed(self) -> list[tuple[Scene, list[Trajectory]]]:
-        """Each scene drawn, with the trajectories drawn for it."""
-        return [(self.scene, self.trajectories)]
 
     # -- the static part --------------------------------------------------------------------------------
 
@@ -341,7 +336,7 @@ class ContourAnimation:
             self.legend_sprites = []  # drawn with the background
         self.counter = (
             StepCounter(self.figure, self.canvas, axes, self.timeline.total, theme, counter_corner, self.timeline.label)
-            if text_enabled() else NoCounter()
+            if self.text else NoCounter()
         )
         self._add_exit_labels(counter_corner)
         self.exit_sprites: list[list[tuple[Exit, list[Sprite]] | None]] = [
@@ -367,7 +362,7 @@ class ContourAnimation:
         """"<racer> left at step N" for each exit, one line each in a column beside the step counter (in the
         order of the steps), each in its racer's colour on a box: never over one another, never far from
         the counter that says when, and readable where a path crosses them."""
-        if not text_enabled() or not self.exit_order:
+        if not self.text or not self.exit_order:
             return
         x, y, ha, va = CORNERS[corner]
         box = self.axes.get_window_extent()

@@ -4,20 +4,34 @@ batch after batch (the current batch lit, the consumed ones dimmed). Blitted: on
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from matplotlib import colormaps
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
-from matplotlib.figure import Figure
 
-from ..figures import positions_after_shuffle, shuffle_progress
+from .canvas import frame_pixels, new_figure
 from .theme import get_theme
 
 
-class DiagramAnimation:
+def shuffle_progress(frame: int, intro: int, frames: int) -> float:
+    """0 before the shuffle, 1 after it, smoothly in between (for the diagram's cells)."""
+    t = (frame - intro) / max(frames, 1)
+    t = min(max(t, 0.0), 1.0)
+    return t * t * (3 - 2 * t)
+
+
+def positions_after_shuffle(order: np.ndarray) -> np.ndarray:
+    """Where each sample sits once shuffled: ``slot[sample]``."""
+    slots = np.empty_like(order)
+    slots[order] = np.arange(len(order))
+    return slots
+
+
+class BatchDiagramView:
     parallel = False
 
-    def __init__(self, scene) -> None:
+    def __init__(self, scene: Any, text: bool = True) -> None:
         self.scene = scene
         self.theme = theme = get_theme(scene.theme)
         batches = scene.batches()
@@ -29,10 +43,7 @@ class DiagramAnimation:
         self.batch_of_slot = np.concatenate([np.full(len(b), k) for k, b in enumerate(batches)]
                                             + [np.full(scene.samples - self.used, -1)])
         self.steps_shown = list(range(scene.frame_count))
-        width, height = scene.size
-        self.figure = Figure(figsize=(width / scene.dpi, height / scene.dpi), dpi=scene.dpi)
-        self.figure.patch.set_facecolor(theme.background)
-        self.canvas = FigureCanvasAgg(self.figure)
+        self.figure, self.canvas = new_figure(scene.size, scene.dpi, theme.background, text)
         self.axes = axes = self.figure.add_axes((0.03, 0.12, 0.94, 0.74))
         axes.set_axis_off()
         columns, rows = scene.row_length, scene.rows
@@ -106,7 +117,7 @@ class DiagramAnimation:
         self.canvas.restore_region(self._background)
         self.figure.draw_artist(self.cells)
         self.figure.draw_artist(self.status)
-        return np.asarray(self.canvas.buffer_rgba()).copy()
+        return frame_pixels(self.canvas)
 
     def reserved_colors(self) -> list[tuple[int, int, int]]:
         return [tuple(round(255 * c) for c in to_rgba(color)[:3]) for color in

@@ -1,7 +1,7 @@
 """The 3-D views: a surface (``plot_surface``) or a wireframe, one or more panels, a turning camera.
 
 With the camera moving, every frame is a full redraw (there is no static background to blit), so frames
-are independent of each other and :mod:`trajectories.encode` can draw them in several processes.
+are independent of each other and :mod:`trajectories.pipeline` can draw them in several processes.
 
 Paths must stay visible: matplotlib sorts 3-D artists by depth and would hide a path lying on the
 surface behind it. Each axes is made with ``computed_zorder=False``, so artists are drawn in ``zorder``
@@ -11,20 +11,22 @@ order: the surface first, the paths and markers over it. Paths are clipped to th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgba
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patheffects import Normal, Stroke
 from mpl_toolkits.mplot3d import proj3d
 
-from ..scene import Scene
+from .canvas import frame_pixels, new_figure
 from .contour import Marker, nested_radii
 from .sprites import pixel_box
 from .theme import get_theme
+
+if TYPE_CHECKING:
+    from ..paths import ComputedPaths
+    from ..scene import Scene
 
 HEAD_SIZE = 7.0  # points; at least HEAD_PIXELS across whatever the dpi
 HEAD_PIXELS = 8.0
@@ -93,23 +95,22 @@ def hidden_points(points: np.ndarray, eye: np.ndarray, f, box: tuple, samples: i
     return np.nan_to_num(rise, nan=-np.inf).max(axis=1) > 0.01 * (z1 - z0)
 
 
-class SurfaceAnimation:
+class SurfaceView:
     """Frames of one or more 3-D panels side by side. ``frame(i)`` returns ``(H, W, 4)`` uint8 RGBA."""
 
     parallel = True  # frames are full redraws, independent of each other
 
-    def __init__(
-        self, panels: Sequence[Scene], size: tuple[int, int], dpi: int, theme: str, frames: int
-    ) -> None:
-        self.panels = [panel.with_options(frames=frames) for panel in panels]
-        self.theme = get_theme(theme)
-        self.timelines = [panel.timeline() for panel in self.panels]
+    def __init__(self, scene: Any, paths: ComputedPaths, text: bool = True) -> None:
+        """Draw ``paths`` (one panel or several) at ``scene``'s size, dpi and theme."""
+        self.text = text
+        self.panels = [panel.scene for panel in paths.panels]
+        self.theme = get_theme(scene.theme)
+        self.timelines = [panel.timeline for panel in paths.panels]
         self.steps_shown = self.timelines[0].values
-        self.trajectories = [panel.compute() for panel in self.panels]
-        width, height = size
-        self.figure = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
-        self.figure.patch.set_facecolor(self.theme.background)
-        self.canvas = FigureCanvasAgg(self.figure)
+        self.trajectories = [list(panel.trajectories) for panel in paths.panels]
+        size, dpi = scene.size, scene.dpi
+        height = size[1]
+        self.figure, self.canvas = new_figure(size, dpi, self.theme.background, text)
         self.colors: list[str] = []
         self.axes, self.moving, self.legends = [], [], []
         self.behind: dict[tuple[int, int], Line2D] = {}  # (panel, path) -> the hidden stretches' line
@@ -125,10 +126,6 @@ class SurfaceAnimation:
             0.012, 0.985, "", ha="left", va="top", fontsize=self.font_size, family="monospace",
             color=self.theme.foreground,
         )
-
-    def computed(self) -> list[tuple[Scene, list]]:
-        """Each panel, with the trajectories drawn for it."""
-        return list(zip(self.panels, self.trajectories, strict=True))
 
     def _build_panel(self, axes, panel: Scene, trajectories) -> list:
         theme = self.theme
@@ -269,7 +266,7 @@ class SurfaceAnimation:
     def frame(self, index: int) -> np.ndarray:
         self.update(index)
         self.canvas.draw()
-        return np.asarray(self.canvas.buffer_rgba()).copy()
+        return frame_pixels(self.canvas)
 
     @staticmethod
     def _project(axes, panel: Scene, points: np.ndarray) -> np.ndarray:

@@ -3,30 +3,28 @@ point per frame, each starting ``stagger`` frames after the previous one (blitte
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from .canvas import frame_pixels, new_figure
 from .theme import get_theme
 
 
-class SeriesAnimation:
+class AveragesView:
     parallel = False
 
-    def __init__(self, scene) -> None:
+    def __init__(self, scene: Any, text: bool = True) -> None:
         self.scene = scene
         self.theme = theme = get_theme(scene.theme)
         self.values = scene.values()
         self.averages = scene.averages()
         count = len(self.values)
         self.steps_shown = list(range(scene.frame_count))
-        width, height = scene.size
-        self.figure = Figure(figsize=(width / scene.dpi, height / scene.dpi), dpi=scene.dpi)
-        self.figure.patch.set_facecolor(theme.background)
-        self.canvas = FigureCanvasAgg(self.figure)
+        self.figure, self.canvas = new_figure(scene.size, scene.dpi, theme.background, text)
         axes = self.axes = self.figure.add_axes((0.07, 0.08, 0.9, 0.82))
         axes.set_facecolor(theme.background)
         days = np.arange(count)
@@ -69,7 +67,7 @@ class SeriesAnimation:
             segments.append(np.column_stack([np.arange(shown), average[:shown]]))
         self.curves.set_segments(segments)
         self.figure.draw_artist(self.curves)
-        return np.asarray(self.canvas.buffer_rgba()).copy()
+        return frame_pixels(self.canvas)
 
     def reserved_colors(self) -> list[tuple[int, int, int]]:
         colors = [self.scene.price_color, *self.scene.curve_colors[: len(self.scene.betas)], self.theme.foreground,

@@ -1,168 +1,30 @@
-"""Scenes: frozen, declarative descriptions of an animation, and the files that declare them.
-
-A scene is as short as a figure caption::
-
-    from trajectories.scene import Scene
-
-    race = Scene(
-        "rosenbrock_race", surface="rosenbrock", start=(-1.5, 2.0), steps=200,
-        optimizers=["sgd:lr=0.001,momentum=0.9", "adam:lr=0.1"],
-        description="momentum vs Adam down Rosenbrock's valley",
-    )
-    race.render("race.gif")
-
-Options give a new value (``race.with_options(theme="dark")``); the same value always renders the same
-bytes. A scene file is a plain Python script: every module-level :class:`Scene` in it is a scene, by its
-``name``. The built-in scenes are the files of the repository's ``scenes/`` folder (installed inside the
-package as ``trajectories/scenes``).
-"""
+"""The optimizer race: optimizers on a surface from one or more starts, as one animation."""
 
 from __future__ import annotations
 
-import dataclasses
-import importlib.util
 import math
-import sys
-import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 
-from .catalogue import resolve_surface
-from .data import GradientSource, stochastic_gradient
-from .horizon import RUN_TOLERANCE, horizons
-from .portable import ARITHMETICS, exact_in_numpy, portable_surface
-from .render.palette import PALETTES
-from .run import Trajectory, run
-from .spec import OptimizerSpec, SpecError, parse_optimizer
-from .surfaces import Array, Surface
-
-if TYPE_CHECKING:
-    from .encode import RenderResult
+from ..catalogue import resolve_surface
+from ..errors import SceneError
+from ..gradients import GradientSource, stochastic_gradient
+from ..horizon import RUN_TOLERANCE
+from ..paths import race_horizons, race_trajectories
+from ..portable import ARITHMETICS, exact_in_numpy, portable_surface
+from ..render.palette import PALETTES
+from ..run import Trajectory
+from ..spec import OptimizerSpec
+from ..surfaces import Array, Surface
+from .kind import SceneKind, check_frame_options, check_name, check_positive_int
+from .racer import Racer
 
 Point = tuple[float, float]
-LEGEND_KEYS = {"momentum", "beta", "beta1", "beta2", "alpha", "rho", "weight_decay", "centered", "amsgrad"}
 TRAILS = ("full", "tail", "fade")
 PALETTE_NAMES = ("default", *PALETTES)
-
-
-class SceneError(ValueError):
-    """A scene that cannot be built or found; the message is one line."""
-
-
-class ReproducibilityWarning(UserWarning):
-    """A render drew steps of a path past its reproducibility horizon in numpy's arithmetic: those
-    frames can differ between CPUs (see :mod:`trajectories.horizon`)."""
-
-
-@dataclass(frozen=True)
-class Racer:
-    """One optimizer in a scene: its spec (text or :class:`OptimizerSpec`), the label in the legend, its
-    colour (``None``: the theme's next one) and, optionally, its own mini-batch size (a loss over data:
-    full-batch GD beside mini-batch GD). ``Racer("sgd:lr=0.1,momentum=0.9", "Momentum")``."""
-
-    spec: OptimizerSpec | str
-    label: str = ""
-    color: str | None = None
-    batch_size: int | None = None
-
-    @classmethod
-    def of(cls, value: Racer | OptimizerSpec | str) -> Racer:
-        if isinstance(value, Racer):
-            return value
-        if isinstance(value, (str, OptimizerSpec)):
-            return cls(value)
-        raise SceneError(f"an optimizer must be a spec string, an OptimizerSpec or a Racer, got {value!r}")
-
-    def __post_init__(self) -> None:
-        if isinstance(self.spec, str):
-            try:
-                object.__setattr__(self, "spec", parse_optimizer(self.spec))
-            except SpecError as error:
-                raise SceneError(str(error)) from None
-        if not isinstance(self.spec, OptimizerSpec):
-            raise SceneError(f"a racer's spec must be a spec string or an OptimizerSpec, got {self.spec!r}")
-        if self.color is not None:
-            from matplotlib.colors import is_color_like
-
-            if not is_color_like(self.color):
-                raise SceneError(f"{self.label or self.spec.label}: {self.color!r} is not a colour")
-        if not self.label:
-            object.__setattr__(self, "label", self.spec.label)
-        if self.batch_size is not None:
-            _positive_int(f"{self.label}: batch_size", self.batch_size)
-
-    def legend_text(self) -> str:
-        """The label, then the key hyperparameters: the learning rate and the non-default values that
-        change behaviour at a glance (not ε or convention switches), unless the label is the spec text."""
-        if self.label == self.spec.label:
-            return self.label
-        changed = self.spec.changed()
-        key = {"lr": self.spec.params["lr"], **{k: v for k, v in changed.items() if k in LEGEND_KEYS}}
-        return f"{self.label} ({', '.join(f'{k}={_short(v)}' for k, v in key.items())})"
-
-
-def _short(value: Any) -> str:
-    return str(value).lower() if isinstance(value, bool) else f"{value:g}"
-
-
-def _positive_int(name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise SceneError(f"{name} must be a whole number >= 1, got {value!r}")
-
-
-class SceneKind:
-    """What every kind of scene shares: rendering, options that make a new value, Jupyter display."""
-
-    name: str
-
-    def with_options(self, **changes: Any) -> Any:
-        """A new scene with ``changes`` applied (the original is unchanged)."""
-        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
-        if unknown:
-            raise SceneError(f"unknown scene option {unknown[0]!r}")
-        return dataclasses.replace(self, **changes)
-
-    def render(self, path: str | Path | None = None, format: str | None = None, **options: Any) -> RenderResult:
-        """Render to ``path`` (default ``output/<name>.<ext>``); ``options`` as in
-        :func:`trajectories.encode.render_scene`."""
-        import warnings
-
-        from .encode import render_scene
-
-        result = render_scene(self, path, format=format, **options)
-        for message in result.warnings:
-            warnings.warn(message, ReproducibilityWarning, stacklevel=2)
-        return result
-
-    def _repr_html_(self) -> str:
-        from .encode import html_preview
-
-        return html_preview(self)
-
-
-def check_name(name: Any) -> None:
-    if not isinstance(name, str) or not name.strip() or any(c in name for c in "/\\:"):
-        raise SceneError(f"a scene name must be a non-empty string without '/', '\\' or ':', got {name!r}")
-
-
-def check_frame_options(fps: Any, hold: Any, size: Any, dpi: Any) -> None:
-    """The options every animation has: timing and a fixed frame size."""
-    _positive_int("fps", fps)
-    _positive_int("dpi", dpi)
-    if fps > 50:
-        raise SceneError(f"fps must be at most 50 (GIF delays are hundredths of a second), got {fps}")
-    if len(size) != 2:
-        raise SceneError(f"size must be (width, height), got {size!r}")
-    for value in size:
-        _positive_int("size", value)
-    if min(size) < 64 or max(size) > 4096:
-        raise SceneError(f"size must be between 64 and 4096 pixels a side, got {size[0]}x{size[1]}")
-    if not (isinstance(hold, (int, float)) and math.isfinite(hold) and 0 <= hold <= 60):
-        raise SceneError(f"hold must be between 0 and 60 seconds, got {hold!r}")
 
 
 @dataclass(frozen=True)
@@ -192,7 +54,7 @@ class Scene(SceneKind):
         title: the title (default: the surface's name).
         description: one line for ``trajectories list``.
         window: plotting window ``(x0, x1, y0, y1)`` (default: the surface's).
-        batch_size, noise, seed: stochastic gradients (see :func:`trajectories.data.stochastic_gradient`);
+        batch_size, noise, seed: stochastic gradients (see :func:`trajectories.gradients.stochastic_gradient`);
             a racer's own ``batch_size`` wins over the scene's.
         epochs: measure time in samples processed instead of steps (a loss over data): every racer reads
             ``epochs`` passes over the data, in as many steps as its batch size needs, and frames are
@@ -270,9 +132,9 @@ class Scene(SceneKind):
         object.__setattr__(self, "start", self._normalise_starts(surface))
         object.__setattr__(self, "size", tuple(self.size))
         for key in ("steps", "tail"):
-            _positive_int(key, getattr(self, key))
+            check_positive_int(key, getattr(self, key))
         if self.frames is not None:
-            _positive_int("frames", self.frames)
+            check_positive_int("frames", self.frames)
         check_frame_options(self.fps, self.hold, self.size, self.dpi)
         if self.loss_scale not in ("auto", "log", "linear"):
             raise SceneError(f"loss_scale must be auto, log or linear, got {self.loss_scale!r}")
@@ -286,7 +148,7 @@ class Scene(SceneKind):
             raise SceneError(f"arithmetic must be {' or '.join(ARITHMETICS)}, got {self.arithmetic!r}")
         if self.view not in ("contour", "surface", "wireframe"):
             raise SceneError(f"view must be contour, surface or wireframe, got {self.view!r}")
-        _positive_int("grid", self.grid)
+        check_positive_int("grid", self.grid)
         for key in ("elevation", "azimuth", "rotation"):
             value = getattr(self, key)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
@@ -396,23 +258,16 @@ class Scene(SceneKind):
         return Timeline("samples", budget, samples, steps, [c / self.samples_per_epoch() for c in clocks])
 
     def compute(self) -> list[Trajectory]:
-        """One :class:`Trajectory` per optimizer, each over all starts (positions ``(steps+1, S, 2)``)."""
-        return [
-            run(self.path_surface, racer.spec.build(), self.starts, steps, gradient=self.gradient_source(racer))
-            for racer, steps in zip(self.optimizers, self.racer_steps(), strict=True)
-        ]
+        """One :class:`Trajectory` per optimizer, each over all starts (positions ``(steps+1, S, 2)``);
+        see :mod:`trajectories.paths`, where every optimizer runs."""
+        return race_trajectories(self)
 
     def horizons(
         self, trajectories: Sequence[Trajectory] | None = None, tolerance: float = RUN_TOLERANCE
     ) -> list[Array]:
         """Per optimizer, the reproducibility horizon of each start's path (-1: none), see
         :mod:`trajectories.horizon`; ``trajectories`` are :meth:`compute`'s, computed when not given."""
-        trajectories = self.compute() if trajectories is None else trajectories
-        return [
-            horizons(self.path_surface, racer.spec.build(), path.positions, gradient=self.gradient_source(racer),
-                     tolerance=tolerance)
-            for racer, path in zip(self.optimizers, trajectories, strict=True)
-        ]
+        return race_horizons(self, self.compute() if trajectories is None else trajectories, tolerance)
 
     @property
     def reproducible_everywhere(self) -> bool:
@@ -478,136 +333,7 @@ class Timeline:
     epochs: list[Array] | None = None
 
 
-@dataclass(frozen=True)
-class SideBySide(SceneKind):
-    """Scenes drawn as panels of one animation, left to right, frame for frame (the article's two-panel
-    figures). Size, timing and theme are the animation's; each panel keeps its surface and racers."""
-
-    name: str
-    panels: Sequence[Scene]
-    description: str = ""
-    size: tuple[int, int] = (1200, 600)
-    dpi: int = 100
-    fps: int = 10
-    hold: float = 1.5
-    frames: int | None = None
-    theme: str = "article"
-    source: str = field(default="", compare=False)
-
-    def __post_init__(self) -> None:
-        check_name(self.name)
-        panels = tuple(self.panels)
-        if not panels or not all(isinstance(p, Scene) for p in panels):
-            raise SceneError(f"{self.name}: panels must be one or more Scene values")
-        if len({p.steps for p in panels}) != 1 or len({p.view for p in panels}) != 1:
-            raise SceneError(f"{self.name}: panels must share their number of steps and their view")
-        object.__setattr__(self, "panels", panels)
-        object.__setattr__(self, "size", tuple(self.size))
-        probe = panels[0].with_options(size=self.size, dpi=self.dpi, fps=self.fps, hold=self.hold,
-                                       frames=self.frames, theme=self.theme)
-        del probe  # validates the shared options with the scene rules
-
-    @property
-    def steps(self) -> int:
-        return self.panels[0].steps
-
-    @property
-    def frame_count(self) -> int:
-        return self.frames if self.frames is not None else self.steps + 1
-
-    def with_options(self, **changes: Any) -> SideBySide:
-        """Options for the whole animation; anything else (a trail, a camera) goes to every panel."""
-        own = {f.name for f in dataclasses.fields(self)}
-        mine = {k: v for k, v in changes.items() if k in own}
-        theirs = {k: v for k, v in changes.items() if k not in own}
-        panels = tuple(p.with_options(**theirs) for p in self.panels) if theirs else self.panels
-        return dataclasses.replace(self, panels=panels, **mine)
-
-
-# --- scene files -------------------------------------------------------------------------------------
-
-
-def builtin_scene_folder() -> Path:
-    """The built-in scenes: ``trajectories/scenes`` when installed, ``scenes/`` in a source checkout."""
-    package = Path(__file__).resolve().parent
-    installed = package / "scenes"
-    return installed if installed.is_dir() else package.parent / "scenes"
-
-
-def _user_frame_location(error: BaseException, path: Path) -> str:
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).resolve() == path.resolve()]
-    if frames:
-        return f"{path}:{frames[-1].lineno}"
-    if isinstance(error, SyntaxError) and error.lineno:
-        return f"{path}:{error.lineno}"
-    return str(path)
-
-
-def load_scene_file(path: str | Path) -> dict[str, Scene]:
-    """Run a scene file and return its scenes by name, in the order they are defined."""
-    path = Path(path)
-    if not path.is_file():
-        raise SceneError(f"no scene file {path}")
-    module_name = f"_trajectories_scene_{abs(hash(str(path.resolve())))}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None or spec.loader is None:
-        raise SceneError(f"{path} is not a Python file")
-    module = importlib.util.module_from_spec(spec)
-    try:
-        spec.loader.exec_module(module)
-    except SceneError as error:
-        raise SceneError(f"{_user_frame_location(error, path)}: {error}") from None
-    except Exception as error:
-        raise SceneError(f"{_user_frame_location(error, path)}: {type(error).__name__}: {error}") from None
-    finally:
-        sys.modules.pop(module_name, None)
-    scenes: dict[str, Scene] = {}
-    for value in vars(module).values():
-        if isinstance(value, SceneKind) and value.name not in scenes:
-            scenes[value.name] = dataclasses.replace(value, source=str(path))
-    return scenes
-
-
-def load_scenes(path: str | Path) -> dict[str, Any]:
-    """The scenes of a ``.py`` scene script or a ``.toml`` scene file."""
-    if str(path).endswith(".toml"):
-        from .toml_scene import load_toml_scene
-
-        return load_toml_scene(path)
-    return load_scene_file(path)
-
-
-def builtin_scenes() -> dict[str, Scene]:
-    """Every built-in scene by name, file by file in alphabetical order."""
-    scenes: dict[str, Scene] = {}
-    for path in sorted(builtin_scene_folder().glob("*.py")):
-        if path.name.startswith("_"):
-            continue
-        for name, scene in load_scene_file(path).items():
-            if name in scenes:
-                raise SceneError(f"scene {name!r} is defined in both {scenes[name].source} and {path}")
-            scenes[name] = scene
-    return scenes
-
-
-def find_scenes(reference: str) -> list[Scene]:
-    """``NAME`` (built-in), ``path/to/file.py`` or ``.toml`` (all its scenes), or ``path/to/file.py:NAME``."""
-    file_part, _, wanted = reference.partition(":") if (".py:" in reference or ".toml:" in reference) else (
-        reference, "", "")
-    if file_part.endswith((".py", ".toml")):
-        scenes = load_scenes(file_part)
-        if not scenes:
-            raise SceneError(f"{file_part} defines no scenes (module-level Scene values)")
-        if wanted:
-            if wanted not in scenes:
-                raise SceneError(f"{file_part} has no scene {wanted!r} (it has: {', '.join(scenes)})")
-            return [scenes[wanted]]
-        return list(scenes.values())
-    scenes = builtin_scenes()
-    if reference not in scenes:
-        raise SceneError(f"unknown scene {reference!r} (see `trajectories list`)")
-    return [scenes[reference]]
-
 
 def describe_starts(starts: Iterable[Point]) -> str:
     return " ".join(f"({x:g}, {y:g})" for x, y in starts)
+

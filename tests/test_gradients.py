@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from trajectories.catalogue import get_surface
-from trajectories.data import (
+from trajectories.gradients import (
     Dataset,
     ExactGradient,
     MiniBatchGradient,

@@ -9,11 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import SeriesError
 from .surfaces import Array
-
-
-class SeriesError(ValueError):
-    """A series that cannot be read; the message is one line."""
 
 
 def ewa(values: Array, beta: float) -> Array:

@@ -38,10 +38,12 @@ from typing import Any
 
 import tomllib
 
-from .catalogue import resolve_surface
-from .portable import ARITHMETICS
-from .scene import Racer, Scene, SceneError
-from .spec import OptimizerSpec, SpecError
+from ..catalogue import resolve_surface
+from ..errors import SceneError, SpecError
+from ..portable import ARITHMETICS
+from ..spec import OptimizerSpec
+from .race import Scene
+from .racer import Racer
 
 TOP_LEVEL = {"name", "description", "surface", "window", "start", "steps", "seed", "batch_size", "noise",
              "arithmetic", "optimizers", "view", "output"}

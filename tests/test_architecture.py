@@ -1,0 +1,140 @@
+"""The shape of the code, checked: one way through (no import cycles, lazy imports included), no
+process-wide state, matplotlib only where views are, and README's layout equal to the tree."""
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "trajectories"
+
+
+def module_table(root: Path, package: Path) -> dict[str, Path]:
+    """Every module of ``package`` (a folder under ``root``) by dotted name."""
+    table = {}
+    for path in sorted(package.rglob("*.py")):
+        parts = path.relative_to(root).with_suffix("").parts
+        table[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    return table
+
+
+MODULES = module_table(ROOT, PACKAGE)
+
+
+def type_checking_nodes(tree: ast.AST) -> set[int]:
+    """Nodes inside ``if TYPE_CHECKING:`` blocks: never executed, so never an import edge."""
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skipped |= {id(inner) for inner in ast.walk(node)}
+    return skipped
+
+
+def imported_modules(name: str, modules: dict[str, Path]) -> set[str]:
+    """The package modules that importing ``name`` (or calling its functions) can import: every import
+    statement, at module level or inside a function, and the packages whose ``__init__`` they run."""
+    path = modules[name]
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = type_checking_nodes(tree)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            target = ".".join([*base, *([node.module] if node.module else [])])
+            for alias in node.names:
+                found.add(f"{target}.{alias.name}" if f"{target}.{alias.name}" in modules else target)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    edges = set()
+    for target in found:
+        if target not in modules:
+            continue
+        parts = target.split(".")
+        for cut in range(1, len(parts) + 1):  # importing a.b.c runs a/__init__ and a/b/__init__ first
+            ancestor = ".".join(parts[:cut])
+            if ancestor in modules and ancestor != name and not name.startswith(ancestor + "."):
+                edges.add(ancestor)
+    return edges
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """A cycle of ``graph`` as the modules along it (first = last), or ``None``."""
+    state: dict[str, str] = {}
+
+    def visit(name: str, trail: list[str]) -> list[str] | None:
+        state[name] = "open"
+        for target in sorted(graph[name]):
+            if state.get(target) == "open":
+                return [*trail[trail.index(target):], target]
+            if target not in state and (cycle := visit(target, [*trail, target])):
+                return cycle
+        state[name] = "done"
+        return None
+
+    for name in sorted(graph):
+        if name not in state and (cycle := visit(name, [name])):
+            return cycle
+    return None
+
+
+def import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
+    return {name: imported_modules(name, modules) for name in modules}
+
+
+def test_the_import_graph_has_no_cycle_lazy_imports_included():
+    cycle = find_cycle(import_graph(MODULES))
+    assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
+
+
+def test_the_checker_sees_cycles_through_lazy_imports_and_package_inits(tmp_path):
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "a.py").write_text("def f():\n    from .b import g\n")  # lazy
+    (package / "b.py").write_text("from .sub.c import h\n")
+    (package / "sub" / "__init__.py").write_text("")
+    (package / "sub" / "c.py").write_text(
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..a import f\n"
+    )
+    modules = module_table(tmp_path, package)
+    assert find_cycle(import_graph(modules)) is None  # a TYPE_CHECKING import is never run
+    (package / "sub" / "__init__.py").write_text("from ..a import f\n")  # importing sub.c runs sub/__init__
+    assert find_cycle(import_graph(modules)) == ["pkg.a", "pkg.b", "pkg.sub", "pkg.a"]
+
+
+def test_nothing_uses_global_state_or_patches_matplotlib():
+    for name, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            assert not isinstance(node, ast.Global), f"{name}:{node.lineno} uses global"
+            if isinstance(node, (ast.Assign, ast.AugAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    text = ast.unparse(target)
+                    # assigning to an attribute of something imported from matplotlib (Text.draw = ...)
+                    assert not re.match(r"^(matplotlib|Text|Artist|Figure|Axes)\.", text), f"{name}:{node.lineno}"
+
+
+def test_matplotlib_is_imported_only_by_the_views():
+    for name in MODULES:
+        source = MODULES[name].read_text(encoding="utf-8")
+        uses = re.search(r"^\s*(from|import) (matplotlib|mpl_toolkits)\b", source, flags=re.M)
+        allowed = name.startswith("trajectories.render.") or name in {"trajectories.scene.racer"}
+        assert not uses or allowed, f"{name} imports matplotlib outside trajectories.render"
+
+
+def test_readme_layout_names_every_module_and_only_those():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Layout", 1)[1].split("```", 2)[1]
+    listed: set[str] = set()
+    top = folder = ""
+    for line in block.splitlines():
+        head = re.match(r"^(\s*)(\w+/)\s", line)
+        if head:
+            top, folder = (head.group(2), head.group(2)) if not head.group(1) else (top, top + head.group(2))
+        listed |= {folder + file for file in re.findall(r"\b[\w]+\.py\b", line)}
+    actual = {str(path.relative_to(ROOT)) for path in PACKAGE.rglob("*.py") if path.name != "__init__.py"}
+    assert {entry for entry in listed if entry.startswith("trajectories/")} == actual

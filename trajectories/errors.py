@@ -1,0 +1,45 @@
+"""Every error the library raises on purpose: one base class, one subclass per stage.
+
+Each message is one line that says what is wrong and, where it helps, what to do. The command line turns
+any :class:`TrajectoriesError` into that line on stderr and exit status 2, in one place
+(:class:`trajectories.cli.OneLineErrors`); library callers catch the class they care about.
+
+>>> issubclass(SceneError, TrajectoriesError) and issubclass(SceneError, ValueError)
+True
+"""
+
+
+class TrajectoriesError(ValueError):
+    """Something asked of the library that it cannot do; the message is one line."""
+
+
+class SpecError(TrajectoriesError):
+    """An optimizer spec (``NAME:key=value,...``) that does not parse or names what does not exist."""
+
+
+class FormulaError(TrajectoriesError):
+    """A formula that is not allowed or not valid; the message points at the problem."""
+
+
+class SeriesError(TrajectoriesError):
+    """A series (a CSV column) that cannot be read."""
+
+
+class SceneError(TrajectoriesError):
+    """A scene that cannot be built or found."""
+
+
+class PlanError(TrajectoriesError):
+    """A render request that does not fit together (targets, formats, options)."""
+
+
+class RenderError(TrajectoriesError):
+    """A render that cannot be done as asked."""
+
+
+class OutputError(TrajectoriesError):
+    """An output file that cannot be written where asked (a folder, a missing or read-only folder)."""
+
+
+class CompareError(TrajectoriesError):
+    """Animations that cannot be compared (unreadable, or of different sizes or lengths)."""

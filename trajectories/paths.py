@@ -1,0 +1,131 @@
+"""Stage two of a render: a scene's computed paths, the only place where optimizers run.
+
+::
+
+    scene (a frozen description) -> compute_paths(scene) -> ComputedPaths -> view (frames) -> writer -> file
+
+A :class:`ComputedPaths` value holds, for each panel of a scene (one for a plain race, several side by
+side), the trajectories of its racers over all starts and the timeline of what each frame shows. Views
+draw it and never run an optimizer; exports such as ``render --paths FILE`` come from it, never from a
+view. Scene kinds without optimizers (the article's figures 4 and 5) have no paths: ``compute_paths``
+returns ``None`` for them.
+
+>>> from trajectories.scene import Scene
+>>> computed = compute_paths(Scene("demo", "sphere", ["sgd:lr=0.1"], start=(1.0, 1.0), steps=3))
+>>> [panel.trajectories[0].positions[:, 0, 0].tolist() for panel in computed.panels]
+[[1.0, 0.8, 0.64, 0.512]]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .export import PathRecord, panels_document, paths_of, run_document
+from .gradients import ExactGradient, GradientSource
+from .horizon import RUN_TOLERANCE, horizons
+from .run import Trajectory, run
+from .spec import OptimizerSpec
+from .surfaces import Array, Surface
+
+if TYPE_CHECKING:
+    from .scene import ChaoticPath, Scene, Timeline
+
+
+def race_trajectories(scene: Scene) -> list[Trajectory]:
+    """One :class:`Trajectory` per racer of ``scene``, each over all its starts (``(steps + 1, S, 2)``)."""
+    return [
+        run(scene.path_surface, racer.spec.build(), scene.starts, steps, gradient=scene.gradient_source(racer))
+        for racer, steps in zip(scene.optimizers, scene.racer_steps(), strict=True)
+    ]
+
+
+def race_horizons(scene: Scene, trajectories: Sequence[Trajectory], tolerance: float = RUN_TOLERANCE) -> list[Array]:
+    """Per racer, the reproducibility horizon of each start's path (-1: none); see :mod:`trajectories.horizon`."""
+    return [
+        horizons(scene.path_surface, racer.spec.build(), path.positions, gradient=scene.gradient_source(racer),
+                 tolerance=tolerance)
+        for racer, path in zip(scene.optimizers, trajectories, strict=True)
+    ]
+
+
+@dataclass(frozen=True)
+class PanelPaths:
+    """One panel's racers, computed: ``trajectories[i]`` is racer ``i``'s over all starts, and ``timeline``
+    says which step each frame shows."""
+
+    scene: Scene
+    trajectories: tuple[Trajectory, ...]
+    timeline: Timeline
+
+    def horizons(self, tolerance: float = RUN_TOLERANCE) -> list[Array]:
+        """Per racer, each start's reproducibility horizon (-1: none) at ``tolerance`` of the window."""
+        return race_horizons(self.scene, self.trajectories, tolerance)
+
+    def chaotic_paths(self, tolerance: float = RUN_TOLERANCE) -> list[ChaoticPath]:
+        """The paths whose horizon lies within their steps."""
+        return self.scene.chaotic_paths(self.trajectories, tolerance)
+
+    def records(self) -> list[PathRecord]:
+        """One export record per (racer, start), labelled as in the legend, with each path's horizon."""
+        specs = [replace(racer.spec, label=racer.label) for racer in self.scene.optimizers]
+        return paths_of(specs, self.scene.starts, self.trajectories, self.horizons())
+
+    def document(self) -> dict[str, Any]:
+        """The panel as a ``trajectories.run`` JSON document (see :mod:`trajectories.export`)."""
+        scene = self.scene
+        return run_document(scene.path_surface, self.records(), max(scene.racer_steps()),
+                            scene.gradient_source().describe())
+
+
+@dataclass(frozen=True)
+class ComputedPaths:
+    """Every panel of scene ``name``, computed (one panel for a plain race)."""
+
+    name: str
+    panels: tuple[PanelPaths, ...]
+
+    def document(self) -> dict[str, Any]:
+        """The JSON export: a ``trajectories.run`` document for one panel; for panels side by side a
+        ``trajectories.panels`` document that holds one per panel, left to right."""
+        if len(self.panels) == 1:
+            return self.panels[0].document()
+        return panels_document(self.name, [panel.document() for panel in self.panels])
+
+
+def compute_panel(scene: Scene) -> PanelPaths:
+    """A race's paths and timeline."""
+    return PanelPaths(scene, tuple(race_trajectories(scene)), scene.timeline())
+
+
+def compute_paths(scene: Any) -> ComputedPaths | None:
+    """The computed paths of any scene kind: a race, panels side by side (each computed with the
+    animation's frame count), or ``None`` for a kind without optimizers."""
+    panels = getattr(scene, "panels", None)
+    if panels is not None:
+        frames = scene.frame_count
+        return ComputedPaths(scene.name, tuple(compute_panel(p.with_options(frames=frames)) for p in panels))
+    if hasattr(scene, "optimizers") and hasattr(scene, "timeline"):
+        return ComputedPaths(scene.name, (compute_panel(scene),))
+    return None
+
+
+def record_paths(
+    surface: Surface,
+    specs: Sequence[OptimizerSpec],
+    starts: Sequence[tuple[float, float]],
+    steps: int,
+    gradient: GradientSource | None = None,
+) -> list[PathRecord]:
+    """Run every spec from all ``starts`` at once, with each path's horizon (``trajectories run``); records
+    in spec order, then start order. A portable ``surface`` (:func:`trajectories.portable.portable_surface`)
+    and a gradient source built on it compute everything in portable arithmetic."""
+    points = np.array(starts, dtype=np.float64).reshape(-1, 2)
+    gradient = gradient if gradient is not None else ExactGradient(surface)
+    trajectories = [run(surface, spec.build(), points, steps, gradient=gradient) for spec in specs]
+    found = [horizons(surface, spec.build(), path.positions, gradient=gradient)
+             for spec, path in zip(specs, trajectories, strict=True)]
+    return paths_of(specs, [tuple(p) for p in points], trajectories, found)

@@ -1,0 +1,294 @@
+"""The render pipeline: scene -> computed paths -> view -> writer -> file, each stage a value for the next.
+
+::
+
+    computed = compute_paths(scene)             # trajectories.paths: the only place optimizers run
+    view = make_view(scene, computed, text)     # trajectories.render.views: the only place matplotlib is used
+    writer = get_format(name).open(target)      # trajectories.writers: the only list of formats
+
+This module drives them: timing (GIF delays are hundredths of a second; frame ``i`` ends at
+``round(100 i / fps)``, so fps dividing 100 is exact and others are exact on average; ``hold`` extends
+the last frame), the palette chosen from frames spread over the animation, frames drawn in forked
+processes for views whose frames are full redraws, a progress bar, atomic output, and the paths export,
+which comes from the computed paths and never from a view.
+"""
+
+from __future__ import annotations
+
+import base64
+import multiprocessing
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .atomic import atomic_path, check_writable
+from .errors import RenderError
+from .export import to_json
+from .horizon import render_tolerance
+from .paths import ComputedPaths, compute_paths
+from .render.views import View, is_parallel, make_view, view_kind
+from .writers import Format, FrameWriter, WriteTarget, infer_format
+from .writers.quantize import PaletteMapper, build_palette
+
+
+def frame_delays(frames: int, fps: int, hold: float) -> list[int]:
+    """Per-frame delays in hundredths of a second; the last one includes ``hold`` seconds.
+
+    >>> frame_delays(4, 30, 0.5)
+    [3, 4, 3, 53]
+    """
+    ends = [round(100 * (i + 1) / fps) for i in range(frames)]
+    delays = [end - start for start, end in zip([0, *ends[:-1]], ends, strict=True)]
+    delays[-1] += round(100 * hold)
+    return delays
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a render wrote (``frames``: frames in the file; a GIF merges identical consecutive frames
+    into one longer frame). In Jupyter it shows itself as the animation."""
+
+    path: Path
+    format: str
+    frames: int
+    size: tuple[int, int]
+    bytes: int
+    seconds: float
+    warnings: tuple[str, ...] = ()
+
+    def _repr_html_(self) -> str:
+        return _html_for(self.path.read_bytes(), self.format, self.size)
+
+
+def _html_for(data: bytes, fmt: str, size: tuple[int, int]) -> str:
+    encoded = base64.b64encode(data).decode()
+    if fmt == "mp4":
+        return f'<video width="{size[0]}" controls loop autoplay src="data:video/mp4;base64,{encoded}"></video>'
+    mime = {"gif": "image/gif", "webp": "image/webp"}.get(fmt, "image/png")
+    return f'<img width="{size[0]}" src="data:{mime};base64,{encoded}"/>'
+
+
+def html_preview(scene: Any) -> str:
+    """A scene rendered to an in-memory GIF, as HTML (for Jupyter)."""
+    with tempfile.TemporaryDirectory() as folder:
+        result = render_scene(scene, Path(folder) / f"{scene.name}.gif", quiet=True)
+        return result._repr_html_()
+
+
+def default_path(scene: Any, fmt: Format, out_dir: str | Path = "output") -> Path:
+    """``out_dir/<scene name><the format's extension>``."""
+    return Path(out_dir) / f"{scene.name}{fmt.extension}"
+
+
+class Progress:
+    """A one-line progress bar on stderr, shown only on a terminal and only once a render passes a second."""
+
+    def __init__(self, label: str, total: int, enabled: bool) -> None:
+        self.label, self.total = label, total
+        self.enabled = enabled and sys.stderr.isatty()
+        self.started = time.perf_counter()
+        self.shown = False
+
+    def __call__(self, done: int) -> None:
+        if not self.enabled or (not self.shown and time.perf_counter() - self.started < 1.0):
+            return
+        self.shown = True
+        filled = int(30 * done / self.total)
+        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{self.total} frames")
+        if done == self.total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+WriterFactory = Callable[[Any, tuple[int, int], PaletteMapper], FrameWriter]
+
+
+def render_scene(
+    scene: Any,
+    path: str | Path | None = None,
+    *,
+    format: str | None = None,
+    paths_json: str | Path | None = None,
+    quiet: bool = True,
+    jobs: int = 1,
+    text: bool = True,
+    sample: int | None = None,
+    colors: int = 255,
+    writer_factory: WriterFactory | None = None,
+) -> RenderResult:
+    """Render ``scene`` to ``path`` (default ``output/<name>.<ext>``) atomically.
+
+    Args:
+        scene: any scene kind (:mod:`trajectories.scene`).
+        path: the output file; its folder must exist (``output/`` is created when it is the default).
+        format: a registered format (:mod:`trajectories.writers`: ``gif``, ``png`` (the final frame),
+            ``apng``, ``webp``, ``mp4``); default from the file name, else GIF.
+        paths_json: also write the computed paths as JSON here (the ``trajectories run`` schema; panels side
+            by side: one such document per panel).
+        quiet: no progress bar.
+        jobs: processes drawing frames, for views whose frames are full redraws (3-D); the output is the
+            same bytes whatever the number.
+        text: draw text (titles, labels, ticks, legend entries, counters); ``False`` keeps every shape
+            (legend frames and handles included) but no glyph, for snapshot tests across machines whose
+            fonts rasterise differently.
+        colors: the size of the GIF's global palette (2 to 255; fewer colours, smaller files).
+        sample: render only this many frames, spread evenly over the animation, each lasting as long as
+            the frames it stands for (previews and snapshot tests).
+        writer_factory: ``(file, size, mapper) -> FrameWriter``, to replace the format's writer (tests).
+    """
+    fmt = infer_format(path, format)
+    if path is None:
+        path = default_path(scene, fmt)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path)
+    try:
+        check_writable(path)
+        if paths_json is not None:
+            check_writable(paths_json)
+    except ValueError as error:
+        raise RenderError(str(error)) from None
+    if sample is not None and (isinstance(sample, bool) or not isinstance(sample, int) or sample < 1):
+        raise RenderError(f"sample must be a whole number >= 1, got {sample!r}")
+    if isinstance(colors, bool) or not isinstance(colors, int) or not 2 <= colors <= 255:
+        raise RenderError(f"colors must be a whole number from 2 to 255, got {colors!r}")
+    kind = view_kind(scene)
+    if paths_json is not None and not kind.needs_paths:
+        raise RenderError(f"{scene.name}: a scene drawn by the {kind.name} view has no optimizer paths to write")
+    began = time.perf_counter()
+    computed = compute_paths(scene) if kind.needs_paths else None
+    view = make_view(scene, computed, text)
+    try:
+        with atomic_path(path) as temporary:
+            frames = _encode(scene, computed, view, fmt, temporary, quiet, writer_factory, jobs, sample, colors, text)
+        if paths_json is not None and computed is not None:
+            with atomic_path(paths_json) as temporary:
+                temporary.write_text(to_json(computed.document()))
+        notes = chaos_warnings(computed, scene.size)
+    finally:
+        view.close()
+    return RenderResult(path, fmt.name, frames, scene.size, path.stat().st_size, time.perf_counter() - began, notes)
+
+
+def chaos_warnings(computed: ComputedPaths | None, size: tuple[int, int]) -> tuple[str, ...]:
+    """One line for each drawn path whose steps go past its reproducibility horizon (a quarter pixel at
+    ``size``) while its arithmetic is not the same on every CPU: frames that can differ between CPUs."""
+    notes: list[str] = []
+    for panel in computed.panels if computed is not None else ():
+        if not panel.scene.reproducible_everywhere:
+            notes += [path.warning() for path in panel.chaotic_paths(render_tolerance(size))]
+    return tuple(notes)
+
+
+# --- frames, drawn here or in forked workers ---------------------------------------------------------
+
+_IN_WORKER: dict[str, Any] = {}
+"""The state of a forked worker process (its view, or its batch of scenes); never set in the parent."""
+
+
+def _frames(scene: Any, computed: ComputedPaths | None, view: View, count: int, jobs: int, text: bool,
+            known: dict[int, np.ndarray]) -> Iterator[np.ndarray]:
+    """Frames 0..count-1 in order: drawn here, or by ``jobs`` forked processes for full-redraw views."""
+    if jobs > 1 and is_parallel(scene) and count > 2 and "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")  # workers inherit the scene: no pickling of lambdas
+        chunks = [range(start, min(start + 4, count)) for start in range(0, count, 4)]
+        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                                 initargs=(scene, computed, text)) as pool:
+            for block in pool.map(_draw_frames, chunks):
+                yield from block
+        return
+    for index in range(count):
+        yield known[index] if index in known else view.frame(index)
+
+
+def _start_worker(scene: Any, computed: ComputedPaths | None, text: bool) -> None:
+    _IN_WORKER["view"] = make_view(scene, computed, text)
+
+
+def _draw_frames(indices: range) -> list[np.ndarray]:
+    view = _IN_WORKER["view"]
+    return [view.frame(index) for index in indices]
+
+
+def _open_writer(fmt: Format, file: Any, temporary: Path, scene: Any, mapper: PaletteMapper | None,
+                 writer_factory: WriterFactory | None) -> FrameWriter:
+    if writer_factory is not None:
+        return writer_factory(file, scene.size, mapper)
+    return fmt.open(WriteTarget(file, temporary, scene.size, scene.fps, mapper))
+
+
+def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format, temporary: Path, quiet: bool,
+            writer_factory: WriterFactory | None, jobs: int = 1, sample: int | None = None, colors: int = 255,
+            text: bool = True) -> int:
+    count = len(view.steps_shown)
+    if sample is not None:
+        sample = min(sample, count)
+        picks = [round(i * (count - 1) / (sample - 1)) for i in range(sample)] if sample > 1 else [count - 1]
+    else:
+        picks = list(range(count))
+    delays = frame_delays(count, scene.fps, scene.hold)
+    if fmt.still and writer_factory is None:  # the final frame alone
+        picks = [count - 1]
+    spans = [sum(delays[a:b]) for a, b in zip(picks, [*picks[1:], count], strict=True)]
+    # the palette is chosen from frames spread over the animation: colours that only exist mid-way
+    # (a dimmed batch, a path crossing a dark region) must have slots of their own
+    if sample is not None or fmt.still:
+        known = {index: view.frame(index) for index in picks}
+        palette_frames = [known[index] for index in picks]
+    else:
+        samples = sorted({0, count // 3, (2 * count) // 3, count - 1})
+        known = {index: view.frame(index) for index in samples}
+        palette_frames = [known[index] for index in samples]
+    paletted = fmt.paletted or writer_factory is not None
+    mapper = PaletteMapper(build_palette(palette_frames, view.reserved_colors(), colors)) if paletted else None
+    progress = Progress(scene.name, len(picks), not quiet and sample is None)
+    with open(temporary, "wb") as file:
+        writer = _open_writer(fmt, file, temporary, scene, mapper, writer_factory)
+        if sample is not None or fmt.still:
+            frames: Iterator[np.ndarray] = (known[index] for index in picks)
+        else:
+            frames = _frames(scene, computed, view, count, jobs, text, known)
+        for done, (frame, delay) in enumerate(zip(frames, spans, strict=True), start=1):
+            writer.add(frame, delay)
+            progress(done)
+        writer.finish()
+    return getattr(writer, "frames_written", len(picks))  # GIF merges identical consecutive frames
+
+
+def render_many(
+    scenes: list, targets: list[Path], formats: str | list[str], jobs: int, quiet: bool = True, **options: Any
+) -> list[RenderResult]:
+    """Render ``scenes`` to ``targets``: views with full-redraw frames one at a time with ``jobs``
+    processes each, the others ``jobs`` scenes at a time. Results come back in the order given."""
+    formats = [formats] * len(scenes) if isinstance(formats, str) else list(formats)
+    results: dict[int, RenderResult] = {}
+    alone = [i for i, scene in enumerate(scenes) if jobs == 1 or is_parallel(scene)]
+    together = [i for i in range(len(scenes)) if i not in alone]
+    for i in alone:
+        results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, jobs=jobs, **options)
+    if together and "fork" not in multiprocessing.get_all_start_methods():
+        for i in together:
+            results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, **options)
+    elif together:
+        batch = [(scenes[i], targets[i], formats[i], options) for i in together]
+        context = multiprocessing.get_context("fork")  # the batch is inherited, not pickled
+        with ProcessPoolExecutor(min(jobs, len(together)), mp_context=context, initializer=_start_batch,
+                                 initargs=(batch,)) as pool:
+            for i, result in zip(together, pool.map(_render_one, range(len(together))), strict=True):
+                results[i] = result
+    return [results[i] for i in range(len(scenes))]
+
+
+def _start_batch(batch: list) -> None:
+    _IN_WORKER["batch"] = batch
+
+
+def _render_one(index: int) -> RenderResult:
+    scene, target, fmt, options = _IN_WORKER["batch"][index]
+    return render_scene(scene, target, format=fmt, quiet=True, **options)

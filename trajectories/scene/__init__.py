@@ -1,0 +1,39 @@
+"""Scenes: frozen, declarative descriptions of an animation, and the files that declare them.
+
+A scene is as short as a figure caption::
+
+    from trajectories.scene import Scene
+
+    race = Scene(
+        "rosenbrock_race", surface="rosenbrock", start=(-1.5, 2.0), steps=200,
+        optimizers=["sgd:lr=0.001,momentum=0.9", "adam:lr=0.1"],
+        description="momentum vs Adam down Rosenbrock's valley",
+    )
+    race.render("race.gif")
+
+Options give a new value (``race.with_options(theme="dark")``); the same value always renders the same
+bytes. A scene file is a plain Python script: every module-level :class:`Scene` in it is a scene, by its
+``name``. The built-in scenes are the files of the repository's ``scenes/`` folder (installed inside the
+package as ``trajectories/scenes``).
+
+The package holds one small module a job: :mod:`.kind` (what every scene shares), :mod:`.racer`,
+:mod:`.race` (optimizers on a surface), :mod:`.side_by_side` (panels), :mod:`.series_scene` and
+:mod:`.batch_diagram` (the article's figures 5 and 4), and :mod:`.loader` (Python and TOML scene files).
+"""
+
+from ..errors import SceneError
+from .batch_diagram import BatchDiagram
+from .kind import ReproducibilityWarning, SceneKind, check_frame_options, check_name, check_positive_int
+from .loader import builtin_scene_folder, builtin_scenes, find_scenes, load_scene_file, load_scenes
+from .race import ChaoticPath, Point, Scene, Timeline, describe_starts, spread
+from .racer import Racer
+from .series_scene import SeriesScene
+from .side_by_side import SideBySide
+from .toml_file import load_toml_scene
+
+__all__ = [
+    "BatchDiagram", "ChaoticPath", "Point", "Racer", "ReproducibilityWarning", "Scene", "SceneError", "SceneKind",
+    "SeriesScene", "SideBySide", "Timeline", "builtin_scene_folder", "builtin_scenes", "check_frame_options",
+    "check_name", "check_positive_int", "describe_starts", "find_scenes", "load_scene_file", "load_scenes",
+    "load_toml_scene", "spread",
+]

@@ -1,0 +1,98 @@
+"""One loader for scene files: Python scripts (every module-level scene in them) and TOML files, and the
+built-in scenes of the repository's ``scenes/`` folder (installed inside the package as
+``trajectories/scenes``)."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+from ..errors import SceneError
+from .kind import SceneKind
+from .race import Scene
+from .toml_file import load_toml_scene
+
+
+def builtin_scene_folder() -> Path:
+    """The built-in scenes: ``trajectories/scenes`` when installed, ``scenes/`` in a source checkout."""
+    package = Path(__file__).resolve().parent.parent
+    installed = package / "scenes"
+    return installed if installed.is_dir() else package.parent / "scenes"
+
+
+def _user_frame_location(error: BaseException, path: Path) -> str:
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if Path(f.filename).resolve() == path.resolve()]
+    if frames:
+        return f"{path}:{frames[-1].lineno}"
+    if isinstance(error, SyntaxError) and error.lineno:
+        return f"{path}:{error.lineno}"
+    return str(path)
+
+
+def load_scene_file(path: str | Path) -> dict[str, Scene]:
+    """Run a scene file and return its scenes by name, in the order they are defined."""
+    path = Path(path)
+    if not path.is_file():
+        raise SceneError(f"no scene file {path}")
+    module_name = f"_trajectories_scene_{abs(hash(str(path.resolve())))}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise SceneError(f"{path} is not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except SceneError as error:
+        raise SceneError(f"{_user_frame_location(error, path)}: {error}") from None
+    except Exception as error:
+        raise SceneError(f"{_user_frame_location(error, path)}: {type(error).__name__}: {error}") from None
+    finally:
+        sys.modules.pop(module_name, None)
+    scenes: dict[str, Scene] = {}
+    for value in vars(module).values():
+        if isinstance(value, SceneKind) and value.name not in scenes:
+            scenes[value.name] = dataclasses.replace(value, source=str(path))
+    return scenes
+
+
+def load_scenes(path: str | Path) -> dict[str, Any]:
+    """The scenes of a ``.py`` scene script or a ``.toml`` scene file."""
+    if str(path).endswith(".toml"):
+        return load_toml_scene(path)
+    return load_scene_file(path)
+
+
+def builtin_scenes() -> dict[str, Scene]:
+    """Every built-in scene by name, file by file in alphabetical order."""
+    scenes: dict[str, Scene] = {}
+    for path in sorted(builtin_scene_folder().glob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        for name, scene in load_scene_file(path).items():
+            if name in scenes:
+                raise SceneError(f"scene {name!r} is defined in both {scenes[name].source} and {path}")
+            scenes[name] = scene
+    return scenes
+
+
+def find_scenes(reference: str) -> list[Scene]:
+    """``NAME`` (built-in), ``path/to/file.py`` or ``.toml`` (all its scenes), or ``path/to/file.py:NAME``."""
+    file_part, _, wanted = reference.partition(":") if (".py:" in reference or ".toml:" in reference) else (
+        reference, "", "")
+    if file_part.endswith((".py", ".toml")):
+        scenes = load_scenes(file_part)
+        if not scenes:
+            raise SceneError(f"{file_part} defines no scenes (module-level Scene values)")
+        if wanted:
+            if wanted not in scenes:
+                raise SceneError(f"{file_part} has no scene {wanted!r} (it has: {', '.join(scenes)})")
+            return [scenes[wanted]]
+        return list(scenes.values())
+    scenes = builtin_scenes()
+    if reference not in scenes:
+        raise SceneError(f"unknown scene {reference!r} (see `trajectories list`)")
+    return [scenes[reference]]
+

@@ -1,0 +1,64 @@
+"""A racer: one optimizer in a scene, with its label, colour and (optionally) its own batch size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import SceneError, SpecError
+from ..spec import OptimizerSpec, parse_optimizer
+from .kind import check_positive_int
+
+LEGEND_KEYS = {"momentum", "beta", "beta1", "beta2", "alpha", "rho", "weight_decay", "centered", "amsgrad"}
+
+
+@dataclass(frozen=True)
+class Racer:
+    """One optimizer in a scene: its spec (text or :class:`OptimizerSpec`), the label in the legend, its
+    colour (``None``: the theme's next one) and, optionally, its own mini-batch size (a loss over data:
+    full-batch GD beside mini-batch GD). ``Racer("sgd:lr=0.1,momentum=0.9", "Momentum")``."""
+
+    spec: OptimizerSpec | str
+    label: str = ""
+    color: str | None = None
+    batch_size: int | None = None
+
+    @classmethod
+    def of(cls, value: Racer | OptimizerSpec | str) -> Racer:
+        if isinstance(value, Racer):
+            return value
+        if isinstance(value, (str, OptimizerSpec)):
+            return cls(value)
+        raise SceneError(f"an optimizer must be a spec string, an OptimizerSpec or a Racer, got {value!r}")
+
+    def __post_init__(self) -> None:
+        if isinstance(self.spec, str):
+            try:
+                object.__setattr__(self, "spec", parse_optimizer(self.spec))
+            except SpecError as error:
+                raise SceneError(str(error)) from None
+        if not isinstance(self.spec, OptimizerSpec):
+            raise SceneError(f"a racer's spec must be a spec string or an OptimizerSpec, got {self.spec!r}")
+        if self.color is not None:
+            from matplotlib.colors import is_color_like
+
+            if not is_color_like(self.color):
+                raise SceneError(f"{self.label or self.spec.label}: {self.color!r} is not a colour")
+        if not self.label:
+            object.__setattr__(self, "label", self.spec.label)
+        if self.batch_size is not None:
+            check_positive_int(f"{self.label}: batch_size", self.batch_size)
+
+    def legend_text(self) -> str:
+        """The label, then the key hyperparameters: the learning rate and the non-default values that
+        change behaviour at a glance (not ε or convention switches), unless the label is the spec text."""
+        if self.label == self.spec.label:
+            return self.label
+        changed = self.spec.changed()
+        key = {"lr": self.spec.params["lr"], **{k: v for k, v in changed.items() if k in LEGEND_KEYS}}
+        return f"{self.label} ({', '.join(f'{k}={_short(v)}' for k, v in key.items())})"
+
+
+def _short(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else f"{value:g}"
+

@@ -1,0 +1,104 @@
+"""Exponentially weighted averages of a price series (the article's figure 5) as a scene."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from ..errors import SceneError, SeriesError
+from ..ewa import ewa, load_series, synthetic_prices
+from ..render.palette import OKABE_ITO_DARK
+from ..surfaces import Array
+from .kind import SceneKind, check_frame_options, check_name, check_positive_int
+
+ARTICLE_EWA_COLORS = ("#9E7CC1", "#9897CE", "#93B2DC", "#8ECDEA")
+
+
+@dataclass(frozen=True)
+class SeriesScene(SceneKind):
+    """Exponentially weighted averages of a series for several ``betas`` (the article's figure 5).
+
+    Args:
+        name: identifier.
+        betas: one average per β, drawn in ``colors`` (default: the ``palette``'s).
+        palette: ``"default"`` (colours told apart by colour-blind viewers too) or ``"article"`` (the original
+            figure's four shades of lilac and blue).
+        stagger: frames between the starts of consecutive averages.
+        data, column: a CSV file and the column to read; ``None``: a seeded synthetic series (labelled so).
+        seed, days: the synthetic series' seed and length (253 trading days, as the original year).
+        size, dpi, fps, hold, theme, title, line_width, description: as for :class:`~trajectories.scene.Scene`.
+    """
+
+    name: str
+    betas: tuple[float, ...] = (0.80, 0.90, 0.95, 0.98)
+    colors: tuple[str, ...] = ()
+    palette: str = "default"
+    price_color: str = "#FFFFFF"
+    stagger: int = 20
+    data: str | None = None
+    column: str | None = None
+    seed: int = 0
+    days: int = 253
+    size: tuple[int, int] = (800, 600)
+    dpi: int = 50
+    fps: int = 10
+    hold: float = 2.0
+    theme: str = "article"
+    title: str | None = None
+    line_width: float = 2.0
+    description: str = ""
+    source: str = field(default="", compare=False)
+    view: ClassVar[str] = "averages"  # the view that draws it (:mod:`trajectories.render.views`)
+
+    @property
+    def curve_colors(self) -> tuple[str, ...]:
+        """The averages' colours: ``colors`` if given, else the palette's (never the price's white)."""
+        if self.colors:
+            return self.colors
+        if self.palette == "article":
+            return ARTICLE_EWA_COLORS
+        return tuple(c for c in OKABE_ITO_DARK if c.upper() != self.price_color.upper())
+
+    def __post_init__(self) -> None:
+        check_name(self.name)
+        object.__setattr__(self, "size", tuple(self.size))
+        object.__setattr__(self, "betas", tuple(self.betas))
+        object.__setattr__(self, "colors", tuple(self.colors))
+        check_frame_options(self.fps, self.hold, self.size, self.dpi)
+        if not self.betas or not all(isinstance(b, (int, float)) and 0 <= b < 1 for b in self.betas):
+            raise SceneError(f"{self.name}: betas must be numbers in [0, 1), got {self.betas!r}")
+        if self.palette not in ("default", "article"):
+            raise SceneError(f"palette must be default or article, got {self.palette!r}")
+        if len(self.curve_colors) < len(self.betas):
+            raise SceneError(f"{self.name}: {len(self.betas)} betas need as many colours, got {len(self.colors)}")
+        if isinstance(self.stagger, bool) or not isinstance(self.stagger, int) or self.stagger < 0:
+            raise SceneError(f"stagger must be a whole number >= 0, got {self.stagger!r}")
+        check_positive_int("days", self.days)
+        if self.days < 2:
+            raise SceneError(f"days must be at least 2, got {self.days}")
+        if (self.data is None) != (self.column is None):
+            raise SceneError(f"{self.name}: a real series needs a CSV file and a column (--data FILE --column NAME)")
+        if self.data is not None:
+            try:
+                load_series(self.data, self.column)
+            except SeriesError as error:
+                raise SceneError(str(error)) from None
+
+    @property
+    def synthetic(self) -> bool:
+        return self.data is None
+
+    def values(self) -> Array:
+        """The series: the CSV column, or the seeded synthetic prices."""
+        if self.data is not None:
+            return load_series(self.data, self.column)
+        return synthetic_prices(self.days, seed=self.seed)
+
+    def averages(self) -> list[Array]:
+        values = self.values()
+        return [ewa(values, beta) for beta in self.betas]
+
+    @property
+    def frame_count(self) -> int:
+        return len(self.values()) + self.stagger * (len(self.betas) - 1)
+

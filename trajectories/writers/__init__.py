@@ -1,0 +1,117 @@
+"""Stage four of a render: writers, found by format name in one registry, the only list of formats.
+
+A writer is opened for one file and then given every frame with its delay::
+
+    writer = get_format("gif").open(target)   # target: the file, its size, fps and palette
+    for frame, delay in frames:               # (H, W, 4) uint8 RGBA, hundredths of a second
+        writer.add(frame, delay)
+    writer.finish()
+
+The pipeline (:mod:`trajectories.pipeline`) writes to a temporary file and renames it into place, so a
+writer never has to care about atomicity. To add a format, write a :class:`FrameWriter` and register a
+:class:`Format` (see "Extending" in README.md)::
+
+    register_format(Format("ppm", ".ppm", lambda target: PpmWriter(target.path), paletted=False))
+
+>>> get_format("apng").extension, infer_format("clip.webp", None).name, infer_format("x.out", None).name
+('.png', 'webp', 'gif')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+import numpy as np
+
+from ..errors import RenderError
+from .gif import GifWriter
+from .mp4 import Mp4Writer, require_ffmpeg
+from .pillow import CollectingWriter, StillWriter
+from .quantize import PaletteMapper
+
+
+class FrameWriter(Protocol):
+    """Set up when opened; then ``add(frame, delay)`` per frame (``(H, W, 4)`` uint8 RGBA, opaque; delays
+    in hundredths of a second), then ``finish()``."""
+
+    def add(self, frame: np.ndarray, delay: int) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class WriteTarget:
+    """What a writer is opened with: the (temporary) file, open for writing and at ``path``; the frame
+    ``size`` (width, height); ``fps``; and the animation's palette (``None`` for formats that are not
+    paletted)."""
+
+    file: BinaryIO
+    path: Path
+    size: tuple[int, int]
+    fps: int
+    mapper: PaletteMapper | None
+
+
+@dataclass(frozen=True)
+class Format:
+    """An output format: its ``name`` (``--format``), file ``extension``, how to ``open`` a writer, whether
+    it needs the animation's palette (``paletted``), whether it is a ``still`` of the final frame, the file
+    suffixes that select it, and a ``check`` that raises :class:`RenderError` when an optional dependency
+    is missing."""
+
+    name: str
+    extension: str
+    open: Callable[[WriteTarget], FrameWriter]
+    paletted: bool = True
+    still: bool = False
+    suffixes: tuple[str, ...] = ()
+    check: Callable[[], None] | None = None
+
+
+FORMATS: dict[str, Format] = {}
+DEFAULT_FORMAT = "gif"
+
+
+def register_format(fmt: Format) -> None:
+    """Add ``fmt`` to the registry; :class:`ValueError` if its name is taken."""
+    if fmt.name in FORMATS:
+        raise ValueError(f"a format called {fmt.name!r} is already registered")
+    FORMATS[fmt.name] = fmt
+
+
+def format_names() -> tuple[str, ...]:
+    """Every registered format's name, in registration order."""
+    return tuple(FORMATS)
+
+
+def get_format(name: str) -> Format:
+    """The format called ``name``, its dependencies checked; :class:`RenderError` otherwise."""
+    if name not in FORMATS:
+        raise RenderError(f"unknown format {name!r} (known: {', '.join(FORMATS)})")
+    fmt = FORMATS[name]
+    if fmt.check is not None:
+        fmt.check()
+    return fmt
+
+
+def infer_format(path: str | Path | None, name: str | None) -> Format:
+    """``name``'s format if given, else the one whose suffix ``path`` has, else GIF."""
+    if name is not None:
+        return get_format(name)
+    suffix = Path(path).suffix.lower() if path is not None else ""
+    chosen = next((fmt.name for fmt in FORMATS.values() if suffix in fmt.suffixes), DEFAULT_FORMAT)
+    return get_format(chosen)
+
+
+register_format(Format("gif", ".gif", lambda t: GifWriter(t.file, t.size, t.mapper), suffixes=(".gif",)))
+register_format(Format("png", ".png", lambda t: StillWriter(t.path), paletted=False, still=True, suffixes=(".png",)))
+register_format(Format("apng", ".png", lambda t: CollectingWriter(t.path, t.mapper, "PNG", {"default_image": False}),
+                       suffixes=(".apng",)))
+register_format(Format("webp", ".webp",
+                       lambda t: CollectingWriter(t.path, t.mapper, "WEBP", {"lossless": True, "method": 4}),
+                       suffixes=(".webp",)))
+register_format(Format("mp4", ".mp4", lambda t: Mp4Writer(t.path, t.fps), paletted=False, suffixes=(".mp4",),
+                       check=require_ffmpeg))

@@ -1,0 +1,44 @@
+"""MP4 (H.264) through imageio-ffmpeg, the optional ``mp4`` extra."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import RenderError
+
+MP4_MISSING = "mp4 needs the optional imageio-ffmpeg package: pip install 'trajectories[mp4]'"
+
+
+def require_ffmpeg() -> None:
+    """:class:`RenderError` with the line to install it, unless imageio-ffmpeg is importable."""
+    try:
+        import imageio_ffmpeg  # noqa: F401
+    except ImportError:
+        raise RenderError(MP4_MISSING) from None
+
+
+class Mp4Writer:
+    """H.264 through imageio-ffmpeg (the optional ``mp4`` extra); holds are repeated frames."""
+
+    def __init__(self, path: Path, fps: int) -> None:
+        try:
+            import imageio.v2 as imageio
+            import imageio_ffmpeg  # noqa: F401
+        except ImportError:
+            raise RenderError(MP4_MISSING) from None
+        self.fps = fps
+        self.writer = imageio.get_writer(
+            str(path), format="FFMPEG", fps=fps, codec="libx264", pixelformat="yuv420p", macro_block_size=2,
+            ffmpeg_log_level="error",
+            output_params=["-threads", "1", "-fflags", "+bitexact", "-flags:v", "+bitexact", "-f", "mp4"],
+        )
+
+    def add(self, frame: np.ndarray, delay: int) -> None:
+        repeats = max(1, round(delay * self.fps / 100))
+        for _ in range(repeats):
+            self.writer.append_data(frame[..., :3])
+
+    def finish(self) -> None:
+        self.writer.close()

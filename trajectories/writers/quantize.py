@@ -1,0 +1,44 @@
+"""One palette for a whole animation, and frames mapped to it (GIF, APNG, WebP).
+
+- **One palette**, chosen once from frames spread over the animation (median cut) plus exact slots for the
+  colours that must not drift (the racers', text, background). Every frame is mapped to it without
+  dithering, so colours never flicker and a red marker stays red.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+TRANSPARENT = 255  # palette index reserved for "unchanged" pixels; colours use 0..254
+
+
+def build_palette(samples: list[np.ndarray], reserved: list[tuple[int, int, int]], size: int = 255) -> np.ndarray:
+    """``(n, 3)`` uint8 colours, ``n <= size``: the ``reserved`` colours exactly, then a median cut of
+    ``samples`` (frames stacked) for the rest."""
+    exact = list(dict.fromkeys(tuple(int(v) for v in c) for c in reserved))[:size]
+    if samples[0].shape[0] * samples[0].shape[1] > 200_000:  # a quarter of the pixels is plenty for
+        samples = [frame[::2, ::2] for frame in samples]  # the median cut, at a third of the time
+    stacked = Image.fromarray(np.ascontiguousarray(np.concatenate(samples, axis=0)[..., :3]))
+    cut = stacked.quantize(size - len(exact), method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    used = np.unique(np.asarray(cut))
+    cut_colors = np.array(cut.getpalette()[: 3 * (int(used.max()) + 1)], dtype=np.uint8).reshape(-1, 3)[used]
+    colors = exact + [tuple(int(v) for v in c) for c in cut_colors if tuple(int(v) for v in c) not in exact]
+    return np.array(colors[:size], dtype=np.uint8)
+
+
+class PaletteMapper:
+    """Maps RGB pixels to the nearest palette index (no dithering: the same pixel, the same index)."""
+
+    def __init__(self, palette: np.ndarray) -> None:
+        self.palette = palette
+        self._image = Image.new("P", (1, 1))
+        self._image.putpalette(palette.reshape(-1).tolist())
+
+    def __call__(self, pixels: np.ndarray) -> np.ndarray:
+        """Indices for ``(h, w, 3 or 4)`` uint8 pixels (alpha, if any, is ignored: frames are opaque)."""
+        rgb = np.ascontiguousarray(pixels[..., :3])
+        return np.asarray(Image.fromarray(rgb).quantize(palette=self._image, dither=Image.Dither.NONE))
+
+    def to_rgb(self, indices: np.ndarray) -> np.ndarray:
+        return self.palette[indices]
