@@ -4,6 +4,7 @@ steps, published recurrences written out by hand, and equivalences between rules
 import inspect
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -409,3 +410,12 @@ def test_clipping_in_toml_json_and_describe(tmp_path, invoke):
     assert "clip_norm" not in plain["hyperparameters"]  # the schema's {name: number | bool}: no nulls
     assert plain["x"][5] < -20 < clipped["x"][5]  # the cliff: unclipped GD is thrown, clipped GD is not
     assert "clip_norm=1" in invoke("describe", str(path)).output
+
+
+def test_readme_names_every_optimizer():
+    """README.md's Optimizers table is where users look: a new optimizer fails here until it has its row."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Optimizers\n", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`(\w+)`", "\n".join(line.split("|")[1] for line in section.splitlines()
+                                                   if line.startswith("| `"))))
+    assert listed == set(optimizers.OPTIMIZERS)

@@ -160,3 +160,32 @@ def test_the_cliff_is_a_smooth_wall_forty_times_steeper_than_the_bowl():
     # a cliff, not a slope: 92% of its height (tanh 1.6) is climbed within 0.2 of the edge
     rise = cliff.f(np.array([2.7, 0.0])) - cliff.f(np.array([2.3, 0.0]))
     assert 10 * math.tanh(1.6) < rise < 10 * math.tanh(1.6) + 0.4  # plus the bowl's rise, < 0.4 × 1
+
+
+# surfaces with minima but no published reference to type in, and what checks them instead
+CHECKED_OTHERWISE = {
+    "regression": "tests/test_gradients.py solves the normal equations",
+    "two_wells": "a lesson surface of ours: the dense-grid test below and the critical-point tests",
+}
+
+
+@pytest.mark.parametrize("name", SURFACE_NAMES)
+def test_every_surface_with_minima_has_an_independent_reference(name):
+    """A surface added to the catalogue fails here until its minima are typed into REFERENCE_MINIMA from
+    a source (SURFACES.md, a paper), or it says above what checks them instead (CONTRIBUTING.md)."""
+    surface = get_surface(name)
+    has_global = any(point.kind == "global" for point in surface.minima)
+    assert not has_global or name in {n for n, _, _ in REFERENCE_MINIMA} | set(CHECKED_OTHERWISE)
+
+
+@pytest.mark.parametrize("name", SURFACE_NAMES)
+def test_no_point_of_the_window_lies_below_the_global_minimum(name):
+    """The documented global minimum really is global over the plotting window (a 601 × 601 grid)."""
+    surface = get_surface(name)
+    best = [point.value for point in surface.minima if point.kind == "global"]
+    if not best:
+        pytest.skip(f"{name} has no minimum")
+    x0, x1, y0, y1 = surface.window
+    x, y = np.meshgrid(np.linspace(x0, x1, 601), np.linspace(y0, y1, 601))
+    lowest = float(np.min(surface.value(x, y)))
+    assert lowest >= min(best) - 1e-9 * max(1.0, abs(min(best)))

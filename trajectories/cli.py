@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
@@ -232,6 +233,23 @@ def run_command(
         write_bytes(output, text.encode())
 
 
+class RegistryChoice(click.Choice):
+    """A choice among a registry's names, read each time the option is parsed or shown, so that names
+    registered after this module was imported (a plugin's format or view) count."""
+
+    def __init__(self, names: Callable[[], Sequence[str]]) -> None:
+        self.names = names
+        super().__init__(tuple(names()))
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        return tuple(self.names())
+
+    @choices.setter
+    def choices(self, value: Sequence[str]) -> None:  # click.Choice.__init__ sets it; names() wins
+        pass
+
+
 class SizeType(click.ParamType):
     """``WIDTHxHEIGHT`` in pixels."""
 
@@ -267,7 +285,7 @@ def list_command(scene_file: str | None) -> None:
 @click.option("--all", "render_all", is_flag=True, help="Render every built-in scene.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (one scene only).")
 @click.option("--out-dir", type=click.Path(file_okay=False), help="Folder for <scene>.<ext> files [default: output].")
-@click.option("--format", "fmt", type=click.Choice(format_names()), help="Default: from the file name, else gif.")
+@click.option("--format", "fmt", type=RegistryChoice(format_names), help="Default: from the file name, else gif.")
 @click.option("--fps", type=click.IntRange(1, 50), help="Frames per second (10, 20, 25, 50 are exact in GIF).")
 @click.option("--frames", type=click.IntRange(min=1), help="Number of frames (default: one per step).")
 @click.option("--size", type=SizeType(), help="Frame size in pixels, e.g. 640x480.")

@@ -16,6 +16,7 @@ which comes from the computed paths and never from a view.
 from __future__ import annotations
 
 import base64
+import contextlib
 import multiprocessing
 import sys
 import tempfile
@@ -254,11 +255,23 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
             frames: Iterator[np.ndarray] = (known[index] for index in picks)
         else:
             frames = _frames(scene, computed, view, count, jobs, text, known)
-        for done, (frame, delay) in enumerate(zip(frames, spans, strict=True), start=1):
-            writer.add(frame, delay)
-            progress(done)
-        writer.finish()
+        try:
+            for done, (frame, delay) in enumerate(zip(frames, spans, strict=True), start=1):
+                writer.add(frame, delay)
+                progress(done)
+            writer.finish()
+        except BaseException:
+            abort_writer(writer)  # a writer's helper process must let go of the file before it is removed
+            raise
     return getattr(writer, "frames_written", len(picks))  # GIF merges identical consecutive frames
+
+
+def abort_writer(writer: FrameWriter) -> None:
+    """Let ``writer`` free what it holds after a failure (its optional ``abort()``), never raising."""
+    abort = getattr(writer, "abort", None)
+    if abort is not None:
+        with contextlib.suppress(Exception):
+            abort()
 
 
 def render_many(

@@ -1,29 +1,28 @@
-"""Stage three of a render: views, the only place matplotlib is used, found by name in one registry.
+"""Stage three of a render: views, the only place matplotlib is used.
 
 A view turns a scene (and its computed paths, :mod:`trajectories.paths`) into frames. Every scene kind
 names the view that draws it in its ``view`` attribute: ``contour``, ``surface`` and ``wireframe`` for
 races (panels side by side use their panels' view), ``averages`` and ``batches`` for the article's
-figures 5 and 4. To add a view, write a class that satisfies :class:`View` and register it::
+figures 5 and 4. Views are found by name in :mod:`trajectories.view_registry`. To add one, write a class
+that satisfies :class:`View` and register it::
 
     register_view("swarm", SwarmView)  # SwarmView(scene, paths, text) -> View
 
-then a scene with ``view="swarm"`` renders with it (see "Extending" in README.md).
+then a scene with ``view="swarm"`` renders with it (see CONTRIBUTING.md, "Extending").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
 from ..errors import RenderError
 from ..paths import ComputedPaths, compute_paths
+from ..view_registry import ViewKind, get_view_kind
 from .averages import AveragesView
 from .contour import ContourView
 from .diagram import BatchDiagramView
-from .surface3d import SurfaceView
 
 
 class View(Protocol):
@@ -44,36 +43,13 @@ class View(Protocol):
     def close(self) -> None: ...
 
 
-ViewFactory = Callable[[Any, "ComputedPaths | None", bool], View]
-
-
-@dataclass(frozen=True)
-class ViewKind:
-    """A registered view: how to build it from ``(scene, paths, text)``, whether its frames are independent
-    full redraws worth drawing in several processes (``parallel``), and whether it draws computed paths."""
-
-    name: str
-    build: ViewFactory
-    parallel: bool = False
-    needs_paths: bool = True
-
-
-VIEWS: dict[str, ViewKind] = {}
-
-
-def register_view(name: str, build: ViewFactory, *, parallel: bool = False, needs_paths: bool = True) -> None:
-    """Make ``build`` the view called ``name``; :class:`ValueError` if the name is taken."""
-    if name in VIEWS:
-        raise ValueError(f"a view called {name!r} is already registered")
-    VIEWS[name] = ViewKind(name, build, parallel, needs_paths)
-
-
 def view_kind(scene: Any) -> ViewKind:
     """The registered view that draws ``scene`` (by its ``view`` attribute)."""
     name = getattr(scene, "view", None)
-    if name not in VIEWS:
-        raise RenderError(f"{getattr(scene, 'name', scene)!r}: no view called {name!r} (known: {', '.join(VIEWS)})")
-    return VIEWS[name]
+    try:
+        return get_view_kind(name)
+    except KeyError as error:
+        raise RenderError(f"{getattr(scene, 'name', scene)!r}: {error.args[0]}") from None
 
 
 def make_view(scene: Any, paths: ComputedPaths | None = None, text: bool = True) -> View:
@@ -82,7 +58,7 @@ def make_view(scene: Any, paths: ComputedPaths | None = None, text: bool = True)
     kind = view_kind(scene)
     if kind.needs_paths and paths is None:
         paths = compute_paths(scene)
-    return kind.build(scene, paths, text)
+    return kind.factory()(scene, paths, text)
 
 
 def is_parallel(scene: Any) -> bool:
@@ -90,15 +66,21 @@ def is_parallel(scene: Any) -> bool:
     return view_kind(scene).parallel
 
 
-def _contour(scene: Any, paths: ComputedPaths, text: bool) -> ContourView:
+# --- the built-in views' builders, registered by name in trajectories.view_registry ---------------------
+
+def contour_view(scene: Any, paths: ComputedPaths, text: bool) -> ContourView:
+    """The 2-D contour view of a race (one panel)."""
     if len(paths.panels) != 1:
         raise RenderError(f"{scene.name}: contour panels side by side are not supported; use the view surface "
                           "or wireframe, or one scene per panel")
     return ContourView(paths.panels[0], text)
 
 
-register_view("contour", _contour)
-register_view("surface", SurfaceView, parallel=True)
-register_view("wireframe", SurfaceView, parallel=True)
-register_view("averages", lambda scene, paths, text: AveragesView(scene, text), needs_paths=False)
-register_view("batches", lambda scene, paths, text: BatchDiagramView(scene, text), needs_paths=False)
+def averages_view(scene: Any, paths: None, text: bool) -> AveragesView:
+    """Figure 5's series and its exponentially weighted averages."""
+    return AveragesView(scene, text)
+
+
+def batch_diagram_view(scene: Any, paths: None, text: bool) -> BatchDiagramView:
+    """Figure 4's diagram of a dataset cut into mini-batches."""
+    return BatchDiagramView(scene, text)

@@ -19,6 +19,7 @@ from ..render.palette import PALETTES
 from ..run import Trajectory
 from ..spec import OptimizerSpec
 from ..surfaces import Array, Surface
+from ..view_registry import race_view_names
 from .kind import SceneKind, check_frame_options, check_name, check_positive_int
 from .racer import Racer
 
@@ -63,7 +64,8 @@ class Scene(SceneKind):
         arithmetic: ``"numpy"`` (fast; the same bytes on every CPU unless a path is chaotic, see
             :mod:`trajectories.horizon`) or ``"portable"`` (gradients and losses computed the same on every
             CPU and platform, about ten times slower; see :mod:`trajectories.portable`).
-        view: ``"contour"`` (2-D), ``"surface"`` (3-D ``plot_surface``) or ``"wireframe"`` (3-D).
+        view: ``"contour"`` (2-D), ``"surface"`` (3-D ``plot_surface``), ``"wireframe"`` (3-D), or any
+            race view registered in :mod:`trajectories.view_registry`.
         elevation, azimuth: the 3-D camera at step 0, in degrees.
         rotation: degrees the 3-D camera turns per step (180 steps × 2° = one turn).
         zlim: the 3-D z range (default: the surface's range over the window).
@@ -100,7 +102,7 @@ class Scene(SceneKind):
     seed: int = 0
     epochs: float | None = None
     arithmetic: Literal["numpy", "portable"] = "numpy"
-    view: Literal["contour", "surface", "wireframe"] = "contour"
+    view: str = "contour"
     elevation: float = 30.0
     azimuth: float = 45.0
     rotation: float = 0.0
@@ -146,8 +148,9 @@ class Scene(SceneKind):
             raise SceneError(f"palette must be {' or '.join(PALETTE_NAMES)}, got {self.palette!r}")
         if self.arithmetic not in ARITHMETICS:
             raise SceneError(f"arithmetic must be {' or '.join(ARITHMETICS)}, got {self.arithmetic!r}")
-        if self.view not in ("contour", "surface", "wireframe"):
-            raise SceneError(f"view must be contour, surface or wireframe, got {self.view!r}")
+        if self.view not in race_view_names():
+            *others, last = race_view_names()
+            raise SceneError(f"view must be {', '.join(others)} or {last}, got {self.view!r}")
         check_positive_int("grid", self.grid)
         for key in ("elevation", "azimuth", "rotation"):
             value = getattr(self, key)

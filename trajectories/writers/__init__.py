@@ -35,7 +35,9 @@ from .quantize import PaletteMapper
 
 class FrameWriter(Protocol):
     """Set up when opened; then ``add(frame, delay)`` per frame (``(H, W, 4)`` uint8 RGBA, opaque; delays
-    in hundredths of a second), then ``finish()``."""
+    in hundredths of a second), then ``finish()``. A writer that holds something outside the process (a
+    helper process writing the file, such as ffmpeg) may also define ``abort()``, called instead of
+    ``finish()`` when the render fails, before the temporary file is removed."""
 
     def add(self, frame: np.ndarray, delay: int) -> None: ...
 
@@ -80,6 +82,11 @@ def register_format(fmt: Format) -> None:
     if fmt.name in FORMATS:
         raise ValueError(f"a format called {fmt.name!r} is already registered")
     FORMATS[fmt.name] = fmt
+
+
+def unregister_format(name: str) -> None:
+    """Forget the format called ``name`` (tests, plugins reloading); :class:`KeyError` if there is none."""
+    del FORMATS[name]
 
 
 def format_names() -> tuple[str, ...]:

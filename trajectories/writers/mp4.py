@@ -42,3 +42,7 @@ class Mp4Writer:
 
     def finish(self) -> None:
         self.writer.close()
+
+    def abort(self) -> None:
+        """After a failure: stop ffmpeg and wait for it, so that it does not write the file once removed."""
+        self.writer.close()

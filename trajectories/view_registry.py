@@ -1,0 +1,101 @@
+"""The registry of views by name: which view draws a scene, found without importing matplotlib.
+
+A view (:class:`trajectories.render.views.View`) turns a scene and its computed paths into frames. The
+registry is the only list of views: a scene's ``view`` must name one of them, and the CLI's and the
+TOML files' choices come from it. Views are registered either as a callable or as ``"module:attribute"``
+text, imported on first use, so that checking a scene never imports matplotlib::
+
+    register_view("swarm", SwarmView)                     # SwarmView(scene, paths, text) -> View
+    register_view("swarm", "my_package.swarm:SwarmView")  # the same, imported when first drawn
+
+``draws`` says which kind of scene a view draws: ``"race"`` (optimizers on a surface:
+:class:`~trajectories.scene.Scene` and panels side by side), ``"series"`` (the article's figure 5) or
+``"batches"`` (figure 4). A race may name any race view.
+
+>>> race_view_names()
+('contour', 'surface', 'wireframe')
+>>> get_view_kind("surface").parallel, get_view_kind("averages").draws
+(True, 'series')
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+SceneKindName = Literal["race", "series", "batches"]
+ViewFactory = Callable[[Any, Any, bool], Any]
+"""``(scene, computed paths or None, text) -> View``."""
+
+
+@dataclass(frozen=True)
+class ViewKind:
+    """A registered view.
+
+    Attributes:
+        name: what a scene's ``view`` says.
+        build: ``(scene, paths, text) -> View``, or ``"module:attribute"`` naming it (imported on first use).
+        draws: the kind of scene it draws: ``"race"``, ``"series"`` or ``"batches"``.
+        parallel: its frames are independent full redraws, worth drawing in several processes.
+        needs_paths: it draws computed optimizer paths (:mod:`trajectories.paths`), computed before it is
+            built and exportable as JSON.
+    """
+
+    name: str
+    build: ViewFactory | str
+    draws: SceneKindName = "race"
+    parallel: bool = False
+    needs_paths: bool = True
+
+    def factory(self) -> ViewFactory:
+        """``build``, imported first when it is given as ``"module:attribute"``."""
+        if callable(self.build):
+            return self.build
+        module, _, attribute = self.build.partition(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+VIEWS: dict[str, ViewKind] = {}
+
+
+def register_view(name: str, build: ViewFactory | str, *, draws: SceneKindName = "race", parallel: bool = False,
+                  needs_paths: bool = True) -> ViewKind:
+    """Make ``build`` the view called ``name`` and return its :class:`ViewKind`; :class:`ValueError` if the
+    name is taken, is not an identifier, or ``draws`` is not a scene kind."""
+    if name in VIEWS:
+        raise ValueError(f"a view called {name!r} is already registered")
+    if not name.isidentifier():
+        raise ValueError(f"a view's name must be a Python identifier, got {name!r}")
+    if draws not in ("race", "series", "batches"):
+        raise ValueError(f"draws must be race, series or batches, got {draws!r}")
+    if not callable(build) and (not isinstance(build, str) or ":" not in build):
+        raise ValueError(f"build must be a callable or 'module:attribute', got {build!r}")
+    VIEWS[name] = kind = ViewKind(name, build, draws, parallel, needs_paths)
+    return kind
+
+
+def unregister_view(name: str) -> None:
+    """Forget the view called ``name`` (tests, plugins reloading); :class:`KeyError` if there is none."""
+    del VIEWS[name]
+
+
+def get_view_kind(name: str) -> ViewKind:
+    """The view called ``name``; :class:`KeyError` naming the known views otherwise."""
+    if name not in VIEWS:
+        raise KeyError(f"no view called {name!r} (known: {', '.join(VIEWS)})")
+    return VIEWS[name]
+
+
+def race_view_names() -> tuple[str, ...]:
+    """The views a race scene may name, in registration order (read when a scene is checked, so views
+    registered later count)."""
+    return tuple(name for name, kind in VIEWS.items() if kind.draws == "race")
+
+
+register_view("contour", "trajectories.render.views:contour_view")
+register_view("surface", "trajectories.render.surface3d:SurfaceView", parallel=True)
+register_view("wireframe", "trajectories.render.surface3d:SurfaceView", parallel=True)
+register_view("averages", "trajectories.render.views:averages_view", draws="series", needs_paths=False)
+register_view("batches", "trajectories.render.views:batch_diagram_view", draws="batches", needs_paths=False)
