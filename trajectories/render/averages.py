@@ -10,7 +10,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 
-from .canvas import frame_pixels, new_figure
+from .canvas import Backdrop, frame_pixels, new_figure
 from .theme import get_theme
 
 
@@ -52,8 +52,7 @@ class AveragesView:
                                      linewidths=scene.line_width)
         axes.add_collection(self.curves, autolim=False)
         self.curves.set_animated(True)
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.backdrop = Backdrop(self.canvas)
 
     def shown_points(self, index: int) -> list[int]:
         """How many points of each average frame ``index`` shows."""
@@ -61,7 +60,7 @@ class AveragesView:
         return [min(count, max(0, index - k * self.scene.stagger + 1)) for k in range(len(self.averages))]
 
     def frame(self, index: int) -> np.ndarray:
-        self.canvas.restore_region(self._background)
+        self.backdrop.restore()
         segments = []
         for average, shown in zip(self.averages, self.shown_points(index), strict=True):
             segments.append(np.column_stack([np.arange(shown), average[:shown]]))

@@ -1,5 +1,5 @@
 """What every view does to set up and read its frames: a figure of a fixed pixel size on an Agg canvas,
-a blitting background, and the frame as an ``(H, W, 4)`` uint8 array.
+a blitting background (:class:`Backdrop`), and the frame as an ``(H, W, 4)`` uint8 array.
 
 Text is left out *per canvas*, not by patching matplotlib: a canvas made with ``text=False`` draws through
 a renderer whose text primitives draw nothing, so every shape (legend frames and handles, boxes) is drawn
@@ -48,6 +48,22 @@ def new_figure(size: tuple[int, int], dpi: float, background: str, text: bool = 
     figure.patch.set_facecolor(background)
     canvas = FigureCanvasAgg(figure) if text else TextlessCanvas(figure)
     return figure, canvas
+
+
+class Backdrop:
+    """What stays still in every frame, drawn once and pasted back before each frame's moving artists
+    (blitting): draw the figure with its moving artists ``set_animated(True)``, then ``Backdrop(canvas)``;
+    per frame, ``restore()``, ``figure.draw_artist(...)`` for each moving artist, then
+    :func:`frame_pixels`."""
+
+    def __init__(self, canvas: FigureCanvasAgg) -> None:
+        canvas.draw()
+        self.canvas = canvas
+        self.saved = canvas.copy_from_bbox(canvas.figure.bbox)
+
+    def restore(self) -> None:
+        """Paste the still part back over the whole canvas."""
+        self.canvas.restore_region(self.saved)
 
 
 def frame_pixels(canvas: FigureCanvasAgg) -> np.ndarray:

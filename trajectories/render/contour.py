@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
 from ..surfaces import Array
-from .canvas import new_figure
+from .canvas import Backdrop, new_figure
 from .legend import LegendLayout, legend_artists
 from .levels import contour_field
 from .sprites import Sprite, capture, pixel_box
@@ -134,8 +134,7 @@ class ContourView:
         self.line_width = scene.line_width or self.theme.line_width
         self.figure, self.canvas = new_figure(scene.size, scene.dpi, self.theme.background, text)
         self._build()
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.backdrop = Backdrop(self.canvas)
         self._capture_sprites()
 
     # -- the static part --------------------------------------------------------------------------------
@@ -547,7 +546,7 @@ class ContourView:
 
     def frame(self, index: int) -> np.ndarray:
         """Frame ``index`` as an ``(H, W, 4)`` uint8 RGBA array (opaque; a fresh copy)."""
-        self.canvas.restore_region(self._background)
+        self.backdrop.restore()
         paths, *over = self.update(index)
         self.figure.draw_artist(paths)
         buffer = np.asarray(self.canvas.buffer_rgba())  # the canvas's own memory: pastes and draws interleave

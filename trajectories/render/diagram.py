@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import to_rgba
 
-from .canvas import frame_pixels, new_figure
+from .canvas import Backdrop, frame_pixels, new_figure
 from .theme import get_theme
 
 
@@ -70,8 +70,7 @@ class BatchDiagramView:
             f"One epoch of mini-batches: {scene.samples:,} samples, batches of {scene.batch_size}"
         )
         self.figure.text(0.5, 0.94, title, ha="center", va="center", fontsize=13, color=theme.foreground)
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+        self.backdrop = Backdrop(self.canvas)
 
     def _slot_xy(self, slots: np.ndarray, split: float) -> np.ndarray:
         columns = self.scene.row_length
@@ -114,7 +113,7 @@ class BatchDiagramView:
             colors[batch == current] = to_rgba(self.theme.foreground)
         self.cells.set_facecolors(colors)
         self.status.set_text(status)
-        self.canvas.restore_region(self._background)
+        self.backdrop.restore()
         self.figure.draw_artist(self.cells)
         self.figure.draw_artist(self.status)
         return frame_pixels(self.canvas)
