@@ -79,7 +79,7 @@ def test_sprites_look_like_matplotlib_drawing_them():
     scene = small_scene(optimizers=[Racer("adam:lr=0.1", "Adam"), Racer("sgd:lr=0.001", "GD")], size=(400, 300), dpi=80)
     view = make_view(scene)
     ours = view.frame(17)
-    view.canvas.restore_region(view._background)
+    view.backdrop.restore()
     for artist in view.update(17):
         view.figure.draw_artist(artist)
     assert view.legend_inside
