@@ -21,6 +21,7 @@ from .export import run_document, to_csv, to_json
 from .gradients import stochastic_gradient
 from .paths import record_paths
 from .portable import ARITHMETICS, portable_surface
+from .processes import Stopped, signals_unwind
 from .spec import OptimizerSpec, SpecError, parse_optimizer
 from .version import __version__
 from .writers import format_names
@@ -33,7 +34,12 @@ class OneLineErrors(click.Group):
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
         extra.pop("standalone_mode", None)
         try:
-            result = super().main(args=args, prog_name=prog_name or "trajectories", standalone_mode=False, **extra)
+            with signals_unwind():  # SIGTERM, SIGHUP: unwind like Ctrl-C, so temporary files go
+                result = super().main(args=args, prog_name=prog_name or "trajectories", standalone_mode=False,
+                                      **extra)
+        except Stopped as stop:
+            click.echo(f"trajectories: {stop}", err=True)
+            sys.exit(stop.exit_status)
         except click.exceptions.Exit as stop:
             sys.exit(stop.exit_code)
         except click.ClickException as error:

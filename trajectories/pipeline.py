@@ -22,7 +22,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ from .errors import RenderError
 from .export import to_json
 from .horizon import render_tolerance
 from .paths import ComputedPaths, compute_paths
+from .processes import die_with_parent
 from .render.views import View, is_parallel, make_view, view_kind
 from .writers import Format, FrameWriter, WriteTarget, infer_format
 from .writers.quantize import PaletteMapper, build_palette
@@ -199,9 +199,10 @@ def _frames(scene: Any, computed: ComputedPaths | None, view: View, count: int, 
     if jobs > 1 and is_parallel(scene) and count > 2 and "fork" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("fork")  # workers inherit the scene: no pickling of lambdas
         chunks = [range(start, min(start + 4, count)) for start in range(0, count, 4)]
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                                 initargs=(scene, computed, text)) as pool:
-            for block in pool.map(_draw_frames, chunks):
+        # a multiprocessing Pool, not an executor: leaving the block (an error, Ctrl-C, a signal) terminates
+        # the workers at once instead of waiting for the frames still queued
+        with context.Pool(jobs, initializer=_start_worker, initargs=(scene, computed, text)) as pool:
+            for block in pool.imap(_draw_frames, chunks):
                 yield from block
         return
     for index in range(count):
@@ -209,6 +210,7 @@ def _frames(scene: Any, computed: ComputedPaths | None, view: View, count: int, 
 
 
 def _start_worker(scene: Any, computed: ComputedPaths | None, text: bool) -> None:
+    die_with_parent()
     _IN_WORKER["view"] = make_view(scene, computed, text)
 
 
@@ -291,14 +293,14 @@ def render_many(
     elif together:
         batch = [(scenes[i], targets[i], formats[i], options) for i in together]
         context = multiprocessing.get_context("fork")  # the batch is inherited, not pickled
-        with ProcessPoolExecutor(min(jobs, len(together)), mp_context=context, initializer=_start_batch,
-                                 initargs=(batch,)) as pool:
-            for i, result in zip(together, pool.map(_render_one, range(len(together))), strict=True):
+        with context.Pool(min(jobs, len(together)), initializer=_start_batch, initargs=(batch,)) as pool:
+            for i, result in zip(together, pool.map(_render_one, range(len(together)), chunksize=1), strict=True):
                 results[i] = result
     return [results[i] for i in range(len(scenes))]
 
 
 def _start_batch(batch: list) -> None:
+    die_with_parent()
     _IN_WORKER["batch"] = batch
 
 

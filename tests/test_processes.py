@@ -1,0 +1,87 @@
+"""Ending well: a render stopped by a signal leaves no temporary file and the old output intact, and the
+workers of a parallel render die with it, even when it is killed with SIGKILL."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from trajectories.processes import Stopped, signals_unwind
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals and /proc as on Linux")
+
+COMMAND = [sys.executable, "-c", "from trajectories.cli import main; main()"]
+SLOW_3D = ["render", "fig1_critical_points", "--jobs", "2"]  # a few seconds, frames drawn by two workers
+
+
+def wait_for(condition, seconds=60.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def children(pid):
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def dead(pid):
+    """Gone, or a zombie waiting for a reaper (a container's init may never reap it)."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except OSError:
+        return True
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_stops_a_render_cleanly(signum, tmp_path):
+    target = tmp_path / "out.gif"
+    target.write_bytes(b"an earlier render")
+    process = subprocess.Popen([*COMMAND, *SLOW_3D, "-o", str(target)], cwd=tmp_path, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert wait_for(lambda: any(p.name.endswith(".part.gif") for p in tmp_path.iterdir())), "the render began"
+    process.send_signal(signum)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 128 + signum
+    assert err.splitlines() == [f"trajectories: stopped by {signal.Signals(signum).name}"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.gif"], "the temporary file went"
+    assert target.read_bytes() == b"an earlier render"
+
+
+def test_workers_die_with_a_render_killed_outright(tmp_path):
+    process = subprocess.Popen([*COMMAND, *SLOW_3D, "-o", str(tmp_path / "out.gif")], cwd=tmp_path,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert wait_for(lambda: len(children(process.pid)) >= 2), "two workers started"
+    workers = children(process.pid)
+    process.kill()
+    process.wait()
+    try:
+        assert wait_for(lambda: all(dead(pid) for pid in workers), seconds=10)
+    finally:
+        for pid in workers:
+            if not dead(pid):
+                os.kill(pid, signal.SIGKILL)
+
+
+def test_signals_unwind_raises_in_the_block_and_restores_the_handlers():
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(Stopped) as stopped, signals_unwind():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)  # interrupted by the handler
+    assert stopped.value.exit_status == 128 + signal.SIGTERM
+    assert signal.getsignal(signal.SIGTERM) is before
