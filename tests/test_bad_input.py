@@ -42,7 +42,7 @@ CASES = [
     ("negative batch", ["run", "--surface", "regression", "--optimizer", "sgd", "--batch-size", "-1"], "batch-size"),
     # output that cannot be written
     ("missing folder", ["run", "--surface", "sphere", "--optimizer", "adam", "-o", "nope/x.json"], "does not exist"),
-    ("folder is a file", ["render", "rosenbrock", "-o", "a_file/x.gif"], "does not exist"),
+    ("folder is a file", ["render", "rosenbrock", "-o", "a_file/x.gif"], "a_file is a file, not a folder"),
     ("missing out-dir", ["render", "rosenbrock", "--out-dir", "nope"], "does not exist"),
     ("output is a folder", ["render", "rosenbrock", "-o", "a_folder"], "is a directory"),
     # unknown formats and missing optional dependencies

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from trajectories.errors import OutputError
 from trajectories.plan import AdHoc, PlanError, adhoc_scene, plan_render
 from trajectories.scene import builtin_scenes
 from trajectories.spec import parse_optimizer
@@ -19,9 +20,11 @@ def test_all_scenes_get_the_options_they_have():
     assert plan.targets[0] == Path("output") / f"{plan.scenes[0].name}.gif" and plan.folder == Path("output")
 
 
-def test_targets_and_formats():
-    plan = plan_render(("rosenbrock",), output="x/race.webp")
-    assert plan.targets == [Path("x/race.webp")] and plan.formats == ["webp"] and plan.folder is None
+def test_targets_and_formats(tmp_path):
+    plan = plan_render(("rosenbrock",), output=str(tmp_path / "race.webp"))
+    assert plan.targets == [tmp_path / "race.webp"] and plan.formats == ["webp"] and plan.folder is None
+    with pytest.raises(OutputError, match="folder x does not exist"):  # checked before any work
+        plan_render(("rosenbrock",), output="x/race.webp")
     plan = plan_render(("rosenbrock",), fmt="png")
     assert plan.targets == [Path("output/rosenbrock.png")] and plan.formats == ["png"]
 

@@ -14,12 +14,42 @@ from pathlib import Path
 from .errors import OutputError
 
 
-def check_writable(path: str | os.PathLike[str]) -> Path:
-    """``path`` as a :class:`Path` whose folder exists and is writable; :class:`ValueError` otherwise."""
-    target = Path(path)
+def check_file_name(path: str | os.PathLike[str], what: str = "output") -> Path:
+    """``path`` as a :class:`Path` if it can name a file at all: not empty, no NUL character, and no part
+    longer than the file system allows; :class:`OutputError` saying which, otherwise."""
+    text = os.fspath(path)
+    if not str(text).strip():
+        raise OutputError(f"{what}: the file name is empty")
+    if "\0" in str(text):
+        raise OutputError(f"{what}: a file name cannot hold a NUL character")
+    target = Path(text)
+    limit = _name_limit(target.parent)
+    for part in target.parts:
+        size = len(os.fsencode(part))
+        if size > limit:
+            raise OutputError(f"{what}: a file name part is {size} bytes long; the file system allows {limit}")
+    return target
+
+
+def _name_limit(folder: Path) -> int:
+    """The longest file name (in bytes) ``folder``'s file system takes (255 where it cannot be asked)."""
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        return os.pathconf(folder if str(folder) else ".", "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        return 255
+
+
+def check_writable(path: str | os.PathLike[str], what: str = "output") -> Path:
+    """``path`` as a :class:`Path` that names a file (see :func:`check_file_name`) in a folder that exists
+    and is writable, and is not itself a folder; :class:`OutputError` otherwise."""
+    target = check_file_name(path, what)
     folder = target.parent if str(target.parent) else Path(".")
     if target.is_dir():
         raise OutputError(f"{target} is a folder, not a file")
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder} is a file, not a folder")
     if not folder.is_dir():
         raise OutputError(f"folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
@@ -38,7 +68,11 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``path``, on any error it is removed."""
     target = check_writable(path)
     # hidden, beside the target, with the target's suffix (some writers pick the format by it)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.stem[:100]}.", suffix=f".part{target.suffix[:20]}",
+                                             dir=target.parent)
+    except OSError as error:  # a folder that looks writable and is not (/proc, a read-only mount...)
+        raise OutputError(f"cannot write in folder {target.parent}: {error.strerror}") from None
     os.close(handle)
     try:
         yield Path(temporary)

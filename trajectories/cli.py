@@ -7,6 +7,7 @@ is written.
 from __future__ import annotations
 
 import math
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -33,6 +34,9 @@ class OneLineErrors(click.Group):
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
         extra.pop("standalone_mode", None)
+        # we draw on Agg canvases of our own and never use pyplot, so the backend setting means nothing to the
+        # command; yet `import matplotlib` fails when MPLBACKEND names no backend
+        os.environ.pop("MPLBACKEND", None)
         try:
             with signals_unwind():  # SIGTERM, SIGHUP: unwind like Ctrl-C, so temporary files go
                 result = super().main(args=args, prog_name=prog_name or "trajectories", standalone_mode=False,
@@ -330,8 +334,6 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
                    specs: tuple[OptimizerSpec, ...], starts: tuple[tuple[float, float], ...], steps: int | None,
                    **options: Any) -> None:
     """Render scenes to animations: built-in names, path/to/file.py[:NAME], --all, or an ad hoc scene."""
-    import os
-
     from .pipeline import render_many, render_scene
     from .plan import adhoc_scene, plan_render
 

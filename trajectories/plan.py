@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import PlanError
+from .atomic import check_file_name, check_writable
+from .errors import OutputError, PlanError
 from .scene import Scene, SeriesScene, builtin_scenes, find_scenes
 from .spec import OptimizerSpec
 from .writers import infer_format
@@ -122,6 +123,10 @@ def plan_render(
     ``overrides`` apply to the scenes that have them, and one that no selected scene has is an error.
     """
     overrides = dict(overrides or {})
+    for flag, value in (("-o", output), ("--out-dir", out_dir), ("--paths", paths_json), ("--series", series),
+                        ("--data", data)):
+        if value is not None and not str(value).strip():
+            raise PlanError(f"{flag}: the file name is empty")
     scenes = _select(references, render_all, adhoc)
     if data is not None:
         if paths_json is not None or series is not None:
@@ -154,9 +159,68 @@ def plan_render(
         raise PlanError(f"--out-dir: folder {folder} does not exist")
     targets, formats = [], []
     for scene in scenes:
-        own = None if (output or out_dir) else getattr(scene, "output", None)
+        own = None if (output or out_dir) else own_output(scene)
         chosen = infer_format(output or own, fmt or getattr(scene, "output_format", None))
         formats.append(chosen.name)
         targets.append(Path(output or own) if (output or own) else folder / f"{scene.name}{chosen.extension}")
     default_used = not output and not out_dir and any(target.parent == folder for target in targets)
+    check_outputs(targets, paths_json, folder if default_used else None, inputs(scenes, series),
+                  "-o" if output else "the output")
     return RenderPlan(scenes, targets, formats, paths_json, folder if default_used else None)
+
+
+def own_output(scene: Any) -> Path | None:
+    """Where a scene file asks to be written (``[output] path`` in TOML, ``output=`` in Python), relative to
+    that file's folder and confined to it: a scene shared by a stranger can never name a file elsewhere
+    (``-o`` can). :class:`PlanError` for an absolute path, a ``..``, or a symbolic link that leads out."""
+    own = getattr(scene, "output", None)
+    if own is None:
+        return None
+    source = getattr(scene, "source", "")
+    base = Path(source).resolve().parent if source else Path.cwd().resolve()
+    where = f"{scene.name}: [output] path {own!r}"
+    relative = check_file_name(own, where)
+    if relative.is_absolute() or relative.drive or ".." in relative.parts:
+        raise PlanError(f"{where} must stay inside the scene file's folder; pass -o to write elsewhere")
+    target = base / relative
+    if not target.resolve().is_relative_to(base):
+        raise PlanError(f"{where} leads out of the scene file's folder through a link; pass -o to write elsewhere")
+    return target
+
+
+def inputs(scenes: list, series: str | None) -> list[tuple[str, Path]]:
+    """What a render reads, which it must never overwrite: scene files and a series' CSV."""
+    found = [(f"the scene file of {scene.name}", Path(scene.source)) for scene in scenes
+             if getattr(scene, "source", "") and Path(scene.source).is_file()]
+    return found + ([("the series read with --series", Path(series))] if series is not None else [])
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether ``a`` and ``b`` name one file (links and ``..`` resolved; existing files compared by inode)."""
+    if a.exists() and b.exists():
+        return a.samefile(b)
+    return a.resolve() == b.resolve()
+
+
+def check_outputs(targets: list[Path], paths_json: str | None, folder: Path | None,
+                  reads: list[tuple[str, Path]], label: str = "the output") -> None:
+    """Before any work: every output can be written (``folder``, the default output folder, is created
+    later and must be creatable), no two outputs are one file, and no output is an input."""
+    if folder is not None:
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(f"{folder} is a file, not a folder: remove it, or use -o or --out-dir")
+        if not folder.exists():
+            check_writable(folder, "output")  # can be made in its parent
+    writes = [(label, target) for target in targets]
+    writes += [("--paths", Path(paths_json))] if paths_json is not None else []
+    for index, (flag, target) in enumerate(writes):
+        if folder is not None and target.parent == folder and not folder.exists():
+            check_file_name(target, flag)  # its folder is made later
+        else:
+            check_writable(target, flag)
+        for role, path in reads:
+            if same_file(target, path):
+                raise PlanError(f"{flag} {target} is {role}: an output never overwrites an input")
+        for other_flag, other in writes[:index]:
+            if same_file(target, other):
+                raise PlanError(f"{other_flag} and {flag} name the same file {target}")
