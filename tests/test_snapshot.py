@@ -167,3 +167,73 @@ def test_a_failing_snapshot_of_a_chaotic_scene_names_the_cause_and_the_remedy(py
         "*test_chaos.gif: frame * differs: RMS *; likely cause: chaos: the path of 'GD' from (-0.5, -1.05) is "
         "chaotic from step * --arithmetic portable*"
     ])
+
+
+# --- hostile inputs: refused from the header in one line, or compared in bounded memory ----------------
+
+def _one_pixel_gif(path, side, frames):
+    """A tiny GIF of ``frames`` 1-px frames whose logical screen claims ``side``×``side``."""
+    import struct
+
+    images = [Image.new("P", (1, 1), i % 2) for i in range(frames)]
+    for image in images:
+        image.putpalette([0, 0, 0, 255, 255, 255])
+    images[0].save(path, save_all=True, append_images=images[1:], duration=50, loop=0, optimize=False, disposal=1)
+    data = bytearray(path.read_bytes())
+    data[6:10] = struct.pack("<HH", side, side)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _png_claiming(path, width, height):
+    import struct
+    import zlib
+
+    Image.new("RGB", (1, 1)).save(path)
+    data = bytearray(path.read_bytes())
+    data[16:24] = struct.pack(">II", width, height)
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _run_compare(*args):
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-c", "from trajectories.cli import main; main()", "compare", *map(str, args)]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+
+def test_hostile_files_are_refused_in_one_line(tmp_path):
+    big = _one_pixel_gif(tmp_path / "big.gif", 8000, 2000)  # 8000x8000 x 2000 frames in ~74 KB
+    many = _one_pixel_gif(tmp_path / "many.gif", 4000, 2000)  # within the frame limit, 32 Gpx in all
+    bomb = _png_claiming(tmp_path / "bomb.png", 60000, 60000)
+    fine = _one_pixel_gif(tmp_path / "fine.gif", 300, 50)
+    truncated = tmp_path / "truncated.gif"
+    truncated.write_bytes(fine.read_bytes()[: fine.stat().st_size // 2])
+    cases = [(big, "8000x8000"), (many, "past the limit of 5 Gpx"), (bomb, "3.6 Gpx exceed the limit of 40 Mpx"),
+             (truncated, "not an image or animation")]
+    for path, words in cases:
+        for args in ((path, fine), (fine, path)):
+            done = _run_compare(*args)
+            assert done.returncode == 2, done.stderr
+            assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr and words in done.stderr
+            assert done.stderr.startswith("trajectories: error: ")
+
+
+def test_compare_memory_does_not_grow_with_the_frame_count(tmp_path):
+    import tracemalloc
+
+    side, frames = 256, 2000
+    path = _one_pixel_gif(tmp_path / "long.gif", side, frames)
+    frame_bytes = side * side * 3
+    tracemalloc.start()
+    try:
+        result = compare_files(path, path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.matches and len(result.rms) == frames
+    # a few frames and int32 bands of differences; keeping the frames would cost 2 x 2000 frames
+    assert peak < 20 * frame_bytes, f"peak {peak} bytes: frames are being kept (one frame is {frame_bytes})"
