@@ -63,7 +63,7 @@ BAD = [
     (["render"], "name the scenes to render, or give --all"),
     (["render", "nope"], "unknown scene 'nope'"),
     (["render", "rosenbrock", "--size", "abc"], "expected WIDTHxHEIGHT"),
-    (["render", "rosenbrock", "--size", "10x10"], "size must be between 64 and 4096"),
+    (["render", "rosenbrock", "--size", "10x10"], "from 64 to 4096 each, got 10x10"),
     (["render", "rosenbrock", "--fps", "0"], "'--fps'"),
     (["render", "rosenbrock", "--fps", "60"], "'--fps'"),
     (["render", "rosenbrock", "--frames", "0"], "'--frames'"),

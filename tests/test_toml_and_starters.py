@@ -94,15 +94,15 @@ def test_every_problem_is_reported_at_once_with_its_key_path(tmp_path):
     assert "\n" not in message and "12 problems" in message
     for expected in [
         "surface: unknown surface 'rosenbrok'; did you mean 'rosenbrock'?",
-        "start: must be [x, y] or a list of them",
-        "steps: must be a whole number from 1",
+        "start: must be a finite point (x, y) or a list of them, got [5, 'a']",
+        "steps: must be a whole number from 1 to 1000000, got 0",
         "colour: unknown key",
         "optimizers[0].hyperparameters.lr: adam: lr must be a finite number >= 0",
         "optimizers[1].name: unknown optimizer 'sgdd'",
         "optimizers[2].name: missing",
-        "view.fps: must be a whole number from 1 to 50",
-        "view.size: must be [width, height]",
-        "view.theme: must be one of light, dark, article",
+        "view.fps: must be a whole number from 1 to 50, got 60",
+        "view.size: must be (width, height) in pixels, from 64 to 4096 each, got 10x10",
+        "view.theme: must be one of light, dark, article, got 'neon'",
         "view.sparkle: unknown key",
         "output.format: must be one of",
     ]:

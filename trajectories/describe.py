@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .horizon import render_tolerance
+from .options import choices_text
 from .scene import Racer, Scene, SceneError, SideBySide, describe_starts
 from .surfaces import Surface
 
@@ -82,7 +83,7 @@ def describe_scene(scene: Any, indent: str = "", size: tuple[int, int] | None = 
     if scene.source:
         lines.append(f"{indent}  defined in {scene.source}")
     for field in dataclasses.fields(scene):
-        if field.name in ("name", "description", "source", "optimizers", "panels"):
+        if not field.init or field.name in ("name", "description", "source", "optimizers", "panels"):
             continue
         value = getattr(scene, field.name)
         if value is None:
@@ -118,7 +119,7 @@ scene = Scene(
         Racer("adam:lr=0.1", "Adam", color="#D55E00"),
     ],
     loss_panel=True,  # a loss-vs-step panel beside the contours
-    theme="light",  # light, dark or article
+    theme="light",  # {themes}
     fps=20,  # 10, 20, 25 and 50 are exact in GIF
     description="momentum vs Adam down Rosenbrock's valley",
 )
@@ -144,11 +145,11 @@ color = "#D55E00"
 hyperparameters = {{ lr = 0.1 }}
 
 [view]                          # all optional
-theme = "light"                 # light, dark or article
+theme = "light"                 # {themes}
 fps = 20                        # 10, 20, 25 and 50 are exact in GIF
 size = [640, 480]
 loss_panel = true
-# trail = "tail"                # full, tail or fade
+# trail = "tail"                # {trails}
 # tail = 10
 
 [output]                        # optional
@@ -162,7 +163,7 @@ def starter(name: str, toml: bool) -> tuple[str, str]:
         raise SceneError(f"a scene name is letters, digits, '_' and '-', starting with a letter, got {name!r}")
     file = f"{name}.toml" if toml else f"{name}.py"
     template = TOML_STARTER if toml else PYTHON_STARTER
-    return file, template.format(name=name, file=file)
+    return file, template.format(name=name, file=file, themes=choices_text("theme"), trails=choices_text("trail"))
 
 
 def write_starter(name: str, toml: bool, folder: str | Path = ".") -> Path:

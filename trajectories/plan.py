@@ -69,9 +69,9 @@ def adhoc_scene(
 
 def option_names(scene: Any) -> set[str]:
     """The options ``scene`` has (a side-by-side scene passes its panels' options on)."""
-    names = {f.name for f in dataclasses.fields(scene)}
+    names = {f.name for f in dataclasses.fields(scene) if f.init}
     for panel in getattr(scene, "panels", ()):
-        names |= {f.name for f in dataclasses.fields(panel)}
+        names |= {f.name for f in dataclasses.fields(panel) if f.init}
     return names
 
 

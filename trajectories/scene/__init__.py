@@ -18,22 +18,24 @@ package as ``trajectories/scenes``).
 
 The package holds one small module a job: :mod:`.kind` (what every scene shares), :mod:`.racer`,
 :mod:`.race` (optimizers on a surface), :mod:`.side_by_side` (panels), :mod:`.series_scene` and
-:mod:`.batch_diagram` (the article's figures 5 and 4), and :mod:`.loader` (Python and TOML scene files).
+:mod:`.batch_diagram` (the article's figures 5 and 4), :mod:`.values` (a race's timing, look, camera and
+trail), and :mod:`.loader` (Python and TOML scene files).
 """
 
 from ..errors import SceneError
 from .batch_diagram import BatchDiagram
-from .kind import ReproducibilityWarning, SceneKind, check_frame_options, check_name, check_positive_int
+from .kind import ReproducibilityWarning, SceneKind, check_name, check_options, check_positive_int
 from .loader import builtin_scene_folder, builtin_scenes, find_scenes, load_scene_file, load_scenes
 from .race import ChaoticPath, Point, Scene, Timeline, describe_starts, spread
 from .racer import Racer
 from .series_scene import SeriesScene
 from .side_by_side import SideBySide
 from .toml_file import load_toml_scene
+from .values import Camera, Frames, Look, Trail
 
 __all__ = [
-    "BatchDiagram", "ChaoticPath", "Point", "Racer", "ReproducibilityWarning", "Scene", "SceneError", "SceneKind",
-    "SeriesScene", "SideBySide", "Timeline", "builtin_scene_folder", "builtin_scenes", "check_frame_options",
-    "check_name", "check_positive_int", "describe_starts", "find_scenes", "load_scene_file", "load_scenes",
-    "load_toml_scene", "spread",
+    "BatchDiagram", "Camera", "ChaoticPath", "Frames", "Look", "Point", "Racer", "ReproducibilityWarning", "Scene",
+    "SceneError", "SceneKind", "SeriesScene", "SideBySide", "Timeline", "Trail", "builtin_scene_folder",
+    "builtin_scenes", "check_name", "check_options", "check_positive_int", "describe_starts", "find_scenes",
+    "load_scene_file", "load_scenes", "load_toml_scene", "spread",
 ]

@@ -8,8 +8,9 @@ from typing import ClassVar
 
 from ..errors import SceneError
 from ..gradients import MiniBatchGradient, make_regression
+from ..options import default
 from ..surfaces import Array
-from .kind import SceneKind, check_frame_options, check_name, check_positive_int
+from .kind import SceneKind, check_name, check_options, check_positive_int
 
 
 @dataclass(frozen=True)
@@ -26,17 +27,17 @@ class BatchDiagram(SceneKind):
     name: str
     samples: int = 1800
     batch_size: int = 64
-    seed: int = 0
+    seed: int = default("seed", "batches")
     drop_last: bool = False
     columns: int | None = None
     frames_per_batch: int = 3
-    size: tuple[int, int] = (640, 480)
-    dpi: int = 100
-    fps: int = 10
-    hold: float = 2.0
-    theme: str = "dark"
-    title: str | None = None
-    description: str = ""
+    size: tuple[int, int] = default("size", "batches")
+    dpi: int = default("dpi", "batches")
+    fps: int = default("fps", "batches")
+    hold: float = default("hold", "batches")
+    theme: str = default("theme", "batches")
+    title: str | None = default("title", "batches")
+    description: str = default("description", "batches")
     source: str = field(default="", compare=False)
     view: ClassVar[str] = "batches"  # the view that draws it (:mod:`trajectories.render.views`)
 
@@ -46,8 +47,7 @@ class BatchDiagram(SceneKind):
 
     def __post_init__(self) -> None:
         check_name(self.name)
-        object.__setattr__(self, "size", tuple(self.size))
-        check_frame_options(self.fps, self.hold, self.size, self.dpi)
+        check_options(self, "batches")
         for key in ("samples", "batch_size", "frames_per_batch"):
             check_positive_int(key, getattr(self, key))
         if self.columns is not None:

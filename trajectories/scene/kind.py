@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SceneError
+from ..options import options_for
 
 if TYPE_CHECKING:
     from ..pipeline import RenderResult
@@ -31,7 +31,7 @@ class SceneKind:
 
     def with_options(self, **changes: Any) -> Any:
         """A new scene with ``changes`` applied (the original is unchanged)."""
-        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self)})
+        unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self) if f.init})
         if unknown:
             raise SceneError(f"unknown scene option {unknown[0]!r}")
         return dataclasses.replace(self, **changes)
@@ -59,18 +59,10 @@ def check_name(name: Any) -> None:
         raise SceneError(f"a scene name must be a non-empty string without '/', '\\' or ':', got {name!r}")
 
 
-def check_frame_options(fps: Any, hold: Any, size: Any, dpi: Any) -> None:
-    """The options every animation has: timing and a fixed frame size."""
-    check_positive_int("fps", fps)
-    check_positive_int("dpi", dpi)
-    if fps > 50:
-        raise SceneError(f"fps must be at most 50 (GIF delays are hundredths of a second), got {fps}")
-    if len(size) != 2:
-        raise SceneError(f"size must be (width, height), got {size!r}")
-    for value in size:
-        check_positive_int("size", value)
-    if min(size) < 64 or max(size) > 4096:
-        raise SceneError(f"size must be between 64 and 4096 pixels a side, got {size[0]}x{size[1]}")
-    if not (isinstance(hold, (int, float)) and math.isfinite(hold) and 0 <= hold <= 60):
-        raise SceneError(f"hold must be between 0 and 60 seconds, got {hold!r}")
-
+def check_options(scene: Any, kind: str) -> None:
+    """Check and normalise every field of ``scene`` that the options table declares for scene kind
+    ``kind`` (:mod:`trajectories.options`): one-line :class:`SceneError` ``"NAME must be ..., got ..."``."""
+    names = {field.name for field in dataclasses.fields(scene)}
+    for option in options_for(kind):
+        if option.name in names:
+            object.__setattr__(scene, option.name, option.check(getattr(scene, option.name), kind))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,19 +15,20 @@ from ..catalogue import resolve_surface
 from ..errors import SceneError
 from ..gradients import GradientSource, stochastic_gradient
 from ..horizon import RUN_TOLERANCE
+from ..options import check_option, default, outside_window
 from ..paths import race_horizons, race_trajectories
-from ..portable import ARITHMETICS, exact_in_numpy, portable_surface
-from ..render.palette import PALETTES
+from ..portable import exact_in_numpy, portable_surface
 from ..run import Trajectory
 from ..spec import OptimizerSpec
 from ..surfaces import Array, Surface
-from ..view_registry import race_view_names
-from .kind import SceneKind, check_frame_options, check_name, check_positive_int
+from .kind import SceneKind, check_name
 from .racer import Racer
+from .values import Camera, Frames, Look, Trail
 
 Point = tuple[float, float]
-TRAILS = ("full", "tail", "fade")
-PALETTE_NAMES = ("default", *PALETTES)
+OWN_OPTIONS = ("steps", "epochs", "batch_size", "noise", "seed", "arithmetic", "view", "loss_panel", "loss_scale",
+               "description", "output", "output_format")
+"""The race's options outside its :mod:`.values` (window and start are checked first: the surface needs them)."""
 
 
 @dataclass(frozen=True)
@@ -81,112 +84,78 @@ class Scene(SceneKind):
     name: str
     surface: Surface | str
     optimizers: Sequence[Racer | OptimizerSpec | str]
-    start: Point | Sequence[Point] | None = None
-    steps: int = 100
-    frames: int | None = None
-    fps: int = 20
-    hold: float = 1.5
-    theme: str = "light"
-    palette: str = "default"
-    size: tuple[int, int] = (640, 480)
-    dpi: int = 100
-    trail: Literal["full", "tail", "fade"] = "full"
-    tail: int = 10
-    loss_panel: bool = False
-    loss_scale: Literal["auto", "log", "linear"] = "auto"
-    title: str | None = None
-    description: str = ""
-    window: tuple[float, float, float, float] | None = None
-    batch_size: int | None = None
-    noise: float | None = None
-    seed: int = 0
-    epochs: float | None = None
-    arithmetic: Literal["numpy", "portable"] = "numpy"
-    view: str = "contour"
-    elevation: float = 30.0
-    azimuth: float = 45.0
-    rotation: float = 0.0
-    zlim: tuple[float, float] | None = None
-    grid: int = 100
-    line_width: float | None = None
-    show_start: bool = True
-    axis_labels: bool = False
-    title_size: float | None = None
-    output: str | None = None
-    output_format: str | None = None
+    start: Point | Sequence[Point] | None = default("start")
+    steps: int = default("steps")
+    frames: int | None = default("frames")
+    fps: int = default("fps")
+    hold: float = default("hold")
+    theme: str = default("theme")
+    palette: str = default("palette")
+    size: tuple[int, int] = default("size")
+    dpi: int = default("dpi")
+    trail: Literal["full", "tail", "fade"] = default("trail")
+    tail: int = default("tail")
+    loss_panel: bool = default("loss_panel")
+    loss_scale: Literal["auto", "log", "linear"] = default("loss_scale")
+    title: str | None = default("title")
+    description: str = default("description")
+    window: tuple[float, float, float, float] | None = default("window")
+    batch_size: int | None = default("batch_size")
+    noise: float | None = default("noise")
+    seed: int = default("seed")
+    epochs: float | None = default("epochs")
+    arithmetic: Literal["numpy", "portable"] = default("arithmetic")
+    view: str = default("view")
+    elevation: float = default("elevation")
+    azimuth: float = default("azimuth")
+    rotation: float = default("rotation")
+    zlim: tuple[float, float] | None = default("zlim")
+    grid: int = default("grid")
+    line_width: float | None = default("line_width")
+    show_start: bool = default("show_start")
+    axis_labels: bool = default("axis_labels")
+    title_size: float | None = default("title_size")
+    output: str | None = default("output")
+    output_format: str | None = default("output_format")
     source: str = field(default="", compare=False)
+    timing: Frames = field(init=False, compare=False, repr=False)
+    look: Look = field(init=False, compare=False, repr=False)
+    camera: Camera = field(init=False, compare=False, repr=False)
+    trail_spec: Trail = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         check_name(self.name)
+        set_field = functools.partial(object.__setattr__, self)
+        set_field("window", check_option("window", self.window))
         surface = self.surface
         if isinstance(surface, str):
             try:
                 surface = resolve_surface(surface, self.window)
             except ValueError as error:
                 raise SceneError(f"{self.name}: {error}") from None
-        object.__setattr__(self, "surface", surface)
+        set_field("surface", surface)
         if isinstance(self.optimizers, (str, Racer, OptimizerSpec)):
-            object.__setattr__(self, "optimizers", (self.optimizers,))
+            set_field("optimizers", (self.optimizers,))
         racers = tuple(Racer.of(item) for item in self.optimizers)
         if not racers:
             raise SceneError(f"{self.name}: a scene needs at least one optimizer")
-        object.__setattr__(self, "optimizers", racers)
-        object.__setattr__(self, "start", self._normalise_starts(surface))
-        object.__setattr__(self, "size", tuple(self.size))
-        for key in ("steps", "tail"):
-            check_positive_int(key, getattr(self, key))
-        if self.frames is not None:
-            check_positive_int("frames", self.frames)
-        check_frame_options(self.fps, self.hold, self.size, self.dpi)
-        if self.loss_scale not in ("auto", "log", "linear"):
-            raise SceneError(f"loss_scale must be auto, log or linear, got {self.loss_scale!r}")
-        if self.trail not in TRAILS:
-            raise SceneError(f"trail must be one of {', '.join(TRAILS)}, got {self.trail!r}")
-        if self.theme not in ("light", "dark", "article"):
-            raise SceneError(f"theme must be light, dark or article, got {self.theme!r}")
-        if self.palette not in PALETTE_NAMES:
-            raise SceneError(f"palette must be {' or '.join(PALETTE_NAMES)}, got {self.palette!r}")
-        if self.arithmetic not in ARITHMETICS:
-            raise SceneError(f"arithmetic must be {' or '.join(ARITHMETICS)}, got {self.arithmetic!r}")
-        if self.view not in race_view_names():
-            *others, last = race_view_names()
-            raise SceneError(f"view must be {', '.join(others)} or {last}, got {self.view!r}")
-        check_positive_int("grid", self.grid)
-        for key in ("elevation", "azimuth", "rotation"):
-            value = getattr(self, key)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise SceneError(f"{key} must be a finite number of degrees, got {value!r}")
-        if self.epochs is not None:
-            if not (isinstance(self.epochs, (int, float)) and math.isfinite(self.epochs) and self.epochs > 0):
-                raise SceneError(f"epochs must be a number > 0, got {self.epochs!r}")
-            if self.surface.dataset is None:
-                raise SceneError(f"{self.name}: epochs (a clock in samples) needs a loss over data, e.g. regression")
-        if self.window is not None:
-            x0, x1, y0, y1 = (float(v) for v in self.window)
-            if not all(math.isfinite(v) for v in (x0, x1, y0, y1)) or x0 >= x1 or y0 >= y1:
-                raise SceneError(f"window must be finite X0,X1,Y0,Y1 with X0 < X1 and Y0 < Y1, got {self.window!r}")
-            object.__setattr__(self, "window", (x0, x1, y0, y1))
-        x0, x1, y0, y1 = self.plot_window
-        for x, y in self.starts:
-            if not (x0 <= x <= x1 and y0 <= y <= y1):
-                raise SceneError(
-                    f"{self.name}: start ({x:g}, {y:g}) is outside the window [{x0:g}, {x1:g}]×[{y0:g}, {y1:g}]"
-                )
+        set_field("optimizers", racers)
+        set_field("start", check_option("start", self.start if self.start is not None else surface.start))
+        for name in OWN_OPTIONS:
+            set_field(name, check_option(name, getattr(self, name)))
+        for value, cls in (("timing", Frames), ("look", Look), ("camera", Camera), ("trail_spec", Trail)):
+            made = cls(**{f.name: getattr(self, f.name) for f in dataclasses.fields(cls)})
+            set_field(value, made)
+            for f in dataclasses.fields(cls):  # as the value normalised them (size as a tuple...)
+                set_field(f.name, getattr(made, f.name))
+        if self.epochs is not None and self.surface.dataset is None:
+            raise SceneError(f"{self.name}: epochs (a clock in samples) needs a loss over data, e.g. regression")
+        for _, problem in outside_window(self.starts, self.plot_window)[:1]:
+            raise SceneError(f"{self.name}: start {problem}")
         try:
             self.gradient_source()
         except ValueError as error:
             raise SceneError(f"{self.name}: {error}") from None
-
-    def _normalise_starts(self, surface: Surface) -> tuple[Point, ...]:
-        start = self.start if self.start is not None else surface.start
-        try:
-            points = [start] if len(start) == 2 and all(isinstance(v, (int, float)) for v in start) else list(start)
-            starts = tuple((float(x), float(y)) for x, y in points)
-        except (TypeError, ValueError):
-            raise SceneError(f"{self.name}: start must be (x, y) or a list of them, got {start!r}") from None
-        if not starts or not all(math.isfinite(v) for p in starts for v in p):
-            raise SceneError(f"{self.name}: start points must be finite, got {start!r}")
-        return starts
 
     # -- values ---------------------------------------------------------------------------------------
 

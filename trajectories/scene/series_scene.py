@@ -7,9 +7,10 @@ from typing import ClassVar
 
 from ..errors import SceneError, SeriesError
 from ..ewa import ewa, load_series, synthetic_prices
+from ..options import default
 from ..render.palette import OKABE_ITO_DARK
 from ..surfaces import Array
-from .kind import SceneKind, check_frame_options, check_name, check_positive_int
+from .kind import SceneKind, check_name, check_options, check_positive_int
 
 ARTICLE_EWA_COLORS = ("#9E7CC1", "#9897CE", "#93B2DC", "#8ECDEA")
 
@@ -32,21 +33,21 @@ class SeriesScene(SceneKind):
     name: str
     betas: tuple[float, ...] = (0.80, 0.90, 0.95, 0.98)
     colors: tuple[str, ...] = ()
-    palette: str = "default"
+    palette: str = default("palette", "series")
     price_color: str = "#FFFFFF"
     stagger: int = 20
     data: str | None = None
     column: str | None = None
-    seed: int = 0
+    seed: int = default("seed", "series")
     days: int = 253
-    size: tuple[int, int] = (800, 600)
-    dpi: int = 50
-    fps: int = 10
-    hold: float = 2.0
-    theme: str = "article"
-    title: str | None = None
-    line_width: float = 2.0
-    description: str = ""
+    size: tuple[int, int] = default("size", "series")
+    dpi: int = default("dpi", "series")
+    fps: int = default("fps", "series")
+    hold: float = default("hold", "series")
+    theme: str = default("theme", "series")
+    title: str | None = default("title", "series")
+    line_width: float = default("line_width", "series")
+    description: str = default("description", "series")
     source: str = field(default="", compare=False)
     view: ClassVar[str] = "averages"  # the view that draws it (:mod:`trajectories.render.views`)
 
@@ -61,14 +62,11 @@ class SeriesScene(SceneKind):
 
     def __post_init__(self) -> None:
         check_name(self.name)
-        object.__setattr__(self, "size", tuple(self.size))
         object.__setattr__(self, "betas", tuple(self.betas))
         object.__setattr__(self, "colors", tuple(self.colors))
-        check_frame_options(self.fps, self.hold, self.size, self.dpi)
+        check_options(self, "series")
         if not self.betas or not all(isinstance(b, (int, float)) and 0 <= b < 1 for b in self.betas):
             raise SceneError(f"{self.name}: betas must be numbers in [0, 1), got {self.betas!r}")
-        if self.palette not in ("default", "article"):
-            raise SceneError(f"palette must be default or article, got {self.palette!r}")
         if len(self.curve_colors) < len(self.betas):
             raise SceneError(f"{self.name}: {len(self.betas)} betas need as many colours, got {len(self.colors)}")
         if isinstance(self.stagger, bool) or not isinstance(self.stagger, int) or self.stagger < 0:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import SceneError
-from .kind import SceneKind, check_name
+from ..options import default
+from .kind import SceneKind, check_name, check_options
 from .race import Scene
 
 
@@ -19,13 +20,13 @@ class SideBySide(SceneKind):
 
     name: str
     panels: Sequence[Scene]
-    description: str = ""
-    size: tuple[int, int] = (1200, 600)
-    dpi: int = 100
-    fps: int = 10
-    hold: float = 1.5
-    frames: int | None = None
-    theme: str = "article"
+    description: str = default("description", "panels")
+    size: tuple[int, int] = default("size", "panels")
+    dpi: int = default("dpi", "panels")
+    fps: int = default("fps", "panels")
+    hold: float = default("hold", "panels")
+    frames: int | None = default("frames", "panels")
+    theme: str = default("theme", "panels")
     source: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
@@ -36,10 +37,7 @@ class SideBySide(SceneKind):
         if len({p.steps for p in panels}) != 1 or len({p.view for p in panels}) != 1:
             raise SceneError(f"{self.name}: panels must share their number of steps and their view")
         object.__setattr__(self, "panels", panels)
-        object.__setattr__(self, "size", tuple(self.size))
-        probe = panels[0].with_options(size=self.size, dpi=self.dpi, fps=self.fps, hold=self.hold,
-                                       frames=self.frames, theme=self.theme)
-        del probe  # validates the shared options with the scene rules
+        check_options(self, "panels")
 
     @property
     def view(self) -> str:

@@ -32,7 +32,6 @@ A file describes one scene; every problem is reported at once, each with its key
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
@@ -40,24 +39,13 @@ import tomllib
 
 from ..catalogue import resolve_surface
 from ..errors import SceneError, SpecError
-from ..portable import ARITHMETICS
+from ..options import outside_window, toml_options
 from ..spec import OptimizerSpec
 from .race import Scene
 from .racer import Racer
 
-TOP_LEVEL = {"name", "description", "surface", "window", "start", "steps", "seed", "batch_size", "noise",
-             "arithmetic", "optimizers", "view", "output"}
-VIEW = {
-    "theme": ("choice", ("light", "dark", "article")), "palette": ("choice", ("default", "article")),
-    "view": ("choice", ("contour", "surface", "wireframe")),
-    "trail": ("choice", ("full", "tail", "fade")), "fps": ("int", 1, 50), "frames": ("int", 1, 100000),
-    "dpi": ("int", 1, 1000), "tail": ("int", 1, 100000), "grid": ("int", 2, 1000), "hold": ("number", 0, 60),
-    "elevation": ("number", -360, 360), "azimuth": ("number", -3600, 3600), "rotation": ("number", -360, 360),
-    "line_width": ("number", 0.1, 50), "title_size": ("number", 1, 200), "loss_panel": ("bool",),
-    "show_start": ("bool",), "axis_labels": ("bool",),
-    "loss_scale": ("choice", ("auto", "log", "linear")), "title": ("str",), "size": ("size",), "zlim": ("range",),
-}  # fmt: skip
-OUTPUT = {"path", "format"}
+TOP_LEVEL = {"name", "optimizers", "view", "output", *toml_options("")}
+"""The top level's keys: the scene's name, its tables, and the options table's top-level options."""
 OPTIMIZER = {"name", "label", "color", "batch_size", "hyperparameters"}
 
 
@@ -71,8 +59,9 @@ class Problems:
         self.items.append(f"{path}: {message}")
 
 
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+def _flat(value: Any) -> bool:
+    """``[x, y]`` rather than a list of points."""
+    return isinstance(value, list) and len(value) == 2 and not any(isinstance(v, list) for v in value)
 
 
 def _check_keys(table: dict, known: set, path: str, problems: Problems) -> None:
@@ -81,29 +70,18 @@ def _check_keys(table: dict, known: set, path: str, problems: Problems) -> None:
             problems.add(f"{path}{key}", f"unknown key (known: {', '.join(sorted(known))})")
 
 
-def _check_value(path: str, value: Any, rule: tuple, problems: Problems) -> None:
-    kind = rule[0]
-    if kind == "choice" and value not in rule[1]:
-        problems.add(path, f"must be one of {', '.join(rule[1])}, got {value!r}")
-    elif kind == "int" and (not isinstance(value, int) or isinstance(value, bool) or not rule[1] <= value <= rule[2]):
-        problems.add(path, f"must be a whole number from {rule[1]} to {rule[2]}, got {value!r}")
-    elif kind == "number" and (not _number(value) or not rule[1] <= value <= rule[2]):
-        problems.add(path, f"must be a number from {rule[1]} to {rule[2]}, got {value!r}")
-    elif kind == "bool" and not isinstance(value, bool):
-        problems.add(path, f"must be true or false, got {value!r}")
-    elif kind == "str" and not isinstance(value, str):
-        problems.add(path, f"must be text, got {value!r}")
-    elif kind == "size" and not (isinstance(value, list) and len(value) == 2
-                                 and all(isinstance(v, int) and not isinstance(v, bool) and 64 <= v <= 4096
-                                         for v in value)):
-        problems.add(path, f"must be [width, height] in pixels, 64 to 4096 each, got {value!r}")
-    elif kind == "range" and not (isinstance(value, list) and len(value) == 2 and all(map(_number, value))
-                                  and value[0] < value[1]):
-        problems.add(path, f"must be [low, high] with low < high, got {value!r}")
-
-
-def _point(value: Any) -> bool:
-    return isinstance(value, list) and len(value) == 2 and all(map(_number, value))
+def _check_table(table: dict, name: str, problems: Problems, options: dict[str, Any]) -> None:
+    """Check every key of TOML table ``name`` (``""``: the top level) that the options table declares;
+    good values go into ``options`` under the scene's keyword."""
+    prefix = f"{name}." if name else ""
+    for key, option in toml_options(name).items():
+        if key not in table or option.kind == "surface":
+            continue
+        problem = option.problem(table[key])
+        if problem is not None:
+            problems.add(prefix + key, problem)
+        else:
+            options[option.name] = option.normalise(table[key])
 
 
 def _optimizers(value: Any, problems: Problems) -> list[Racer]:
@@ -166,20 +144,7 @@ def load_toml_scene(path: str | Path) -> dict[str, Scene]:
     if not isinstance(name, str) or not name.strip():
         problems.add("name", f"must be text, got {name!r}")
         name = path.stem
-    for key, rule in (("description", ("str",)), ("steps", ("int", 1, 10**6)), ("seed", ("int", 0, 2**63 - 1)),
-                      ("batch_size", ("int", 1, 10**9)), ("noise", ("number", 0, 1e6)),
-                      ("arithmetic", ("choice", ARITHMETICS))):
-        if key in document:
-            _check_value(key, document[key], rule, problems)
-            options[key] = document[key]
-    window = document.get("window")
-    if window is not None:
-        if not (isinstance(window, list) and len(window) == 4 and all(map(_number, window))
-                and window[0] < window[1] and window[2] < window[3]):
-            problems.add("window", f"must be [X0, X1, Y0, Y1] with X0 < X1 and Y0 < Y1, got {window!r}")
-            window = None
-        else:
-            options["window"] = tuple(float(v) for v in window)
+    _check_table(document, "", problems, options)
     surface = None
     if "surface" not in document:
         problems.add("surface", "missing: a surface name or a formula in x and y")
@@ -190,43 +155,26 @@ def load_toml_scene(path: str | Path) -> dict[str, Scene]:
             surface = resolve_surface(document["surface"], options.get("window"))
         except ValueError as error:
             problems.add("surface", str(error))
-    start = document.get("start")
-    if start is not None:
-        points = [start] if _point(start) else start if isinstance(start, list) and start and all(
-            map(_point, start)) else None
-        if points is None:
-            problems.add("start", f"must be [x, y] or a list of them, got {start!r}")
-        else:
-            options["start"] = [tuple(float(v) for v in p) for p in points]
-            if surface is not None:
-                x0, x1, y0, y1 = options.get("window", surface.window)
-                for i, (x, y) in enumerate(options["start"]):
-                    if not (x0 <= x <= x1 and y0 <= y <= y1):
-                        where = "start" if _point(start) else f"start[{i}]"
-                        problems.add(where, f"({x:g}, {y:g}) is outside the window [{x0:g}, {x1:g}]×[{y0:g}, {y1:g}]")
+    if "start" in options and surface is not None:
+        single = _flat(document["start"])
+        for i, problem in outside_window(options["start"], options.get("window", surface.window)):
+            problems.add("start" if single else f"start[{i}]", problem)
     racers = _optimizers(document.get("optimizers"), problems)
     view = document.get("view", {})
     if not isinstance(view, dict):
         problems.add("view", "must be a table")
         view = {}
-    _check_keys(view, set(VIEW), "view.", problems)
-    for key, value in view.items():
-        if key in VIEW:
-            _check_value(f"view.{key}", value, VIEW[key], problems)
-            options[key] = tuple(value) if isinstance(value, list) else value
+    _check_keys(view, set(toml_options("view")), "view.", problems)
+    _check_table(view, "view", problems, options)
     output = document.get("output", {})
     if not isinstance(output, dict):
         problems.add("output", "must be a table")
         output = {}
-    _check_keys(output, OUTPUT, "output.", problems)
-    if "path" in output and not isinstance(output["path"], str):
-        problems.add("output.path", f"must be text, got {output['path']!r}")
-    if "format" in output and output["format"] not in ("gif", "png", "apng", "webp", "mp4"):
-        problems.add("output.format", f"must be one of gif, png, apng, webp, mp4, got {output['format']!r}")
+    _check_keys(output, set(toml_options("output")), "output.", problems)
+    _check_table(output, "output", problems, options)
     if not problems.items:
         try:
-            scene = Scene(name, surface, racers, output=output.get("path"), output_format=output.get("format"),
-                          source=str(path), **options)
+            scene = Scene(name, surface, racers, source=str(path), **options)
         except SceneError as error:
             problems.add("scene", str(error))
     if problems.items:

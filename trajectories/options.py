@@ -1,0 +1,412 @@
+"""Every scene option, declared once: name, type, range or choices, default, help, the scene kinds it
+applies to and the value of the scene it belongs to.
+
+The scene checks (:mod:`trajectories.scene`), the TOML checks (:mod:`trajectories.scene.toml_file`), the
+click options of ``trajectories run`` and ``render`` (:mod:`trajectories.cli_options`), the starter files
+(:mod:`trajectories.describe`) and README's option table are all made from :data:`OPTIONS`;
+``tests/test_options.py`` proves they agree. Regenerate README's rows with
+``python -m trajectories.options --readme``.
+
+>>> OPTIONS["fps"].problem(60)
+'must be a whole number from 1 to 50, got 60'
+>>> OPTIONS["theme"].choice_names()
+('light', 'dark', 'article')
+>>> check_option("trail", "sparkle")
+Traceback (most recent call last):
+...
+trajectories.errors.SceneError: trail must be one of full, tail, fade, got 'sparkle'
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import SceneError
+from .portable import ARITHMETICS
+from .render.palette import PALETTES
+from .view_registry import race_view_names as _registered_race_views
+
+SCENE_KINDS = ("race", "panels", "series", "batches")
+"""``race``: :class:`~trajectories.scene.Scene`; ``panels``: :class:`~trajectories.scene.SideBySide`;
+``series``: :class:`~trajectories.scene.SeriesScene`; ``batches``: :class:`~trajectories.scene.BatchDiagram`."""
+GROUPS = ("race", "frames", "look", "camera", "trail", "output")
+"""The value of a scene each option belongs to (see :mod:`trajectories.scene.values`)."""
+Point = tuple[float, float]
+Choices = tuple[str, ...] | Callable[[], Sequence[str]]
+
+
+def race_view_names() -> tuple[str, ...]:
+    """The views a race scene may name: the view registry's, read at check time (views registered later
+    count)."""
+    return _registered_race_views()
+
+
+def format_names() -> tuple[str, ...]:
+    """The output formats: the writers' registry, read at check time (formats registered later count)."""
+    from .writers import format_names as registered
+
+    return registered()
+
+
+def palette_names() -> tuple[str, ...]:
+    """``default`` (the theme's colours), then every palette of :mod:`trajectories.render.palette`."""
+    return ("default", *PALETTES)
+
+
+def _real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _bound(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+def _pair(value: Any) -> bool:
+    return isinstance(value, Sequence) and not isinstance(value, str) and len(value) == 2
+
+
+def _point(value: Any) -> bool:
+    return _pair(value) and all(map(_real, value))
+
+
+def as_points(value: Any) -> tuple[Point, ...] | None:
+    """``(x, y)`` or a non-empty list of them, all finite, as a tuple of float pairs; ``None`` otherwise."""
+    if _point(value):
+        return ((float(value[0]), float(value[1])),)
+    if isinstance(value, str) or not hasattr(value, "__len__") or not len(value):
+        return None
+    if not all(_point(item) for item in value):
+        return None
+    return tuple((float(x), float(y)) for x, y in value)
+
+
+def as_window(value: Any) -> tuple[float, float, float, float] | None:
+    """``(x0, x1, y0, y1)``, finite, with ``x0 < x1`` and ``y0 < y1``, as floats; ``None`` otherwise."""
+    if isinstance(value, str) or not hasattr(value, "__len__") or len(value) != 4 or not all(map(_real, value)):
+        return None
+    x0, x1, y0, y1 = (float(v) for v in value)
+    return (x0, x1, y0, y1) if x0 < x1 and y0 < y1 else None
+
+
+def outside_window(points: Sequence[Point], window: Sequence[float]) -> list[tuple[int, str]]:
+    """The points outside ``window``, each as ``(index, "(x, y) is outside the window [x0, x1]×[y0, y1]")``:
+    the one start-in-window check (scenes, TOML files, ``trajectories run``)."""
+    x0, x1, y0, y1 = window
+    return [(i, f"({x:g}, {y:g}) is outside the window [{x0:g}, {x1:g}]×[{y0:g}, {y1:g}]")
+            for i, (x, y) in enumerate(points) if not (x0 <= x <= x1 and y0 <= y <= y1)]
+
+
+def _shown(value: Any) -> str:
+    if _pair(value) and all(map(_whole, value)):
+        return f"{value[0]}x{value[1]}"
+    return repr(value)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One scene option.
+
+    Attributes:
+        name: the keyword of :class:`~trajectories.scene.Scene` (and the TOML key, unless ``toml_key``).
+        kind: ``int``, ``number``, ``choice``, ``bool``, ``text``, ``size`` (width, height), ``range`` (low,
+            high), ``window``, ``points`` (start points), ``surface`` or ``optimizers`` (the last two are
+            checked by :mod:`trajectories.catalogue` and :mod:`trajectories.spec`).
+        help: one line for ``--help``, README and the starter files.
+        default: the race scene's default (``None``: unset; then ``None`` is accepted).
+        low, high: the bounds of ``int``, ``number`` and ``size`` (each side); ``above``: ``low`` excluded.
+        choices: the names of a ``choice``, or a function that returns them when a value is checked.
+        kinds: the scene kinds that have the option (:data:`SCENE_KINDS`), ``defaults`` their own defaults.
+        group: the scene's value it belongs to (:data:`GROUPS`).
+        toml: the TOML table it is read from (``""``: top level), or ``None``; ``toml_key``: its key there.
+        flag: the command-line flag, ``commands`` the commands that have it, ``param`` the parameter name;
+            ``adhoc``: in ``render`` it describes an ad hoc scene (``--surface``) rather than overriding one.
+        metavar: how the value is written on the command line.
+    """
+
+    name: str
+    kind: str
+    help: str
+    default: Any = None
+    low: float | None = None
+    high: float | None = None
+    above: bool = False
+    choices: Choices = ()
+    kinds: tuple[str, ...] = ("race",)
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    group: str = "race"
+    toml: str | None = "view"
+    toml_key: str | None = None
+    flag: str | None = None
+    commands: tuple[str, ...] = ()
+    param: str | None = None
+    adhoc: bool = False
+    metavar: str | None = None
+
+    def choice_names(self) -> tuple[str, ...]:
+        """The allowed names of a ``choice`` (called now, when they come from a registry)."""
+        return tuple(self.choices() if callable(self.choices) else self.choices)
+
+    def default_for(self, kind: str = "race") -> Any:
+        """The default of scene kind ``kind``."""
+        return self.defaults.get(kind, self.default)
+
+    @property
+    def key(self) -> str:
+        """The key in the TOML table."""
+        return self.toml_key or self.name
+
+    def requirement(self) -> str:
+        """What a value must be, e.g. ``"a whole number from 1 to 50"``."""
+        kind, low, high = self.kind, self.low, self.high
+        if kind in ("int", "number"):
+            what = "a whole number" if kind == "int" else "a number"
+            if self.above:
+                return f"{what} > {_bound(low)} and at most {_bound(high)}"
+            return f"{what} from {_bound(low)} to {_bound(high)}"
+        return {
+            "choice": lambda: "one of " + ", ".join(self.choice_names()),
+            "bool": lambda: "true or false",
+            "text": lambda: "text",
+            "size": lambda: f"(width, height) in pixels, from {_bound(low)} to {_bound(high)} each",
+            "range": lambda: "(low, high) with low < high, both finite",
+            "window": lambda: "finite (X0, X1, Y0, Y1) with X0 < X1 and Y0 < Y1",
+            "points": lambda: "a finite point (x, y) or a list of them",
+        }.get(kind, lambda: "valid")()
+
+    def normalise(self, value: Any) -> Any:
+        """``value`` in the scene's own form (tuples for pairs and windows), unchecked."""
+        if self.kind == "window":
+            return as_window(value)
+        if self.kind == "points":
+            return as_points(value)
+        if self.kind in ("size", "range") and _pair(value):
+            return tuple(value)
+        return value
+
+    def problem(self, value: Any, kind: str = "race") -> str | None:
+        """``"must be ..., got ..."`` when ``value`` is not allowed for scene kind ``kind``, else ``None``."""
+        if value is None and self.default_for(kind) is None:
+            return None
+        if not self._allows(value):
+            return f"must be {self.requirement()}, got {_shown(value)}"
+        return None
+
+    def _allows(self, value: Any) -> bool:
+        kind, low, high = self.kind, self.low, self.high
+        if kind == "int":
+            return _whole(value) and low <= value <= high
+        if kind == "number":
+            return _real(value) and (low < value if self.above else low <= value) and value <= high
+        if kind == "choice":
+            return isinstance(value, str) and value in self.choice_names()
+        if kind == "bool":
+            return isinstance(value, bool)
+        if kind == "text":
+            return isinstance(value, str)
+        if kind == "size":
+            return _pair(value) and all(_whole(v) and low <= v <= high for v in value)
+        if kind == "range":
+            return _point(value) and value[0] < value[1]
+        if kind == "window":
+            return as_window(value) is not None
+        if kind == "points":
+            return as_points(value) is not None
+        return True  # surface, optimizers: checked where they are resolved
+
+    def check(self, value: Any, kind: str = "race") -> Any:
+        """``value`` normalised, or :class:`SceneError` ``"NAME must be ..., got ..."``."""
+        problem = self.problem(value, kind)
+        if problem is not None:
+            raise SceneError(f"{self.name} {problem}")
+        return value if value is None else self.normalise(value)
+
+
+ALL = SCENE_KINDS
+ANIMATED = ("race", "panels")
+
+OPTIONS_LIST: tuple[Option, ...] = (
+    # the race: what is computed
+    Option("surface", "surface", "a surface of the catalogue (`trajectories surfaces`) or a formula in x and y",
+           toml="", flag="--surface", commands=("run", "render"), adhoc=True, metavar="NAME|FORMULA"),
+    Option("optimizers", "optimizers", "`NAME[:key=value,...]`, repeatable, in the order given, e.g. "
+           "`rmsprop:lr=0.02,alpha=0.9`", toml=None, flag="--optimizer", param="specs", commands=("run", "render"),
+           adhoc=True, metavar="SPEC"),
+    Option("start", "points", "start point(s); default: the surface's own start; must lie in the window",
+           toml="", flag="--start", param="starts", commands=("run", "render"), adhoc=True, metavar="X,Y"),
+    Option("window", "window", "X0,X1,Y0,Y1: the plotting window and escape box; default: the surface's "
+           "(formulas: -3,3,-3,3)", toml="", flag="--window", commands=("run", "render"), adhoc=True,
+           metavar="X0,X1,Y0,Y1"),
+    Option("steps", "int", "number of updates; each path has steps + 1 points", 100, 1, 10**6, toml="",
+           flag="--steps", commands=("run", "render"), adhoc=True),
+    Option("epochs", "number", "a clock in samples (a loss over data): every racer reads this many passes over "
+           "the data; steps is then ignored", None, 0, 10**6, above=True, toml=""),
+    Option("batch_size", "int", "stochastic gradients: mini-batches of the data for a loss over data, otherwise "
+           "Gaussian noise σ/√B on the exact gradient", None, 1, 10**9, toml="", flag="--batch-size",
+           commands=("run",)),
+    Option("noise", "number", "noise scale σ on an analytic surface (default 1 with a batch size)", None, 0, 1e6,
+           toml="", flag="--noise", param="sigma", commands=("run",), metavar="SIGMA"),
+    Option("seed", "int", "seed of the batches or the noise; the same seed gives the same bytes", 0, 0,
+           2**63 - 1, kinds=("race", "series", "batches"), toml="", flag="--seed", commands=("run",)),
+    Option("arithmetic", "choice", "numpy's own (fast) or portable: the same paths on every CPU and platform, "
+           "for chaotic paths (about 10x slower)", "numpy", choices=ARITHMETICS, toml="", flag="--arithmetic",
+           commands=("run", "render")),
+    Option("view", "choice", "how the race is drawn: 2-D contours, or a 3-D surface or wireframe", "contour",
+           choices=race_view_names),
+    Option("loss_panel", "bool", "add a synchronised loss-vs-step panel (log scale of f − f* where the minimum "
+           "is known)", False, flag="--loss-panel/--no-loss-panel", commands=("render",)),
+    Option("loss_scale", "choice", "the loss panel's scale: auto (log of f − f* where the minimum is known, "
+           "else linear), log or linear", "auto", choices=("auto", "log", "linear")),
+    Option("description", "text", "one line for `trajectories list`", "", kinds=ALL, toml=""),
+    # frames: timing
+    Option("fps", "int", "frames per second; GIF stores hundredths of a second, so 10, 20, 25 and 50 are exact",
+           20, 1, 50, kinds=ALL, defaults={"panels": 10, "series": 10, "batches": 10}, group="frames",
+           flag="--fps", commands=("render",)),
+    Option("frames", "int", "frames in the animation (default: one per step); fewer frames skip steps evenly",
+           None, 1, 10**5, kinds=ANIMATED, group="frames", flag="--frames", commands=("render",)),
+    Option("hold", "number", "seconds the last frame stays before the loop restarts", 1.5, 0, 60, kinds=ALL,
+           defaults={"series": 2.0, "batches": 2.0}, group="frames", flag="--hold", commands=("render",),
+           metavar="SECONDS"),
+    # look
+    Option("theme", "choice", "colours: light, dark, or the article's black background and rainbow surfaces",
+           "light", choices=("light", "dark", "article"), kinds=ALL,
+           defaults={"panels": "article", "series": "article", "batches": "dark"}, group="look", flag="--theme",
+           commands=("render",)),
+    Option("palette", "choice", "racers' colours: told apart by colour-blind viewers too (default), or the "
+           "article's originals", "default", choices=palette_names, kinds=("race", "series"), group="look",
+           flag="--palette", commands=("render",)),
+    Option("size", "size", "frame size in pixels, the same for every frame", (640, 480), 64, 4096, kinds=ALL,
+           defaults={"panels": (1200, 600), "series": (800, 600)}, group="look", flag="--size",
+           commands=("render",), metavar="WxH"),
+    Option("dpi", "int", "dots per inch: the scale of text and lines for the same pixel size", 100, 1, 1000,
+           kinds=ALL, defaults={"series": 50}, group="look", flag="--dpi", commands=("render",)),
+    Option("title", "text", "the title (default: the surface's name)", None, kinds=("race", "series", "batches"),
+           group="look"),
+    Option("title_size", "number", "title font size in points (default: the view's)", None, 1, 200, group="look"),
+    Option("line_width", "number", "path width (default: the theme's)", None, 0.1, 50, kinds=("race", "series"),
+           defaults={"series": 2.0}, group="look"),
+    Option("show_start", "bool", "mark the start points", True, group="look"),
+    Option("axis_labels", "bool", "name the axes (x, y and, in 3-D, f(x, y))", False, group="look"),
+    # camera (3-D views)
+    Option("elevation", "number", "the 3-D camera's elevation at step 0, in degrees", 30.0, -360, 360,
+           group="camera"),
+    Option("azimuth", "number", "the 3-D camera's azimuth at step 0, in degrees", 45.0, -3600, 3600, group="camera"),
+    Option("rotation", "number", "degrees the 3-D camera turns per step (180 steps × 2° = one turn)", 0.0, -360,
+           360, group="camera"),
+    Option("zlim", "range", "the 3-D z range (default: the surface's range over the window)", group="camera"),
+    Option("grid", "int", "samples per side of the surface grid in 3-D views", 100, 2, 1000, group="camera"),
+    # trail
+    Option("trail", "choice", "whole paths, only the last `tail` steps, or a fading trail", "full",
+           choices=("full", "tail", "fade"), group="trail", flag="--trail", commands=("render",)),
+    Option("tail", "int", "steps shown by the tail or the fading trail", 10, 1, 10**5, group="trail", flag="--tail",
+           commands=("render",)),
+    # output
+    Option("output", "text", "where `trajectories render` writes the scene when not told otherwise", None,
+           group="output", toml="output", toml_key="path"),
+    Option("output_format", "choice", "the output format (default: from the file name, else gif)", None,
+           choices=format_names, group="output", toml="output", toml_key="format", flag="--format", param="fmt",
+           commands=("render",)),
+)
+OPTIONS: dict[str, Option] = {option.name: option for option in OPTIONS_LIST}
+
+
+def check_option(name: str, value: Any, kind: str = "race") -> Any:
+    """``value`` of option ``name``, normalised, or :class:`SceneError` ``"NAME must be ..., got ..."``."""
+    return OPTIONS[name].check(value, kind)
+
+
+def options_for(kind: str) -> tuple[Option, ...]:
+    """The options scene kind ``kind`` has."""
+    return tuple(option for option in OPTIONS_LIST if kind in option.kinds)
+
+
+def default(name: str, kind: str = "race") -> Any:
+    """Option ``name``'s default for scene kind ``kind`` (dataclass field defaults come from here)."""
+    return OPTIONS[name].default_for(kind)
+
+
+def toml_options(table: str) -> dict[str, Option]:
+    """The options read from TOML table ``table`` (``""``: the top level), by key."""
+    return {option.key: option for option in OPTIONS_LIST if option.toml == table}
+
+
+def choices_text(name: str, last: str = "or") -> str:
+    """``"light, dark or article"``: option ``name``'s choices for prose (starter files' comments)."""
+    *others, final = OPTIONS[name].choice_names()
+    return f"{', '.join(others)} {last} {final}" if others else final
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _default_text(option: Option) -> str:
+    value = option.default
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if option.kind == "size":
+        return f"{value[0]}x{value[1]}"
+    if isinstance(value, str):
+        return f"`{value}`" if value else '""'
+    return _bound(value)
+
+
+def _values_text(option: Option) -> str:
+    if option.kind == "choice":
+        return " · ".join(f"`{name}`" for name in option.choice_names())
+    if option.kind in ("int", "number", "size"):
+        return option.requirement()
+    return {"surface": "a name or a formula", "optimizers": "specs", "bool": "true · false"}.get(
+        option.kind, option.requirement())
+
+
+def readme_rows() -> list[str]:
+    """README's table of scene options, one Markdown row per option (the header first)."""
+    rows = ["| option | TOML | command line | values | default | meaning |", "|---|---|---|---|---|---|"]
+    for option in OPTIONS_LIST:
+        toml = "" if option.toml is None else f"`{option.toml + '.' if option.toml else ''}{option.key}`"
+        flag = f"`{option.flag}` ({', '.join(option.commands)})" if option.flag else ""
+        rows.append(f"| `{option.name}` | {toml} | {flag} | {_cell(_values_text(option))} | "
+                    f"{_default_text(option)} | {_cell(option.help)} |")
+    return rows
+
+
+README_BEGIN = "<!-- options table: generated by `python -m trajectories.options --readme` -->"
+README_END = "<!-- end of options table -->"
+
+
+def readme_with_rows(text: str) -> str:
+    """README's ``text`` with the rows between :data:`README_BEGIN` and :data:`README_END` regenerated."""
+    head, rest = text.split(README_BEGIN, 1)
+    _, tail = rest.split(README_END, 1)
+    return head + README_BEGIN + "\n" + "\n".join(readme_rows()) + "\n" + README_END + tail
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m trajectories.options --readme [README.md]``: rewrite README's option rows (or print them)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] != ["--readme"]:
+        print("usage: python -m trajectories.options --readme [README.md]", file=sys.stderr)
+        return 2
+    if len(args) == 1:
+        print("\n".join(readme_rows()))
+        return 0
+    from pathlib import Path
+
+    path = Path(args[1])
+    path.write_text(readme_with_rows(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

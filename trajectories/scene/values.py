@@ -1,0 +1,85 @@
+"""The small frozen values a race scene is made of: its timing, its look, its 3-D camera and its trail.
+
+Each checks its own fields against the options table (:mod:`trajectories.options`) when it is made, so a
+value that exists is a valid one::
+
+    >>> Look(theme="dark").size
+    (640, 480)
+    >>> Frames(fps=60)
+    Traceback (most recent call last):
+    ...
+    trajectories.errors.SceneError: fps must be a whole number from 1 to 50, got 60
+
+:class:`~trajectories.scene.Scene` keeps its flat keywords (``Scene(..., fps=25, theme="dark")``) and
+composes these values from them: ``scene.timing``, ``scene.look``, ``scene.camera``, ``scene.trail_spec``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from ..options import check_option, default
+
+
+def _check_fields(value: Any) -> None:
+    """Check and normalise every field of ``value`` by the option of the same name."""
+    for field in dataclasses.fields(value):
+        object.__setattr__(value, field.name, check_option(field.name, getattr(value, field.name)))
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Timing: ``fps``, ``hold`` (seconds on the last frame) and ``frames`` (``None``: one per step)."""
+
+    fps: int = default("fps")
+    hold: float = default("hold")
+    frames: int | None = default("frames")
+
+    def __post_init__(self) -> None:
+        _check_fields(self)
+
+
+@dataclass(frozen=True)
+class Look:
+    """Everything about how a frame looks that is not the camera: colours, size, text and line widths."""
+
+    theme: str = default("theme")
+    palette: str = default("palette")
+    size: tuple[int, int] = default("size")
+    dpi: int = default("dpi")
+    title: str | None = default("title")
+    title_size: float | None = default("title_size")
+    line_width: float | None = default("line_width")
+    show_start: bool = default("show_start")
+    axis_labels: bool = default("axis_labels")
+
+    def __post_init__(self) -> None:
+        _check_fields(self)
+
+
+@dataclass(frozen=True)
+class Camera:
+    """The 3-D views' camera: ``elevation`` and ``azimuth`` at step 0, ``rotation`` per step (degrees), the
+    ``zlim`` z range (``None``: the surface's) and the surface ``grid``'s samples per side."""
+
+    elevation: float = default("elevation")
+    azimuth: float = default("azimuth")
+    rotation: float = default("rotation")
+    zlim: tuple[float, float] | None = default("zlim")
+    grid: int = default("grid")
+
+    def __post_init__(self) -> None:
+        _check_fields(self)
+
+
+@dataclass(frozen=True)
+class Trail:
+    """How paths are drawn: the ``trail`` (``full``, ``tail`` or ``fade``) and its ``tail`` in steps."""
+
+    trail: str = default("trail")
+    tail: int = default("tail")
+
+    def __post_init__(self) -> None:
+        _check_fields(self)
