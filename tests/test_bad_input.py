@@ -1,95 +1,173 @@
-"""Every kind of bad input, through the command line: one line on stderr, exit status 2, nothing written."""
+"""Every kind of bad input, through the command line, in one table: one line on stderr, exit status 2, no
+traceback, and nothing written or changed (not even ``output/``).
+
+Each row is ``(id, arguments, a part of the message)``. The test runs in a folder holding a few
+prepared files (scene files, a CSV, an image); the files' bytes must be the same afterwards. ``run`` rows
+without ``-o`` write to ``keep.json``, an existing file that must survive. Other test files add their own
+topic's rows through :func:`assert_refused`.
+"""
 
 import pytest
 from click.testing import CliRunner
 
 from trajectories.cli import cli
 
+RUN = ["run", "--surface", "sphere", "--optimizer", "adam"]
+LONG_NAME = "x" * 300 + ".gif"
+
 CASES = [
     # unknown names
     ("unknown surface", ["run", "--surface", "rosenbrok", "--optimizer", "adam"], "did you mean 'rosenbrock'"),
+    ("unknown surface, no match", ["run", "--surface", "nope", "--optimizer", "adam"], "unknown surface 'nope'"),
     ("unknown optimizer", ["run", "--surface", "sphere", "--optimizer", "adamm"], "unknown optimizer 'adamm'"),
-    ("unknown hyperparameter", ["run", "--surface", "sphere", "--optimizer", "adam:momentum=1"], "'momentum'"),
+    ("unknown hyperparameter", [*RUN[:-1], "adam:momentum=1"], "'momentum'"),
     ("unknown scene", ["render", "no_such_scene"], "unknown scene 'no_such_scene'"),
     ("unknown command", ["frobnicate"], "No such command"),
     ("unknown describe", ["describe", "nothing_here"], "no built-in scene 'nothing_here'"),
+    ("missing scene file", ["render", "nofile.py"], "no scene file nofile.py"),
     # formulas that are not allowed
     ("hostile formula", ["run", "--surface", "__import__('os').getcwd()", "--optimizer", "adam"], "unknown function"),
     ("huge power", ["run", "--surface", "9**9**9", "--optimizer", "adam"], "exponent must be at most 100"),
     ("attribute", ["render", "--surface", "x.real", "--optimizer", "adam"], "attribute access not allowed"),
     ("formula with a warning", ["run", "--surface", "3if x", "--optimizer", "adam"], "invalid formula"),
     # malformed or non-finite numbers
-    ("malformed lr", ["run", "--surface", "sphere", "--optimizer", "adam:lr=1e"], "lr must be a number"),
-    ("nan lr", ["run", "--surface", "sphere", "--optimizer", "adam:lr=nan"], "must be a finite number"),
-    ("malformed start", ["run", "--surface", "sphere", "--optimizer", "adam", "--start", "1;2"], "two numbers"),
-    ("infinite start", ["run", "--surface", "sphere", "--optimizer", "adam", "--start", "inf,0"], "finite"),
+    ("malformed lr", [*RUN[:-1], "adam:lr=1e"], "lr must be a number"),
+    ("malformed render lr", ["render", "--surface", "sphere", "--optimizer", "adam:lr=x"], "lr must be a number"),
+    ("nan lr", [*RUN[:-1], "adam:lr=nan"], "must be a finite number"),
+    ("malformed start", [*RUN, "--start", "1;2"], "two numbers"),
+    ("one-number start", [*RUN, "--start", "1"], "expected two numbers"),
+    ("infinite start", [*RUN, "--start", "inf,0"], "coordinates must be finite"),
     ("malformed window", ["run", "--surface", "x**2", "--optimizer", "adam", "--window", "1,2,3"], "four numbers"),
     ("empty window", ["run", "--surface", "x**2", "--optimizer", "adam", "--window", "1,1,0,1"], "X0 < X1"),
     ("nan window", ["render", "--surface", "x**2", "--optimizer", "adam", "--window", "0,nan,0,1"], "finite"),
     ("malformed size", ["render", "rosenbrock", "--size", "640by480"], "WIDTHxHEIGHT"),
+    ("malformed steps", [*RUN, "--steps", "ten"], "'--steps': must be a whole number from 1 to 1000000, got 'ten'"),
     ("malformed tolerance", ["compare", "a.gif", "b.gif", "--tolerance", "lots"], "'--tolerance'"),
+    ("nan noise", [*RUN, "--noise", "nan"], "'--noise': must be a number from 0 to 1000000, got nan"),
     # a start outside the window
-    ("start outside", ["run", "--surface", "sphere", "--optimizer", "adam", "--start", "3,0"], "outside"),
+    ("start outside", [*RUN, "--start", "3,0"], "outside sphere's window"),
     ("start outside formula", ["render", "--surface", "x**2+y**2", "--optimizer", "adam", "--start", "4,0"],
      "outside the window"),
-    # zero or negative counts and sizes
-    ("zero steps", ["run", "--surface", "sphere", "--optimizer", "adam", "--steps", "0"], "'--steps'"),
+    ("start outside ad hoc", ["render", "--surface", "sphere", "--optimizer", "adam", "--start", "5,5"],
+     "start (5, 5) is outside the window"),
+    # counts and sizes out of range (the options table's bounds)
+    ("zero steps", [*RUN, "--steps", "0"], "'--steps': must be a whole number from 1"),
     ("negative steps", ["render", "--surface", "sphere", "--optimizer", "adam", "--steps", "-5"], "'--steps'"),
-    ("zero fps", ["render", "rosenbrock", "--fps", "0"], "'--fps'"),
+    ("zero fps", ["render", "rosenbrock", "--fps", "0"], "'--fps': must be a whole number from 1 to 50, got 0"),
+    ("fast fps", ["render", "rosenbrock", "--fps", "60"], "'--fps': must be a whole number from 1 to 50, got 60"),
     ("zero frames", ["render", "rosenbrock", "--frames", "0"], "'--frames'"),
-    ("zero size", ["render", "rosenbrock", "--size", "0x480"], "size must be"),
+    ("zero size", ["render", "rosenbrock", "--size", "0x480"], "'--size': must be (width, height) in pixels"),
+    ("tiny size", ["render", "rosenbrock", "--size", "10x10"], "from 64 to 4096 each, got 10x10"),
     ("negative dpi", ["render", "rosenbrock", "--dpi", "-3"], "'--dpi'"),
-    ("negative batch", ["run", "--surface", "regression", "--optimizer", "sgd", "--batch-size", "-1"], "batch-size"),
-    # output that cannot be written
-    ("missing folder", ["run", "--surface", "sphere", "--optimizer", "adam", "-o", "nope/x.json"], "does not exist"),
+    ("negative hold", ["render", "rosenbrock", "--hold", "-1"], "'--hold': must be a number from 0 to 60"),
+    ("negative batch", ["run", "--surface", "regression", "--optimizer", "sgd", "--batch-size", "-1"],
+     "'--batch-size'"),
+    ("batch over the data", ["run", "--surface", "regression", "--optimizer", "adam", "--batch-size", "5000"],
+     "between 1 and"),
+    ("negative noise", [*RUN, "--noise", "-1"], "'--noise'"),
+    ("noise on data", ["run", "--surface", "regression", "--optimizer", "adam", "--noise", "1"], "not sigma"),
+    # choices (the options table's, the format registry's)
+    ("unknown trail", ["render", "rosenbrock", "--trail", "sparkle"], "'--trail': must be one of full, tail, fade"),
+    ("unknown theme", ["render", "rosenbrock", "--theme", "neon"], "must be one of light, dark, article"),
+    ("unknown palette", ["render", "rosenbrock", "--palette", "neon"], "must be one of default, article"),
+    ("unknown format", ["render", "rosenbrock", "--format", "avi"], "'--format'"),
+    ("unknown run format", [*RUN, "--format", "xml"], "'--format'"),
+    ("unknown arithmetic", [*RUN, "--arithmetic", "exact"], "'--arithmetic'"),
+    ("unknown render arithmetic", ["render", "rosenbrock", "--arithmetic", "float32"], "'--arithmetic'"),
+    ("no ffmpeg", ["render", "rosenbrock", "--format", "mp4"], "pip install 'trajectories[mp4]'"),
+    # options that do not go together
+    ("nothing to render", ["render"], "name the scenes to render, or give --all"),
+    ("missing optimizer", ["run", "--surface", "sphere"], "Missing option '--optimizer'"),
+    ("ad hoc without optimizer", ["render", "--surface", "sphere"], "needs at least one --optimizer"),
+    ("scene and ad hoc", ["render", "rosenbrock", "--surface", "sphere", "--optimizer", "adam"], "give no SCENE"),
+    ("optimizer without surface", ["render", "rosenbrock", "--optimizer", "adam"], "go with --surface"),
+    ("-o with --all", ["render", "--all", "-o", "x.gif"], "-o and --paths take one scene"),
+    ("trail on a series", ["render", "fig5_ewa", "--trail", "tail"], "--trail does not apply to fig5_ewa"),
+    ("column without series", ["render", "rosenbrock", "--column", "Close"], "reads a series for one series"),
+    # output that cannot be written, or would overwrite an input
+    ("missing folder", [*RUN, "-o", "nope/x.json"], "does not exist"),
+    ("missing absolute folder", [*RUN, "-o", "/no/such/folder/x.json"], "does not exist"),
     ("folder is a file", ["render", "rosenbrock", "-o", "a_file/x.gif"], "a_file is a file, not a folder"),
     ("missing out-dir", ["render", "rosenbrock", "--out-dir", "nope"], "does not exist"),
     ("output is a folder", ["render", "rosenbrock", "-o", "a_folder"], "is a directory"),
-    # unknown formats and missing optional dependencies
-    ("unknown format", ["render", "rosenbrock", "--format", "avi"], "'--format'"),
-    ("unknown run format", ["run", "--surface", "sphere", "--optimizer", "adam", "--format", "xml"], "'--format'"),
-    ("unknown arithmetic", ["run", "--surface", "sphere", "--optimizer", "adam", "--arithmetic", "exact"],
-     "'--arithmetic'"),
-    ("unknown render arithmetic", ["render", "rosenbrock", "--arithmetic", "float32"], "'--arithmetic'"),
-    ("no ffmpeg", ["render", "rosenbrock", "--format", "mp4"], "pip install 'trajectories[mp4]'"),
+    ("empty output name", ["render", "rosenbrock", "-o", ""], "the file name is empty"),
+    ("empty run output name", [*RUN, "-o", ""], "the file name is empty"),
+    ("overlong output name", ["render", "rosenbrock", "-o", LONG_NAME], "bytes long; the file system allows"),
+    ("-o and --paths alike", ["render", "rosenbrock", "-o", "a.gif", "--paths", "a.gif"], "name the same file"),
+    ("-o is the scene file", ["render", "mine.py", "-o", "mine.py"], "an output never overwrites an input"),
+    ("-o is the series", ["render", "fig5_ewa", "--series", "prices.csv", "--column", "Close", "-o", "prices.csv"],
+     "an output never overwrites an input"),
+    ("toml output outside", ["render", "escape.toml"], "must stay inside the scene file's folder"),
+    ("toml output absolute", ["render", "absolute.toml"], "must stay inside the scene file's folder"),
     # corrupt scene files
     ("python syntax", ["render", "broken.py"], "broken.py:2: SyntaxError"),
     ("python error", ["render", "raises.py"], "raises.py:3: NameError"),
     ("bad scene value", ["render", "badvalue.py"], "badvalue.py:2: adam: lr must be a finite number >= 0"),
     ("toml syntax", ["render", "broken.toml"], "not valid TOML"),
     ("toml values", ["render", "badvalues.toml"], "2 problems: steps: must be a whole number"),
+    ("toml unknown theme", ["render", "badtheme.toml"], "view.theme: must be one of light, dark, article"),
+    # images that cannot be compared
     ("not an image", ["compare", "broken.py", "broken.py"], "not an image"),
     ("missing image", ["compare", "none.gif", "none.gif"], "no such file"),
-    ("existing starter", ["new", "broken", "--dir", "."], None),
+    ("existing starter", ["new", "broken", "--dir", "."], "exists already"),
 ]
+
+SCENE_FILES = {
+    "broken.py": "from trajectories.scene import Scene\nx = (\n",
+    "raises.py": "from trajectories.scene import Scene\n\nscene = Scene(undefined_name)\n",
+    "badvalue.py": "from trajectories.scene import Scene\ns = Scene('s', 'sphere', ['adam:lr=-1'])\n",
+    "mine.py": "from trajectories.scene import Scene\ns = Scene('s', 'sphere', ['adam'], steps=3)\n",
+    "broken.toml": "surface = [unclosed\n",
+    "badvalues.toml": 'surface = "sphere"\nsteps = -1\n[[optimizers]]\nname = "adam"\n[view]\nfps = 0\n',
+    "badtheme.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[view]\ntheme = "neon"\n',
+    "escape.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = "../escaped.gif"\n',
+    "absolute.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = "/tmp/escaped.gif"\n',
+    "prices.csv": "Date,Close\n" + "".join(f"d{i},{100 + i % 7}\n" for i in range(20)),
+    "keep.json": "precious",
+}
 
 
 @pytest.fixture
 def workdir(tmp_path, monkeypatch):
+    """A folder of prepared inputs, as the current folder."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "a_file").write_text("")
     (tmp_path / "a_folder").mkdir()
-    (tmp_path / "broken.py").write_text("from trajectories.scene import Scene\nx = (\n")
-    (tmp_path / "raises.py").write_text("from trajectories.scene import Scene\n\nscene = Scene(undefined_name)\n")
-    (tmp_path / "badvalue.py").write_text("from trajectories.scene import Scene\ns = Scene('s', 'sphere', "
-                                          "['adam:lr=-1'])\n")
-    (tmp_path / "broken.toml").write_text("surface = [unclosed\n")
-    (tmp_path / "badvalues.toml").write_text('surface = "sphere"\nsteps = -1\n[[optimizers]]\nname = "adam"\n'
-                                             '[view]\nfps = 0\n')
+    for name, text in SCENE_FILES.items():
+        (tmp_path / name).write_text(text)
     return tmp_path
+
+
+def _contents(folder):
+    return {path.relative_to(folder): path.read_bytes() if path.is_file() else None for path in folder.rglob("*")}
+
+
+def assert_refused(result, message: str | None = None) -> None:
+    """``result`` (click's) is a refusal: exit 2, nothing on stdout, one ``trajectories: error:`` line."""
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert result.stdout == ""
+    assert result.stderr.startswith("trajectories: error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    if message is not None:
+        assert message in result.stderr, result.stderr
 
 
 @pytest.mark.parametrize(("case", "args", "message"), CASES, ids=[c[0] for c in CASES])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(workdir, request, case, args, message):
     if case == "no ffmpeg":
         request.getfixturevalue("no_ffmpeg")
-    if case == "existing starter":
-        (workdir / "broken.py").touch()
-        message = "exists already"
-    before = sorted(p.name for p in workdir.rglob("*"))
+    if args[0] == "run" and "-o" not in args:
+        args = [*args, "-o", "keep.json"]
+    before = _contents(workdir)
+    outside = workdir.parent / "escaped.gif"
+    assert not outside.exists()
     result = CliRunner().invoke(cli, args)
-    assert result.exit_code == 2, (result.output, result.exception)
-    assert result.stdout == ""
-    assert result.stderr.startswith("trajectories: error: ") and result.stderr.count("\n") == 1
-    assert message in result.stderr, result.stderr
-    assert sorted(p.name for p in workdir.rglob("*")) == before  # nothing written, not even output/
+    assert_refused(result, message)
+    assert _contents(workdir) == before  # nothing written or changed, not even output/
+    assert not outside.exists()
+
+
+def test_the_table_is_large_and_its_ids_unique():
+    ids = [case[0] for case in CASES]
+    assert len(set(ids)) == len(ids)
+    assert len(CASES) >= 70

@@ -96,43 +96,6 @@ def test_stochastic_runs_are_seeded(invoke):
     assert noisy["gradient"] == {"kind": "noise", "sigma": 0.5, "batch_size": 1, "seed": 0}
 
 
-BAD_INPUT = [
-    (["run", "--surface", "nope", "--optimizer", "adam"], "unknown surface 'nope'"),
-    (["run", "--surface", "sphere", "--optimizer", "adamm"], "unknown optimizer 'adamm'"),
-    (["run", "--surface", "sphere", "--optimizer", "adam:betas=1"], "unknown hyperparameter 'betas'"),
-    (["run", "--surface", "sphere", "--optimizer", "adam:lr=1e"], "lr must be a number"),
-    (["run", "--surface", "sphere", "--optimizer", "adam:lr=nan"], "finite"),
-    (["run", "--surface", "sphere", "--optimizer", "adam", "--start", "1"], "expected two numbers"),
-    (["run", "--surface", "sphere", "--optimizer", "adam", "--start", "1,inf"], "coordinates must be finite"),
-    (["run", "--surface", "sphere", "--optimizer", "adam", "--start", "9,0"], "outside sphere's window"),
-    (["run", "--surface", "sphere", "--optimizer", "adam", "--steps", "0"], "'--steps'"),
-    (["run", "--surface", "sphere", "--optimizer", "adam", "--steps", "ten"], "'--steps'"),
-    (["run", "--surface", "sphere"], "Missing option '--optimizer'"),
-    (["run", "--surface", "sphere", "--optimizer", "adam", "--format", "xml"], "'--format'"),
-    (["run", "--surface", "sphere", "--optimizer", "adam", "--noise", "-1"], "'--noise'"),
-    (["run", "--surface", "sphere", "--optimizer", "adam", "--noise", "nan"], "must be finite"),
-    (["run", "--surface", "regression", "--optimizer", "adam", "--noise", "1"], "not sigma"),
-    (["run", "--surface", "regression", "--optimizer", "adam", "--batch-size", "5000"], "between 1 and"),
-    (["run", "--surface", "sphere", "--optimizer", "adam", "-o", "/no/such/folder/x.json"], "does not exist"),
-    (["frobnicate"], "No such command"),
-]
-
-
-@pytest.mark.parametrize(("args", "message"), BAD_INPUT, ids=[m for _, m in BAD_INPUT])
-def test_bad_input_is_one_line_and_exit_status_2(invoke, tmp_path, args, message):
-    target = tmp_path / "out.json"
-    target.write_text("precious")
-    if "-o" not in args:
-        args = [*args, "-o", str(target)]
-    result = invoke(*args)
-    assert result.exit_code == 2
-    assert result.stdout == ""
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("trajectories: error: ")
-    assert message in result.stderr
-    assert target.read_text() == "precious"  # never clobbered
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
-
-
 def test_failed_write_leaves_the_old_file(invoke, tmp_path, monkeypatch):
     target = tmp_path / "out.json"
     target.write_text("precious")

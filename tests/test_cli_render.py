@@ -59,39 +59,6 @@ def test_render_scenes_from_a_file_and_a_png(invoke, tmp_path):
     assert {p.name for p in tmp_path.iterdir()} >= {"first.gif", "second.gif"}
 
 
-BAD = [
-    (["render"], "name the scenes to render, or give --all"),
-    (["render", "nope"], "unknown scene 'nope'"),
-    (["render", "rosenbrock", "--size", "abc"], "expected WIDTHxHEIGHT"),
-    (["render", "rosenbrock", "--size", "10x10"], "from 64 to 4096 each, got 10x10"),
-    (["render", "rosenbrock", "--fps", "0"], "'--fps'"),
-    (["render", "rosenbrock", "--fps", "60"], "'--fps'"),
-    (["render", "rosenbrock", "--frames", "0"], "'--frames'"),
-    (["render", "rosenbrock", "--format", "xml"], "'--format'"),
-    (["render", "rosenbrock", "--hold", "-1"], "'--hold'"),
-    (["render", "rosenbrock", "--trail", "sparkle"], "'--trail'"),
-    (["render", "--all", "-o", "x.gif"], "-o and --paths take one scene"),
-    (["render", "rosenbrock", "--out-dir", "/no/such/folder"], "does not exist"),
-    (["render", "rosenbrock", "-o", "/no/such/folder/x.gif"], "does not exist"),
-    (["render", "--surface", "sphere"], "needs at least one --optimizer"),
-    (["render", "rosenbrock", "--surface", "sphere", "--optimizer", "adam"], "give no SCENE"),
-    (["render", "rosenbrock", "--optimizer", "adam"], "go with --surface"),
-    (["render", "--surface", "sphere", "--optimizer", "adam:lr=x"], "lr must be a number"),
-    (["render", "--surface", "sphere", "--optimizer", "adam", "--start", "5,5"], "start (5, 5) is outside the window"),
-    (["render", "nofile.py"], "no scene file nofile.py"),
-]
-
-
-@pytest.mark.parametrize(("args", "message"), BAD, ids=[" ".join(a) for a, _ in BAD])
-def test_bad_render_input_is_one_line_exit_2_and_writes_nothing(invoke, tmp_path, monkeypatch, args, message):
-    monkeypatch.chdir(tmp_path)
-    result = invoke(*args)
-    assert result.exit_code == 2, result.output
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("trajectories: error: ")
-    assert message in result.stderr
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_broken_scene_file_reports_file_and_line(invoke, tmp_path):
     path = tmp_path / "broken.py"
     path.write_text("from trajectories.scene import Scene\n\nbad = Scene('b', 'sphere', ['adam:lr=-1'])\n")

@@ -6,10 +6,8 @@ is written.
 
 from __future__ import annotations
 
-import math
 import os
 import sys
-from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
@@ -17,15 +15,15 @@ import click
 from . import optimizers
 from .atomic import check_writable, write_bytes
 from .catalogue import SURFACE_NAMES, get_surface, resolve_surface
+from .cli_options import command_options
 from .errors import TrajectoriesError
 from .export import run_document, to_csv, to_json
 from .gradients import stochastic_gradient
 from .paths import record_paths
-from .portable import ARITHMETICS, portable_surface
+from .portable import portable_surface
 from .processes import Stopped, signals_unwind
-from .spec import OptimizerSpec, SpecError, parse_optimizer
+from .spec import OptimizerSpec
 from .version import __version__
-from .writers import format_names
 
 
 class OneLineErrors(click.Group):
@@ -60,70 +58,6 @@ class OneLineErrors(click.Group):
             click.echo(f"trajectories: error: {error}", err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
-
-
-class PointType(click.ParamType):
-    """``X,Y`` with two finite numbers."""
-
-    name = "X,Y"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[float, float]:
-        if isinstance(value, tuple):
-            return value
-        parts = str(value).split(",")
-        try:
-            x, y = (float(part) for part in parts)
-        except ValueError:
-            self.fail(f"expected two numbers as X,Y, got {value!r}", param, ctx)
-        if not (math.isfinite(x) and math.isfinite(y)):
-            self.fail(f"coordinates must be finite, got {value!r}", param, ctx)
-        return (x, y)
-
-
-class OptimizerSpecType(click.ParamType):
-    """``NAME[:key=value,...]``, parsed and validated."""
-
-    name = "SPEC"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> OptimizerSpec:
-        if isinstance(value, OptimizerSpec):
-            return value
-        try:
-            return parse_optimizer(value)
-        except SpecError as error:
-            self.fail(str(error), param, ctx)
-
-
-class SurfaceType(click.ParamType):
-    """A surface of the catalogue by name, or a formula in x and y (checked now, built with --window)."""
-
-    name = "NAME|FORMULA"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        try:
-            resolve_surface(value)
-        except ValueError as error:
-            self.fail(str(error), param, ctx)
-        return value
-
-
-class WindowType(click.ParamType):
-    """``X0,X1,Y0,Y1`` with X0 < X1 and Y0 < Y1, all finite."""
-
-    name = "X0,X1,Y0,Y1"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple:
-        if isinstance(value, tuple):
-            return value
-        try:
-            x0, x1, y0, y1 = (float(part) for part in str(value).split(","))
-        except ValueError:
-            self.fail(f"expected four numbers X0,X1,Y0,Y1, got {value!r}", param, ctx)
-        if not all(math.isfinite(v) for v in (x0, x1, y0, y1)):
-            self.fail(f"the window must be finite, got {value!r}", param, ctx)
-        if not (x0 < x1 and y0 < y1):
-            self.fail(f"the window needs X0 < X1 and Y0 < Y1, got {value!r}", param, ctx)
-        return (x0, x1, y0, y1)
 
 
 def _format_number(value: float) -> str:
@@ -175,26 +109,9 @@ def optimizers_command() -> None:
 
 
 @cli.command("run")
-@click.option(
-    "--surface", "surface", type=SurfaceType(), required=True,
-    help="A surface name (see `surfaces`) or a formula in x and y, e.g. '(1-x)**2 + 100*(y-x**2)**2'.",
-)
-@click.option("--window", type=WindowType(), help="X0,X1,Y0,Y1 [default: the surface's; formulas: -3,3,-3,3].")
-@click.option(
-    "--optimizer", "specs", type=OptimizerSpecType(), multiple=True, required=True,
-    help="NAME[:key=value,...], e.g. rmsprop:lr=0.02,alpha=0.9. Repeat for more optimizers.",
-)
-@click.option(
-    "--start", "starts", type=PointType(), multiple=True, help="Start X,Y (repeatable); default: the surface's.",
-)
-@click.option("--steps", type=click.IntRange(min=1), default=100, show_default=True, help="Number of updates.")
-@click.option("--batch-size", type=click.IntRange(min=1), help="Mini-batch size (data losses) or noise batch (others).")
-@click.option("--noise", "sigma", type=click.FloatRange(min=0), help="Gradient noise σ on an analytic surface.")
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the noise or batches.")
+@command_options("run", with_defaults=True, required=("surface", "optimizers"))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="Default: from the file name, else json.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (atomically); default stdout.")
-@click.option("--arithmetic", type=click.Choice(ARITHMETICS), default="numpy", show_default=True,
-              help="portable: the same bits on every CPU and platform, for chaotic paths (about 10x slower).")
 def run_command(
     surface: str,
     window: tuple[float, float, float, float] | None,
@@ -211,8 +128,6 @@ def run_command(
     """Run optimizers on a surface and print each trajectory as JSON or CSV (with each path's
     reproducibility horizon: the step from which it depends on the last bits of the arithmetic)."""
     surface = resolve_surface(surface, window)
-    if sigma is not None and not math.isfinite(sigma):
-        raise click.BadParameter("σ must be finite", param_hint="'--noise'")
     starts = starts or (surface.start,)
     for x, y in starts:
         if not surface.contains(x, y):
@@ -243,38 +158,6 @@ def run_command(
         write_bytes(output, text.encode())
 
 
-class RegistryChoice(click.Choice):
-    """A choice among a registry's names, read each time the option is parsed or shown, so that names
-    registered after this module was imported (a plugin's format or view) count."""
-
-    def __init__(self, names: Callable[[], Sequence[str]]) -> None:
-        self.names = names
-        super().__init__(tuple(names()))
-
-    @property
-    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
-        return tuple(self.names())
-
-    @choices.setter
-    def choices(self, value: Sequence[str]) -> None:  # click.Choice.__init__ sets it; names() wins
-        pass
-
-
-class SizeType(click.ParamType):
-    """``WIDTHxHEIGHT`` in pixels."""
-
-    name = "WxH"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> tuple[int, int]:
-        if isinstance(value, tuple):
-            return value
-        try:
-            width, height = (int(part) for part in str(value).lower().split("x"))
-        except ValueError:
-            self.fail(f"expected WIDTHxHEIGHT in pixels, e.g. 640x480, got {value!r}", param, ctx)
-        return (width, height)
-
-
 @cli.command("list")
 @click.argument("scene_file", required=False, type=click.Path(dir_okay=False))
 def list_command(scene_file: str | None) -> None:
@@ -295,18 +178,6 @@ def list_command(scene_file: str | None) -> None:
 @click.option("--all", "render_all", is_flag=True, help="Render every built-in scene.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (one scene only).")
 @click.option("--out-dir", type=click.Path(file_okay=False), help="Folder for <scene>.<ext> files [default: output].")
-@click.option("--format", "fmt", type=RegistryChoice(format_names), help="Default: from the file name, else gif.")
-@click.option("--fps", type=click.IntRange(1, 50), help="Frames per second (10, 20, 25, 50 are exact in GIF).")
-@click.option("--frames", type=click.IntRange(min=1), help="Number of frames (default: one per step).")
-@click.option("--size", type=SizeType(), help="Frame size in pixels, e.g. 640x480.")
-@click.option("--dpi", type=click.IntRange(min=1), help="Dots per inch (text and line scale).")
-@click.option("--theme", type=click.Choice(["light", "dark", "article"]), help="Colour theme.")
-@click.option("--palette", type=click.Choice(["default", "article"]),
-              help="Racers' colours: told apart by colour-blind viewers too (default), or the article's.")
-@click.option("--hold", type=click.FloatRange(0, 60), help="Seconds to hold the last frame.")
-@click.option("--trail", type=click.Choice(["full", "tail", "fade"]), help="Whole path, last steps, or fading.")
-@click.option("--tail", type=click.IntRange(min=1), help="Steps shown by --trail tail/fade.")
-@click.option("--loss-panel/--no-loss-panel", default=None, help="Add a loss-vs-step panel.")
 @click.option("--paths", "paths_json", type=click.Path(dir_okay=False),
               help="Optimizer scenes: also write the computed paths as JSON (the `run` schema; panels: one each).")
 @click.option("--series", type=click.Path(dir_okay=False),
@@ -318,14 +189,8 @@ def list_command(scene_file: str | None) -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes for 3-D frames [default: all cores].")
 @click.option("--colors", type=click.IntRange(2, 255), help="Colours in the GIF's palette [default: 255].")
 @click.option("--no-text", "no_text", is_flag=True, help="Draw no text (snapshot tests across machines).")
-@click.option("--arithmetic", type=click.Choice(ARITHMETICS),
-              help="portable: paths computed the same on every CPU (for chaotic paths) [default: the scene's].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
-@click.option("--surface", "surface", type=SurfaceType(), help="Ad hoc scene: a surface name or a formula.")
-@click.option("--window", type=WindowType(), help="Ad hoc scene: X0,X1,Y0,Y1 (formulas: -3,3,-3,3).")
-@click.option("--optimizer", "specs", type=OptimizerSpecType(), multiple=True, help="Ad hoc scene: NAME[:k=v,...].")
-@click.option("--start", "starts", type=PointType(), multiple=True, help="Ad hoc scene: start X,Y (repeatable).")
-@click.option("--steps", type=click.IntRange(min=1), help="Ad hoc scene: number of updates [default: 100].")
+@command_options("render", with_defaults=False)
 def render_command(references: tuple[str, ...], render_all: bool, output: str | None, out_dir: str | None,
                    fmt: str | None, paths_json: str | None, series: str | None, column: str | None,
                    data: str | None, scale: float | None, jobs: int | None,

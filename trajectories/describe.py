@@ -153,7 +153,7 @@ loss_panel = true
 # tail = 10
 
 [output]                        # optional
-path = "{name}.gif"             # relative to the folder you run trajectories from
+path = "{name}.gif"             # relative to this file's folder, and inside it (-o writes elsewhere)
 '''
 
 

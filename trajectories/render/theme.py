@@ -82,7 +82,6 @@ ARTICLE = Theme(
 )
 
 THEMES = {"light": LIGHT, "dark": DARK, "article": ARTICLE}
-PALETTE_NAMES = ("default", *PALETTES)
 
 
 def get_theme(name: str) -> Theme:

@@ -27,7 +27,7 @@ A file describes one scene; every problem is reported at once, each with its key
     loss_panel = true
 
     [output]
-    path = "race.gif"                     # relative to the current folder; the format follows the name
+    path = "race.gif"                     # inside the scene file's folder, relative to it; -o goes elsewhere
 """
 
 from __future__ import annotations
