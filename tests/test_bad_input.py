@@ -92,6 +92,12 @@ CASES = [
     ("output is a folder", ["render", "rosenbrock", "-o", "a_folder"], "is a directory"),
     ("empty output name", ["render", "rosenbrock", "-o", ""], "the file name is empty"),
     ("empty run output name", [*RUN, "-o", ""], "the file name is empty"),
+    ("NUL in output name", ["render", "rosenbrock", "-o", "a\0b.gif"], "a file name cannot hold a NUL character"),
+    ("NUL in scene name", ["render", "a\0b.py"], "no scene file"),
+    ("NUL in compared file", ["compare", "a\0.gif", "b.gif"], "a file name cannot hold a NUL character"),
+    ("NUL in a spec", [*RUN[:-1], "ad\0am"], "one line of printable text"),
+    ("output in /proc", ["render", "rosenbrock", "-o", "/proc/x.gif"], "cannot write in folder /proc"),
+    ("out-dir not writable", ["render", "rosenbrock", "--out-dir", "/proc/sys"], "is not writable"),
     ("overlong output name", ["render", "rosenbrock", "-o", LONG_NAME], "bytes long; the file system allows"),
     ("-o and --paths alike", ["render", "rosenbrock", "-o", "a.gif", "--paths", "a.gif"], "name the same file"),
     ("-o is the scene file", ["render", "mine.py", "-o", "mine.py"], "an output never overwrites an input"),
@@ -170,4 +176,4 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(workdir, request, case,
 def test_the_table_is_large_and_its_ids_unique():
     ids = [case[0] for case in CASES]
     assert len(set(ids)) == len(ids)
-    assert len(CASES) >= 70
+    assert len(CASES) >= 80

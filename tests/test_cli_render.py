@@ -1,15 +1,15 @@
 """`trajectories render` and `trajectories list` through click's runner, and the installed command."""
 
+import os
 import shutil
 import subprocess
+import sys
 import textwrap
 
 import imageio.v3 as iio
 import pytest
 
 SMALL = ["--size", "160x120", "--dpi", "40"]
-
-
 
 
 def test_list_shows_every_builtin_scene_with_a_line(invoke):
@@ -107,3 +107,18 @@ def test_a_users_series_through_the_cli(invoke, tmp_path):
     ]:
         bad = invoke("render", *args, "--out-dir", str(tmp_path))
         assert bad.exit_code == 2 and message in bad.stderr, (args, bad.stderr)
+
+
+def test_a_bogus_mplbackend_changes_nothing(tmp_path):
+    """We draw on Agg canvases of our own: the user's MPLBACKEND (here one matplotlib refuses on import) must
+    not matter, neither for the command nor for the bytes."""
+    args = ["render", "--surface", "sphere", "--optimizer", "adam", "--steps", "3", "--size", "64x64", "-q"]
+    command = [sys.executable, "-c", "from trajectories.cli import main; main()", *args]
+    outputs = []
+    for backend in ("no_such_backend", "Agg"):
+        target = tmp_path / f"{backend}.gif"
+        done = subprocess.run([*command, "-o", str(target)], env={**os.environ, "MPLBACKEND": backend},
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and done.stderr == "", done.stderr
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]

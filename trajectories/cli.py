@@ -15,7 +15,7 @@ import click
 from . import optimizers
 from .atomic import check_writable, write_bytes
 from .catalogue import SURFACE_NAMES, get_surface, resolve_surface
-from .cli_options import command_options
+from .cli_options import FilePath, command_options
 from .errors import TrajectoriesError
 from .export import run_document, to_csv, to_json
 from .gradients import stochastic_gradient
@@ -111,7 +111,7 @@ def optimizers_command() -> None:
 @cli.command("run")
 @command_options("run", with_defaults=True, required=("surface", "optimizers"))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="Default: from the file name, else json.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here (atomically); default stdout.")
+@click.option("-o", "--output", type=FilePath(dir_okay=False), help="Write here (atomically); default stdout.")
 def run_command(
     surface: str,
     window: tuple[float, float, float, float] | None,
@@ -159,7 +159,7 @@ def run_command(
 
 
 @cli.command("list")
-@click.argument("scene_file", required=False, type=click.Path(dir_okay=False))
+@click.argument("scene_file", required=False, type=FilePath(dir_okay=False))
 def list_command(scene_file: str | None) -> None:
     """List the built-in scenes (or those of SCENE_FILE) with one line each."""
     from .scene import builtin_scenes, load_scenes
@@ -176,14 +176,14 @@ def list_command(scene_file: str | None) -> None:
 @cli.command("render")
 @click.argument("references", metavar="SCENE...", nargs=-1)
 @click.option("--all", "render_all", is_flag=True, help="Render every built-in scene.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (one scene only).")
-@click.option("--out-dir", type=click.Path(file_okay=False), help="Folder for <scene>.<ext> files [default: output].")
-@click.option("--paths", "paths_json", type=click.Path(dir_okay=False),
+@click.option("-o", "--output", type=FilePath(dir_okay=False), help="Output file (one scene only).")
+@click.option("--out-dir", type=FilePath(file_okay=False), help="Folder for <scene>.<ext> files [default: output].")
+@click.option("--paths", "paths_json", type=FilePath(dir_okay=False),
               help="Optimizer scenes: also write the computed paths as JSON (the `run` schema; panels: one each).")
-@click.option("--series", type=click.Path(dir_okay=False),
+@click.option("--series", type=FilePath(dir_okay=False),
               help="Series scenes (fig5_ewa): average a column of FILE.csv.")
 @click.option("--column", help="Series scenes: the CSV column to average (with --series FILE.csv).")
-@click.option("--data", type=click.Path(dir_okay=False), hidden=True,
+@click.option("--data", type=FilePath(dir_okay=False), hidden=True,
               help="Deprecated: --paths (optimizer scenes) or --series (series scenes).")
 @click.option("--scale", type=click.FloatRange(min=0.1, max=8), help="Multiply frame size and dpi (2: double).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes for 3-D frames [default: all cores].")
@@ -256,7 +256,7 @@ def describe_command(name: str) -> None:
 @cli.command("new")
 @click.argument("name")
 @click.option("--toml", "toml", is_flag=True, help="Write a TOML scene instead of a Python script.")
-@click.option("--dir", "folder", type=click.Path(file_okay=False), default=".", show_default=True,
+@click.option("--dir", "folder", type=FilePath(file_okay=False), default=".", show_default=True,
               help="Folder to write NAME.py (or NAME.toml) in.")
 def new_command(name: str, toml: bool, folder: str) -> None:
     """Write a commented starter scene file NAME.py (or NAME.toml) to edit and render."""
@@ -267,11 +267,11 @@ def new_command(name: str, toml: bool, folder: str) -> None:
 
 
 @cli.command("compare")
-@click.argument("expected", type=click.Path(dir_okay=False))
-@click.argument("actual", type=click.Path(dir_okay=False))
+@click.argument("expected", type=FilePath(dir_okay=False))
+@click.argument("actual", type=FilePath(dir_okay=False))
 @click.option("--tolerance", type=click.FloatRange(min=0), default=3.0, show_default=True,
               help="Largest RMS difference (0-255 scale) a frame may have.")
-@click.option("--diff", "diff_path", type=click.Path(dir_okay=False),
+@click.option("--diff", "diff_path", type=FilePath(dir_okay=False),
               help="Write a PNG: expected | actual | difference ×10 (the worst or first differing frame).")
 def compare_command(expected: str, actual: str, tolerance: float, diff_path: str | None) -> None:
     """Compare two animations (GIF, APNG, WebP) or images frame by frame.

@@ -103,6 +103,15 @@ class SurfaceType(click.ParamType):
         return value
 
 
+class FilePath(click.Path):
+    """click's path, refusing a NUL in the name as a usage error (``os.stat`` raises ``ValueError`` on it)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and "\0" in value:
+            self.fail("a file name cannot hold a NUL character", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 class RegistryChoice(click.Choice):
     """A choice among names read each time the option is parsed or shown, so that names registered after
     this module was imported (a plugin's format or view) count."""
