@@ -1,12 +1,17 @@
 """Formulas are data: an allow-list of syntax, exact symbolic gradients, clear one-line errors."""
 
+import ast
+import math
+import re
+import warnings
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from trajectories.catalogue import get_surface, resolve_surface
-from trajectories.formula import FormulaError, formula_surface, parse
+from trajectories.formula import FormulaError, _check_constants, _Source, _vectorised, formula_surface, parse
 
 
 @pytest.mark.parametrize(("text", "name"), [
@@ -61,7 +66,8 @@ HOSTILE = [
     ("x[0]", "subscripts not allowed"),
     ("9**9**9", "exponent must be at most 100"),
     ("2**1000", "exponent must be at most 100"),
-    ("((10**100)**100)**100", "constant too large"),
+    ("((10**100)**100)**100", "integer too large at column 3: '10**100'"),
+    ("((1e100)**100)**100", "value too large for a float at column 2: '(1e100)**100'"),
     ("x**(10**3)", "exponent must be at most 100"),
     ("exp(1e400)", "number too large"),
     ("sin(x, y)", "sin takes 1 argument"),
@@ -89,7 +95,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize(("text", "message"), HOSTILE, ids=[t[:25] for t, _ in HOSTILE])
 def test_hostile_and_malformed_formulas_are_refused_before_evaluation(text, message, capfd):
-    with pytest.raises(FormulaError, match=message.replace("(", r"\(").replace("*", r"\*")) as error:
+    with pytest.raises(FormulaError, match=re.escape(message)) as error:
         formula_surface(text)
     assert "\n" not in str(error.value)
     assert "hacked" not in capfd.readouterr().out
@@ -112,3 +118,55 @@ def test_arbitrary_strings_never_raise_anything_but_formula_error(text):
         assert "\n" not in str(error)
     else:
         surface.f(np.array([0.5, -0.5]))
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("ｘ + foo(y)", "unknown function 'foo' at column 5: 'foo'"),  # ｘ is three bytes to ast
+    ("x^2 + foo(y)", "unknown function 'foo' at column 7: 'foo'"),  # "^" is two characters to ast
+    ("ｓｉｎ(ｘ)^2 + log(-2)", "complex value at column 12: 'log(-2)'"),
+    ("é^2^2 +* y", "invalid formula at column 8: '* y'"),
+    ("x^2 + " + "1" * 60, "integer too large at column 7: '" + "1" * 37 + "...'"),
+])  # fmt: skip
+def test_columns_count_characters_as_written(text, message):
+    with pytest.raises(FormulaError) as error:
+        parse(text)
+    assert message in str(error.value)
+
+
+def test_a_long_sum_is_one_level_of_nesting_and_the_walks_need_no_recursion():
+    # 199 terms: 200 names and 199 operators, with the whole the 400 parts of MAX_NODES
+    surface = formula_surface("+".join(["x"] * 150 + ["y"] * 48 + ["x-y"]))
+    assert surface.f(np.array([2.0, 3.0])) == 150 * 2.0 + 48 * 3.0 + 2.0 - 3.0
+    with pytest.raises(FormulaError, match="too large"):
+        parse("+".join(["x"] * 201))
+    with pytest.raises(FormulaError, match="nested too deeply"):
+        parse("x" + "**x" * 101)
+    deep = ast.Constant(10**20)  # deeper than Python's recursion limit: the walks use a stack
+    for _ in range(20000):
+        deep = ast.UnaryOp(ast.USub(), deep)
+    with pytest.raises(FormulaError, match="integer too large"):
+        _check_constants(_Source("1"), ast.Expression(deep))
+
+
+def test_numbers_that_sympy_makes_large_are_floats_for_numpy():
+    # sympy folds (2x)**100 / x**100 into the integer 2**100, which numpy's sin cannot take as a Python int
+    surface = formula_surface("sin((2*x)**100/x**100) + (2*x)**100")
+    assert surface.f(np.array([0.5, 0.0])) == math.sin(2.0**100) + 1.0
+    assert surface.grad(np.array([0.5, 0.0])).tolist() == [100 * 2.0**100 * 0.5**99, 0.0]
+    assert formula_surface("x**sin(1)").f(np.array([2.0, 0.0])) == pytest.approx(2.0 ** math.sin(1), rel=1e-15)
+    with pytest.raises(FormulaError, match="its derivative in y is complex or undefined"):
+        formula_surface("0**y + x")
+
+
+def test_complex_results_are_nan_without_a_warning():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = _vectorised(lambda x, y: np.sqrt(x + 0j) * y, np.array([-1.0, 4.0, 9.0]), np.array(2.0))
+    assert value.dtype == np.float64 and np.isnan(value[0]) and value[1:].tolist() == [4.0, 6.0]
+
+
+def test_resolve_surface_raises_formula_errors():
+    with pytest.raises(FormulaError, match="no finite value in the window -3,-1,-3,3"):
+        resolve_surface("sqrt(x) + y", (-3, -1, -3, 3))
+    with pytest.raises(FormulaError, match="did you mean 'rosenbrock'"):
+        resolve_surface("rosenbrok")

@@ -7,6 +7,7 @@ import difflib
 from collections.abc import Callable
 
 from . import surfaces
+from .errors import FormulaError
 from .gradients import regression_surface
 from .surfaces import Surface
 
@@ -45,11 +46,12 @@ SURFACE_NAMES: tuple[str, ...] = tuple(_FACTORIES)
 
 def resolve_surface(text: str, window: tuple[float, float, float, float] | None = None) -> Surface:
     """A catalogue name or a formula in x and y (see :mod:`trajectories.formula`); ``window`` replaces
-    the surface's own. :class:`ValueError` (one line) when it is neither."""
-    from .formula import VARIABLES, FormulaError, formula_surface
+    the surface's own. :class:`~trajectories.errors.FormulaError` (one line) when it is neither, or when
+    the formula fails in ``window`` (no finite value there)."""
+    from .formula import VARIABLES, formula_surface
 
     if not isinstance(text, str) or not text.strip():
-        raise ValueError("a surface needs a name (see `trajectories surfaces`) or a formula in x and y")
+        raise FormulaError("a surface needs a name (see `trajectories surfaces`) or a formula in x and y")
     text = text.strip()
     if text in _FACTORIES:
         surface = get_surface(text)
@@ -57,11 +59,8 @@ def resolve_surface(text: str, window: tuple[float, float, float, float] | None 
     if text.isidentifier() and text not in VARIABLES:
         close = difflib.get_close_matches(text, SURFACE_NAMES, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else " (see `trajectories surfaces`, or a formula in x and y)"
-        raise ValueError(f"unknown surface {text!r}{hint}")
-    try:
-        return formula_surface(text, window)
-    except FormulaError as error:
-        raise ValueError(str(error)) from None
+        raise FormulaError(f"unknown surface {text!r}{hint}")
+    return formula_surface(text, window)
 
 
 def get_surface(name: str) -> Surface:
