@@ -85,3 +85,29 @@ def test_signals_unwind_raises_in_the_block_and_restores_the_handlers():
         time.sleep(5)  # interrupted by the handler
     assert stopped.value.exit_status == 128 + signal.SIGTERM
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_a_huge_jobs_count_starts_no_more_workers_than_useful(invoke, tmp_path, monkeypatch):
+    import multiprocessing
+
+    from trajectories import pipeline
+
+    started = []
+    fork = type(multiprocessing.get_context("fork"))
+    real_pool = fork.Pool
+
+    def counting_pool(self, processes=None, *args, **kwargs):
+        started.append(processes)
+        return real_pool(self, processes, *args, **kwargs)
+
+    monkeypatch.setattr(fork, "Pool", counting_pool)
+    monkeypatch.setattr(pipeline, "useful_workers", lambda: 3)
+    scene = tmp_path / "turn.toml"
+    scene.write_text('surface = "sphere"\nsteps = 40\n[[optimizers]]\nname = "adam"\n[view]\nview = "wireframe"\n'
+                     "grid = 10\n")
+    args = ["render", str(scene), "--size", "64x64", "--dpi", "20", "-q"]
+    assert invoke(*args, "-j", "1024", "-o", str(tmp_path / "many.gif")).exit_code == 0
+    assert started == [3]
+    assert invoke(*args, "-j", "1", "-o", str(tmp_path / "one.gif")).exit_code == 0
+    assert (tmp_path / "many.gif").read_bytes() == (tmp_path / "one.gif").read_bytes()
+    assert invoke(*args, "-j", "1025", "-o", str(tmp_path / "x.gif")).exit_code == 2

@@ -186,7 +186,8 @@ def list_command(scene_file: str | None) -> None:
 @click.option("--data", type=FilePath(dir_okay=False), hidden=True,
               help="Deprecated: --paths (optimizer scenes) or --series (series scenes).")
 @click.option("--scale", type=click.FloatRange(min=0.1, max=8), help="Multiply frame size and dpi (2: double).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes for 3-D frames [default: all cores].")
+@click.option("-j", "--jobs", type=click.IntRange(1, 1024),
+              help="Processes for 3-D frames [default: all cores; never more than 4 per core].")
 @click.option("--colors", type=click.IntRange(2, 255), help="Colours in the GIF's palette [default: 255].")
 @click.option("--no-text", "no_text", is_flag=True, help="Draw no text (snapshot tests across machines).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import multiprocessing
+import os
 import sys
 import tempfile
 import time
@@ -193,6 +194,12 @@ _IN_WORKER: dict[str, Any] = {}
 """The state of a forked worker process (its view, or its batch of scenes); never set in the parent."""
 
 
+def useful_workers() -> int:
+    """The most processes a render starts, whatever ``jobs`` asks: four per core (more only compete for the
+    cores and each holds a copy of the scene's figure)."""
+    return 4 * (os.cpu_count() or 1)
+
+
 def _frames(scene: Any, computed: ComputedPaths | None, view: View, count: int, jobs: int, text: bool,
             known: dict[int, np.ndarray]) -> Iterator[np.ndarray]:
     """Frames 0..count-1 in order: drawn here, or by ``jobs`` forked processes for full-redraw views."""
@@ -201,7 +208,8 @@ def _frames(scene: Any, computed: ComputedPaths | None, view: View, count: int, 
         chunks = [range(start, min(start + 4, count)) for start in range(0, count, 4)]
         # a multiprocessing Pool, not an executor: leaving the block (an error, Ctrl-C, a signal) terminates
         # the workers at once instead of waiting for the frames still queued
-        with context.Pool(jobs, initializer=_start_worker, initargs=(scene, computed, text)) as pool:
+        workers = min(jobs, len(chunks), useful_workers())
+        with context.Pool(workers, initializer=_start_worker, initargs=(scene, computed, text)) as pool:
             for block in pool.imap(_draw_frames, chunks):
                 yield from block
         return
@@ -293,7 +301,8 @@ def render_many(
     elif together:
         batch = [(scenes[i], targets[i], formats[i], options) for i in together]
         context = multiprocessing.get_context("fork")  # the batch is inherited, not pickled
-        with context.Pool(min(jobs, len(together)), initializer=_start_batch, initargs=(batch,)) as pool:
+        with context.Pool(min(jobs, len(together), useful_workers()), initializer=_start_batch,
+                          initargs=(batch,)) as pool:
             for i, result in zip(together, pool.map(_render_one, range(len(together)), chunksize=1), strict=True):
                 results[i] = result
     return [results[i] for i in range(len(scenes))]
