@@ -1,5 +1,11 @@
-"""Hostile text: titles, labels and column names matplotlib cannot draw are refused up front, in one line."""
+"""Hostile text and stray output: titles, labels and column names matplotlib cannot draw are refused up front,
+in one line; normal, diverging and singular runs leave stderr empty, and every bad input leaves one line."""
 
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -12,6 +18,7 @@ from trajectories.errors import SceneError
 from trajectories.render.text import MAX_DEPTH, MAX_LENGTH, is_math_line, text_problem
 from trajectories.scene import BatchDiagram, Racer, Scene, SeriesScene
 
+ROOT = Path(__file__).resolve().parent.parent
 BAD_MATHTEXT = [r"$\frac{$", "$x^$", r"$\undefinedcommand$", "$$", r"$\left(x$", "$x^2^3$", r"a $\alpha$ and $b_{$"]
 GOOD_TEXT = ["cost in $", "$5 and $6", r"price \$ and $\alpha$", r"$\alpha = 0.9$", "β ≈ 10 days, lr × 2",
              "two\nlines $x^2$", "one $ here\nand $x$ there", ""]
@@ -142,3 +149,79 @@ def test_a_bad_column_on_the_command_line_is_one_line(tmp_path, monkeypatch):
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert "column is not valid mathtext" in result.stderr
     assert not (tmp_path / "out.gif").exists()
+
+
+# --- stderr holds what we mean to say and nothing else --------------------------------------------------
+
+RUNNER = r'''
+import contextlib, io, json, os, sys, warnings
+warnings.resetwarnings()
+warnings.simplefilter("default")
+warnings.filterwarnings("always", category=RuntimeWarning)  # numpy: overflow, divide by zero, invalid value
+warnings.filterwarnings("always", category=UserWarning)  # matplotlib
+from trajectories.cli import cli
+reports = []
+for name, args in json.loads(sys.argv[1]):
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            cli.main(args=args, prog_name="trajectories")
+            code = 0
+        except SystemExit as stop:
+            code = stop.code
+    reports.append({"name": name, "code": code, "stderr": err.getvalue()})
+print(json.dumps(reports))
+'''
+
+CLEAN = [
+    ("render a figure", ["render", "fig1_local_minimum_2d", "-o", "x.gif"]),
+    ("run", ["run", "--surface", "rosenbrock", "--optimizer", "adam", "--steps", "50"]),
+    ("run diverging", ["run", "--surface", "rosenbrock", "--optimizer", "sgd:lr=1", "--steps", "200"]),
+    ("render diverging", ["render", "--surface", "rosenbrock", "--optimizer", "sgd:lr=1", "--steps", "60",
+                          "--loss-panel", "--trail", "fade", "-o", "d.gif"]),
+    ("run from a pole", ["run", "--surface", "1/x + y**2", "--optimizer", "adam", "--start", "0,1", "--steps", "50"]),
+    ("render a pole", ["render", "--surface", "1/x + y**2", "--optimizer", "adam", "--start", "0,1", "--steps", "30",
+                       "--loss-panel", "-o", "p.gif"]),
+    ("render poles in 3-D", ["render", "--surface", "1/x + 1/y", "--optimizer", "adam", "--steps", "5", "-o",
+                             "p3.gif", "-j", "1"]),
+    ("run log of negatives", ["run", "--surface", "log(x) + y**2", "--optimizer", "adam", "--start", "-1,0",
+                              "--steps", "20"]),
+    ("render 1/(x²+y²) from its pole", ["render", "--surface", "1/(x**2+y**2)", "--optimizer", "adam",
+                                        "--start", "0,0", "--steps", "20", "-o", "q.gif"]),
+]
+
+
+def run_cli_cases(cases, folder):
+    """Every case through the command line in one fresh Python (warnings as a user's Python shows them),
+    each with its own stderr: ``[{"name", "code", "stderr"}]``."""
+    import json
+
+    result = subprocess.run([sys.executable, "-c", RUNNER, json.dumps(cases)], cwd=folder, capture_output=True,
+                            text=True, timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", result.stderr  # nothing outside the cases either (imports, font cache...)
+    return json.loads(result.stdout)
+
+
+def test_normal_diverging_and_singular_runs_and_renders_leave_stderr_empty(tmp_path):
+    for report in run_cli_cases(CLEAN, tmp_path):
+        assert (report["code"], report["stderr"]) == (0, ""), report
+
+
+def test_every_bad_input_of_the_table_leaves_one_line_on_stderr(tmp_path):
+    from tests.test_bad_input import CASES
+
+    (tmp_path / "a_folder").mkdir()
+    files = {"a_file": "", "broken.py": "from trajectories.scene import Scene\nx = (\n",
+             "raises.py": "from trajectories.scene import Scene\n\nscene = Scene(undefined_name)\n",
+             "badvalue.py": "from trajectories.scene import Scene\ns = Scene('s', 'sphere', ['adam:lr=-1'])\n",
+             "broken.toml": "surface = [unclosed\n",
+             "badvalues.toml": 'surface = "sphere"\nsteps = -1\n[[optimizers]]\nname = "adam"\n[view]\nfps = 0\n'}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    cases = [(name, args) for name, args, _ in CASES if name != "no ffmpeg"]  # mp4 may be installed here
+    reports = run_cli_cases(cases, tmp_path)
+    assert len(reports) >= 40
+    for report in reports:
+        assert report["code"] == 2, report
+        assert report["stderr"].startswith("trajectories: error: ") and report["stderr"].count("\n") == 1, report
