@@ -1,5 +1,6 @@
 """Hostile text and stray output: titles, labels and column names matplotlib cannot draw are refused up front,
-in one line; normal, diverging and singular runs leave stderr empty, and every bad input leaves one line."""
+in one line; normal, diverging and singular runs leave stderr empty, and every bad input leaves one line;
+Ctrl-C says "aborted" once and exits 130."""
 
 
 import os
@@ -225,3 +226,58 @@ def test_every_bad_input_of_the_table_leaves_one_line_on_stderr(tmp_path):
     for report in reports:
         assert report["code"] == 2, report
         assert report["stderr"].startswith("trajectories: error: ") and report["stderr"].count("\n") == 1, report
+# --- Ctrl-C: one line, exit status 130 (128 + SIGINT, as SIGTERM's is 128 + 15) ------------------------
+
+COMMAND = [sys.executable, "-c", "from trajectories.cli import main; main()"]
+
+
+def test_a_scene_file_raising_keyboard_interrupt_says_aborted_once_and_exits_130(tmp_path):
+    (tmp_path / "stop.py").write_text("raise KeyboardInterrupt\n")
+    result = subprocess.run([*COMMAND, "render", "stop.py", "-o", "out.gif"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert (result.returncode, result.stdout, result.stderr) == (130, "", "trajectories: aborted\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["stop.py"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups and fork as on Linux")
+@pytest.mark.parametrize("args", [
+    ["render", "fig1_critical_points", "--jobs", "2", "-o", "out.gif"],  # one 3-D scene, frames drawn by workers
+    ["render", "rosenbrock", "beale", "himmelblau", "rastrigin", "--out-dir", ".", "-j", "2"],  # scenes in workers
+], ids=["3-D frames in workers", "scenes in workers"])
+def test_ctrl_c_in_a_terminal_stops_a_parallel_render_with_one_line_and_no_temporary_file(tmp_path, args):
+    import signal
+    import time
+
+    process = subprocess.Popen([*COMMAND, *args], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        deadline = time.monotonic() + 120
+        while not any(p.name.endswith(".part.gif") for p in tmp_path.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert process.poll() is None, "the render was still running"
+        time.sleep(0.3)  # the workers are drawing
+        os.killpg(process.pid, signal.SIGINT)  # what a terminal does: the whole group, workers included
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert (process.returncode, err) == (130, "trajectories: aborted\n")
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary file is left"
+
+
+@pytest.mark.parametrize(("signum", "status", "line"), [
+    ("SIGINT", 130, "trajectories: aborted"), ("SIGTERM", 143, "trajectories: stopped by SIGTERM"),
+])
+def test_a_signal_that_code_turns_into_another_error_is_still_reported_as_the_signal(tmp_path, signum, status, line):
+    # what matplotlib's C++ drawing code can do with a Ctrl-C: raise ValueError("Invalid bounding box") instead
+    (tmp_path / "swallow.py").write_text(
+        "import os, signal, time\n"
+        "try:\n"
+        f"    os.kill(os.getpid(), signal.{signum})\n"
+        "    time.sleep(30)\n"
+        "except BaseException:\n"
+        "    raise ValueError('Invalid bounding box') from None\n")
+    result = subprocess.run([*COMMAND, "render", "swallow.py", "-o", "out.gif"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert (result.returncode, result.stderr) == (status, line + "\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["swallow.py"]

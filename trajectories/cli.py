@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -38,11 +39,18 @@ class OneLineErrors(click.Group):
         # command; yet `import matplotlib` fails when MPLBACKEND names no backend
         os.environ.pop("MPLBACKEND", None)
         try:
-            with signals_unwind():  # SIGTERM, SIGHUP: unwind like Ctrl-C, so temporary files go
-                result = super().main(args=args, prog_name=prog_name or "trajectories", standalone_mode=False,
-                                      **extra)
+            with signals_unwind() as received:  # SIGTERM, SIGHUP: unwind like Ctrl-C, so temporary files go
+                try:
+                    result = super().main(args=args, prog_name=prog_name or "trajectories", standalone_mode=False,
+                                          **extra)
+                except Exception:
+                    if received:  # the signal landed inside C code (a matplotlib draw) that raised its own error
+                        raise Stopped(received[0]) from None
+                    raise
         except Stopped as stop:
-            click.echo(f"trajectories: {stop}", err=True)
+            interrupted = stop.signum == signal.SIGINT
+            newline = "\n" if interrupted and sys.stderr.isatty() else ""  # past the terminal's "^C"
+            click.echo(f"{newline}trajectories: {'aborted' if interrupted else stop}", err=True)
             sys.exit(stop.exit_status)
         except click.exceptions.Exit as stop:
             sys.exit(stop.exit_code)
@@ -53,13 +61,21 @@ class OneLineErrors(click.Group):
         except TrajectoriesError as error:  # the library's one-line errors, mapped here and nowhere else
             click.echo(f"trajectories: error: {error}", err=True)
             sys.exit(2)
-        except click.Abort:
+        except click.Abort as abort:  # Ctrl-C before a command began (click has ended the line), or a refusal
             click.echo("trajectories: aborted", err=True)
-            sys.exit(1)
+            sys.exit(128 + signal.SIGINT if isinstance(abort.__context__, KeyboardInterrupt) else 1)
         except OSError as error:  # disk full, permissions...: the atomic writes left nothing behind
             click.echo(f"trajectories: error: {error}", err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; Ctrl-C (or a scene file raising :class:`KeyboardInterrupt`) ends it as SIGINT
+        would: one line, exit status 130 (128 + 2, as SIGTERM's is 128 + 15), temporary files gone."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Stopped(signal.SIGINT) from None
 
 
 class PointType(click.ParamType):
