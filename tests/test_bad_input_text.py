@@ -1,6 +1,6 @@
 """Hostile text and stray output: titles, labels and column names matplotlib cannot draw are refused up front,
 in one line; normal, diverging and singular runs leave stderr empty, and every bad input leaves one line;
-Ctrl-C says "aborted" once and exits 130."""
+Ctrl-C says "aborted" once and exits 130; ``compare --diff`` never overwrites what it compares."""
 
 
 import os
@@ -281,3 +281,46 @@ def test_a_signal_that_code_turns_into_another_error_is_still_reported_as_the_si
                             text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert (result.returncode, result.stderr) == (status, line + "\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["swallow.py"]
+
+
+# --- compare --diff never overwrites what it compares --------------------------------------------------
+
+def _gif(path: Path, shade: int) -> bytes:
+    from PIL import Image
+
+    frames = [Image.new("RGB", (16, 12), (shade, 40 * k, 0)) for k in range(3)]
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=100, loop=0)
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(("diff", "role"), [
+    ("a.gif", "the expected file"), ("b.gif", "the actual file"), ("./a.gif", "the expected file"),
+    ("sub/../b.gif", "the actual file"), ("ABSOLUTE/a.gif", "the expected file"),
+    ("link.gif", "the expected file"), ("hard.gif", "the actual file"),
+])
+def test_compare_diff_never_overwrites_the_files_it_compares(tmp_path, monkeypatch, diff, role):
+    monkeypatch.chdir(tmp_path)
+    expected, actual = _gif(tmp_path / "a.gif", 0), _gif(tmp_path / "b.gif", 200)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "link.gif").symlink_to("a.gif")
+    os.link(tmp_path / "b.gif", tmp_path / "hard.gif")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    diff = diff.replace("ABSOLUTE", str(tmp_path))
+    other_spelling = ("link.gif", "b.gif") if role == "the expected file" else ("a.gif", "hard.gif")
+    for first, second in (("a.gif", "b.gif"), other_spelling):  # the inputs named directly, then through links
+        result = CliRunner().invoke(cli, ["compare", first, second, "--diff", diff])
+        assert result.exit_code == 2, (result.output, result.exception)
+        assert result.stdout == "" and result.stderr.count("\n") == 1
+        assert result.stderr == (f"trajectories: error: --diff {Path(diff)} is {role}: an output never overwrites "
+                                 "an input\n")
+    assert (tmp_path / "a.gif").read_bytes() == expected and (tmp_path / "b.gif").read_bytes() == actual
+    assert (tmp_path / "link.gif").is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_compare_diff_elsewhere_is_written(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _gif(tmp_path / "a.gif", 0), _gif(tmp_path / "b.gif", 200)
+    result = CliRunner().invoke(cli, ["compare", "a.gif", "b.gif", "--diff", "diff.png"])
+    assert result.exit_code == 1 and result.stdout.startswith("differ: ")
+    assert (tmp_path / "diff.png").read_bytes().startswith(b"\x89PNG")

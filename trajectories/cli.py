@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -436,9 +437,13 @@ def compare_command(expected: str, actual: str, tolerance: float, diff_path: str
 
     if not math.isfinite(tolerance):
         raise click.BadParameter("must be finite", param_hint="'--tolerance'")
+    if diff_path is not None:  # before any work: writable, and neither file compared (links and spellings resolved)
+        from .plan import check_outputs
+
+        check_outputs([Path(diff_path)], None, None, [("the expected file", Path(expected)),
+                                                      ("the actual file", Path(actual))], label="--diff")
     result = compare_files(expected, actual, tolerance)
     if diff_path is not None:
-        check_writable(diff_path)
         write_diff(expected, actual, diff_path, result.first_bad)
     click.echo(("match: " if result.matches else "differ: ") + result.message)
     if not result.matches:
