@@ -7,7 +7,9 @@ is written.
 from __future__ import annotations
 
 import os
+import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -36,11 +38,18 @@ class OneLineErrors(click.Group):
         # command; yet `import matplotlib` fails when MPLBACKEND names no backend
         os.environ.pop("MPLBACKEND", None)
         try:
-            with signals_unwind():  # SIGTERM, SIGHUP: unwind like Ctrl-C, so temporary files go
-                result = super().main(args=args, prog_name=prog_name or "trajectories", standalone_mode=False,
-                                      **extra)
+            with signals_unwind() as received:  # SIGTERM, SIGHUP: unwind like Ctrl-C, so temporary files go
+                try:
+                    result = super().main(args=args, prog_name=prog_name or "trajectories", standalone_mode=False,
+                                          **extra)
+                except Exception:
+                    if received:  # the signal landed inside C code (a matplotlib draw) that raised its own error
+                        raise Stopped(received[0]) from None
+                    raise
         except Stopped as stop:
-            click.echo(f"trajectories: {stop}", err=True)
+            interrupted = stop.signum == signal.SIGINT
+            newline = "\n" if interrupted and sys.stderr.isatty() else ""  # past the terminal's "^C"
+            click.echo(f"{newline}trajectories: {'aborted' if interrupted else stop}", err=True)
             sys.exit(stop.exit_status)
         except click.exceptions.Exit as stop:
             sys.exit(stop.exit_code)
@@ -51,13 +60,21 @@ class OneLineErrors(click.Group):
         except TrajectoriesError as error:  # the library's one-line errors, mapped here and nowhere else
             click.echo(f"trajectories: error: {error}", err=True)
             sys.exit(2)
-        except click.Abort:
+        except click.Abort as abort:  # Ctrl-C before a command began (click has ended the line), or a refusal
             click.echo("trajectories: aborted", err=True)
-            sys.exit(1)
+            sys.exit(128 + signal.SIGINT if isinstance(abort.__context__, KeyboardInterrupt) else 1)
         except OSError as error:  # disk full, permissions...: the atomic writes left nothing behind
             click.echo(f"trajectories: error: {error}", err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; Ctrl-C (or a scene file raising :class:`KeyboardInterrupt`) ends it as SIGINT
+        would: one line, exit status 130 (128 + 2, as SIGTERM's is 128 + 15), temporary files gone."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Stopped(signal.SIGINT) from None
 
 
 def _format_number(value: float) -> str:
@@ -286,9 +303,13 @@ def compare_command(expected: str, actual: str, tolerance: float, diff_path: str
 
     if not math.isfinite(tolerance):
         raise click.BadParameter("must be finite", param_hint="'--tolerance'")
+    if diff_path is not None:  # before any work: writable, and neither file compared (links and spellings resolved)
+        from .plan import check_outputs
+
+        check_outputs([Path(diff_path)], None, None, [("the expected file", Path(expected)),
+                                                      ("the actual file", Path(actual))], label="--diff")
     result = compare_files(expected, actual, tolerance)
     if diff_path is not None:
-        check_writable(diff_path)
         write_diff(expected, actual, diff_path, result.first_bad)
     click.echo(("match: " if result.matches else "differ: ") + result.message)
     if not result.matches:

@@ -27,6 +27,7 @@ from typing import Any
 from .errors import SceneError
 from .portable import ARITHMETICS
 from .render.palette import PALETTES
+from .render.text import text_problem
 from .render.theme import THEMES
 from .view_registry import race_view_names as _registered_race_views
 
@@ -129,6 +130,8 @@ class Option:
         flag: the command-line flag, ``commands`` the commands that have it, ``param`` the parameter name;
             ``adhoc``: in ``render`` it describes an ad hoc scene (``--surface``) rather than overriding one.
         metavar: how the value is written on the command line.
+        drawn: a ``text`` drawn in the frame (a title): checked as matplotlib will draw it, mathtext and
+            glyphs (:func:`trajectories.render.text.text_problem`).
     """
 
     name: str
@@ -149,6 +152,7 @@ class Option:
     param: str | None = None
     adhoc: bool = False
     metavar: str | None = None
+    drawn: bool = False
 
     def choice_names(self) -> tuple[str, ...]:
         """The allowed names of a ``choice`` (called now, when they come from a registry)."""
@@ -197,6 +201,8 @@ class Option:
             return None
         if not self._allows(value):
             return f"must be {self.requirement()}, got {_shown(value)}"
+        if self.drawn and isinstance(value, str):
+            return text_problem(value)
         return None
 
     def _allows(self, value: Any) -> bool:
@@ -287,8 +293,8 @@ OPTIONS_LIST: tuple[Option, ...] = (
            commands=("render",), metavar="WxH"),
     Option("dpi", "int", "dots per inch: the scale of text and lines for the same pixel size", 100, 1, 1000,
            kinds=ALL, defaults={"series": 50}, group="look", flag="--dpi", commands=("render",)),
-    Option("title", "text", "the title (default: the surface's name)", None, kinds=("race", "series", "batches"),
-           group="look"),
+    Option("title", "text", "the title (default: the surface's name); `$...$` is mathtext, `\\$` a dollar sign",
+           None, kinds=("race", "series", "batches"), group="look", drawn=True),
     Option("title_size", "number", "title font size in points (default: the view's)", None, 1, 200, group="look"),
     Option("line_width", "number", "path width (default: the theme's)", None, 0.1, 50, kinds=("race", "series"),
            defaults={"series": 2.0}, group="look"),

@@ -39,20 +39,30 @@ class Stopped(BaseException):
         return f"stopped by {signal.Signals(self.signum).name}"
 
 
-def _raise_stopped(signum: int, frame: FrameType | None) -> None:
-    raise Stopped(signum)
-
-
 @contextlib.contextmanager
-def signals_unwind() -> Iterator[None]:
-    """Within the block, SIGTERM, SIGHUP and SIGQUIT raise :class:`Stopped` in the main thread; the
-    previous handlers come back afterwards. Does nothing outside the main thread."""
+def signals_unwind() -> Iterator[list[int]]:
+    """Within the block, SIGTERM, SIGHUP and SIGQUIT raise :class:`Stopped` in the main thread, and SIGINT
+    :class:`KeyboardInterrupt` as usual; the previous handlers come back afterwards. The block gets the
+    signals received so far: one that lands inside C code (a matplotlib draw) can come out as that code's
+    own error instead, and the list still says it was a signal. Does nothing outside the main thread."""
+    received: list[int] = []
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield received
         return
-    previous = {signum: signal.signal(signum, _raise_stopped) for signum in CATCHABLE}
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        raise Stopped(signum)
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, stop) for signum in CATCHABLE}
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, interrupt)
     try:
-        yield
+        yield received
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
@@ -61,10 +71,14 @@ def signals_unwind() -> Iterator[None]:
 def die_with_parent() -> None:
     """Call first thing in a worker process: it ends when the process that started it ends, however that
     ends (``kill -9`` included). On Linux the kernel sends SIGKILL (``prctl(PR_SET_PDEATHSIG)``); elsewhere
-    a daemon thread watches the parent's pid."""
+    a daemon thread watches the parent's pid. A catchable signal or Ctrl-C ends it quietly, after unwinding."""
     parent = os.getppid()
-    for signum in CATCHABLE:  # a worker is stopped by its parent, not by its own handlers
-        signal.signal(signum, signal.SIG_DFL)
+    # stopped by its parent (a pool's terminate() sends SIGTERM) or by Ctrl-C in a terminal (SIGINT to the whole
+    # process group), a worker unwinds, so its temporary files go, and exits without the traceback
+    # multiprocessing prints for any other exception; the parent alone reports
+    quiet_exit = _QuietExit()
+    for signum in (*CATCHABLE, signal.SIGINT):
+        signal.signal(signum, quiet_exit)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
@@ -73,6 +87,29 @@ def die_with_parent() -> None:
                     os._exit(1)
                 return
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
+
+
+WORKER_GRACE = 5.0
+"""Seconds a stopped worker has to unwind before it exits regardless (the exception can land in a callback
+that swallows it, such as a weakref's)."""
+
+
+class _QuietExit:
+    """A worker's handler of catchable signals and Ctrl-C: the first unwinds the worker with
+    :class:`SystemExit` (every ``finally`` runs; multiprocessing prints nothing for it) and sets a deadline
+    of :data:`WORKER_GRACE` seconds; later ones, such as the parent's SIGTERM after a Ctrl-C, are let be."""
+
+    def __init__(self) -> None:
+        self.stopping = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        deadline = threading.Timer(WORKER_GRACE, os._exit, args=(128 + signum,))
+        deadline.daemon = True
+        deadline.start()
+        raise SystemExit(128 + signum)
 
 
 def _watch_parent(parent: int) -> None:

@@ -160,7 +160,8 @@ class ContourView:
         self.figure.text(
             0.5, 0.955, title, ha="center", va="center", fontsize=scene.title_size or 13, color=theme.foreground
         )
-        self.figure.text(0.5, 0.915, scene.surface.formula, ha="center", va="center", fontsize=8, color=theme.muted)
+        self.figure.text(0.5, 0.915, scene.surface.formula, ha="center", va="center", fontsize=8, color=theme.muted,
+                         parse_math=False)  # a formula is drawn as typed: a `$` in it is not mathtext
         self._build_moving_artists()
         if self.loss_axes is not None:
             self._build_loss_panel()

@@ -18,6 +18,7 @@ from ..horizon import RUN_TOLERANCE
 from ..options import check_option, default, outside_window
 from ..paths import race_horizons, race_trajectories
 from ..portable import exact_in_numpy, portable_surface
+from ..render.text import text_problem
 from ..run import Trajectory
 from ..spec import OptimizerSpec
 from ..surfaces import Array, Surface
@@ -148,6 +149,7 @@ class Scene(SceneKind):
             set_field(value, made)
             for f in dataclasses.fields(cls):  # as the value normalised them (size as a tuple...)
                 set_field(f.name, getattr(made, f.name))
+        self._check_surface_text()
         if self.epochs is not None and self.surface.dataset is None:
             raise SceneError(f"{self.name}: epochs (a clock in samples) needs a loss over data, e.g. regression")
         for _, problem in outside_window(self.starts, self.plot_window)[:1]:
@@ -156,6 +158,16 @@ class Scene(SceneKind):
             self.gradient_source()
         except ValueError as error:
             raise SceneError(f"{self.name}: {error}") from None
+
+    def _check_surface_text(self) -> None:
+        """The surface's text the views draw: its formula (literally) and its name when it is the title."""
+        problem = text_problem(self.surface.formula, math=False, limit=None)
+        if problem is not None:
+            raise SceneError(f"{self.name}: the surface's formula {problem}")
+        if self.title is None:
+            problem = text_problem(self.surface.name.replace("_", " "))
+            if problem is not None:
+                raise SceneError(f"{self.name}: the surface's name (the default title) {problem}")
 
     # -- values ---------------------------------------------------------------------------------------
 

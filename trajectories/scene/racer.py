@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SceneError, SpecError
+from ..render.text import text_problem
 from ..spec import OptimizerSpec, parse_optimizer
 from .kind import check_positive_int
 
@@ -39,13 +40,18 @@ class Racer:
                 raise SceneError(str(error)) from None
         if not isinstance(self.spec, OptimizerSpec):
             raise SceneError(f"a racer's spec must be a spec string or an OptimizerSpec, got {self.spec!r}")
+        if not isinstance(self.label, str):
+            raise SceneError(f"a racer's label must be text, got {self.label!r}")
+        if not self.label:
+            object.__setattr__(self, "label", self.spec.label)
+        problem = text_problem(self.label)
+        if problem is not None:
+            raise SceneError(f"label {problem}")
         if self.color is not None:
             from matplotlib.colors import is_color_like
 
             if not is_color_like(self.color):
-                raise SceneError(f"{self.label or self.spec.label}: {self.color!r} is not a colour")
-        if not self.label:
-            object.__setattr__(self, "label", self.spec.label)
+                raise SceneError(f"{self.label}: {self.color!r} is not a colour")
         if self.batch_size is not None:
             check_positive_int(f"{self.label}: batch_size", self.batch_size)
 

@@ -9,6 +9,7 @@ from ..errors import SceneError, SeriesError
 from ..ewa import ewa, load_series, synthetic_prices
 from ..options import default
 from ..render.palette import OKABE_ITO_DARK
+from ..render.text import text_problem
 from ..surfaces import Array
 from .kind import SceneKind, check_name, check_options, check_positive_int
 
@@ -76,6 +77,8 @@ class SeriesScene(SceneKind):
             raise SceneError(f"days must be at least 2, got {self.days}")
         if (self.data is None) != (self.column is None):
             raise SceneError(f"{self.name}: a real series needs a CSV file and a column (--data FILE --column NAME)")
+        if isinstance(self.column, str) and (problem := text_problem(self.column)) is not None:
+            raise SceneError(f"{self.name}: column {problem}")  # drawn under the title and in the legend
         if self.data is not None:
             try:
                 load_series(self.data, self.column)

@@ -40,6 +40,7 @@ import tomllib
 from ..catalogue import resolve_surface
 from ..errors import SceneError, SpecError
 from ..options import outside_window, toml_options
+from ..render.text import text_problem
 from ..spec import OptimizerSpec
 from .race import Scene
 from .racer import Racer
@@ -113,6 +114,9 @@ def _optimizers(value: Any, problems: Problems) -> list[Racer]:
         label = table.get("label", "")
         if not isinstance(label, str):
             problems.add(f"{path}.label", f"must be text, got {label!r}")
+            label = ""
+        elif (problem := text_problem(label)) is not None:
+            problems.add(f"{path}.label", problem)
             label = ""
         color = table.get("color")
         batch = table.get("batch_size")
