@@ -89,12 +89,37 @@ def as_points(value: Any) -> tuple[Point, ...] | None:
     return tuple((float(x), float(y)) for x, y in value)
 
 
-def as_window(value: Any) -> tuple[float, float, float, float] | None:
-    """``(x0, x1, y0, y1)``, finite, with ``x0 < x1`` and ``y0 < y1``, as floats; ``None`` otherwise."""
+NARROWEST = 1e-9
+"""A window's side must be wider than this fraction of its largest coordinate (and than this much at all):
+float64 then still holds millions of distinct values across it, far more than pixels in a frame (4096);
+a window of 1e15 to 1e15 plus one ulp has two."""
+
+
+def window_problem(value: Any) -> str | None:
+    """What is wrong with ``value`` as a window ``(x0, x1, y0, y1)``, or ``None``: the one window check (scenes,
+    TOML files, ``--window``). The four numbers must be finite with ``x0 < x1`` and ``y0 < y1``; each side's
+    width must be finite (``-1e308, 1e308`` overflows) and wider than :data:`NARROWEST` times
+    ``max(|low|, |high|, 1)`` (a window of width 1e-16 at 1e15 has no room for a picture)."""
     if isinstance(value, str) or not hasattr(value, "__len__") or len(value) != 4 or not all(map(_real, value)):
+        return "must be finite (X0, X1, Y0, Y1) with X0 < X1 and Y0 < Y1"
+    x0, x1, y0, y1 = (float(v) for v in value)
+    if not (x0 < x1 and y0 < y1):
+        return "must be finite (X0, X1, Y0, Y1) with X0 < X1 and Y0 < Y1"
+    for axis, low, high in (("X", x0, x1), ("Y", y0, y1)):
+        if not math.isfinite(high - low):
+            return f"must have a finite width: {axis}1 - {axis}0 overflows float64"
+        if high - low <= NARROWEST * max(abs(low), abs(high), 1.0):
+            return (f"is too narrow for float64: {axis}1 - {axis}0 must be more than {NARROWEST:g} × "
+                    f"max(|{axis}0|, |{axis}1|, 1)")
+    return None
+
+
+def as_window(value: Any) -> tuple[float, float, float, float] | None:
+    """``(x0, x1, y0, y1)`` as floats when :func:`window_problem` finds nothing wrong; ``None`` otherwise."""
+    if window_problem(value) is not None:
         return None
     x0, x1, y0, y1 = (float(v) for v in value)
-    return (x0, x1, y0, y1) if x0 < x1 and y0 < y1 else None
+    return (x0, x1, y0, y1)
 
 
 def outside_window(points: Sequence[Point], window: Sequence[float]) -> list[tuple[int, str]]:
@@ -181,7 +206,8 @@ class Option:
             "text": lambda: "text",
             "size": lambda: f"(width, height) in pixels, from {_bound(low)} to {_bound(high)} each",
             "range": lambda: "(low, high) with low < high, both finite",
-            "window": lambda: "finite (X0, X1, Y0, Y1) with X0 < X1 and Y0 < Y1",
+            "window": lambda: f"finite (X0, X1, Y0, Y1) with X0 < X1 and Y0 < Y1, each side wider than "
+                              f"{NARROWEST:g} × its largest coordinate (and than {NARROWEST:g})",
             "points": lambda: "a finite point (x, y) or a list of them",
         }.get(kind, lambda: "valid")()
 
@@ -199,6 +225,9 @@ class Option:
         """``"must be ..., got ..."`` when ``value`` is not allowed for scene kind ``kind``, else ``None``."""
         if value is None and self.default_for(kind) is None:
             return None
+        if self.kind == "window":
+            problem = window_problem(value)
+            return None if problem is None else f"{problem}, got {_shown(value)}"
         if not self._allows(value):
             return f"must be {self.requirement()}, got {_shown(value)}"
         if self.drawn and isinstance(value, str):
@@ -291,11 +320,11 @@ OPTIONS_LIST: tuple[Option, ...] = (
     Option("size", "size", "frame size in pixels, the same for every frame", (640, 480), 64, 4096, kinds=ALL,
            defaults={"panels": (1200, 600), "series": (800, 600)}, group="look", flag="--size",
            commands=("render",), metavar="WxH"),
-    Option("dpi", "int", "dots per inch: the scale of text and lines for the same pixel size", 100, 1, 1000,
+    Option("dpi", "int", "dots per inch: the scale of text and lines for the same pixel size", 100, 8, 1000,
            kinds=ALL, defaults={"series": 50}, group="look", flag="--dpi", commands=("render",)),
     Option("title", "text", "the title (default: the surface's name); `$...$` is mathtext, `\\$` a dollar sign",
            None, kinds=("race", "series", "batches"), group="look", drawn=True),
-    Option("title_size", "number", "title font size in points (default: the view's)", None, 1, 200, group="look"),
+    Option("title_size", "number", "title font size in points (default: the view's)", None, 5, 200, group="look"),
     Option("line_width", "number", "path width (default: the theme's)", None, 0.1, 50, kinds=("race", "series"),
            defaults={"series": 2.0}, group="look"),
     Option("show_start", "bool", "mark the start points", True, group="look"),

@@ -19,6 +19,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patheffects import Normal, Stroke
 from mpl_toolkits.mplot3d import proj3d
 
+from ..errors import RenderError
 from .canvas import frame_pixels, new_figure
 from .contour import Marker, nested_radii
 from .sprites import pixel_box
@@ -44,7 +45,12 @@ def z_range(panel: Scene, z: np.ndarray, trajectories) -> tuple[float, float]:
         values += [float(v) for v in (trajectory.losses[inside].min(initial=np.inf),) if np.isfinite(v)]
     values += [p.value for p in panel.surface.minima if x0 <= p.x <= x1 and y0 <= p.y <= y1]
     low, high = min(values), max(values)
-    return low - 0.03 * (high - low or 1.0), high
+    limits = (low - 0.03 * (high - low or 1.0), high)
+    if not np.isfinite(limits).all():
+        window = ", ".join(f"{v:g}" for v in (x0, x1, y0, y1))
+        raise RenderError(f"{panel.name}: {panel.surface.name} over the window {window} has values too large (or "
+                          "not finite) for a 3-D view; choose a smaller window or a zlim")
+    return limits
 
 
 def box_exit(positions: np.ndarray, losses: np.ndarray, box: tuple) -> tuple[int, tuple] | None:
