@@ -43,8 +43,15 @@ def synthetic_prices(days: int = 253, start: float = 169.04, seed: int = 0) -> A
     return start * np.exp(np.concatenate([[0.0], np.cumsum(steps)]))
 
 
+MAX_ROWS = 100_000
+"""The most values a series may have (CSV rows, or synthetic days): the series figure draws them on a plot a
+few thousand pixels wide, so more could not be seen; reading stops at the first row past it (a
+10-million-row file is refused after 100,001 rows, in bounded memory and time)."""
+
+
 def load_series(path: str | Path, column: str) -> Array:
-    """The numeric column ``column`` of the CSV file ``path`` (with a header row), in file order."""
+    """The numeric column ``column`` of the CSV file ``path`` (with a header row), in file order; at most
+    :data:`MAX_ROWS` rows (:class:`SeriesError` past them, before reading the rest)."""
     path = Path(path)
     if not path.is_file():
         raise SeriesError(f"no such file: {path}")
@@ -57,6 +64,9 @@ def load_series(path: str | Path, column: str) -> Array:
                 raise SeriesError(f"{path} has no column {column!r} (columns: {', '.join(reader.fieldnames)})")
             values = []
             for row_number, row in enumerate(reader, start=2):
+                if len(values) == MAX_ROWS:
+                    raise SeriesError(f"{path} has more than {MAX_ROWS} rows; the series figure reads at most "
+                                      f"{MAX_ROWS} values: shorten the file")
                 text = (row.get(column) or "").strip()
                 try:
                     value = float(text)

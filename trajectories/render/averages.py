@@ -1,5 +1,6 @@
 """The exponentially-weighted-average view (figure 5): the series drawn once, the averages growing one
-point per frame, each starting ``stagger`` frames after the previous one (blitted, one collection)."""
+point per frame, each starting ``stagger`` frames after the previous one (blitted, one collection); a series
+longer than the scene's most frames grows several points a frame."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ class AveragesView:
         self.values = scene.values()
         self.averages = scene.averages()
         count = len(self.values)
-        self.steps_shown = list(range(scene.frame_count))
+        self.steps_shown = scene.frame_steps()  # one value a frame, or spread over the most frames
         self.figure, self.canvas = new_figure(scene.size, scene.dpi, theme.background, text)
         axes = self.axes = self.figure.add_axes((0.07, 0.08, 0.9, 0.82))
         axes.set_facecolor(theme.background)
@@ -56,8 +57,8 @@ class AveragesView:
 
     def shown_points(self, index: int) -> list[int]:
         """How many points of each average frame ``index`` shows."""
-        count = len(self.values)
-        return [min(count, max(0, index - k * self.scene.stagger + 1)) for k in range(len(self.averages))]
+        count, step = len(self.values), self.steps_shown[index]
+        return [min(count, max(0, step - k * self.scene.stagger + 1)) for k in range(len(self.averages))]
 
     def frame(self, index: int) -> np.ndarray:
         self.backdrop.restore()

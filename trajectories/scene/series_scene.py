@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ..errors import SceneError, SeriesError
-from ..ewa import ewa, load_series, synthetic_prices
+from ..ewa import MAX_ROWS, ewa, load_series, synthetic_prices
 from ..options import default
 from ..render.palette import OKABE_ITO_DARK
 from ..render.text import text_problem
 from ..surfaces import Array
 from .kind import SceneKind, check_name, check_options, check_positive_int
+from .race import spread
 
 ARTICLE_EWA_COLORS = ("#9E7CC1", "#9897CE", "#93B2DC", "#8ECDEA")
 
@@ -27,7 +28,11 @@ class SeriesScene(SceneKind):
             figure's four shades of lilac and blue).
         stagger: frames between the starts of consecutive averages.
         data, column: a CSV file and the column to read; ``None``: a seeded synthetic series (labelled so).
-        seed, days: the synthetic series' seed and length (253 trading days, as the original year).
+        seed, days: the synthetic series' seed and length (253 trading days, as the original year; at most
+            :data:`trajectories.ewa.MAX_ROWS`, as a CSV's rows).
+
+    One frame shows one more value of each average, up to :attr:`MAX_FRAMES` frames; a longer series is
+    spread evenly over them.
         size, dpi, fps, hold, theme, title, line_width, description: as for :class:`~trajectories.scene.Scene`.
     """
 
@@ -51,6 +56,9 @@ class SeriesScene(SceneKind):
     description: str = default("description", "series")
     source: str = field(default="", compare=False)
     view: ClassVar[str] = "averages"  # the view that draws it (:mod:`trajectories.render.views`)
+    MAX_FRAMES: ClassVar[int] = 1000
+    """The most frames: 100 s at 10 fps. A longer series (up to :data:`trajectories.ewa.MAX_ROWS` values)
+    is spread evenly over them, several values a frame; the built-in figure (313 frames) is not."""
 
     @property
     def curve_colors(self) -> tuple[str, ...]:
@@ -73,8 +81,8 @@ class SeriesScene(SceneKind):
         if isinstance(self.stagger, bool) or not isinstance(self.stagger, int) or self.stagger < 0:
             raise SceneError(f"stagger must be a whole number >= 0, got {self.stagger!r}")
         check_positive_int("days", self.days)
-        if self.days < 2:
-            raise SceneError(f"days must be at least 2, got {self.days}")
+        if not 2 <= self.days <= MAX_ROWS:
+            raise SceneError(f"days must be from 2 to {MAX_ROWS}, got {self.days}")
         if (self.data is None) != (self.column is None):
             raise SceneError(f"{self.name}: a real series needs a CSV file and a column (--data FILE --column NAME)")
         if isinstance(self.column, str) and (problem := text_problem(self.column)) is not None:
@@ -100,6 +108,17 @@ class SeriesScene(SceneKind):
         return [ewa(values, beta) for beta in self.betas]
 
     @property
-    def frame_count(self) -> int:
+    def natural_frames(self) -> int:
+        """Frames at one value a frame: every value, then ``stagger`` frames for each later average."""
         return len(self.values()) + self.stagger * (len(self.betas) - 1)
+
+    @property
+    def frame_count(self) -> int:
+        """One frame a value, at most :attr:`MAX_FRAMES` (longer series are spread over them)."""
+        return min(self.natural_frames, self.MAX_FRAMES)
+
+    def frame_steps(self) -> list[int]:
+        """Per frame, the one-value-a-frame step it shows (0 to :attr:`natural_frames` − 1, spread evenly);
+        frame ``i`` shows step ``i`` when the series fits in :attr:`MAX_FRAMES`."""
+        return spread(self.natural_frames - 1, self.frame_count)
 
