@@ -18,9 +18,10 @@ from . import optimizers
 from .atomic import check_writable, write_bytes
 from .catalogue import SURFACE_NAMES, get_surface, resolve_surface
 from .cli_options import FilePath, command_options
-from .errors import TrajectoriesError
+from .errors import PlanError, TrajectoriesError
 from .export import run_document, to_csv, to_json
 from .gradients import stochastic_gradient
+from .limits import check_memory, run_needs
 from .paths import record_paths
 from .portable import portable_surface
 from .processes import Stopped, signals_unwind
@@ -160,6 +161,7 @@ def run_command(
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="'-o'") from None
     fmt = fmt or ("csv" if output and output.lower().endswith(".csv") else "json")
+    check_memory(run_needs(steps, len(starts), len(specs)), PlanError)  # before any work
     if arithmetic == "portable":
         surface = portable_surface(surface)
     try:
@@ -223,14 +225,14 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
     if data is not None:
         click.echo("trajectories: warning: --data is deprecated: use --paths FILE.json to write an optimizer "
                    "scene's paths, --series FILE.csv to read a series", err=True)
+    jobs = jobs or os.cpu_count() or 1
     chosen = plan_render(
         references, render_all=render_all, adhoc=adhoc_scene(surface, specs, starts, steps, window),
         output=output, out_dir=out_dir, fmt=fmt, paths_json=paths_json, series=series, column=column, data=data,
-        scale=scale, overrides={key: value for key, value in options.items() if value is not None},
+        scale=scale, overrides={key: value for key, value in options.items() if value is not None}, jobs=jobs,
     )
     if chosen.folder is not None:
         chosen.folder.mkdir(exist_ok=True)
-    jobs = jobs or os.cpu_count() or 1
     settings = {"colors": colors or 255, "text": not no_text}
     if len(chosen.scenes) == 1:
         results = [render_scene(chosen.scenes[0], chosen.targets[0], format=chosen.formats[0],

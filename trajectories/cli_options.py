@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import click
 
 from .catalogue import resolve_surface
-from .options import OPTIONS_LIST, Option, as_window
+from .options import OPTIONS_LIST, Option, as_window, window_problem
 from .spec import OptimizerSpec, SpecError, parse_optimizer
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,7 +60,7 @@ class PointType(click.ParamType):
 
 
 class WindowType(click.ParamType):
-    """``X0,X1,Y0,Y1``: the window check of :func:`trajectories.options.as_window`."""
+    """``X0,X1,Y0,Y1``: the window check of :func:`trajectories.options.window_problem`."""
 
     name = "X0,X1,Y0,Y1"
 
@@ -70,10 +70,10 @@ class WindowType(click.ParamType):
         parsed = _numbers(value, 4, "four numbers X0,X1,Y0,Y1")
         if isinstance(parsed, str):
             self.fail(parsed, param, ctx)
-        window = as_window(parsed)
-        if window is None:
-            self.fail(f"the window must be {OPTIONS_BY_NAME['window'].requirement()}, got {value!r}", param, ctx)
-        return window
+        problem = window_problem(parsed)  # the one window check
+        if problem is not None:
+            self.fail(f"the window {problem}, got {value!r}", param, ctx)
+        return as_window(parsed)
 
 
 class OptimizerSpecType(click.ParamType):

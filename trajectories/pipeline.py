@@ -33,6 +33,7 @@ from .atomic import atomic_path, check_writable
 from .errors import RenderError
 from .export import to_json
 from .horizon import render_tolerance
+from .limits import check_render_size
 from .paths import ComputedPaths, compute_paths
 from .processes import die_with_parent
 from .render.views import View, is_parallel, make_view, view_kind
@@ -137,6 +138,10 @@ def render_scene(
         quiet: no progress bar.
         jobs: processes drawing frames, for views whose frames are full redraws (3-D); the output is the
             same bytes whatever the number.
+
+    Before any work, the frame count (at most :data:`trajectories.limits.MAX_FRAMES`) and the memory the
+    render would need (:func:`trajectories.limits.render_needs`: paths, frame buffers of every drawing
+    process, the frames APNG and WebP keep) are checked: :class:`RenderError` with the estimate otherwise.
         text: draw text (titles, labels, ticks, legend entries, counters); ``False`` keeps every shape
             (legend frames and handles included) but no glyph, for snapshot tests across machines whose
             fonts rasterise differently.
@@ -146,6 +151,17 @@ def render_scene(
         writer_factory: ``(file, size, mapper) -> FrameWriter``, to replace the format's writer (tests).
     """
     fmt = infer_format(path, format)
+    if sample is not None and (isinstance(sample, bool) or not isinstance(sample, int) or sample < 1):
+        raise RenderError(f"sample must be a whole number >= 1, got {sample!r}")
+    if isinstance(colors, bool) or not isinstance(colors, int) or not 2 <= colors <= 255:
+        raise RenderError(f"colors must be a whole number from 2 to 255, got {colors!r}")
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise RenderError(f"jobs must be a whole number >= 1, got {jobs!r}")
+    kind = view_kind(scene)
+    if paths_json is not None and not kind.needs_paths:
+        raise RenderError(f"{scene.name}: a scene drawn by the {kind.name} view has no optimizer paths to write")
+    # before any work, and before the default folder is made: frames and memory within bounds
+    check_render_size(scene, fmt, RenderError, jobs, paths_json is not None, 1 if fmt.still else sample)
     if path is None:
         path = default_path(scene, fmt)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -156,13 +172,6 @@ def render_scene(
             check_writable(paths_json)
     except ValueError as error:
         raise RenderError(str(error)) from None
-    if sample is not None and (isinstance(sample, bool) or not isinstance(sample, int) or sample < 1):
-        raise RenderError(f"sample must be a whole number >= 1, got {sample!r}")
-    if isinstance(colors, bool) or not isinstance(colors, int) or not 2 <= colors <= 255:
-        raise RenderError(f"colors must be a whole number from 2 to 255, got {colors!r}")
-    kind = view_kind(scene)
-    if paths_json is not None and not kind.needs_paths:
-        raise RenderError(f"{scene.name}: a scene drawn by the {kind.name} view has no optimizer paths to write")
     began = time.perf_counter()
     computed = compute_paths(scene) if kind.needs_paths else None
     view = make_view(scene, computed, text)

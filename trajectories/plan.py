@@ -12,13 +12,15 @@ from typing import Any
 
 from .atomic import check_file_name, check_writable
 from .errors import OutputError, PlanError
+from .limits import check_render_size
+from .options import OPTIONS
 from .scene import Scene, SeriesScene, builtin_scenes, find_scenes
 from .spec import OptimizerSpec
-from .writers import infer_format
+from .writers import get_format, infer_format
 
 DEFAULT_FOLDER = Path("output")
-
-
+SCALES = (0.1, 8.0)
+"""``--scale``'s range: a tenth of the size to eight times it."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ def plan_render(
     data: str | None = None,
     scale: float | None = None,
     overrides: dict[str, Any] | None = None,
+    jobs: int = 1,
 ) -> RenderPlan:
     """Decide a render; :class:`PlanError` (or a scene's own error) when the options don't go together.
 
@@ -121,6 +124,8 @@ def plan_render(
     ``column`` are a series scene's *input* (``--series FILE.csv --column NAME``). ``data`` is the old
     ``--data``, which meant either: the series to read for a series scene, else the paths to write.
     ``overrides`` apply to the scenes that have them, and one that no selected scene has is an error.
+    Every scene's frame count and the memory its render with ``jobs`` processes would need are checked
+    here too (:mod:`trajectories.limits`), before the default output folder is made.
     """
     overrides = dict(overrides or {})
     for flag, value in (("-o", output), ("--out-dir", out_dir), ("--paths", paths_json), ("--series", series),
@@ -152,8 +157,7 @@ def plan_render(
         raise PlanError(f"--{unused[0].replace('_', '-')} does not apply to {', '.join(s.name for s in scenes)}")
     scenes = [apply_options(scene, overrides) for scene in scenes]
     if scale is not None:
-        scenes = [scene.with_options(size=(round(scene.size[0] * scale), round(scene.size[1] * scale)),
-                                     dpi=max(1, round(scene.dpi * scale))) for scene in scenes]
+        scenes = [_scaled(scene, scale) for scene in scenes]
     folder = Path(out_dir) if out_dir else DEFAULT_FOLDER
     if out_dir and not folder.is_dir():
         raise PlanError(f"--out-dir: folder {folder} does not exist")
@@ -166,7 +170,20 @@ def plan_render(
     default_used = not output and not out_dir and any(target.parent == folder for target in targets)
     check_outputs(targets, paths_json, folder if default_used else None, inputs(scenes, series),
                   "-o" if output else "the output")
+    for scene, name in zip(scenes, formats, strict=True):
+        check_render_size(scene, get_format(name), PlanError, jobs, paths_json is not None)
     return RenderPlan(scenes, targets, formats, paths_json, folder if default_used else None)
+
+
+def _scaled(scene: Any, scale: float) -> Any:
+    """``scene`` with its frame size and dpi multiplied by ``scale`` (``--scale``)."""
+    if isinstance(scale, bool) or not isinstance(scale, int | float) or not SCALES[0] <= scale <= SCALES[1]:
+        raise PlanError(f"--scale must be a number from {SCALES[0]:g} to {SCALES[1]:g}, got {scale!r}")
+    dpi, lowest = round(scene.dpi * scale), int(OPTIONS["dpi"].low)
+    if dpi < lowest:
+        raise PlanError(f"--scale {scale:g} makes {scene.name}'s dpi {dpi}, under the smallest that draws text, "
+                        f"{lowest}: use a larger --scale or --dpi")
+    return scene.with_options(size=(round(scene.size[0] * scale), round(scene.size[1] * scale)), dpi=dpi)
 
 
 def own_output(scene: Any) -> Path | None:

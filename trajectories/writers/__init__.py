@@ -29,7 +29,7 @@ import numpy as np
 from ..errors import RenderError
 from .gif import GifWriter
 from .mp4 import Mp4Writer, require_ffmpeg
-from .pillow import CollectingWriter, StillWriter
+from .pillow import APNG_BYTES_PER_PIXEL, WEBP_BYTES_PER_PIXEL, CollectingWriter, StillWriter
 from .quantize import PaletteMapper
 
 
@@ -61,8 +61,10 @@ class WriteTarget:
 class Format:
     """An output format: its ``name`` (``--format``), file ``extension``, how to ``open`` a writer, whether
     it needs the animation's palette (``paletted``), whether it is a ``still`` of the final frame, the file
-    suffixes that select it, and a ``check`` that raises :class:`RenderError` when an optional dependency
-    is missing."""
+    suffixes that select it, a ``check`` that raises :class:`RenderError` when an optional dependency
+    is missing, and ``memory_per_pixel``: the bytes its writer holds per pixel of every frame until the file
+    is finished (0 for a writer that streams frames to the file); the pipeline refuses, before any work, a
+    render whose frames would pass the memory budget (:mod:`trajectories.limits`)."""
 
     name: str
     extension: str
@@ -71,6 +73,7 @@ class Format:
     still: bool = False
     suffixes: tuple[str, ...] = ()
     check: Callable[[], None] | None = None
+    memory_per_pixel: float = 0.0
 
 
 FORMATS: dict[str, Format] = {}
@@ -116,9 +119,9 @@ def infer_format(path: str | Path | None, name: str | None) -> Format:
 register_format(Format("gif", ".gif", lambda t: GifWriter(t.file, t.size, t.mapper), suffixes=(".gif",)))
 register_format(Format("png", ".png", lambda t: StillWriter(t.path), paletted=False, still=True, suffixes=(".png",)))
 register_format(Format("apng", ".png", lambda t: CollectingWriter(t.path, t.mapper, "PNG", {"default_image": False}),
-                       suffixes=(".apng",)))
+                       suffixes=(".apng",), memory_per_pixel=APNG_BYTES_PER_PIXEL))
 register_format(Format("webp", ".webp",
                        lambda t: CollectingWriter(t.path, t.mapper, "WEBP", {"lossless": True, "method": 4}),
-                       suffixes=(".webp",)))
+                       suffixes=(".webp",), memory_per_pixel=WEBP_BYTES_PER_PIXEL))
 register_format(Format("mp4", ".mp4", lambda t: Mp4Writer(t.path, t.fps), paletted=False, suffixes=(".mp4",),
                        check=require_ffmpeg))

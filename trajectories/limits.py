@@ -1,0 +1,188 @@
+r"""How much a render or a run may ask for, checked before any work: the one memory budget and the counts.
+
+A hostile or mistyped request (``run --steps 1000000000``, ``render --format apng`` with thousands of large
+frames, ``--jobs 500`` on a 3-D view) must not end in numpy's out-of-memory traceback or an hour of swapping:
+it gets one line, with an estimate, before a path is computed or a file is opened::
+
+    >>> from trajectories.errors import PlanError
+    >>> try:
+    ...     check_memory(run_needs(steps=10**9, starts=1, optimizers=1), PlanError)
+    ... except PlanError as error:
+    ...     print(str(error).replace(" (", "\n(").replace("; ", ";\n"))
+    the paths would need about 558.8 GiB of memory
+    (1 optimizer × 1 start × 1000000001 points), more than the 4 GiB this tool may use;
+    use fewer steps, starts or optimizers
+
+Every estimate is a count (path points, pixels, frames) times a cost per unit, measured on this project's
+own renders (Linux, CPython 3.11, numpy 2, matplotlib 3.11, Pillow 13): peak memory grown between a small
+and a large request, divided by the units added. Each constant says what was measured; each is rounded up,
+so the estimates lean to the safe side. ``tests/test_limits.py`` checks them against independent counts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import TrajectoriesError
+from .options import OPTIONS
+
+GIB = 2**30
+
+MEMORY_BUDGET = 4 * GIB
+"""The most memory one render or run may need by its estimate. 4 GiB fits a 7 GB CI runner (GitHub's
+smallest Linux runner) with room for Python, matplotlib and the operating system, and it is ten times what
+the largest built-in scene needs (``fig5_ewa`` as APNG: about 3 GiB, the only one near it)."""
+
+PATH_BYTES_KEPT = 40
+"""Bytes kept per path point (one start's position after one step of one racer): position (16), loss (8)
+and gradient norm (8) as float64, plus bookkeeping; measured 34-42 B over 2e4-4e5 steps, 1-20 starts,
+1-5 optimizers (tracemalloc)."""
+
+PATH_BYTES_WORKING = 160
+"""Bytes per point of the largest racer while it runs: the surface's temporaries and the four shadow runs
+of the reproducibility horizon (:mod:`trajectories.horizon`); measured 100-130 B above the kept bytes."""
+
+TEXT_BYTES_PER_POINT = 400
+"""Bytes per path point of the JSON or CSV export: the document's Python lists (four floats a point) and
+the text; measured 330-380 B (JSON) and 280-320 B (CSV) above the paths' own."""
+
+VIEW_BYTES_PER_POINT = 800
+"""Bytes per path point while a race view draws it (matplotlib's paths and transforms of whole
+trajectories, the loss panel's curves); measured 730 B (contours with a loss panel) and 220 B (3-D)
+above the paths' own, 2 racers × 10 starts × 2e3-4e4 steps (peak RSS)."""
+
+FRAME_BYTES_PER_PIXEL = 48
+"""Bytes per pixel of the frame size that each drawing process holds (canvas, background copy, sprites,
+the frame, its palette mapping); measured 34-45 B for every view at 512² to 4096² (peak RSS)."""
+
+MAX_FRAMES = int(OPTIONS["frames"].high)
+"""The most frames an animation may have (the ``frames`` option's bound), whatever makes them: a race's
+``steps + 1`` by default, a batch diagram's batches × ``frames_per_batch``."""
+
+
+def gib(count: float) -> str:
+    """``count`` bytes in GiB (MiB under one GiB), one decimal, none when whole: ``"14.9 GiB"``, ``"4 GiB"``."""
+    value, unit = (count / GIB, "GiB") if count >= GIB else (count / 2**20, "MiB")
+    return f"{value:.1f} {unit}".replace(".0 ", " ")
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 'es' if word.endswith('s') else 's'}"
+
+
+@dataclass(frozen=True)
+class Need:
+    """One part of a memory estimate: ``what`` needs ``bytes``, with the counts behind it (``detail``)
+    and what to change to need less (``advice``)."""
+
+    what: str
+    bytes: float
+    detail: str
+    advice: str
+
+
+def check_memory(needs: Sequence[Need], error: type[TrajectoriesError], budget: float | None = None) -> None:
+    """``error`` when the ``needs`` together pass ``budget`` (default :data:`MEMORY_BUDGET`); the one line
+    names the largest part, the total and what to change."""
+    budget = MEMORY_BUDGET if budget is None else budget
+    total = sum(need.bytes for need in needs)
+    if total <= budget:
+        return
+    largest = max(needs, key=lambda need: need.bytes)
+    raise error(f"{largest.what} would need about {gib(total)} of memory ({largest.detail}), more than the "
+                f"{gib(budget)} this tool may use; {largest.advice}")
+
+
+def paths_need(points: Sequence[int], detail: str, advice: str, per_point: int = PATH_BYTES_KEPT) -> Need:
+    """The paths of racers with ``points[i]`` points each (over all their starts): every point kept at
+    ``per_point`` bytes, plus :data:`PATH_BYTES_WORKING` per point of the largest while it runs."""
+    return Need("the paths", sum(points) * per_point + max(points, default=0) * PATH_BYTES_WORKING, detail, advice)
+
+
+def run_needs(steps: int, starts: int, optimizers: int, text: bool = True) -> list[Need]:
+    """What ``trajectories run`` needs: every optimizer from every start for ``steps`` updates, and the
+    JSON or CSV text of all their points (``text``)."""
+    points = (steps + 1) * starts
+    detail = f"{_plural(optimizers, 'optimizer')} × {_plural(starts, 'start')} × {steps + 1} points"
+    per_point = PATH_BYTES_KEPT + (TEXT_BYTES_PER_POINT if text else 0)
+    return [paths_need([points] * optimizers, detail, "use fewer steps, starts or optimizers", per_point)]
+
+
+def race_points(scene: Any) -> list[int]:
+    """Points per racer (over all starts) that computing ``scene``'s paths makes: a race's racers, or every
+    panel's side by side; ``[]`` for a kind without optimizers."""
+    panels = getattr(scene, "panels", None)
+    races = panels if panels is not None else ([scene] if hasattr(scene, "racer_steps") else [])
+    return [(steps + 1) * len(race.starts) for race in races for steps in race.racer_steps()]
+
+
+def _race_detail(scene: Any) -> str:
+    panels = getattr(scene, "panels", None)
+    races = panels if panels is not None else [scene]
+    racers = sum(len(race.optimizers) for race in races)
+    starts = max(len(race.starts) for race in races)
+    steps = max(max(race.racer_steps()) for race in races)
+    panel_text = f"{_plural(len(races), 'panel')}: " if panels is not None else ""
+    return f"{panel_text}{_plural(racers, 'optimizer')} × {_plural(starts, 'start')} × {steps + 1} points"
+
+
+def drawing_processes(scene: Any, frames: int, jobs: int, sample: int | None = None) -> int:
+    """Processes that hold a view of ``scene`` at once: this one, and the workers
+    :func:`trajectories.pipeline.render_scene` forks for a view whose frames are full redraws (3-D): at most
+    ``jobs``, one per 4 frames, and :func:`trajectories.pipeline.useful_workers`."""
+    from .pipeline import useful_workers
+    from .render.views import is_parallel
+
+    if sample is not None or jobs < 2 or frames <= 2 or not is_parallel(scene):
+        return 1
+    return 1 + min(jobs, math.ceil(frames / 4), useful_workers())
+
+
+def render_needs(scene: Any, fmt: Any, jobs: int = 1, paths_json: bool = False,
+                 sample: int | None = None) -> list[Need]:
+    """What rendering ``scene`` to format ``fmt`` (a :class:`trajectories.writers.Format`) with ``jobs``
+    processes needs: its paths while drawn, the frame buffers of every drawing process, the frames a
+    writer keeps until the end (APNG, WebP), and the ``--paths`` JSON."""
+    width, height = scene.size
+    pixels = width * height
+    frames = scene.frame_count
+    needs = []
+    points = race_points(scene)
+    if points:
+        detail = _race_detail(scene)
+        needs.append(paths_need(points, detail, "use fewer steps, starts or optimizers",
+                                PATH_BYTES_KEPT + VIEW_BYTES_PER_POINT))
+        if paths_json:
+            needs.append(Need("the --paths JSON", sum(points) * TEXT_BYTES_PER_POINT, detail,
+                              "use fewer steps, starts or optimizers"))
+    processes = drawing_processes(scene, frames, jobs, sample)
+    needs.append(Need("drawing the frames", processes * pixels * FRAME_BYTES_PER_PIXEL,
+                      f"{_plural(processes, 'process')} drawing {width}x{height} frames",
+                      "use a smaller --size" + (", or fewer --jobs" if processes > 1 else "")))
+    kept = min(frames, sample) if sample is not None else frames
+    if getattr(fmt, "memory_per_pixel", 0) and not fmt.still:
+        needs.append(Need(f"{fmt.name} output", fmt.memory_per_pixel * pixels * kept,
+                          f"{kept} frames of {width}x{height}", "use gif or mp4, or fewer --frames"))
+    return needs
+
+
+def check_frame_count(scene: Any, error: type[TrajectoriesError]) -> int:
+    """``scene``'s frame count, or ``error`` when it passes :data:`MAX_FRAMES`."""
+    frames = scene.frame_count
+    if frames > MAX_FRAMES:
+        has_option = "frames" in {field.name for field in dataclasses.fields(scene)}
+        hint = f"set frames (--frames) to at most {MAX_FRAMES}" if has_option else "make it shorter"
+        raise error(f"{scene.name}: {frames} frames, more than the {MAX_FRAMES} an animation may have; {hint}")
+    return frames
+
+
+def check_render_size(scene: Any, fmt: Any, error: type[TrajectoriesError], jobs: int = 1,
+                      paths_json: bool = False, sample: int | None = None) -> None:
+    """Before any work: ``scene``'s frame count and the memory rendering it to ``fmt`` would need
+    (:func:`render_needs`) are within bounds, else ``error`` (one line, with the estimate)."""
+    check_frame_count(scene, error)
+    check_memory(render_needs(scene, fmt, jobs, paths_json, sample), error)
