@@ -27,7 +27,7 @@ from trajectories.export import run_document, to_json
 from trajectories.options import NARROWEST, OPTIONS, window_problem
 from trajectories.paths import compute_paths, record_paths
 from trajectories.render.views import make_view
-from trajectories.scene import BatchDiagram, Scene, SeriesScene, load_toml_scene
+from trajectories.scene import BatchDiagram, Scene, SeriesScene, builtin_scenes, load_toml_scene
 from trajectories.spec import parse_optimizer
 from trajectories.writers import get_format
 from trajectories.writers.pillow import APNG_BYTES_PER_PIXEL, WEBP_BYTES_PER_PIXEL
@@ -160,16 +160,20 @@ def test_render_estimate_names_every_part():
 # --- refusals: memory and frame counts -------------------------------------------------------------------
 
 
-def test_run_with_a_billion_steps_is_refused_with_an_estimate(workdir):
-    line = refused(workdir, ["run", "--surface", "sphere", "--optimizer", "sgd", "--steps", "1000000000",
-                             "-o", "paths.json"], "the paths would need about 558.8 GiB of memory")
-    assert "1 optimizer × 1 start × 1000000001 points" in line and "fewer steps, starts or optimizers" in line
+def test_run_with_a_billion_steps_is_refused(workdir):
+    refused(workdir, ["run", "--surface", "sphere", "--optimizer", "sgd", "--steps", "1000000000", "-o", "p.json"],
+            "must be a whole number from 1 to 1000000")  # the option's own bound, before the product's
 
 
-def test_run_steps_times_starts_times_optimizers_is_refused(workdir):
+def test_run_steps_times_starts_times_optimizers_is_refused_with_an_estimate(workdir):
     starts = [arg for i in range(40) for arg in ("--start", f"{-1 + i / 40},0.5")]
-    refused(workdir, ["run", "--surface", "sphere", "--optimizer", "sgd", "--optimizer", "adam", "--steps",
-                      "200000", *starts], "2 optimizers × 40 starts × 200001 points")
+    line = refused(workdir, ["run", "--surface", "sphere", "--optimizer", "sgd", "--optimizer", "adam", "--steps",
+                             "200000", *starts, "-o", "p.json"], "2 optimizers × 40 starts × 200001 points")
+    (need,) = limits.run_needs(200000, 40, 2)
+    assert f"the paths would need about {limits.gib(need.bytes)} of memory" in line
+    points = 40 * 200001  # per optimizer; 40 B kept and 400 B of JSON each, 160 B working for one optimizer
+    assert need.bytes == 2 * points * (40 + 400) + points * 160
+    assert limits.gib(need.bytes) == "7.7 GiB" and "use fewer steps, starts or optimizers" in line
 
 
 def test_run_within_the_budget_still_runs(workdir):
@@ -181,8 +185,6 @@ def test_apng_with_thousands_of_large_frames_is_refused_before_any_work(workdir)
     line = refused(workdir, ["render", "rosenbrock", "--format", "apng", "--frames", "3000", "--size", "1280x960"],
                    "apng output would need about")
     assert "(3000 frames of 1280x960)" in line and "use gif or mp4, or fewer --frames" in line
-    from trajectories.scene import builtin_scenes
-
     scene = builtin_scenes()["rosenbrock"].with_options(frames=3000, size=(1280, 960))
     total = sum(need.bytes for need in limits.render_needs(scene, get_format("apng"), jobs=1))
     assert f"about {limits.gib(total)} of memory" in line
@@ -203,8 +205,20 @@ def test_the_same_scene_as_gif_is_not_bounded_by_the_frames_kept(workdir):
     limits.check_memory(limits.render_needs(scene, get_format("gif")), RenderError)  # no error
 
 
-def test_too_many_jobs_for_3d_frames(workdir):
-    refused(workdir, ["render", "fig7_saddle_race", "-j", "1000", "-o", "x.gif"], "1001 processes drawing 480x480")
+def test_too_many_processes_for_large_3d_frames(workdir, monkeypatch):
+    from trajectories import pipeline
+
+    monkeypatch.setattr(pipeline, "useful_workers", lambda: 8)  # a 2-core machine's cap, whatever this one has
+    line = refused(workdir, ["render", "fig7_saddle_race", "-j", "1000", "--size", "4096x4096", "-o", "x.gif"],
+                   "9 processes drawing 4096x4096 frames")
+    assert "use a smaller --size, or fewer --jobs" in line
+    # the workers are those the pipeline starts: at most jobs, one per 4 frames (41 frames: 11), its cap
+    scene = builtin_scenes()["fig7_saddle_race"]
+    assert limits.drawing_processes(scene, 41, jobs=1000) == 1 + 8
+    assert limits.drawing_processes(scene, 41, jobs=3) == 1 + 3
+    assert limits.drawing_processes(scene, 12, jobs=1000) == 1 + 3
+    assert limits.drawing_processes(scene, 41, jobs=1000, sample=4) == 1  # samples are drawn here
+    assert limits.drawing_processes(scene.with_options(view="contour"), 41, jobs=1000) == 1
 
 
 def test_a_million_steps_make_too_many_frames_unless_frames_is_given(workdir):
@@ -244,8 +258,6 @@ def write_series(path: Path, rows: int, tail: str = "") -> Path:
 
 
 def test_builtin_series_figure_keeps_one_frame_a_value():
-    from trajectories.scene import builtin_scenes
-
     scene = builtin_scenes()["fig5_ewa"]
     assert scene.frame_count == 313 and scene.frame_steps() == list(range(313))
 
