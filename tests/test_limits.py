@@ -208,7 +208,8 @@ def test_the_same_scene_as_gif_is_not_bounded_by_the_frames_kept(workdir):
 def test_too_many_processes_for_large_3d_frames(workdir, monkeypatch):
     from trajectories import pipeline
 
-    monkeypatch.setattr(pipeline, "useful_workers", lambda: 8)  # a 2-core machine's cap, whatever this one has
+    monkeypatch.setattr(limits, "useful_workers", lambda: 8)  # a 2-core machine's cap, whatever this one has
+    monkeypatch.setattr(pipeline, "useful_workers", lambda: 8)
     line = refused(workdir, ["render", "fig7_saddle_race", "-j", "1000", "--size", "4096x4096", "-o", "x.gif"],
                    "9 processes drawing 4096x4096 frames")
     assert "use a smaller --size, or fewer --jobs" in line

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -130,11 +131,16 @@ def _race_detail(scene: Any) -> str:
     return f"{panel_text}{_plural(racers, 'optimizer')} × {_plural(starts, 'start')} × {steps + 1} points"
 
 
+def useful_workers() -> int:
+    """The most processes a render starts, whatever ``jobs`` asks: four per core (more only compete for the
+    cores and each holds a copy of the scene's figure). :mod:`trajectories.pipeline` starts no more."""
+    return 4 * (os.cpu_count() or 1)
+
+
 def drawing_processes(scene: Any, frames: int, jobs: int, sample: int | None = None) -> int:
     """Processes that hold a view of ``scene`` at once: this one, and the workers
     :func:`trajectories.pipeline.render_scene` forks for a view whose frames are full redraws (3-D): at most
-    ``jobs``, one per 4 frames, and :func:`trajectories.pipeline.useful_workers`."""
-    from .pipeline import useful_workers
+    ``jobs``, one per 4 frames, and :func:`useful_workers`."""
     from .render.views import is_parallel
 
     if sample is not None or jobs < 2 or frames <= 2 or not is_parallel(scene):

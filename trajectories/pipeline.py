@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import multiprocessing
-import os
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ from .atomic import atomic_path, check_writable
 from .errors import RenderError
 from .export import to_json
 from .horizon import render_tolerance
-from .limits import check_render_size
+from .limits import check_render_size, useful_workers
 from .paths import ComputedPaths, compute_paths
 from .processes import die_with_parent
 from .render.views import View, is_parallel, make_view, view_kind
@@ -201,12 +200,6 @@ def chaos_warnings(computed: ComputedPaths | None, size: tuple[int, int]) -> tup
 
 _IN_WORKER: dict[str, Any] = {}
 """The state of a forked worker process (its view, or its batch of scenes); never set in the parent."""
-
-
-def useful_workers() -> int:
-    """The most processes a render starts, whatever ``jobs`` asks: four per core (more only compete for the
-    cores and each holds a copy of the scene's figure)."""
-    return 4 * (os.cpu_count() or 1)
 
 
 def _frames(scene: Any, computed: ComputedPaths | None, view: View, count: int, jobs: int, text: bool,
