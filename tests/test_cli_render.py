@@ -122,3 +122,21 @@ def test_a_bogus_mplbackend_changes_nothing(tmp_path):
         assert done.returncode == 0 and done.stderr == "", done.stderr
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_a_render_failing_midway_leaves_no_output_folder(invoke, tmp_path, monkeypatch):
+    from trajectories import pipeline
+    from trajectories.errors import RenderError
+
+    def fail(*args, **kwargs):
+        raise RenderError("the contours failed")
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(pipeline, "render_scene", fail)
+    result = invoke("render", "rosenbrock")
+    assert result.exit_code == 2 and result.stderr == "trajectories: error: the contours failed\n"
+    assert list(tmp_path.iterdir()) == []  # not even an empty output/
+    (tmp_path / "output").mkdir()
+    (tmp_path / "output" / "old.gif").write_bytes(b"kept")
+    assert invoke("render", "rosenbrock").exit_code == 2
+    assert [p.name for p in (tmp_path / "output").iterdir()] == ["old.gif"]  # an existing folder stays

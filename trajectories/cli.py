@@ -6,9 +6,11 @@ is written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +194,21 @@ def list_command(scene_file: str | None) -> None:
         click.echo(f"{name:<{width}}  {scene.description or scene.surface.description}")
 
 
+@contextlib.contextmanager
+def _folder_kept_only_if_used(folder: Path | None) -> Iterator[None]:
+    """Make the default ``output/`` folder for the block; if the block fails and the folder is new and still
+    empty, remove it again (a failed render writes nothing, not even a folder)."""
+    made = folder is not None and not folder.exists()
+    if folder is not None:
+        folder.mkdir(exist_ok=True)
+    try:
+        yield
+    except BaseException:
+        if made and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
+
+
 @cli.command("render")
 @click.argument("references", metavar="SCENE...", nargs=-1)
 @click.option("--all", "render_all", is_flag=True, help="Render every built-in scene.")
@@ -231,14 +248,13 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
         output=output, out_dir=out_dir, fmt=fmt, paths_json=paths_json, series=series, column=column, data=data,
         scale=scale, overrides={key: value for key, value in options.items() if value is not None}, jobs=jobs,
     )
-    if chosen.folder is not None:
-        chosen.folder.mkdir(exist_ok=True)
     settings = {"colors": colors or 255, "text": not no_text}
-    if len(chosen.scenes) == 1:
-        results = [render_scene(chosen.scenes[0], chosen.targets[0], format=chosen.formats[0],
-                                paths_json=chosen.paths_json, quiet=quiet, jobs=jobs, **settings)]
-    else:
-        results = render_many(chosen.scenes, chosen.targets, chosen.formats, jobs, quiet, **settings)
+    with _folder_kept_only_if_used(chosen.folder):
+        if len(chosen.scenes) == 1:
+            results = [render_scene(chosen.scenes[0], chosen.targets[0], format=chosen.formats[0],
+                                    paths_json=chosen.paths_json, quiet=quiet, jobs=jobs, **settings)]
+        else:
+            results = render_many(chosen.scenes, chosen.targets, chosen.formats, jobs, quiet, **settings)
     for result in results:
         for warning in result.warnings:
             click.echo(f"trajectories: warning: {warning}", err=True)
