@@ -226,6 +226,8 @@ def test_every_bad_input_of_the_table_leaves_one_line_on_stderr(tmp_path):
     for report in reports:
         assert report["code"] == 2, report
         assert report["stderr"].startswith("trajectories: error: ") and report["stderr"].count("\n") == 1, report
+
+
 # --- Ctrl-C: one line, exit status 130 (128 + SIGINT, as SIGTERM's is 128 + 15) ------------------------
 
 COMMAND = [sys.executable, "-c", "from trajectories.cli import main; main()"]
@@ -239,12 +241,20 @@ def test_a_scene_file_raising_keyboard_interrupt_says_aborted_once_and_exits_130
     assert sorted(p.name for p in tmp_path.iterdir()) == ["stop.py"]
 
 
+THREE_D = ["render", "fig1_critical_points", "--jobs", "2", "-o", "out.gif"]  # one 3-D scene, frames drawn by workers
+SCENES = ["render", "rosenbrock", "beale", "himmelblau", "rastrigin", "--out-dir", ".", "-j", "2"]  # scenes in workers
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups and fork as on Linux")
-@pytest.mark.parametrize("args", [
-    ["render", "fig1_critical_points", "--jobs", "2", "-o", "out.gif"],  # one 3-D scene, frames drawn by workers
-    ["render", "rosenbrock", "beale", "himmelblau", "rastrigin", "--out-dir", ".", "-j", "2"],  # scenes in workers
-], ids=["3-D frames in workers", "scenes in workers"])
-def test_ctrl_c_in_a_terminal_stops_a_parallel_render_with_one_line_and_no_temporary_file(tmp_path, args):
+@pytest.mark.parametrize(("args", "signum", "group", "status", "line"), [
+    (THREE_D, "SIGINT", True, 130, "trajectories: aborted"),
+    (SCENES, "SIGINT", True, 130, "trajectories: aborted"),
+    (SCENES, "SIGINT", False, 130, "trajectories: aborted"),
+    (SCENES, "SIGTERM", False, 143, "trajectories: stopped by SIGTERM"),
+], ids=["Ctrl-C, 3-D frames in workers", "Ctrl-C, scenes in workers", "SIGINT to the parent, scenes in workers",
+        "SIGTERM to the parent, scenes in workers"])
+def test_a_stopped_parallel_render_says_so_once_and_leaves_no_temporary_file(tmp_path, args, signum, group, status,
+                                                                             line):
     import signal
     import time
 
@@ -256,13 +266,34 @@ def test_ctrl_c_in_a_terminal_stops_a_parallel_render_with_one_line_and_no_tempo
             time.sleep(0.05)
         assert process.poll() is None, "the render was still running"
         time.sleep(0.3)  # the workers are drawing
-        os.killpg(process.pid, signal.SIGINT)  # what a terminal does: the whole group, workers included
+        if group:  # what a terminal does with Ctrl-C: the whole process group, workers included
+            os.killpg(process.pid, getattr(signal, signum))
+        else:
+            process.send_signal(getattr(signal, signum))
         _, err = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
-    assert (process.returncode, err) == (130, "trajectories: aborted\n")
+    assert (process.returncode, err) == (status, line + "\n")
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")], "no temporary file is left"
+
+
+def test_the_temporaries_of_a_target_are_the_ones_atomic_path_makes_since_a_time(tmp_path):
+    import time
+
+    from trajectories.atomic import atomic_path, temporaries
+
+    target = tmp_path / "out.gif"
+    old = tmp_path / ".out.old12345.part.gif"
+    old.write_bytes(b"")
+    os.utime(old, (time.time() - 3600, time.time() - 3600))
+    (tmp_path / ".other.abc.part.gif").write_bytes(b"")
+    (tmp_path / ".out.abc.part.png").write_bytes(b"")
+    began = time.time()
+    with pytest.raises(KeyboardInterrupt), atomic_path(target) as temporary:
+        assert temporaries(target, began) == [temporary]
+        raise KeyboardInterrupt
+    assert temporaries(target, began) == [] and temporaries(target, began - 7200) == [old]
 
 
 @pytest.mark.parametrize(("signum", "status", "line"), [

@@ -6,6 +6,7 @@ A failed or interrupted write never leaves a partial file and never clobbers an 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterator
@@ -63,14 +64,31 @@ def _umask() -> int:
     return current
 
 
+def _temporary_affixes(target: Path) -> tuple[str, str]:
+    """Hidden, beside the target, with the target's suffix (some writers pick the format by it)."""
+    return f".{target.stem[:100]}.", f".part{target.suffix[:20]}"
+
+
+def temporaries(path: str | os.PathLike[str], since: float) -> list[Path]:
+    """The temporary files :func:`atomic_path` made for ``path`` at ``since`` (a ``time.time()``) or later and
+    left behind: a process killed while writing (a worker stopped by SIGTERM) cannot remove its own."""
+    target = Path(path)
+    prefix, suffix = _temporary_affixes(target)
+    found = []
+    for candidate in target.parent.glob(glob.escape(prefix) + "*" + glob.escape(suffix)):
+        with contextlib.suppress(OSError):
+            if candidate.stat().st_mtime >= since - 1:  # file times can lag the clock by a tick
+                found.append(candidate)
+    return found
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``path``, on any error it is removed."""
     target = check_writable(path)
-    # hidden, beside the target, with the target's suffix (some writers pick the format by it)
+    prefix, suffix = _temporary_affixes(target)
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.stem[:100]}.", suffix=f".part{target.suffix[:20]}",
-                                             dir=target.parent)
+        handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
     except OSError as error:  # a folder that looks writable and is not (/proc, a read-only mount...)
         raise OutputError(f"cannot write in folder {target.parent}: {error.strerror}") from None
     os.close(handle)

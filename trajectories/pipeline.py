@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .atomic import atomic_path, check_writable
+from .atomic import atomic_path, check_writable, temporaries
 from .errors import RenderError
 from .export import to_json
 from .horizon import render_tolerance
@@ -303,10 +303,19 @@ def render_many(
     elif together:
         batch = [(scenes[i], targets[i], formats[i], options) for i in together]
         context = multiprocessing.get_context("fork")  # the batch is inherited, not pickled
-        with context.Pool(min(jobs, len(together), useful_workers()), initializer=_start_batch,
-                          initargs=(batch,)) as pool:
-            for i, result in zip(together, pool.map(_render_one, range(len(together)), chunksize=1), strict=True):
-                results[i] = result
+        began = time.time()
+        try:
+            with context.Pool(min(jobs, len(together), useful_workers()), initializer=_start_batch,
+                              initargs=(batch,)) as pool:
+                for i, result in zip(together, pool.map(_render_one, range(len(together)), chunksize=1),
+                                     strict=True):
+                    results[i] = result
+        except BaseException:  # the pool's workers were killed mid-write (SIGTERM): their temporaries go here
+            for i in together:
+                for temporary in temporaries(targets[i], began):
+                    with contextlib.suppress(OSError):
+                        temporary.unlink()
+            raise
     return [results[i] for i in range(len(scenes))]
 
 

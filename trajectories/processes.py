@@ -71,14 +71,15 @@ def signals_unwind() -> Iterator[list[int]]:
 def die_with_parent() -> None:
     """Call first thing in a worker process: it ends when the process that started it ends, however that
     ends (``kill -9`` included). On Linux the kernel sends SIGKILL (``prctl(PR_SET_PDEATHSIG)``); elsewhere
-    a daemon thread watches the parent's pid. A catchable signal or Ctrl-C ends it quietly, after unwinding."""
+    a daemon thread watches the parent's pid. Ctrl-C is left to the parent."""
     parent = os.getppid()
-    # stopped by its parent (a pool's terminate() sends SIGTERM) or by Ctrl-C in a terminal (SIGINT to the whole
-    # process group), a worker unwinds, so its temporary files go, and exits without the traceback
-    # multiprocessing prints for any other exception; the parent alone reports
-    quiet_exit = _QuietExit()
-    for signum in (*CATCHABLE, signal.SIGINT):
-        signal.signal(signum, quiet_exit)
+    for signum in CATCHABLE:  # a worker is stopped by its parent, not by its own handlers
+        signal.signal(signum, signal.SIG_DFL)
+    # Ctrl-C in a terminal interrupts the whole process group: the parent unwinds, stops its workers and says
+    # so once; a worker's own KeyboardInterrupt would only print multiprocessing's traceback. Not a Python
+    # handler: one that lands just before a worker blocks on the pool's queue never runs, and the worker waits
+    # for ever (signals here are the kernel's to act on, at once)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)
@@ -87,29 +88,6 @@ def die_with_parent() -> None:
                     os._exit(1)
                 return
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True, name="watch-parent").start()
-
-
-WORKER_GRACE = 5.0
-"""Seconds a stopped worker has to unwind before it exits regardless (the exception can land in a callback
-that swallows it, such as a weakref's)."""
-
-
-class _QuietExit:
-    """A worker's handler of catchable signals and Ctrl-C: the first unwinds the worker with
-    :class:`SystemExit` (every ``finally`` runs; multiprocessing prints nothing for it) and sets a deadline
-    of :data:`WORKER_GRACE` seconds; later ones, such as the parent's SIGTERM after a Ctrl-C, are let be."""
-
-    def __init__(self) -> None:
-        self.stopping = False
-
-    def __call__(self, signum: int, frame: FrameType | None) -> None:
-        if self.stopping:
-            return
-        self.stopping = True
-        deadline = threading.Timer(WORKER_GRACE, os._exit, args=(128 + signum,))
-        deadline.daemon = True
-        deadline.start()
-        raise SystemExit(128 + signum)
 
 
 def _watch_parent(parent: int) -> None:
