@@ -210,17 +210,14 @@ def test_normal_diverging_and_singular_runs_and_renders_leave_stderr_empty(tmp_p
 
 
 def test_every_bad_input_of_the_table_leaves_one_line_on_stderr(tmp_path):
-    from tests.test_bad_input import CASES
+    from tests.test_bad_input import CASES, SCENE_FILES  # the table's cases, with the files they name
 
+    (tmp_path / "a_file").write_text("")
     (tmp_path / "a_folder").mkdir()
-    files = {"a_file": "", "broken.py": "from trajectories.scene import Scene\nx = (\n",
-             "raises.py": "from trajectories.scene import Scene\n\nscene = Scene(undefined_name)\n",
-             "badvalue.py": "from trajectories.scene import Scene\ns = Scene('s', 'sphere', ['adam:lr=-1'])\n",
-             "broken.toml": "surface = [unclosed\n",
-             "badvalues.toml": 'surface = "sphere"\nsteps = -1\n[[optimizers]]\nname = "adam"\n[view]\nfps = 0\n'}
-    for name, text in files.items():
+    for name, text in SCENE_FILES.items():
         (tmp_path / name).write_text(text)
-    cases = [(name, args) for name, args, _ in CASES if name != "no ffmpeg"]  # mp4 may be installed here
+    cases = [(name, [*args, "-o", "keep.json"] if args[0] == "run" and "-o" not in args else args)
+             for name, args, _ in CASES if name != "no ffmpeg"]  # mp4 may be installed here
     reports = run_cli_cases(cases, tmp_path)
     assert len(reports) >= 40
     for report in reports:
