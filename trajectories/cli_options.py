@@ -171,9 +171,6 @@ class TableNumber(click.ParamType):
         return self.option.normalise(parsed)
 
 
-OPTIONS_BY_NAME = {option.name: option for option in OPTIONS_LIST}
-
-
 def param_type(option: Option) -> click.ParamType | None:
     """The click type of ``option`` (``None`` for a flag)."""
     if option.kind == "bool":
