@@ -69,7 +69,7 @@ def test_broken_scene_file_reports_file_and_line(invoke, tmp_path):
 
 def test_mp4_without_ffmpeg_is_a_clear_error(invoke, tmp_path, no_ffmpeg):
     result = invoke("render", "rosenbrock", "--format", "mp4", "--out-dir", str(tmp_path))
-    assert result.exit_code == 2 and "pip install 'trajectories[mp4]'" in result.stderr
+    assert result.exit_code == 2 and 'pip install ".[mp4]"' in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 

@@ -17,14 +17,17 @@ def test_all_scenes_get_the_options_they_have():
     assert by_name["rosenbrock"].theme == "dark" and by_name["rosenbrock"].trail == "tail"
     assert by_name["fig5_ewa"].theme == "dark"  # a series has a theme, but no trail: left alone
     assert by_name["fig1_critical_points"].panels[0].trail == "tail"  # side by side: passed to the panels
-    assert plan.targets[0] == Path("output") / f"{plan.scenes[0].name}.gif" and plan.folder == Path("output")
+    assert plan.targets[0] == Path("output") / f"{plan.scenes[0].name}.gif" and plan.folders == (Path("output"),)
 
 
 def test_targets_and_formats(tmp_path):
     plan = plan_render(("rosenbrock",), output=str(tmp_path / "race.webp"))
-    assert plan.targets == [tmp_path / "race.webp"] and plan.formats == ["webp"] and plan.folder is None
-    with pytest.raises(OutputError, match="folder x does not exist"):  # checked before any work
-        plan_render(("rosenbrock",), output="x/race.webp")
+    assert plan.targets == [tmp_path / "race.webp"] and plan.formats == ["webp"] and plan.folders == (tmp_path,)
+    (tmp_path / "file").write_text("")
+    with pytest.raises(OutputError, match="file is a file, not a folder"):  # checked before any work
+        plan_render(("rosenbrock",), output=str(tmp_path / "file" / "x" / "race.webp"))
+    plan = plan_render(("rosenbrock",), output=str(tmp_path / "x" / "y" / "race.webp"), paths_json="p.json")
+    assert plan.folders == (tmp_path / "x" / "y", Path(".")) and not (tmp_path / "x").exists()  # made later
     plan = plan_render(("rosenbrock",), fmt="png")
     assert plan.targets == [Path("output/rosenbrock.png")] and plan.formats == ["png"]
 
@@ -52,7 +55,7 @@ def test_ad_hoc_scenes_and_their_options():
     ({"references": ("fig5_ewa",), "data": "p.csv", "series": "p.csv"}, "old spelling of --paths and --series"),
     ({"references": ("fig5_ewa",), "paths_json": "p.json"}, "--paths writes optimizer paths; fig5_ewa has none"),
     ({"references": ("fig5_ewa",), "overrides": {"loss_panel": True}}, "--loss-panel does not apply to fig5_ewa"),
-    ({"references": ("rosenbrock",), "out_dir": "no/such/folder"}, "does not exist"),
+    ({"references": ("rosenbrock",), "out_dir": __file__}, "is a file, not a folder"),
 ])  # fmt: skip
 def test_options_that_do_not_go_together(kwargs, message):
     references = kwargs.pop("references", ())

@@ -12,12 +12,14 @@ matplotlib. The names most people need are importable from here::
 
 from . import optimizers
 from .catalogue import get_surface, resolve_surface
+from .horizon import horizons
+from .portable import portable_surface
 from .run import Trajectory, run
 from .scene import Racer, Scene, SideBySide
 from .spec import OptimizerSpec, parse_optimizer
 from .version import __version__
 
 __all__ = [
-    "OptimizerSpec", "Racer", "Scene", "SideBySide", "Trajectory", "__version__", "get_surface", "optimizers",
-    "parse_optimizer", "resolve_surface", "run",
+    "OptimizerSpec", "Racer", "Scene", "SideBySide", "Trajectory", "__version__", "get_surface", "horizons",
+    "optimizers", "parse_optimizer", "portable_surface", "resolve_surface", "run",
 ]

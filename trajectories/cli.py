@@ -6,22 +6,21 @@ is written.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 
 from . import optimizers
-from .atomic import check_writable, write_bytes
+from .atomic import write_bytes
 from .catalogue import SURFACE_NAMES, get_surface, resolve_surface
 from .cli_options import FilePath, command_options
 from .errors import PlanError, TrajectoriesError
 from .export import run_document, to_csv, to_json
+from .folders import check_creatable, check_output_file, folders_kept_only_if_used
 from .gradients import stochastic_gradient
 from .limits import check_memory, run_needs
 from .paths import record_paths
@@ -96,7 +95,9 @@ def cli() -> None:
 
 @cli.command("surfaces")
 def surfaces_command() -> None:
-    """List the catalogue's surfaces: name, window, minima, description."""
+    """List the catalogue's surfaces: name, window, minima, description (fitted to the terminal's width)."""
+    from .terminal import table_lines
+
     rows = []
     for name in SURFACE_NAMES:
         surface = get_surface(name)
@@ -104,14 +105,13 @@ def surfaces_command() -> None:
         window = f"[{_format_number(x0)}, {_format_number(x1)}]×[{_format_number(y0)}, {_format_number(y1)}]"
         best = surface.global_minima
         if best:
-            minima = f"{_format_number(best[0].value)} at " + ", ".join(_point(p.x, p.y) for p in best)
+            points = [_point(p.x, p.y) for p in best]
+            minima = [_format_number(best[0].value), "at", *[f"{p}," for p in points[:-1]], points[-1]]
         else:
-            minima = "none (unbounded below)"
-        rows.append((name, window, minima, surface.description))
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
-    click.echo(f"{'name':<{widths[0]}}  {'window':<{widths[1]}}  {'global minimum':<{widths[2]}}  description")
-    for row in rows:
-        click.echo(f"{row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]}")
+            minima = "none (unbounded below)".split()
+        rows.append(([name], [window], minima, surface.description.split()))
+    for line in table_lines(("name", "window", "global minimum", "description"), rows):
+        click.echo(line)
 
 
 @cli.command("optimizers")
@@ -159,7 +159,7 @@ def run_command(
             )
     if output is not None:
         try:
-            check_writable(output)
+            check_output_file(output)
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="'-o'") from None
     fmt = fmt or ("csv" if output and output.lower().endswith(".csv") else "json")
@@ -176,7 +176,8 @@ def run_command(
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_bytes(output, text.encode())
+        with folders_kept_only_if_used([Path(output).parent]):
+            write_bytes(output, text.encode())
 
 
 @cli.command("list")
@@ -192,21 +193,6 @@ def list_command(scene_file: str | None) -> None:
     width = max(len(name) for name in scenes)
     for name, scene in scenes.items():
         click.echo(f"{name:<{width}}  {scene.description or scene.surface.description}")
-
-
-@contextlib.contextmanager
-def _folder_kept_only_if_used(folder: Path | None) -> Iterator[None]:
-    """Make the default ``output/`` folder for the block; if the block fails and the folder is new and still
-    empty, remove it again (a failed render writes nothing, not even a folder)."""
-    made = folder is not None and not folder.exists()
-    if folder is not None:
-        folder.mkdir(exist_ok=True)
-    try:
-        yield
-    except BaseException:
-        if made and not any(folder.iterdir()):
-            folder.rmdir()
-        raise
 
 
 @cli.command("render")
@@ -249,7 +235,7 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
         scale=scale, overrides={key: value for key, value in options.items() if value is not None}, jobs=jobs,
     )
     settings = {"colors": colors or 255, "text": not no_text}
-    with _folder_kept_only_if_used(chosen.folder):
+    with folders_kept_only_if_used(chosen.folders):
         if len(chosen.scenes) == 1:
             results = [render_scene(chosen.scenes[0], chosen.targets[0], format=chosen.formats[0],
                                     paths_json=chosen.paths_json, quiet=quiet, jobs=jobs, **settings)]
@@ -298,7 +284,9 @@ def new_command(name: str, toml: bool, folder: str) -> None:
     """Write a commented starter scene file NAME.py (or NAME.toml) to edit and render."""
     from .describe import write_starter
 
-    target = write_starter(name, toml, folder)
+    check_creatable(folder, "--dir")
+    with folders_kept_only_if_used([folder]):
+        target = write_starter(name, toml, folder)
     click.echo(f"wrote {target}; render it with: trajectories render {target}")
 
 
@@ -328,7 +316,8 @@ def compare_command(expected: str, actual: str, tolerance: float, diff_path: str
                                                       ("the actual file", Path(actual))], label="--diff")
     result = compare_files(expected, actual, tolerance)
     if diff_path is not None:
-        write_diff(expected, actual, diff_path, result.first_bad)
+        with folders_kept_only_if_used([Path(diff_path).parent]):
+            write_diff(expected, actual, diff_path, result.first_bad)
     click.echo(("match: " if result.matches else "differ: ") + result.message)
     if not result.matches:
         raise click.exceptions.Exit(1)

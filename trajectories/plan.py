@@ -12,6 +12,7 @@ from typing import Any
 
 from .atomic import check_file_name, check_writable
 from .errors import OutputError, PlanError
+from .folders import check_output_file
 from .limits import check_render_size
 from .options import OPTIONS
 from .scene import Scene, SeriesScene, builtin_scenes, find_scenes
@@ -44,13 +45,15 @@ class AdHoc:
 @dataclass(frozen=True)
 class RenderPlan:
     """Scenes (options applied) with their target files and formats; ``paths_json`` is the JSON to write
-    beside a single optimizer scene; ``folder`` is the default output folder to create, if it is used."""
+    beside a single optimizer scene; ``folders`` are the folders the outputs go in (the default ``output/``,
+    ``--out-dir``, the folders of ``-o`` and ``--paths``), made if missing
+    (:func:`~trajectories.folders.folders_kept_only_if_used`)."""
 
     scenes: list
     targets: list[Path]
     formats: list[str]
     paths_json: str | None
-    folder: Path | None
+    folders: tuple[Path, ...]
 
 
 def adhoc_scene(
@@ -159,8 +162,8 @@ def plan_render(
     if scale is not None:
         scenes = [_scaled(scene, scale) for scene in scenes]
     folder = Path(out_dir) if out_dir else DEFAULT_FOLDER
-    if out_dir and not folder.is_dir():
-        raise PlanError(f"--out-dir: folder {folder} does not exist")
+    if out_dir and folder.exists() and not folder.is_dir():
+        raise PlanError(f"--out-dir: {folder} is a file, not a folder")
     targets, formats = [], []
     for scene in scenes:
         own = None if (output or out_dir) else own_output(scene)
@@ -172,7 +175,9 @@ def plan_render(
                   "-o" if output else "the output")
     for scene, name in zip(scenes, formats, strict=True):
         check_render_size(scene, get_format(name), PlanError, jobs, paths_json is not None)
-    return RenderPlan(scenes, targets, formats, paths_json, folder if default_used else None)
+    written = [*targets, *([Path(paths_json)] if paths_json is not None else [])]
+    folders = tuple(dict.fromkeys(target.parent for target in written))
+    return RenderPlan(scenes, targets, formats, paths_json, folders)
 
 
 def _scaled(scene: Any, scale: float) -> Any:
@@ -221,8 +226,9 @@ def same_file(a: Path, b: Path) -> bool:
 
 def check_outputs(targets: list[Path], paths_json: str | None, folder: Path | None,
                   reads: list[tuple[str, Path]], label: str = "the output") -> None:
-    """Before any work: every output can be written (``folder``, the default output folder, is created
-    later and must be creatable), no two outputs are one file, and no output is an input."""
+    """Before any work: every output can be written (a missing folder, ``folder`` the default output
+    folder included, is made later and must be creatable), no two outputs are one file, and no output is an
+    input."""
     if folder is not None:
         if folder.exists() and not folder.is_dir():
             raise OutputError(f"{folder} is a file, not a folder: remove it, or use -o or --out-dir")
@@ -231,10 +237,7 @@ def check_outputs(targets: list[Path], paths_json: str | None, folder: Path | No
     writes = [(label, target) for target in targets]
     writes += [("--paths", Path(paths_json))] if paths_json is not None else []
     for index, (flag, target) in enumerate(writes):
-        if folder is not None and target.parent == folder and not folder.exists():
-            check_file_name(target, flag)  # its folder is made later
-        else:
-            check_writable(target, flag)
+        check_output_file(target, flag)  # a missing folder is made later
         for role, path in reads:
             if same_file(target, path):
                 raise PlanError(f"{flag} {target} is {role}: an output never overwrites an input")

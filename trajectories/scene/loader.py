@@ -5,6 +5,7 @@ built-in scenes of the repository's ``scenes/`` folder (installed inside the pac
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import importlib.util
 import sys
 import traceback
@@ -88,11 +89,22 @@ def find_scenes(reference: str) -> list[Scene]:
             raise SceneError(f"{file_part} defines no scenes (module-level Scene values)")
         if wanted:
             if wanted not in scenes:
-                raise SceneError(f"{file_part} has no scene {wanted!r} (it has: {', '.join(scenes)})")
+                raise SceneError(f"{file_part} has no scene {wanted!r}{_did_you_mean(wanted, scenes)}"
+                                 f" (it has: {', '.join(scenes)})")
             return [scenes[wanted]]
         return list(scenes.values())
     scenes = builtin_scenes()
     if reference not in scenes:
-        raise SceneError(f"unknown scene {reference!r} (see `trajectories list`)")
+        raise SceneError(f"unknown scene {reference!r}{_did_you_mean(reference, scenes)} (see `trajectories list`)")
     return [scenes[reference]]
+
+
+def _did_you_mean(name: str, known: Any) -> str:
+    """``"; did you mean 'x'?"`` for the closest of ``known`` names to ``name`` (as surfaces get), else ``""``.
+
+    >>> _did_you_mean("rosenbrok", ["rosenbrock", "beale"])
+    "; did you mean 'rosenbrock'?"
+    """
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 

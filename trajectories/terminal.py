@@ -1,0 +1,62 @@
+"""Tables laid out for the terminal's width (``shutil.get_terminal_size``: ``COLUMNS``, else the terminal,
+else 80 columns).
+
+A table that fits is printed as columns; one that does not becomes one block per row: the first two cells
+on a line, then each further cell on lines of its own, indented and wrapped. Cells are lists of *atoms*,
+pieces never broken across lines (a point ``(1, 2)``, a window ``[-2, 2]×[-1, 3]``), so a line is longer
+than the width only where one atom is.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+
+Cell = Sequence[str]
+INDENT = "    "
+NARROWEST = 20
+"""Columns laid out for at least this many, however narrow the terminal says it is."""
+
+
+def terminal_width() -> int:
+    """The terminal's width in columns (``COLUMNS`` first; 80 when output is not a terminal)."""
+    return max(NARROWEST, shutil.get_terminal_size((80, 24)).columns)
+
+
+def pack(atoms: Sequence[str], width: int, first: str = "", rest: str = INDENT) -> list[str]:
+    """``atoms`` joined by spaces into lines of at most ``width`` characters, the first line starting with
+    ``first`` and the others with ``rest``; an atom wider than a line gets a line of its own.
+
+    >>> pack(["a", "bb", "cc", "d"], 6, "", "  ")
+    ['a bb', '  cc d']
+    """
+    lines: list[str] = []
+    line, prefix = "", first
+    for atom in atoms:
+        candidate = f"{line} {atom}" if line else atom
+        if line and len(prefix) + len(candidate) > width:
+            lines.append(prefix + line)
+            line, prefix = atom, rest
+        else:
+            line = candidate
+    lines.append(prefix + line)
+    return lines
+
+
+def table_lines(header: Sequence[str], rows: Sequence[Sequence[Cell]], width: int | None = None) -> list[str]:
+    """``rows`` (cells of atoms) under ``header``, as columns if they fit in ``width`` (default: the
+    terminal's), else one block a row: cells 1 and 2 on a line, then ``header: cell`` for the middle ones
+    and the last cell unlabelled, indented and wrapped."""
+    width = terminal_width() if width is None else width
+    texts = [[" ".join(cell) for cell in row] for row in rows]
+    widths = [max(len(text) for text in column) for column in zip(header, *texts, strict=True)]
+    if sum(widths) + 2 * (len(widths) - 1) <= width:
+        return ["  ".join(f"{text:<{w}}" for text, w in zip(line, widths, strict=True)).rstrip()
+                for line in [list(header), *texts]]
+    lines: list[str] = []
+    for row in rows:
+        lines += pack([*row[0], *row[1]], width)
+        for label, cell in zip(header[2:-1], row[2:-1], strict=True):
+            lines += pack([f"{label}:", *cell], width, INDENT, INDENT * 2)
+        lines += pack(row[-1], width, INDENT, INDENT)
+    return lines
