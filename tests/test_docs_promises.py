@@ -1,0 +1,95 @@
+"""What README promises about using the package, checked: its Python snippet runs, ``python -m trajectories``
+is the command, the mp4 install hint is spelled as README spells it, and ``trajectories surfaces`` fits the
+terminal (issue 15's "small things people tripped over")."""
+
+import configparser
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from trajectories.catalogue import SURFACE_NAMES, get_surface
+from trajectories.cli import cli
+from trajectories.writers.mp4 import MP4_INSTALL, MP4_MISSING
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def readme_section(title: str) -> str:
+    return README.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_python_snippet_runs_with_import_trajectories_as_tj(tmp_path, monkeypatch):
+    (code,) = re.findall(r"```python\n(.*?)```", readme_section("From Python"), re.S)
+    assert code.startswith("import trajectories as tj\n")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    assert namespace["path"].positions.shape == (301, 2, 2)  # as the snippet's comment says
+    assert len(namespace["tj"].horizons(namespace["surface"], namespace["tj"].optimizers.adam(lr=0.1),
+                                        namespace["path"].positions)) == 2
+    result = namespace["result"]
+    with Image.open(tmp_path / "race.gif") as image:
+        assert result.path.name == "race.gif" and image.format == "GIF" and image.n_frames == result.frames > 1
+
+
+def test_every_name_readme_says_tj_has_is_there():
+    import trajectories as tj
+
+    said = set(re.findall(r"`tj\.(\w+)", readme_section("From Python")))
+    assert {"Scene", "Racer", "run", "get_surface", "horizons", "portable_surface"} <= said
+    assert said <= set(tj.__all__) and all(hasattr(tj, name) for name in said)
+
+
+def test_python_dash_m_trajectories_is_the_command_with_its_exit_statuses(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "trajectories", *args], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    version = run("--version")
+    assert version.returncode == 0 and version.stdout.startswith("trajectories ")
+    refused = run("render", "rosenbrok")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr == ("trajectories: error: unknown scene 'rosenbrok'; did you mean 'rosenbrock'? "
+                              "(see `trajectories list`)\n")
+    listed = run("list")
+    assert listed.returncode == 0 and listed.stdout.split()[0] in listed.stdout
+
+
+def test_the_mp4_hint_is_spelled_as_readme_spells_it_and_installs_the_extra():
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg", encoding="utf-8")
+    extra = config["options.extras_require"]["mp4"].split()
+    assert [re.split(r"[<>=]", requirement)[0] for requirement in extra] == [MP4_INSTALL[1].split()[-1]]
+    assert MP4_INSTALL[0] == 'pip install ".[mp4]"'
+    for command in MP4_INSTALL:
+        assert command in MP4_MISSING and command in README, command
+    assert "trajectories[mp4]" not in README + MP4_MISSING  # not on PyPI under that name
+
+
+@pytest.mark.parametrize("columns", [80, 40])
+def test_surfaces_fit_the_terminal_and_say_everything(columns):
+    result = CliRunner().invoke(cli, ["surfaces"], env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= columns
+    words = result.stdout.split()
+    for name in SURFACE_NAMES:
+        assert name in words
+        for word in get_surface(name).description.split():
+            assert word in words
+
+
+def test_surfaces_on_a_wide_terminal_are_one_row_each():
+    result = CliRunner().invoke(cli, ["surfaces"], env={"COLUMNS": "400"})
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["name", "window", "global", "minimum", "description"]
+    assert [line.split()[0] for line in lines[1:]] == list(SURFACE_NAMES)
