@@ -1,0 +1,282 @@
+"""``trajectories.sphinxext``: the ``.. trajectories::`` directive, which renders a scene when the
+documentation is built and embeds the animation, as matplotlib's ``plot`` directive embeds a plot.
+
+In ``conf.py``: ``extensions = ["trajectories.sphinxext"]``. Then, in reStructuredText::
+
+    .. trajectories:: rosenbrock
+       :size: 320x240
+       :frames: 60
+       :caption: Momentum and Adam down Rosenbrock's valley.
+
+    .. trajectories:: scenes/mine.py:race
+
+    .. trajectories::
+       :format: webp
+
+       surface = "himmelblau"
+       steps = 80
+       [[optimizers]]
+       name = "adam"
+       hyperparameters = { lr = 0.1 }
+
+and the same in MyST Markdown as a fenced ```` ```{trajectories} ```` block. The argument is a built-in
+scene's name, ``path.py:NAME`` or ``path.toml`` (relative to the document; ``/path`` from the source
+folder), or nothing with a TOML scene as the body. Options: ``format`` (gif, png, apng, webp, mp4; an
+mp4 is a looping ``<video>`` in HTML), ``size`` (``WIDTHxHEIGHT``), ``frames``, ``alt``, ``caption``
+(makes a figure) and ``class``.
+
+Renders are cached in ``<doctrees>/trajectories/``, named by a hash of the scene (its value and the
+bytes of its file), the options, the versions of the packages that draw it and trajectories' own code:
+a rebuild renders nothing that it rendered before. Renders are written atomically, so parallel builds
+(``sphinx-build -j N``) are safe. Every problem (an unknown scene, a bad option, a failed render) is a
+Sphinx warning with the document and line, and the build goes on without that animation.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import posixpath
+import tempfile
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from .errors import TrajectoriesError
+from .version import __version__
+
+logger = logging.getLogger(__name__)
+
+FORMATS = ("gif", "png", "apng", "webp", "mp4")
+"""The formats the directive embeds: images, and mp4 as an HTML ``<video>``."""
+DRAWING_PACKAGES = ("numpy", "matplotlib", "pillow", "mpmath", "imageio", "imageio-ffmpeg")
+CACHE_FOLDER = "trajectories"
+"""The cache's folder inside Sphinx's doctree folder."""
+
+
+class DirectiveProblem(Exception):
+    """A problem with one directive, reported as a warning at its line."""
+
+
+class trajectories_video(nodes.image):  # docutils finds visitors by the class name: visit_trajectories_video
+    """An mp4 animation: an image node (so Sphinx copies the file into ``_images``), drawn as a ``<video>``."""
+
+
+def _versions() -> dict[str, str]:
+    found = {"trajectories": __version__, "code": _code_digest()}
+    for name in DRAWING_PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "-"
+    return found
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """A hash of trajectories' own source files, so that a change in how scenes are drawn misses the cache
+    even without a new version number."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_key(scene: Any, fmt: str) -> str:
+    """The hash that names a render: the scene's value, the bytes of the file that declares it, the
+    format, and the versions of everything that draws it."""
+    source = getattr(scene, "source", "")
+    source_bytes = Path(source).read_bytes() if source and Path(source).is_file() else b""
+    value = dataclasses.replace(scene, source="") if source else scene  # where the file is does not count
+    document = {"scene": repr(value), "source": hashlib.sha256(source_bytes).hexdigest(), "format": fmt,
+                "versions": _versions()}
+    return hashlib.sha256(json.dumps(document, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _positive_int(text: str | None) -> int:
+    try:
+        value = int(str(text).strip())
+    except ValueError:
+        raise ValueError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise ValueError(f"must be a whole number >= 1, got {value}")
+    return value
+
+
+def _size(text: str | None) -> tuple[int, int]:
+    width, sep, height = str(text).strip().lower().partition("x")
+    if not sep:
+        raise ValueError(f"must be WIDTHxHEIGHT in pixels, got {text!r}")
+    return _positive_int(width), _positive_int(height)
+
+
+def _format(text: str | None) -> str:
+    return directives.choice(str(text).strip().lower(), FORMATS)
+
+
+class TrajectoriesDirective(SphinxDirective):
+    """``.. trajectories:: SCENE`` (or a TOML body): render the scene at build time and embed it."""
+
+    has_content = True
+    required_arguments = 0
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec = {  # noqa: RUF012 - docutils reads it from the class
+        name: directives.unchanged for name in ("format", "size", "frames", "alt", "caption", "class")
+    }  # all read in run(), so that a bad value is a warning of ours at the line, as every other problem
+    parsers = {"format": _format, "size": _size, "frames": _positive_int}  # noqa: RUF012
+
+    def run(self) -> list[nodes.Node]:
+        location = (self.env.docname, self.lineno)
+        try:
+            self._parse_options()
+            scene = self._scene()
+            scene = self._with_options(scene)
+            fmt = self.options.get("format", "gif")
+            path = self._rendered(scene, fmt, location)
+        except (DirectiveProblem, TrajectoriesError) as problem:  # the message says it all
+            logger.warning("trajectories: %s", problem, location=location, type="trajectories")
+            return []
+        except Exception as error:  # a failed render is a warning, never a crashed build
+            logger.warning("trajectories: %s: %s", type(error).__name__, error, location=location,
+                           type="trajectories")
+            return []
+        return self._nodes(scene, fmt, path)
+
+    def _parse_options(self) -> None:
+        for name, parse in self.parsers.items():
+            if name in self.options:
+                try:
+                    self.options[name] = parse(self.options[name])
+                except ValueError as error:
+                    raise DirectiveProblem(f":{name}: {error}") from None
+        self.options["class"] = directives.class_option(self.options.get("class") or "")
+
+    # --- which scene ---------------------------------------------------------------------------------
+
+    def _scene(self) -> Any:
+        from .scene import find_scenes
+
+        body = "\n".join(self.content).strip()
+        if self.arguments and body:
+            raise DirectiveProblem("give a scene name or a TOML body, not both")
+        if not self.arguments:
+            if not body:
+                raise DirectiveProblem("give a scene: a built-in name, path.py:NAME, path.toml, or a TOML body")
+            return self._inline_scene(body)
+        reference = self.arguments[0].strip()
+        file_part, colon, name = reference.partition(":")
+        if file_part.endswith((".py", ".toml")):
+            relative, absolute = self.env.relfn2path(file_part, self.env.docname)
+            if not Path(absolute).is_file():
+                raise DirectiveProblem(f"no scene file {relative} (paths are relative to the document, "
+                                       f"or to the source folder with a leading /)")
+            self.env.note_dependency(absolute)
+            scenes = find_scenes(absolute + colon + name)
+            if len(scenes) > 1:
+                raise DirectiveProblem(f"{relative} holds {len(scenes)} scenes: name one, {relative}:NAME "
+                                       f"({', '.join(s.name for s in scenes)})")
+            return scenes[0]
+        return find_scenes(reference)[0]
+
+    def _inline_scene(self, body: str) -> Any:
+        from .scene import load_toml_scene
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "inline.toml"
+            path.write_text(body + "\n", encoding="utf-8")
+            try:
+                scenes = load_toml_scene(path)
+            except ValueError as error:
+                raise DirectiveProblem(f"inline TOML: {str(error).replace(str(path) + ': ', '')}") from None
+        (scene,) = scenes.values()
+        return scene.with_options(source="")  # its file is gone: a scene of this document's text
+
+    def _with_options(self, scene: Any) -> Any:
+        from .plan import option_names
+
+        changes = {key: self.options[key] for key in ("size", "frames") if key in self.options}
+        missing = [key for key in changes if key not in option_names(scene)]
+        if missing:
+            raise DirectiveProblem(f":{missing[0]}: does not apply to {scene.name}")
+        try:
+            return scene.with_options(**changes) if changes else scene
+        except ValueError as error:
+            raise DirectiveProblem(str(error)) from None
+
+    # --- rendering, cached -------------------------------------------------------------------------------
+
+    def _rendered(self, scene: Any, fmt: str, location: tuple[str, int]) -> Path:
+        from .writers import get_format
+
+        folder = Path(self.env.doctreedir) / CACHE_FOLDER
+        target = folder / f"{scene.name}-{cache_key(scene, fmt)}{get_format(fmt).extension}"
+        if target.is_file():
+            return target
+        folder.mkdir(parents=True, exist_ok=True)
+        result = render(scene, target, fmt)
+        for message in result.warnings:
+            logger.warning("trajectories: %s", message, location=location, type="trajectories")
+        return target
+
+    # --- embedding -----------------------------------------------------------------------------------------
+
+    def _nodes(self, scene: Any, fmt: str, path: Path) -> list[nodes.Node]:
+        source_folder = Path(self.env.doc2path(self.env.docname)).parent
+        uri = Path(os.path.relpath(path, source_folder)).as_posix()
+        description = getattr(scene, "description", "") or scene.name
+        alt = self.options.get("alt", f"animation: {description}")
+        kind = trajectories_video if fmt == "mp4" else nodes.image
+        image = kind(uri=uri, alt=alt, classes=["trajectories", *self.options.get("class", [])])
+        if fmt == "mp4":  # an image keeps its own size (and a width would make Sphinx link it to itself)
+            image["video_width"] = scene.size[0]
+        self.set_source_info(image)
+        if "caption" not in self.options:
+            return [image]
+        figure = nodes.figure("", image, classes=["trajectories-figure"])
+        inline, messages = self.state.inline_text(self.options["caption"], self.lineno)
+        figure += nodes.caption(self.options["caption"], "", *inline)
+        self.set_source_info(figure)
+        return [figure, *messages]
+
+
+def render(scene: Any, target: Path, fmt: str) -> Any:
+    """Render ``scene`` to ``target`` (atomically: a temporary file renamed into place, so two processes
+    rendering the same scene both leave a whole file). Its own function so that tests can count renders."""
+    from .pipeline import render_scene
+
+    return render_scene(scene, target, format=fmt, quiet=True, jobs=1)
+
+
+def visit_video_html(translator: Any, node: trajectories_video) -> None:
+    uri = node["uri"]
+    images = getattr(translator.builder, "images", {})
+    if uri in images:
+        uri = posixpath.join(translator.builder.imgpath, quote(images[uri]))
+    classes = " ".join(node.get("classes", []))
+    label = translator.attval(node.get("alt", ""))
+    translator.body.append(f'<video src="{uri}" class="{classes}" width="{node.get("video_width", "")}" autoplay loop '
+                           f'muted playsinline controls aria-label="{label}"></video>\n')
+    raise nodes.SkipNode
+
+
+def skip(translator: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Register the directive (Sphinx calls this for ``extensions = ["trajectories.sphinxext"]``)."""
+    app.add_node(trajectories_video, html=(visit_video_html, None), latex=(skip, None), text=(skip, None),
+                 man=(skip, None), texinfo=(skip, None))
+    app.add_directive("trajectories", TrajectoriesDirective)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
