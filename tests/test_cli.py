@@ -16,7 +16,8 @@ def test_version(invoke):
     assert result.exit_code == 0 and result.output.strip() == f"trajectories {__version__}"
 
 
-def test_surfaces_lists_every_surface_with_window_and_minimum(invoke):
+def test_surfaces_lists_every_surface_with_window_and_minimum(invoke, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "400")  # one row each (narrower terminals: tests/test_docs_promises.py)
     result = invoke("surfaces")
     assert result.exit_code == 0
     lines = {line.split()[0]: line for line in result.output.splitlines()[1:]}
