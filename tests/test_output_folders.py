@@ -73,3 +73,20 @@ def test_missing_folders_and_what_cannot_be_made(tmp_path):
         check_creatable(tmp_path / "f" / "g")
     with pytest.raises(OutputError, match="/proc/sys is not writable"):
         check_creatable("/proc/sys/nope")
+
+
+def test_from_python_a_render_makes_its_folders_too_and_a_failed_one_removes_them(tmp_path):
+    from trajectories.errors import RenderError
+    from trajectories.scene import Scene
+
+    race = Scene("race", "sphere", ["adam:lr=0.1"], steps=3, size=(96, 72), dpi=30)
+    result = race.render(tmp_path / "new" / "deeper" / "race.gif", paths_json=tmp_path / "json" / "race.json")
+    assert result.path.is_file() and (tmp_path / "json" / "race.json").is_file()
+
+    class Broken:
+        def add(self, frame, delay):
+            raise RenderError("the disk is full")
+
+    with pytest.raises(RenderError, match="the disk is full"):
+        race.render(tmp_path / "other" / "race.gif", writer_factory=lambda *args: Broken())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["json", "new"]

@@ -28,9 +28,10 @@ from typing import Any
 
 import numpy as np
 
-from .atomic import atomic_path, check_writable, temporaries
+from .atomic import atomic_path, temporaries
 from .errors import RenderError
 from .export import to_json
+from .folders import check_output_file, folders_kept_only_if_used
 from .horizon import render_tolerance
 from .limits import check_render_size, useful_workers
 from .paths import ComputedPaths, compute_paths
@@ -129,7 +130,7 @@ def render_scene(
 
     Args:
         scene: any scene kind (:mod:`trajectories.scene`).
-        path: the output file; its folder must exist (``output/`` is created when it is the default).
+        path: the output file; missing folders are made (and removed again if the render fails).
         format: a registered format (:mod:`trajectories.writers`: ``gif``, ``png`` (the final frame),
             ``apng``, ``webp``, ``mp4``); default from the file name, else GIF.
         paths_json: also write the computed paths as JSON here (the ``trajectories run`` schema; panels side
@@ -161,25 +162,25 @@ def render_scene(
         raise RenderError(f"{scene.name}: a scene drawn by the {kind.name} view has no optimizer paths to write")
     # before any work, and before the default folder is made: frames and memory within bounds
     check_render_size(scene, fmt, RenderError, jobs, paths_json is not None, 1 if fmt.still else sample)
-    if path is None:
-        path = default_path(scene, fmt)
-        path.parent.mkdir(parents=True, exist_ok=True)
-    path = Path(path)
-    try:
-        check_writable(path)
+    path = Path(path) if path is not None else default_path(scene, fmt)
+    try:  # a missing folder is made for the write, and removed again if the render fails
+        check_output_file(path)
         if paths_json is not None:
-            check_writable(paths_json)
+            check_output_file(paths_json)
     except ValueError as error:
         raise RenderError(str(error)) from None
     began = time.perf_counter()
     computed = compute_paths(scene) if kind.needs_paths else None
     view = make_view(scene, computed, text)
+    folders = [path.parent, *([Path(paths_json).parent] if paths_json is not None else [])]
     try:
-        with atomic_path(path) as temporary:
-            frames = _encode(scene, computed, view, fmt, temporary, quiet, writer_factory, jobs, sample, colors, text)
-        if paths_json is not None and computed is not None:
-            with atomic_path(paths_json) as temporary:
-                temporary.write_text(to_json(computed.document()))
+        with folders_kept_only_if_used(folders):
+            with atomic_path(path) as temporary:
+                frames = _encode(scene, computed, view, fmt, temporary, quiet, writer_factory, jobs, sample, colors,
+                                 text)
+            if paths_json is not None and computed is not None:
+                with atomic_path(paths_json) as temporary:
+                    temporary.write_text(to_json(computed.document()))
         notes = chaos_warnings(computed, scene.size)
     finally:
         view.close()
