@@ -93,3 +93,25 @@ def test_surfaces_on_a_wide_terminal_are_one_row_each():
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["name", "window", "global", "minimum", "description"]
     assert [line.split()[0] for line in lines[1:]] == list(SURFACE_NAMES)
+
+
+def test_readme_speed_figure_says_how_it_was_measured():
+    intro = README.split("\n## ", 1)[0]
+    command = re.search(r"`python (bench/\S+\.py) (--\w+)`", intro)
+    assert command, "the speed figure names the command that measures it"
+    script, flag = command.groups()
+    assert f'"{flag}"' in (ROOT / script).read_text(encoding="utf-8")
+    assert "1.5 s" not in intro  # the stale figure of issue 15
+
+
+def test_readme_says_which_format_to_pick_for_each_registered_format():
+    from trajectories.writers import format_names
+
+    section = README.split("### Which format for which use\n", 1)[1].split("\n### ", 1)[0]
+    assert "python bench/bench_formats.py" in section
+    header = re.search(r"^\| scene \|(.*)\|$", section, re.M).group(1)
+    measured = {cell.split()[0].lower() for cell in header.split("|")}
+    advice = {word.lower() for word in re.findall(r"^- \*\*(\w+)\*\*", section, re.M)}
+    for name in format_names():
+        assert name in advice, f"say when to pick {name}"
+        assert name in measured, f"measure {name} (python bench/bench_formats.py)"
