@@ -30,7 +30,7 @@ def test_readme_python_snippet_runs_with_import_trajectories_as_tj(tmp_path, mon
     assert code.startswith("import trajectories as tj\n")
     monkeypatch.chdir(tmp_path)
     namespace: dict = {}
-    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own README
+    exec(compile(code, "README.md", "exec"), namespace)  # our own README
     assert namespace["path"].positions.shape == (301, 2, 2)  # as the snippet's comment says
     assert len(namespace["tj"].horizons(namespace["surface"], namespace["tj"].optimizers.adam(lr=0.1),
                                         namespace["path"].positions)) == 2
@@ -88,11 +88,14 @@ def test_surfaces_fit_the_terminal_and_say_everything(columns):
             assert word in words
 
 
-def test_surfaces_on_a_wide_terminal_are_one_row_each():
-    result = CliRunner().invoke(cli, ["surfaces"], env={"COLUMNS": "400"})
+@pytest.mark.parametrize("columns", ["400", None])
+def test_surfaces_on_a_wide_terminal_or_into_a_pipe_are_one_row_each(columns, monkeypatch):
+    monkeypatch.delenv("COLUMNS", raising=False)  # None: no COLUMNS, and CliRunner's output is no terminal
+    result = CliRunner().invoke(cli, ["surfaces"], env={"COLUMNS": columns} if columns else {})
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["name", "window", "global", "minimum", "description"]
     assert [line.split()[0] for line in lines[1:]] == list(SURFACE_NAMES)
+    assert "0 at (3, 2), (-2.80512, 3.13131)" in lines[1 + SURFACE_NAMES.index("himmelblau")]  # grep finds it all
 
 
 def test_readme_speed_figure_says_how_it_was_measured():

@@ -1,10 +1,10 @@
 """Output folders made on demand, and kept only when used.
 
 Every command that writes a file (``render -o`` and ``--out-dir``, ``--paths``, ``run -o``, ``compare
---diff``, ``new --dir``) and every render from Python makes the folders it names, as ``output/`` is made: checked before any work (the
-nearest existing folder must be a writable folder), made just before writing, and removed again, if they
-are new and still empty, when the command fails: a failed command leaves nothing behind, not even a folder.
-"""
+--diff``, ``new --dir``) and every render from Python makes the folders it names, as ``output/`` is made:
+checked before any work (the nearest existing folder must be a writable folder), made just before writing,
+and removed again, if they are new and still empty, when the command fails: a failed command leaves
+nothing behind, not even a folder."""
 
 from __future__ import annotations
 

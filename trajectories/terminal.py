@@ -1,5 +1,5 @@
-"""Tables laid out for the terminal's width (``shutil.get_terminal_size``: ``COLUMNS``, else the terminal,
-else 80 columns).
+"""Tables laid out for the terminal's width: ``COLUMNS`` if set, else the terminal's; output to a pipe or a
+file is not wrapped (one row a line, for ``grep``).
 
 A table that fits is printed as columns; one that does not becomes one block per row: the first two cells
 on a line, then each further cell on lines of its own, indented and wrapped. Cells are lists of *atoms*,
@@ -9,7 +9,8 @@ than the width only where one atom is.
 
 from __future__ import annotations
 
-import shutil
+import os
+import sys
 from collections.abc import Sequence
 
 Cell = Sequence[str]
@@ -18,9 +19,16 @@ NARROWEST = 20
 """Columns laid out for at least this many, however narrow the terminal says it is."""
 
 
-def terminal_width() -> int:
-    """The terminal's width in columns (``COLUMNS`` first; 80 when output is not a terminal)."""
-    return max(NARROWEST, shutil.get_terminal_size((80, 24)).columns)
+def terminal_width() -> int | None:
+    """The width to fit: ``COLUMNS`` if it is set, else the terminal's, else ``None`` (not a terminal: no
+    limit)."""
+    columns = os.environ.get("COLUMNS", "").strip()
+    if columns.isdigit() and int(columns) > 0:
+        return max(NARROWEST, int(columns))
+    try:
+        return max(NARROWEST, os.get_terminal_size(sys.stdout.fileno()).columns)
+    except (OSError, ValueError, AttributeError):  # a pipe, a file, or a stream without a descriptor
+        return None
 
 
 def pack(atoms: Sequence[str], width: int, first: str = "", rest: str = INDENT) -> list[str]:
@@ -45,12 +53,12 @@ def pack(atoms: Sequence[str], width: int, first: str = "", rest: str = INDENT) 
 
 def table_lines(header: Sequence[str], rows: Sequence[Sequence[Cell]], width: int | None = None) -> list[str]:
     """``rows`` (cells of atoms) under ``header``, as columns if they fit in ``width`` (default: the
-    terminal's), else one block a row: cells 1 and 2 on a line, then ``header: cell`` for the middle ones
-    and the last cell unlabelled, indented and wrapped."""
+    terminal's; none when output is not a terminal), else one block a row: cells 1 and 2 on a line, then
+    ``header: cell`` for the middle ones and the last cell unlabelled, indented and wrapped."""
     width = terminal_width() if width is None else width
     texts = [[" ".join(cell) for cell in row] for row in rows]
     widths = [max(len(text) for text in column) for column in zip(header, *texts, strict=True)]
-    if sum(widths) + 2 * (len(widths) - 1) <= width:
+    if width is None or sum(widths) + 2 * (len(widths) - 1) <= width:
         return ["  ".join(f"{text:<{w}}" for text, w in zip(line, widths, strict=True)).rstrip()
                 for line in [list(header), *texts]]
     lines: list[str] = []
