@@ -17,7 +17,8 @@ from typing import Any
 
 from . import optimizers
 from .errors import SpecError
-from .transforms import GradientTransformation
+from .schedules import ScheduleChain, scale_by_schedule, schedule_of, split_spec
+from .transforms import GradientTransformation, chain
 
 
 @dataclass(frozen=True)
@@ -26,12 +27,15 @@ class OptimizerSpec:
 
     ``params`` holds every hyperparameter of the rule (:func:`trajectories.optimizers.hyperparameters`),
     then ``clip_norm`` and ``clip_value`` (:data:`trajectories.optimizers.CLIPPING`) only when given: every
-    value is a number or a boolean.
+    value is a number or a boolean. ``schedule`` (spec text, tables or a
+    :class:`~trajectories.schedules.ScheduleChain`) makes the learning rate change per update, as torch's
+    ``lr_scheduler`` does (:mod:`trajectories.schedules`).
     """
 
     name: str
     params: Mapping[str, Any] = field(default_factory=dict)
     label: str = ""
+    schedule: ScheduleChain | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -55,12 +59,27 @@ class OptimizerSpec:
         except ValueError as error:
             raise SpecError(f"{self.name}: {error}") from None
         object.__setattr__(self, "params", MappingProxyType(merged))
+        object.__setattr__(self, "schedule", schedule_of(self.schedule))
         if not self.label:
             object.__setattr__(self, "label", self.name)
 
     def build(self) -> GradientTransformation:
-        """The optimizer's ``(init, update)`` pair, behind its gradient clipping if any."""
+        """The optimizer's ``(init, update)`` pair, behind its gradient clipping if any (with a schedule: the
+        rule at lr 1, its step then scaled by the schedule's rate, as every rule's step is lr times a
+        direction)."""
+        if self.schedule is not None:
+            unit = optimizers.build(self.name, **{**self.params, "lr": 1.0})
+            return chain(unit, scale_by_schedule(self.schedule, self.params["lr"]))
         return optimizers.build(self.name, **self.params)
+
+    def learning_rates(self, steps: int) -> list[float] | None:
+        """The learning rate of each of ``steps`` updates under the schedule (``None`` without one)."""
+        return None if self.schedule is None else self.schedule.rates(self.params["lr"], steps)
+
+    def check_steps(self, steps: int) -> None:
+        """Refuse a number of updates the schedule cannot give (one-cycle past its total steps)."""
+        if self.schedule is not None:
+            self.schedule.check_steps(steps)
 
     def changed(self) -> dict[str, Any]:
         """The hyperparameters that differ from the defaults (clipping keys, when present, always do)."""
@@ -70,9 +89,10 @@ class OptimizerSpec:
     def to_text(self) -> str:
         """Spec text that parses back to an equal spec (only the non-default values)."""
         changed = self.changed()
-        if not changed:
-            return self.name
-        return self.name + ":" + ",".join(f"{key}={_format(value)}" for key, value in changed.items())
+        text = self.name
+        if changed:
+            text += ":" + ",".join(f"{key}={_format(value)}" for key, value in changed.items())
+        return text + ("@" + self.schedule.to_text() if self.schedule is not None else "")
 
 
 def _format(value: Any) -> str:
@@ -110,7 +130,8 @@ def parse_optimizer(text: str) -> OptimizerSpec:
         raise SpecError("an optimizer spec needs a name, e.g. 'adam' or 'sgd:lr=0.1,momentum=0.9'")
     if not text.strip().isprintable():  # a line break or control character would split the error line too
         raise SpecError(f"an optimizer spec is one line of printable text, got {text.strip()!r}")
-    name, _, rest = text.strip().partition(":")
+    optimizer_text, schedule = split_spec(text.strip())
+    name, _, rest = optimizer_text.strip().partition(":")
     name = name.strip()
     params: dict[str, str] = {}
     if rest.strip():
@@ -124,4 +145,4 @@ def parse_optimizer(text: str) -> OptimizerSpec:
             params[key] = value
     elif _:
         raise SpecError(f"{name}: nothing after ':' in {text.strip()!r}")
-    return OptimizerSpec(name, params, label=text.strip())
+    return OptimizerSpec(name, params, label=text.strip(), schedule=schedule)

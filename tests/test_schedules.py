@@ -1,0 +1,131 @@
+"""Learning-rate schedules against torch's own schedulers (``fixtures/schedules_golden.json``, made by
+``fixtures/make_schedule_golden.py`` with ``torch.optim.lr_scheduler``), closed forms, and bad input."""
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from trajectories.catalogue import get_surface
+from trajectories.errors import SpecError
+from trajectories.run import run
+from trajectories.schedules import KINDS, Schedule, parse_schedules, schedule_of
+from trajectories.spec import OptimizerSpec, parse_optimizer
+
+GOLDEN = json.loads((Path(__file__).parent / "fixtures" / "schedules_golden.json").read_text())
+TOLERANCE = 1e-12
+
+
+@pytest.mark.parametrize("case", GOLDEN["learning_rates"], ids=lambda case: case["spec"])
+def test_learning_rates_match_torch(case):
+    spec = parse_optimizer(case["spec"])
+    ours = spec.learning_rates(len(case["lr"]))
+    np.testing.assert_allclose(ours, case["lr"], rtol=TOLERANCE, atol=TOLERANCE * max(case["lr"]))
+
+
+@pytest.mark.parametrize("case", GOLDEN["trajectories"], ids=lambda case: case["spec"])
+def test_trajectories_match_torch(case):
+    spec = parse_optimizer(case["spec"])
+    path = run(get_surface(case["surface"]), spec.build(), case["start"], steps=len(case["lr"]))
+    expected = np.array(case["positions"])
+    np.testing.assert_allclose(path.positions, expected, rtol=TOLERANCE, atol=TOLERANCE * np.abs(expected).max())
+
+
+def test_golden_fixture_covers_every_schedule():
+    named = {parse_optimizer(case["spec"]).schedule.schedules[-1].name for case in GOLDEN["learning_rates"]}
+    assert named == set(KINDS)
+    chained = [case for case in GOLDEN["learning_rates"] if "@" in case["spec"].split("@", 1)[1]]
+    assert len(chained) >= 3
+
+
+def test_closed_forms():
+    """The formulas of torch's documentation, typed in independently."""
+    cosine = parse_schedules("cosine:T_max=10,eta_min=0.1")
+    assert cosine.rate(1.0, 5) == pytest.approx(0.1 + 0.9 * (1 + math.cos(math.pi / 2)) / 2)
+    assert cosine.rate(1.0, 10) == pytest.approx(0.1)
+    warmup = parse_schedules("linear:start_factor=0.1,total_iters=10@cosine:T_max=90")
+    assert warmup.rate(2.0, 0) == pytest.approx(0.2)
+    assert warmup.rate(2.0, 5) == pytest.approx(2.0 * (0.1 + 0.9 * 5 / 10))
+    assert warmup.rate(2.0, 10) == 2.0  # the cosine's own step 0
+    assert warmup.rate(2.0, 55) == pytest.approx(1.0)  # half-way down the cosine
+    restarts = parse_schedules("cosine_warm_restarts:T_0=4,T_mult=2")
+    assert [restarts.rate(1.0, t) for t in (0, 4, 12)] == [1.0, 1.0, 1.0]  # restarts at 4 and 4 + 8
+    assert parse_schedules("multistep:milestones=[2,2,5],gamma=0.5").rates(1.0, 6) == [1, 1, 0.25, 0.25, 0.25, 0.125]
+    assert parse_schedules("polynomial:total_iters=4,power=2").rates(1.0, 6) == [1, 0.5625, 0.25, 0.0625, 0, 0]
+
+
+def test_schedule_scales_every_step():
+    """A schedule's run equals the same rule stepped by hand with lr set to each rate."""
+    surface = get_surface("himmelblau")
+    spec = parse_optimizer("sgd:lr=0.01,momentum=0.9@exponential:gamma=0.9")
+    path = run(surface, spec.build(), (-0.25, -0.85), steps=8)
+    x, buffer = np.array([-0.25, -0.85]), np.zeros(2)
+    for t in range(8):
+        g = surface.grad(x)
+        buffer = g if t == 0 else 0.9 * buffer + g
+        x = x - 0.01 * 0.9**t * buffer
+    np.testing.assert_allclose(path.positions[-1], x, rtol=1e-13)
+
+
+def test_same_in_text_tables_and_python():
+    text = OptimizerSpec("adam", {"lr": 0.1}, schedule="linear:start_factor=0.1,total_iters=10@cosine:T_max=90")
+    tables = OptimizerSpec("adam", {"lr": 0.1}, schedule=[{"name": "linear", "start_factor": 0.1, "total_iters": 10},
+                                                          {"name": "cosine", "T_max": 90}])
+    parsed = parse_optimizer("adam:lr=0.1@linear:start_factor=0.1,total_iters=10@cosine:T_max=90")
+    assert text.schedule == tables.schedule == parsed.schedule
+    assert parse_optimizer(parsed.to_text()) == OptimizerSpec("adam", {"lr": 0.1}, schedule=parsed.schedule,
+                                                             label=parsed.to_text())
+    assert schedule_of({"name": "multistep", "milestones": [3, 9]}) == parse_schedules("multistep:milestones=[3,9]")
+
+
+def test_onecycle_steps_are_bounded_as_in_torch():
+    spec = parse_optimizer("sgd@onecycle:max_lr=0.1,total_steps=50")
+    spec.check_steps(50)
+    with pytest.raises(SpecError, match="more than its 50 total steps"):
+        spec.check_steps(51)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("sgd@cosin:T_max=3", "unknown schedule 'cosin'"),
+    ("sgd@cosine:T_max=3,gamma=0.5", "torch's CosineAnnealingLR has no parameter 'gamma'"),
+    ("sgd@cosine", "T_max is required"),
+    ("sgd@cosine:T_max=0", "T_max must be >= 1"),
+    ("sgd@cosine:T_max=2.5", "T_max must be a whole number"),
+    ("sgd@step:step_size=3@cosine:T_max=9", "step has no length of its own"),
+    ("sgd@linear@onecycle:max_lr=1,total_steps=9", "onecycle sets the learning rate itself"),
+    ("sgd@onecycle:max_lr=1", "give total_steps, or epochs and steps_per_epoch"),
+    ("sgd@onecycle:max_lr=1,total_steps=9,cycle_momentum=true", "cycle_momentum must be false"),
+    ("sgd@cyclic:base_lr=0.1,max_lr=1,base_momentum=0.8", "base_momentum is not supported"),
+    ("sgd@cyclic:base_lr=0.1,max_lr=1,mode=sine", "mode must be one of triangular"),
+    ("sgd@multistep:milestones=3", "must be a list of whole numbers"),
+    ("sgd@exponential:gamma=nan", "gamma must be a finite number"),
+    ("sgd@", "a schedule needs a name"),
+    ("sgd@linear:", "nothing after ':'"),
+    ("sgd@linear:total_iters", "expected key=value"),
+])
+def test_bad_schedules_are_one_line(text, message):
+    with pytest.raises(SpecError, match=message) as error:
+        parse_optimizer(text)
+    assert "\n" not in str(error.value)
+
+
+def test_names_and_defaults_are_torchs():
+    """Every parameter is one of the torch class's, with torch's default (cycle_momentum aside: see the
+    module's docstring); the refused ones are torch's too."""
+    import inspect
+
+    lr_scheduler = pytest.importorskip("torch.optim.lr_scheduler", reason="torch is not installed here (CI has it)")
+    for name, kind in KINDS.items():
+        signature = inspect.signature(getattr(lr_scheduler, kind.torch_class)).parameters
+        for key, parameter in kind.parameters.items():
+            assert key in signature, (name, key)
+            torch_default = signature[key].default
+            if key == "cycle_momentum":
+                assert torch_default is True and parameter.default is False
+            elif torch_default is inspect.Parameter.empty:
+                assert parameter.default is not None and parameter.default is not object and key in signature
+            else:
+                assert parameter.default == torch_default, (name, key)
+        assert set(kind.refused) <= set(signature), name
