@@ -118,6 +118,15 @@ CASES = [
     ("toml syntax", ["render", "broken.toml"], "not valid TOML"),
     ("toml values", ["render", "badvalues.toml"], "2 problems: steps: must be a whole number"),
     ("toml unknown theme", ["render", "badtheme.toml"], "view.theme: must be one of light, dark, article"),
+    # learning-rate schedules (issue 13)
+    ("unknown schedule", [*RUN[:-1], "adam@cosin:T_max=9"], "unknown schedule 'cosin'"),
+    ("schedule key torch lacks", [*RUN[:-1], "adam@cosine:T_max=9,gamma=2"], "CosineAnnealingLR has no parameter"),
+    ("schedule without its required key", ["render", "--surface", "sphere", "--optimizer", "adam@step"],
+     "step_size is required"),
+    ("schedule after an endless one", [*RUN[:-1], "adam@exponential:gamma=0.9@cosine:T_max=9"], "put it last"),
+    ("one-cycle past its steps", [*RUN[:-1], "adam@onecycle:max_lr=1,total_steps=5", "--steps", "6"],
+     "more than its 5 total steps"),
+    ("toml schedule", ["render", "badschedule.toml"], "optimizers[0].schedule: unknown schedule 'warmup'"),
     # images that cannot be compared
     ("not an image", ["compare", "broken.py", "broken.py"], "not an image"),
     ("missing image", ["compare", "none.gif", "none.gif"], "no such file"),
@@ -134,6 +143,7 @@ SCENE_FILES = {
     "badtheme.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[view]\ntheme = "neon"\n',
     "escape.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = "../escaped.gif"\n',
     "absolute.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = "/tmp/escaped.gif"\n',
+    "badschedule.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\nschedule = "warmup"\n',
     "prices.csv": "Date,Close\n" + "".join(f"d{i},{100 + i % 7}\n" for i in range(20)),
     "keep.json": "precious",
 }

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from trajectories.catalogue import get_surface
-from trajectories.errors import SpecError
+from trajectories.errors import SceneError, SpecError
 from trajectories.run import run
-from trajectories.schedules import KINDS, Schedule, parse_schedules, schedule_of
+from trajectories.schedules import KINDS, parse_schedules, schedule_of
 from trajectories.spec import OptimizerSpec, parse_optimizer
 
 GOLDEN = json.loads((Path(__file__).parent / "fixtures" / "schedules_golden.json").read_text())
@@ -129,3 +129,44 @@ def test_names_and_defaults_are_torchs():
             else:
                 assert parameter.default == torch_default, (name, key)
         assert set(kind.refused) <= set(signature), name
+
+
+def test_run_json_holds_the_learning_rate_of_every_update(tmp_path):
+    from click.testing import CliRunner
+
+    from trajectories.cli import cli
+
+    out = tmp_path / "paths.json"
+    result = CliRunner().invoke(cli, [
+        "run", "--surface", "booth", "--optimizer", "sgd:lr=0.01@step:step_size=2,gamma=0.5",
+        "--optimizer", "sgd:lr=0.01", "--start", "1,1", "--steps", "5", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    scheduled, plain = json.loads(out.read_text())["trajectories"]
+    assert scheduled["schedule"] == "step:step_size=2,gamma=0.5"
+    assert scheduled["lr"] == [0.01, 0.01, 0.005, 0.005, 0.0025]
+    assert "lr" not in plain and "schedule" not in plain
+    # the path moved with those rates: plain GD, x <- x - lr_t * grad(x)
+    surface = get_surface("booth")
+    x = np.array([1.0, 1.0])
+    for rate in scheduled["lr"]:
+        x = x - rate * surface.grad(x)
+    assert [scheduled["x"][-1], scheduled["y"][-1]] == pytest.approx(x.tolist(), rel=1e-14)
+
+
+def test_toml_and_python_scenes_carry_the_schedule_into_the_legend(tmp_path):
+    from trajectories.scene import Racer, Scene
+    from trajectories.scene.toml_file import load_toml_scene
+
+    (tmp_path / "warm.toml").write_text(
+        'name = "warm"\nsurface = "himmelblau"\nsteps = 30\n'
+        '[[optimizers]]\nname = "sgd"\nlabel = "Momentum"\nhyperparameters = { lr = 0.01, momentum = 0.9 }\n'
+        'schedule = "linear:start_factor=0.1,total_iters=10@cosine:T_max=20"\n'
+    )
+    from_toml = load_toml_scene(tmp_path / "warm.toml")["warm"]
+    in_python = Scene("warm", "himmelblau", [Racer("sgd:lr=0.01,momentum=0.9@linear:start_factor=0.1,total_iters=10"
+                                                   "@cosine:T_max=20", "Momentum")], steps=30)
+    assert from_toml.optimizers[0].spec.schedule == in_python.optimizers[0].spec.schedule
+    legend = from_toml.optimizers[0].legend_text()
+    assert legend == "Momentum (lr=0.01, momentum=0.9), linear start_factor=0.1, total_iters=10 → cosine T_max=20"
+    with pytest.raises(SceneError, match="s: onecycle: 21 steps are more than its 20 total steps"):
+        Scene("s", "sphere", ["sgd@onecycle:max_lr=0.1,total_steps=20"], steps=21)

@@ -164,6 +164,8 @@ def run_command(
             raise click.BadParameter(str(error), param_hint="'-o'") from None
     fmt = fmt or ("csv" if output and output.lower().endswith(".csv") else "json")
     check_memory(run_needs(steps, len(starts), len(specs)), PlanError)  # before any work
+    for spec in specs:
+        spec.check_steps(steps)  # a one-cycle schedule's total steps
     if arithmetic == "portable":
         surface = portable_surface(surface)
     try:

@@ -12,7 +12,8 @@ The JSON document (documented in README.md)::
       "trajectories": [
         {"label": str, "optimizer": str, "hyperparameters": {name: number | bool},
          "start": [x, y], "x": [...], "y": [...], "loss": [...], "grad_norm": [...],
-         "diverged_step": int | null, "horizon": int | null}
+         "diverged_step": int | null, "horizon": int | null,
+         "schedule": str, "lr": [...]}
       ]
     }
 
@@ -20,7 +21,10 @@ Each list holds ``steps + 1`` entries (entry ``t`` is the point before update ``
 ``diverged_step`` on are ``null``. Numbers are written with Python's shortest round-trip repr.
 ``horizon`` is the path's reproducibility horizon (:mod:`trajectories.horizon`) at a tolerance of
 ``horizon_tolerance`` of the window. Version 2 added ``arithmetic``, ``horizon_tolerance`` and
-``horizon``; nothing of version 1 changed.
+``horizon``; nothing of version 1 changed. An optimizer with a learning-rate schedule
+(:mod:`trajectories.schedules`) also has ``schedule`` (its text, as after ``@`` in a spec) and ``lr``, the
+learning rate of each of the ``steps`` updates (entry ``t`` moves point ``t`` to point ``t + 1``); the others
+have neither key.
 
 Panels side by side (``render fig2_learning_rates --paths FILE``) export one such document per panel, left to
 right::
@@ -94,10 +98,19 @@ def run_document(
                 "grad_norm": _numbers(record.grad_norms),
                 "diverged_step": record.diverged_step,
                 "horizon": record.horizon,
+                **_schedule_keys(record.spec, steps),
             }
             for record in records
         ],
     }
+
+
+def _schedule_keys(spec: OptimizerSpec, steps: int) -> dict[str, Any]:
+    """``schedule`` and ``lr`` for an optimizer with a learning-rate schedule, else nothing."""
+    rates = spec.learning_rates(steps)
+    if rates is None or spec.schedule is None:
+        return {}
+    return {"schedule": spec.schedule.to_text(), "lr": [float(rate) for rate in rates]}
 
 
 def panels_document(scene: str, panels: Sequence[dict[str, Any]]) -> dict[str, Any]:

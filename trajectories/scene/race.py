@@ -158,6 +158,12 @@ class Scene(SceneKind):
             self.gradient_source()
         except ValueError as error:
             raise SceneError(f"{self.name}: {error}") from None
+        scheduled = any(racer.spec.schedule is not None for racer in racers)
+        for racer, steps in zip(racers, self.racer_steps() if scheduled else [], strict=False):
+            try:
+                racer.spec.check_steps(steps)
+            except ValueError as error:
+                raise SceneError(f"{self.name}: {error}") from None
 
     def _check_surface_text(self) -> None:
         """The surface's text the views draw: its formula (literally) and its name when it is the title."""

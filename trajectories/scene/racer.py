@@ -57,12 +57,18 @@ class Racer:
 
     def legend_text(self) -> str:
         """The label, then the key hyperparameters: the learning rate and the non-default values that
-        change behaviour at a glance (not ε or convention switches), unless the label is the spec text."""
+        change behaviour at a glance (not ε or convention switches), unless the label is the spec text; then
+        the learning-rate schedule, unless the label already spells it."""
         if self.label == self.spec.label:
-            return self.label
-        changed = self.spec.changed()
-        key = {"lr": self.spec.params["lr"], **{k: v for k, v in changed.items() if k in LEGEND_KEYS}}
-        return f"{self.label} ({', '.join(f'{k}={_short(v)}' for k, v in key.items())})"
+            text = self.label
+        else:
+            changed = self.spec.changed()
+            key = {"lr": self.spec.params["lr"], **{k: v for k, v in changed.items() if k in LEGEND_KEYS}}
+            text = f"{self.label} ({', '.join(f'{k}={_short(v)}' for k, v in key.items())})"
+        schedule = self.spec.schedule
+        if schedule is not None and schedule.to_text() not in text:
+            text += f", {schedule.legend()}"
+        return text
 
 
 def _short(value: Any) -> str:

@@ -14,6 +14,7 @@ A file describes one scene; every problem is reported at once, each with its key
     name = "sgd"
     label = "Momentum"
     hyperparameters = { lr = 0.001, momentum = 0.9 }
+    schedule = "linear:start_factor=0.1,total_iters=10@cosine:T_max=190"   # optional, as after @ in a spec
 
     [[optimizers]]
     name = "adam"
@@ -41,13 +42,14 @@ from ..catalogue import resolve_surface
 from ..errors import SceneError, SpecError
 from ..options import outside_window, toml_options
 from ..render.text import text_problem
+from ..schedules import schedule_of
 from ..spec import OptimizerSpec
 from .race import Scene
 from .racer import Racer
 
 TOP_LEVEL = {"name", "optimizers", "view", "output", *toml_options("")}
 """The top level's keys: the scene's name, its tables, and the options table's top-level options."""
-OPTIMIZER = {"name", "label", "color", "batch_size", "hyperparameters"}
+OPTIMIZER = {"name", "label", "color", "batch_size", "hyperparameters", "schedule"}
 
 
 class Problems:
@@ -105,7 +107,12 @@ def _optimizers(value: Any, problems: Problems) -> list[Racer]:
             problems.add(f"{path}.hyperparameters", f"must be a table, got {params!r}")
             continue
         try:
-            spec = OptimizerSpec(name, params)
+            schedule = schedule_of(table.get("schedule"))
+        except SpecError as error:
+            problems.add(f"{path}.schedule", str(error))
+            continue
+        try:
+            spec = OptimizerSpec(name, params, schedule=schedule)
         except SpecError as error:
             message = str(error)
             key = next((k for k in params if f"{name}: {k} " in message or f"'{k}'" in message), None)
