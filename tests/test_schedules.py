@@ -170,3 +170,38 @@ def test_toml_and_python_scenes_carry_the_schedule_into_the_legend(tmp_path):
     assert legend == "Momentum (lr=0.01, momentum=0.9), linear start_factor=0.1, total_iters=10 → cosine T_max=20"
     with pytest.raises(SceneError, match="s: onecycle: 21 steps are more than its 20 total steps"):
         Scene("s", "sphere", ["sgd@onecycle:max_lr=0.1,total_steps=20"], steps=21)
+
+
+def test_schedule_decay_scene_is_fast_first_then_settled():
+    """The built-in scene's story: at step 20 the large rate (with or without a schedule) is near a minimum
+    (f* = 0) and the small one has barely left the hilltop (f = 181); over the last 20 steps the decayed
+    rates sit at least 10 times lower than the constant large one, which keeps jumping."""
+    from trajectories.scene import builtin_scenes
+
+    scene = builtin_scenes()["schedule_decay"]
+    large, small, stepped, cosine = (t.losses[:, 0] for t in scene.compute())
+    hilltop = scene.surface.f(np.array(scene.starts[0]))
+    assert max(large[20], stepped[20], cosine[20]) < 0.02 * hilltop < small[20]
+    jumping = large[-20:].mean()
+    assert stepped[-20:].mean() < jumping / 10 and cosine[-20:].mean() < jumping / 10
+    rates = [racer.spec.learning_rates(scene.steps) for racer in scene.optimizers]
+    assert rates[0] is None and rates[2][39:41] == [0.02, 0.02 * 0.2] and rates[3][-1] < 1e-5
+
+
+def test_the_lr_panel_draws_each_racers_rates_up_to_the_frame():
+    from trajectories.render.views import make_view
+    from trajectories.scene import Racer, Scene
+
+    scene = Scene("lr", "booth", [Racer("sgd:lr=0.01@step:step_size=3,gamma=0.5", "GD"), Racer("adam:lr=0.1")],
+                  start=(1.0, 1.0), steps=8, lr_panel=True, size=(320, 240))
+    view = make_view(scene)
+    try:
+        view.frame(5)  # step 5 drawn: the rates of updates 0..5, each level from t to t + 1
+        stepped, flat = view.lr_panel.collection.get_segments()
+        assert stepped[:, 0].tolist() == [0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6]
+        assert stepped[:, 1].tolist() == [0.01] * 6 + [0.005] * 6
+        assert flat[:, 1].tolist() == [0.1] * 12
+        assert view.lr_axes.get_ylim() == pytest.approx((0, 0.11))
+        assert view.loss_axes is None
+    finally:
+        view.close()

@@ -299,6 +299,8 @@ OPTIONS_LIST: tuple[Option, ...] = (
            "is known)", False, flag="--loss-panel/--no-loss-panel", commands=("render",)),
     Option("loss_scale", "choice", "the loss panel's scale: auto (log of f − f* where the minimum is known, "
            "else linear), log or linear", "auto", choices=("auto", "log", "linear")),
+    Option("lr_panel", "bool", "add a learning-rate-vs-step panel (each racer's schedule; constant without one)",
+           False, flag="--lr-panel/--no-lr-panel", commands=("render",)),
     Option("description", "text", "one line for `trajectories list`", "", kinds=ALL, toml=""),
     # frames: timing
     Option("fps", "int", "frames per second; GIF stores hundredths of a second, so 10, 20, 25 and 50 are exact",

@@ -21,6 +21,7 @@ from ..surfaces import Array
 from .canvas import Backdrop, new_figure
 from .legend import LegendLayout, legend_artists
 from .levels import contour_field
+from .lr_panel import LearningRatePanel, panel_boxes
 from .sprites import Sprite, capture, pixel_box
 from .theme import Theme, get_theme
 
@@ -143,15 +144,11 @@ class ContourView:
         scene, theme = self.scene, self.theme
         x0, x1, y0, y1 = scene.plot_window
         wide = (y1 - y0) / (x1 - x0) * scene.size[0] / scene.size[1] < 0.75  # a wide window: panel below
-        if scene.loss_panel and wide:
-            self.axes = self.figure.add_axes((0.09, 0.4, 0.86, 0.48))
-            self.loss_axes = self.figure.add_axes((0.09, 0.07, 0.86, 0.22))
-        elif scene.loss_panel:
-            self.axes = self.figure.add_axes((0.08, 0.1, 0.52, 0.78))
-            self.loss_axes = self.figure.add_axes((0.7, 0.1, 0.27, 0.78))
-        else:
-            self.axes = self.figure.add_axes((0.09, 0.1, 0.86, 0.78))
-            self.loss_axes = None
+        boxes = panel_boxes(wide, scene.loss_panel, scene.lr_panel)
+        self.axes = self.figure.add_axes(boxes.main)
+        self.loss_axes = self.figure.add_axes(boxes.loss) if boxes.loss is not None else None
+        self.lr_axes = self.figure.add_axes(boxes.lr) if boxes.lr is not None else None
+        self.lr_panel: LearningRatePanel | None = None
         self._style_axes(self.axes)
         self._place_legend()
         self._draw_surface()
@@ -165,6 +162,9 @@ class ContourView:
         self._build_moving_artists()
         if self.loss_axes is not None:
             self._build_loss_panel()
+        if self.lr_axes is not None:
+            self._style_axes(self.lr_axes)
+            self.lr_panel = LearningRatePanel(self.lr_axes, scene, self.colors, theme.foreground, theme.muted)
 
     def _place_legend(self) -> None:
         """Inside the plot (a sprite in the quietest corner) when the legend is small next to it; else in
@@ -186,7 +186,7 @@ class ContourView:
         for artist in self.legend_outside:
             self.figure.add_artist(artist)
         lowered = strip.height / fig_h + 0.01
-        for axes in (self.axes, self.loss_axes):
+        for axes in (self.axes, self.loss_axes, self.lr_axes):
             if axes is not None:
                 left, bottom, w, h = axes.get_position().bounds
                 axes.set_position((left, bottom, w, h - lowered))
@@ -495,6 +495,8 @@ class ContourView:
         drawn = [self.path_collection, self.head_collection]
         if self.loss_axes is not None:
             drawn.append(self._update_losses(racer_steps))
+        if self.lr_panel is not None:
+            drawn.append(self.lr_panel.update(racer_steps))
         return drawn
 
     def _set_fading(self, polylines: list[Array]) -> None:
