@@ -127,6 +127,9 @@ CASES = [
     ("one-cycle past its steps", [*RUN[:-1], "adam@onecycle:max_lr=1,total_steps=5", "--steps", "6"],
      "more than its 5 total steps"),
     ("toml schedule", ["render", "badschedule.toml"], "optimizers[0].schedule: unknown schedule 'warmup'"),
+    ("unknown overlay", ["render", "rosenbrock", "--overlay", "gradient,momentum"],
+     "must be a list of names from gradient, step, velocity, adaptive"),
+    ("overlay twice", ["render", "rosenbrock", "--overlay", "step,step"], "a list of names"),
     # images that cannot be compared
     ("not an image", ["compare", "broken.py", "broken.py"], "not an image"),
     ("missing image", ["compare", "none.gif", "none.gif"], "no such file"),

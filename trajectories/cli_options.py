@@ -171,6 +171,20 @@ class TableNumber(click.ParamType):
         return self.option.normalise(parsed)
 
 
+class TableNames(click.ParamType):
+    """A ``choices`` option of the table: names separated by commas, checked by the table."""
+
+    def __init__(self, option: Option) -> None:
+        self.option = option
+        self.name = option.metavar or "NAME,..."
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        problem = self.option.problem(value)
+        if problem is not None:
+            self.fail(problem, param, ctx)
+        return self.option.normalise(value)
+
+
 def param_type(option: Option) -> click.ParamType | None:
     """The click type of ``option`` (``None`` for a flag)."""
     if option.kind == "bool":
@@ -179,6 +193,8 @@ def param_type(option: Option) -> click.ParamType | None:
         return TableChoice(option)
     if option.kind in ("int", "number", "size"):
         return TableNumber(option)
+    if option.kind == "choices":
+        return TableNames(option)
     return {"surface": SurfaceType, "optimizers": OptimizerSpecType, "points": PointType,
             "window": WindowType}.get(option.kind, lambda: click.STRING)()
 
@@ -203,7 +219,7 @@ def click_option(option: Option, command: str, *, with_default: bool, required: 
         return click.option(option.flag, param, default=None, **keywords)
     if with_default and option.default is not None and not multiple:
         keywords.update(default=option.default, show_default=True)
-    if option.metavar and option.kind not in ("choice", "int", "number", "size"):
+    if option.metavar and option.kind not in ("choice", "choices", "int", "number", "size"):
         keywords["metavar"] = option.metavar
     return click.option(option.flag, param, type=param_type(option), multiple=multiple, **keywords)
 

@@ -130,6 +130,15 @@ def outside_window(points: Sequence[Point], window: Sequence[float]) -> list[tup
             for i, (x, y) in enumerate(points) if not (x0 <= x <= x1 and y0 <= y <= y1)]
 
 
+def as_names(value: Any) -> tuple[str, ...] | None:
+    """``"a,b"`` or a list of names as a tuple of names (``()`` for none); ``None`` for anything else."""
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",")) if value.strip() else ()
+    if isinstance(value, (list, tuple)) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    return None
+
+
 def _shown(value: Any) -> str:
     if _pair(value) and all(map(_whole, value)):
         return f"{value[0]}x{value[1]}"
@@ -144,7 +153,8 @@ class Option:
         name: the keyword of :class:`~trajectories.scene.Scene` (and the TOML key, unless ``toml_key``).
         kind: ``int``, ``number``, ``choice``, ``bool``, ``text``, ``size`` (width, height), ``range`` (low,
             high), ``window``, ``points`` (start points), ``surface`` or ``optimizers`` (the last two are
-            checked by :mod:`trajectories.catalogue` and :mod:`trajectories.spec`).
+            checked by :mod:`trajectories.catalogue` and :mod:`trajectories.spec`); ``choices``: a list of
+            names from ``choices`` (a list, or text with commas).
         help: one line for ``--help``, README and the starter files.
         default: the race scene's default (``None``: unset; then ``None`` is accepted).
         low, high: the bounds of ``int``, ``number`` and ``size`` (each side); ``above``: ``low`` excluded.
@@ -209,6 +219,7 @@ class Option:
             "window": lambda: f"finite (X0, X1, Y0, Y1) with X0 < X1 and Y0 < Y1, each side wider than "
                               f"{NARROWEST:g} × its largest coordinate (and than {NARROWEST:g})",
             "points": lambda: "a finite point (x, y) or a list of them",
+            "choices": lambda: "a list of names from " + ", ".join(self.choice_names()),
         }.get(kind, lambda: "valid")()
 
     def normalise(self, value: Any) -> Any:
@@ -219,6 +230,8 @@ class Option:
             return as_points(value)
         if self.kind in ("size", "range") and _pair(value):
             return tuple(value)
+        if self.kind == "choices":
+            return as_names(value)
         return value
 
     def problem(self, value: Any, kind: str = "race") -> str | None:
@@ -254,6 +267,9 @@ class Option:
             return as_window(value) is not None
         if kind == "points":
             return as_points(value) is not None
+        if kind == "choices":
+            names = as_names(value)
+            return names is not None and len(set(names)) == len(names) and set(names) <= set(self.choice_names())
         return True  # surface, optimizers: checked where they are resolved
 
     def check(self, value: Any, kind: str = "race") -> Any:
@@ -301,6 +317,11 @@ OPTIONS_LIST: tuple[Option, ...] = (
            "else linear), log or linear", "auto", choices=("auto", "log", "linear")),
     Option("lr_panel", "bool", "add a learning-rate-vs-step panel (each racer's schedule; constant without one)",
            False, flag="--lr-panel/--no-lr-panel", commands=("render",)),
+    Option("overlays", "choices", "what each racer's optimizer holds, drawn at its head: the negative gradient, "
+           "the step taken, the velocity (momentum buffer or Adam's m) and the adaptive per-coordinate rate "
+           "lr/(√v̂+ε) as an ellipse; each scaling is given in the figure", None,
+           choices=("gradient", "step", "velocity", "adaptive"), flag="--overlay", param="overlays",
+           commands=("render",), metavar="NAME,..."),
     Option("description", "text", "one line for `trajectories list`", "", kinds=ALL, toml=""),
     # frames: timing
     Option("fps", "int", "frames per second; GIF stores hundredths of a second, so 10, 20, 25 and 50 are exact",
@@ -400,6 +421,8 @@ def _default_text(option: Option) -> str:
 def _values_text(option: Option) -> str:
     if option.kind == "choice":
         return " · ".join(f"`{name}`" for name in option.choice_names())
+    if option.kind == "choices":
+        return "a list of " + " · ".join(f"`{name}`" for name in option.choice_names())
     if option.kind in ("int", "number", "size"):
         return option.requirement()
     return {"surface": "a name or a formula", "optimizers": "specs", "bool": "true · false"}.get(

@@ -36,9 +36,12 @@ if TYPE_CHECKING:
 
 
 def race_trajectories(scene: Scene) -> list[Trajectory]:
-    """One :class:`Trajectory` per racer of ``scene``, each over all its starts (``(steps + 1, S, 2)``)."""
+    """One :class:`Trajectory` per racer of ``scene``, each over all its starts (``(steps + 1, S, 2)``), with
+    what the optimizers hold when the scene draws overlays of it (:mod:`trajectories.state`)."""
+    record = bool(getattr(scene, "overlays", None))
     return [
-        run(scene.path_surface, racer.spec.build(), scene.starts, steps, gradient=scene.gradient_source(racer))
+        run(scene.path_surface, racer.spec.build(), scene.starts, steps, gradient=scene.gradient_source(racer),
+            record_state=record)
         for racer, steps in zip(scene.optimizers, scene.racer_steps(), strict=True)
     ]
 

@@ -12,11 +12,13 @@ loop: divergence is reported as data, not as warnings.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .gradients import ExactGradient, GradientSource
+from .state import StateRecorder
 from .surfaces import Array, Surface
 from .transforms import GradientTransformation
 
@@ -34,12 +36,15 @@ class Trajectory:
             (not of the noisy gradient a stochastic run used).
         diverged_step: ``(...)``, the first step with no valid position, or -1 for a path that never
             diverged.
+        state: with ``record_state``, each update's gradient, step and the rule's buffers, ``(steps, ..., 2)``
+            by name (:mod:`trajectories.state`); ``None`` otherwise.
     """
 
     positions: Array = field(repr=False)
     losses: Array = field(repr=False)
     grad_norms: Array = field(repr=False)
     diverged_step: Array
+    state: Mapping[str, Array] | None = field(default=None, repr=False, compare=False)
 
     @property
     def steps(self) -> int:
@@ -83,6 +88,7 @@ def run(
     *,
     gradient: GradientSource | None = None,
     escape: float = ESCAPE_FACTOR,
+    record_state: bool = False,
 ) -> Trajectory:
     """Run ``optimizer`` on ``surface`` from ``start`` (shape ``(..., 2)``) for ``steps`` updates.
 
@@ -93,6 +99,7 @@ def run(
         steps: number of updates, at least 1.
         gradient: where gradients come from; the surface's exact gradient by default.
         escape: the escape box is the window scaled by this factor around its centre.
+        record_state: also keep what the optimizer holds after each update (:mod:`trajectories.state`).
 
     >>> from trajectories.catalogue import get_surface
     >>> from trajectories.optimizers import sgd
@@ -110,10 +117,14 @@ def run(
     alive = np.ones(params.shape[:-1], dtype=bool)
     diverged_step = np.full(params.shape[:-1], -1, dtype=np.int64)
 
+    recorder = StateRecorder(steps, params.shape) if record_state else None
     with np.errstate(all="ignore"):
         state = optimizer.init(params)
         for t in range(steps):
-            updates, state = optimizer.update(source(params, t), state, params)
+            gradient = source(params, t)
+            updates, state = optimizer.update(gradient, state, params)
+            if recorder is not None:
+                recorder.add(t, gradient, updates, state)
             candidate = params + updates
             valid = np.isfinite(candidate).all(axis=-1) & (np.abs(candidate - centre) <= half).all(axis=-1)
             diverged_step[alive & ~valid] = t + 1
@@ -124,4 +135,5 @@ def run(
             positions[t + 1] = np.where(alive[..., None], params, np.nan)
         losses = surface.f(positions)
         grad_norms = np.linalg.norm(surface.grad(positions), axis=-1)
-    return Trajectory(positions, losses, grad_norms, diverged_step)
+    recorded = recorder.result(diverged_step) if recorder is not None else None
+    return Trajectory(positions, losses, grad_norms, diverged_step, recorded)

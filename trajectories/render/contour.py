@@ -22,6 +22,7 @@ from .canvas import Backdrop, new_figure
 from .legend import LegendLayout, legend_artists
 from .levels import contour_field
 from .lr_panel import LearningRatePanel, panel_boxes
+from .overlays import OverlayLayer
 from .sprites import Sprite, capture, pixel_box
 from .theme import Theme, get_theme
 
@@ -162,6 +163,10 @@ class ContourView:
         self._build_moving_artists()
         if self.loss_axes is not None:
             self._build_loss_panel()
+        self.overlays = None
+        if scene.overlays:
+            self.overlays = OverlayLayer(self.axes, self.figure, scene, self.trajectories, self.colors, theme.muted,
+                                         self.last_valid)
         if self.lr_axes is not None:
             self._style_axes(self.lr_axes)
             self.lr_panel = LearningRatePanel(self.lr_axes, scene, self.colors, theme.foreground, theme.muted)
@@ -497,6 +502,8 @@ class ContourView:
             drawn.append(self._update_losses(racer_steps))
         if self.lr_panel is not None:
             drawn.append(self.lr_panel.update(racer_steps))
+        if self.overlays is not None:
+            drawn.extend(self.overlays.update(racer_steps))
         return drawn
 
     def _set_fading(self, polylines: list[Array]) -> None:

@@ -28,7 +28,7 @@ from .values import Camera, Frames, Look, Trail
 
 Point = tuple[float, float]
 OWN_OPTIONS = ("steps", "epochs", "batch_size", "noise", "seed", "arithmetic", "view", "loss_panel", "loss_scale",
-               "lr_panel", "description", "output", "output_format")
+               "lr_panel", "overlays", "description", "output", "output_format")
 """The race's options outside its :mod:`.values` (window and start are checked first: the surface needs them)."""
 
 
@@ -57,6 +57,8 @@ class Scene(SceneKind):
             linear), ``"log"`` or ``"linear"`` (f itself: calmer when noise near the minimum would dominate
             a log scale).
         lr_panel: add a learning-rate-vs-step panel (2-D contour view), beside or below the loss panel.
+        overlays: what each racer's optimizer holds, drawn at its head (2-D contour view): any of
+            ``"gradient"``, ``"step"``, ``"velocity"``, ``"adaptive"`` (see :mod:`trajectories.state`).
         title: the title (default: the surface's name).
         description: one line for ``trajectories list``.
         window: plotting window ``(x0, x1, y0, y1)`` (default: the surface's).
@@ -100,6 +102,7 @@ class Scene(SceneKind):
     loss_panel: bool = default("loss_panel")
     loss_scale: Literal["auto", "log", "linear"] = default("loss_scale")
     lr_panel: bool = default("lr_panel")
+    overlays: tuple[str, ...] | None = default("overlays")
     title: str | None = default("title")
     description: str = default("description")
     window: tuple[float, float, float, float] | None = default("window")
