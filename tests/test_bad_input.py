@@ -130,6 +130,7 @@ CASES = [
     ("unknown overlay", ["render", "rosenbrock", "--overlay", "gradient,momentum"],
      "must be a list of names from gradient, step, velocity, adaptive"),
     ("overlay twice", ["render", "rosenbrock", "--overlay", "step,step"], "a list of names"),
+    ("unknown state panel", ["render", "rosenbrock", "--state-panel", "nu"], "must be one of gradient, step"),
     # images that cannot be compared
     ("not an image", ["compare", "broken.py", "broken.py"], "not an image"),
     ("missing image", ["compare", "none.gif", "none.gif"], "no such file"),

@@ -178,3 +178,45 @@ def test_overlays_from_toml_and_the_command_line(tmp_path):
     result = CliRunner().invoke(cli, ["render", "--surface", "ravine", "--optimizer", "rmsprop:lr=0.05",
                                       "--steps", "5", "--overlay", "step,adaptive", "-o", str(out), "-q"])
     assert result.exit_code == 0 and out.stat().st_size > 0, result.output
+
+
+def test_state_series_are_the_rules_own_quantities():
+    from trajectories.state import state_series
+
+    spec, path = recorded("adam:lr=0.3,beta1=0.8,beta2=0.9")
+    t = np.arange(1, 13)[:, None, None]
+    np.testing.assert_allclose(state_series(spec, path.state, "m_hat"), path.state["mu"] / (1 - 0.8**t), rtol=1e-13)
+    np.testing.assert_allclose(state_series(spec, path.state, "v_hat"), path.state["nu"] / (1 - 0.9**t), rtol=1e-13)
+    assert state_series(spec, path.state, "v") is path.state["nu"]
+    spec, path = recorded("rmsprop:lr=0.05,centered=true")
+    np.testing.assert_allclose(state_series(spec, path.state, "v_hat"),
+                               path.state["square_avg"] - path.state["grad_avg"] ** 2)
+    assert state_series(spec, path.state, "m_hat") is None and state_series(spec, path.state, "velocity") is None
+
+
+def test_the_state_panel_draws_both_axes_of_each_racer_up_to_the_frame():
+    from trajectories.render.side_panels import panel_boxes
+    from trajectories.render.views import make_view
+
+    scene = Scene("s", "ravine", [Racer("sgd:lr=0.01,momentum=0.9", "M"), Racer("sgd:lr=0.01", "GD")],
+                  start=(6.0, 3.0), steps=10, state_panel="velocity", loss_panel=True, lr_panel=True,
+                  size=(320, 240))
+    view = make_view(scene)
+    try:
+        view.frame(4)
+        curves = view.state_panel.collection.get_segments()
+        buffer = np.abs(view.trajectories[0].state["velocity"][:5, 0])
+        assert len(curves) == 2  # plain GD has no velocity: nothing drawn for it
+        np.testing.assert_allclose(curves[0], np.column_stack([np.arange(5), buffer[:, 0]]))
+        np.testing.assert_allclose(curves[1], np.column_stack([np.arange(5), buffer[:, 1]]))
+        assert view.state_axes.get_yscale() == "log"
+    finally:
+        view.close()
+    for wide in (True, False):
+        for caption in (True, False):
+            boxes = [b for b in panel_boxes(wide, True, True, True, caption) if b is not None]
+            assert len(boxes) == 4
+            for i, (l1, b1, w1, h1) in enumerate(boxes):
+                assert 0 < l1 and l1 + w1 < 1 and (0.035 if caption else 0) < b1 and b1 + h1 <= 0.9
+                for l2, b2, w2, h2 in boxes[i + 1:]:
+                    assert l1 + w1 <= l2 or l2 + w2 <= l1 or b1 + h1 <= b2 or b2 + h2 <= b1  # no overlap

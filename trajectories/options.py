@@ -322,6 +322,10 @@ OPTIONS_LIST: tuple[Option, ...] = (
            "lr/(√v̂+ε) as an ellipse; each scaling is given in the figure", None,
            choices=("gradient", "step", "velocity", "adaptive"), flag="--overlay", param="overlays",
            commands=("render",), metavar="NAME,..."),
+    Option("state_panel", "choice", "add a panel of what the optimizers hold, per axis (x solid, y dashed) against "
+           "the update: |g|, |step|, |velocity|, Adam's |m̂|, the raw second moment v, the v̂ each rule divides by, "
+           "or the rate lr/(√v̂+ε)", None, choices=("gradient", "step", "velocity", "m_hat", "v", "v_hat", "rate"),
+           flag="--state-panel", commands=("render",)),
     Option("description", "text", "one line for `trajectories list`", "", kinds=ALL, toml=""),
     # frames: timing
     Option("fps", "int", "frames per second; GIF stores hundredths of a second, so 10, 20, 25 and 50 are exact",

@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 
 def race_trajectories(scene: Scene) -> list[Trajectory]:
     """One :class:`Trajectory` per racer of ``scene``, each over all its starts (``(steps + 1, S, 2)``), with
-    what the optimizers hold when the scene draws overlays of it (:mod:`trajectories.state`)."""
-    record = bool(getattr(scene, "overlays", None))
+    what the optimizers hold when the scene draws it (overlays, a state panel: :mod:`trajectories.state`)."""
+    record = bool(getattr(scene, "overlays", None)) or getattr(scene, "state_panel", None) is not None
     return [
         run(scene.path_surface, racer.spec.build(), scene.starts, steps, gradient=scene.gradient_source(racer),
             record_state=record)

@@ -127,3 +127,56 @@ def nice_scale(longest: float, room: float) -> float:
         if mantissa * 10.0**exponent <= raw:
             return mantissa * 10.0**exponent
     return 10.0**exponent
+
+
+SERIES = {
+    "gradient": "|g|",
+    "step": "|step|",
+    "velocity": "|velocity|",
+    "m_hat": "|m̂|",
+    "v": "v",
+    "v_hat": "v̂",
+    "rate": "lr/(√v̂+ε)",
+}
+"""What a state panel can plot per axis, and how its axis is labelled."""
+
+
+def _corrections(beta: float, steps: int, shape: tuple[int, ...]) -> Array:
+    return np.array([1.0 - power(beta, float(t)) for t in range(1, steps + 1)]).reshape(shape)
+
+
+def state_series(spec: OptimizerSpec, record: Mapping[str, Array], name: str) -> Array | None:
+    r"""A quantity of :data:`SERIES` per update and axis, ``(steps, ..., 2)``, or ``None`` where the rule has none:
+
+    - ``gradient``, ``step``, ``velocity`` (:func:`velocity`): as recorded;
+    - ``m_hat``: Adam's :math:`\hat m_t = m_t / (1 - \beta_1^t)` (raw :math:`m_t` without bias correction);
+    - ``v``: the raw second moment (Adam's :math:`v_t`; RMSProp's and Adagrad's :math:`s_t`);
+    - ``v_hat``: what the rule divides by the root of: Adam's :math:`\hat v_t = v_t / (1 - \beta_2^t)` (AMSGrad's
+      maximum; raw without bias correction), RMSProp's :math:`s_t - \bar g_t^2`, Adagrad's :math:`s_t`;
+    - ``rate``: :func:`effective_rates`.
+    """
+    p = spec.params
+    if name in ("gradient", "step"):
+        return record[name]
+    if name == "velocity":
+        return velocity(spec, record)
+    if name == "rate":
+        return effective_rates(spec, record)
+    steps = len(record["step"])
+    shape = (-1, *([1] * (record["step"].ndim - 1)))
+    adam = spec.name in ("adam", "adamw", "nadam", "radam", "adamax") and "mu" in record
+    corrected = p.get("bias_correction", True)
+    if name == "m_hat":
+        if not adam:
+            return None
+        return record["mu"] / _corrections(p["beta1"], steps, shape) if corrected else record["mu"]
+    if name == "v":
+        return record.get("nu", record.get("square_avg"))
+    if spec.name in ("adam", "adamw"):
+        second = record["nu_max"] if p.get("amsgrad") else record["nu"]
+        return second / _corrections(p["beta2"], steps, shape) if corrected else second
+    if spec.name == "rmsprop":
+        return record["square_avg"] - (record["grad_avg"] ** 2 if p["centered"] else 0.0)
+    if spec.name == "adagrad":
+        return record["square_avg"]
+    return None

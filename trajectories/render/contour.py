@@ -21,8 +21,8 @@ from ..surfaces import Array
 from .canvas import Backdrop, new_figure
 from .legend import LegendLayout, legend_artists
 from .levels import contour_field
-from .lr_panel import LearningRatePanel, panel_boxes
 from .overlays import OverlayLayer
+from .side_panels import LearningRatePanel, StatePanel, panel_boxes
 from .sprites import Sprite, capture, pixel_box
 from .theme import Theme, get_theme
 
@@ -145,11 +145,14 @@ class ContourView:
         scene, theme = self.scene, self.theme
         x0, x1, y0, y1 = scene.plot_window
         wide = (y1 - y0) / (x1 - x0) * scene.size[0] / scene.size[1] < 0.75  # a wide window: panel below
-        boxes = panel_boxes(wide, scene.loss_panel, scene.lr_panel)
+        boxes = panel_boxes(wide, scene.loss_panel, scene.lr_panel, scene.state_panel is not None,
+                            caption=bool(scene.overlays))
         self.axes = self.figure.add_axes(boxes.main)
         self.loss_axes = self.figure.add_axes(boxes.loss) if boxes.loss is not None else None
         self.lr_axes = self.figure.add_axes(boxes.lr) if boxes.lr is not None else None
+        self.state_axes = self.figure.add_axes(boxes.state) if boxes.state is not None else None
         self.lr_panel: LearningRatePanel | None = None
+        self.state_panel: StatePanel | None = None
         self._style_axes(self.axes)
         self._place_legend()
         self._draw_surface()
@@ -170,6 +173,9 @@ class ContourView:
         if self.lr_axes is not None:
             self._style_axes(self.lr_axes)
             self.lr_panel = LearningRatePanel(self.lr_axes, scene, self.colors, theme.foreground, theme.muted)
+        if self.state_axes is not None:
+            self._style_axes(self.state_axes)
+            self.state_panel = StatePanel(self.state_axes, scene, self.trajectories, self.colors, theme.muted)
 
     def _place_legend(self) -> None:
         """Inside the plot (a sprite in the quietest corner) when the legend is small next to it; else in
@@ -191,7 +197,7 @@ class ContourView:
         for artist in self.legend_outside:
             self.figure.add_artist(artist)
         lowered = strip.height / fig_h + 0.01
-        for axes in (self.axes, self.loss_axes, self.lr_axes):
+        for axes in (self.axes, self.loss_axes, self.lr_axes, self.state_axes):
             if axes is not None:
                 left, bottom, w, h = axes.get_position().bounds
                 axes.set_position((left, bottom, w, h - lowered))
@@ -502,6 +508,8 @@ class ContourView:
             drawn.append(self._update_losses(racer_steps))
         if self.lr_panel is not None:
             drawn.append(self.lr_panel.update(racer_steps))
+        if self.state_panel is not None:
+            drawn.append(self.state_panel.update(racer_steps))
         if self.overlays is not None:
             drawn.extend(self.overlays.update(racer_steps))
         return drawn

@@ -78,7 +78,7 @@ class OverlayLayer:
         self.caption = "at each head, scaled: " + "   ".join(
             f"{SYMBOLS[kind]} ×{_format(self.scales[kind])}" for kind in self.vectors
         )
-        figure.text(0.5, 0.012, self.caption, ha="center", va="bottom", fontsize=7, color=muted)
+        figure.text(0.5, 0.008, self.caption, ha="center", va="bottom", fontsize=7, color=muted)
 
     def _typical(self, kind: str) -> float:
         """The :data:`TYPICAL` percentile of the non-zero lengths (half-axes) of ``kind``, 0 without any."""

@@ -28,7 +28,7 @@ from .values import Camera, Frames, Look, Trail
 
 Point = tuple[float, float]
 OWN_OPTIONS = ("steps", "epochs", "batch_size", "noise", "seed", "arithmetic", "view", "loss_panel", "loss_scale",
-               "lr_panel", "overlays", "description", "output", "output_format")
+               "lr_panel", "overlays", "state_panel", "description", "output", "output_format")
 """The race's options outside its :mod:`.values` (window and start are checked first: the surface needs them)."""
 
 
@@ -59,6 +59,8 @@ class Scene(SceneKind):
         lr_panel: add a learning-rate-vs-step panel (2-D contour view), beside or below the loss panel.
         overlays: what each racer's optimizer holds, drawn at its head (2-D contour view): any of
             ``"gradient"``, ``"step"``, ``"velocity"``, ``"adaptive"`` (see :mod:`trajectories.state`).
+        state_panel: add a panel of one thing the optimizers hold against the update (2-D contour view):
+            ``"gradient"``, ``"step"``, ``"velocity"``, ``"m_hat"``, ``"v"``, ``"v_hat"`` or ``"rate"``.
         title: the title (default: the surface's name).
         description: one line for ``trajectories list``.
         window: plotting window ``(x0, x1, y0, y1)`` (default: the surface's).
@@ -103,6 +105,7 @@ class Scene(SceneKind):
     loss_scale: Literal["auto", "log", "linear"] = default("loss_scale")
     lr_panel: bool = default("lr_panel")
     overlays: tuple[str, ...] | None = default("overlays")
+    state_panel: str | None = default("state_panel")
     title: str | None = default("title")
     description: str = default("description")
     window: tuple[float, float, float, float] | None = default("window")
