@@ -220,3 +220,11 @@ def test_the_state_panel_draws_both_axes_of_each_racer_up_to_the_frame():
                 assert 0 < l1 and l1 + w1 < 1 and (0.035 if caption else 0) < b1 and b1 + h1 <= 0.9
                 for l2, b2, w2, h2 in boxes[i + 1:]:
                     assert l1 + w1 <= l2 or l2 + w2 <= l1 or b1 + h1 <= b2 or b2 + h2 <= b1  # no overlap
+
+
+def test_overlays_and_panels_are_refused_where_no_view_draws_them():
+    from trajectories.errors import SceneError
+
+    for option in ({"overlays": ("step",)}, {"state_panel": "v"}, {"lr_panel": True}):
+        with pytest.raises(SceneError, match="is drawn by the contour view, not by view 'surface'"):
+            Scene("s", "sphere", ["adam"], view="surface", **option)

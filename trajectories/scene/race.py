@@ -166,6 +166,9 @@ class Scene(SceneKind):
             self.gradient_source()
         except ValueError as error:
             raise SceneError(f"{self.name}: {error}") from None
+        drawn_in_2d = [name for name in ("lr_panel", "overlays", "state_panel") if getattr(self, name)]
+        if drawn_in_2d and self.view != "contour":
+            raise SceneError(f"{self.name}: {drawn_in_2d[0]} is drawn by the contour view, not by view {self.view!r}")
         scheduled = any(racer.spec.schedule is not None for racer in racers)
         for racer, steps in zip(racers, self.racer_steps() if scheduled else [], strict=False):
             try:
