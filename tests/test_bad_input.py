@@ -131,6 +131,16 @@ CASES = [
      "must be a list of names from gradient, step, velocity, adaptive"),
     ("overlay twice", ["render", "rosenbrock", "--overlay", "step,step"], "a list of names"),
     ("unknown state panel", ["render", "rosenbrock", "--state-panel", "nu"], "must be one of gradient, step"),
+    # fair tuning (issue 13)
+    ("tune no trials", ["tune", "--surface", "sphere", "--optimizer", "adam", "--trials", "0"],
+     "--trials must be a whole number from 1 to 10000, got 0"),
+    ("tune reversed range", ["tune", "--surface", "sphere", "--optimizer", "adam", "--param", "lr=1..1e-5"],
+     "the range must go up"),
+    ("tune log range not positive", ["tune", "--surface", "sphere", "--optimizer", "adam", "--param", "lr=0..1,log"],
+     "a log range must be positive"),
+    ("tune unknown metric", ["tune", "--surface", "sphere", "--optimizer", "adam", "--metric", "best"],
+     "--metric must be final"),
+    ("tune a fixed lr", ["tune", "--surface", "sphere", "--optimizer", "adam:lr=0.1"], "lr is what tune searches"),
     # images that cannot be compared
     ("not an image", ["compare", "broken.py", "broken.py"], "not an image"),
     ("missing image", ["compare", "none.gif", "none.gif"], "no such file"),

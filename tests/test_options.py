@@ -165,7 +165,7 @@ def test_commands_declare_no_scene_option_by_hand():
     own = {
         "run": {"fmt", "output"},
         "render": {"references", "render_all", "output", "out_dir", "paths_json", "series", "column", "data",
-                   "scale", "jobs", "colors", "no_text", "quiet", "help"},
+                   "scale", "jobs", "colors", "no_text", "quiet", "help", "tune_rates"},
     }
     for command, names in own.items():
         params = {param.name for param in cli.commands[command].params} - {"help"}

@@ -6,6 +6,7 @@ is written.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import sys
@@ -18,6 +19,7 @@ from . import optimizers
 from .atomic import write_bytes
 from .catalogue import SURFACE_NAMES, get_surface, resolve_surface
 from .cli_options import FilePath, command_options
+from .cli_tune import tune_command
 from .errors import PlanError, TrajectoriesError
 from .export import run_document, to_csv, to_json
 from .folders import check_creatable, check_output_file, folders_kept_only_if_used
@@ -182,6 +184,9 @@ def run_command(
             write_bytes(output, text.encode())
 
 
+cli.add_command(tune_command)
+
+
 @cli.command("list")
 @click.argument("scene_file", required=False, type=FilePath(dir_okay=False))
 def list_command(scene_file: str | None) -> None:
@@ -215,11 +220,14 @@ def list_command(scene_file: str | None) -> None:
 @click.option("--colors", type=click.IntRange(2, 255), help="Colours in the GIF's palette [default: 255].")
 @click.option("--no-text", "no_text", is_flag=True, help="Draw no text (snapshot tests across machines).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("--tune", "tune_rates", is_flag=True,
+              help="Race scenes: tune each optimizer's lr first (lr=1e-5..1, 40+10 trials), cached by scene "
+              "and budget.")
 @command_options("render", with_defaults=False)
 def render_command(references: tuple[str, ...], render_all: bool, output: str | None, out_dir: str | None,
                    fmt: str | None, paths_json: str | None, series: str | None, column: str | None,
                    data: str | None, scale: float | None, jobs: int | None,
-                   colors: int | None, no_text: bool, quiet: bool, surface: str | None,
+                   colors: int | None, no_text: bool, quiet: bool, tune_rates: bool, surface: str | None,
                    window: tuple[float, float, float, float] | None,
                    specs: tuple[OptimizerSpec, ...], starts: tuple[tuple[float, float], ...], steps: int | None,
                    **options: Any) -> None:
@@ -236,6 +244,10 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
         output=output, out_dir=out_dir, fmt=fmt, paths_json=paths_json, series=series, column=column, data=data,
         scale=scale, overrides={key: value for key, value in options.items() if value is not None}, jobs=jobs,
     )
+    if tune_rates:
+        from .tune_cache import tuned_scene
+
+        chosen = dataclasses.replace(chosen, scenes=[tuned_scene(scene) for scene in chosen.scenes])
     settings = {"colors": colors or 255, "text": not no_text}
     with folders_kept_only_if_used(chosen.folders):
         if len(chosen.scenes) == 1:

@@ -57,9 +57,10 @@ class Racer:
 
     def legend_text(self) -> str:
         """The label, then the key hyperparameters: the learning rate and the non-default values that
-        change behaviour at a glance (not ε or convention switches), unless the label is the spec text; then
-        the learning-rate schedule, unless the label already spells it."""
-        if self.label == self.spec.label:
+        change behaviour at a glance (not ε or convention switches), unless the label is the spec text or
+        already gives the rate (``lr=``, as a tuned scene's labels do); then the learning-rate schedule, unless
+        the label already spells it."""
+        if self.label == self.spec.label or "lr=" in self.label:
             text = self.label
         else:
             changed = self.spec.changed()
