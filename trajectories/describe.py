@@ -52,7 +52,10 @@ def _racer(index: int, racer: Racer) -> list[str]:
     if racer.batch_size:
         extra.append(f"batch_size {racer.batch_size}")
     suffix = f" ({', '.join(extra)})" if extra else ""
-    return [f"  optimizer {index + 1}: {racer.label}{suffix}", f"    {racer.spec.name}: {params}"]
+    lines = [f"  optimizer {index + 1}: {racer.label}{suffix}", f"    {racer.spec.name}: {params}"]
+    if racer.spec.schedule is not None:
+        lines.append(f"    learning-rate schedule: {racer.spec.schedule.to_text()}")
+    return lines
 
 
 def _horizons(scene: Scene, size: tuple[int, int], indent: str) -> list[str]:
