@@ -41,11 +41,11 @@ and ``cycle_momentum=true`` is refused rather than ignored.
 Powers and cosines are correctly rounded (:mod:`trajectories.portable`), so a schedule gives the same
 rates on every machine. The values agree with torch's to 1e-12 (``tests/test_schedules.py``).
 
->>> chain = parse_schedules("linear:start_factor=0.5,total_iters=2@step:step_size=2,gamma=0.1")
+>>> chain = parse_schedules("linear:start_factor=0.5,total_iters=2@step:step_size=2,gamma=0.5")
 >>> [chain.rate(1.0, t) for t in range(6)]
-[0.5, 0.75, 1.0, 1.0, 0.1, 0.1]
+[0.5, 0.75, 1.0, 1.0, 0.5, 0.5]
 >>> chain.to_text()
-'linear:start_factor=0.5,total_iters=2@step:step_size=2,gamma=0.1'
+'linear:start_factor=0.5,total_iters=2@step:step_size=2,gamma=0.5'
 """
 
 from __future__ import annotations
