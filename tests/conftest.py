@@ -39,3 +39,17 @@ def no_ffmpeg(monkeypatch):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", refuse)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the whole session (tests/browser.py); skipped, with the reason, where
+    Chromium or websocket-client is missing (CI installs both)."""
+    from .browser import Chromium, missing
+
+    reason = missing()
+    if reason is not None:
+        pytest.skip(reason)
+    browser = Chromium()
+    yield browser
+    browser.close()
