@@ -169,3 +169,15 @@ class Page:
 
     def close(self) -> None:
         self.browser.send("Target.closeTarget", targetId=self.target)
+
+
+def unavailable(reason: str) -> None:
+    """Skip the test for a missing tool, with the reason; under CI (``CI=true``, which installs every tool
+    in ``.ci/run``) fail instead: nothing is skipped there."""
+    import os
+
+    import pytest
+
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must install it (.ci/run)")
+    pytest.skip(reason)
