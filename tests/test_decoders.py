@@ -30,7 +30,7 @@ SUFFIX = {"gif": ".gif", "apng": ".png", "webp": ".webp"}
 MATRIX = {
     "pillow": ("gif", "apng", "webp"),
     "imagemagick": ("gif", "webp"),  # ImageMagick 6 reads only an APNG's first frame (as a PNG)
-    "ffmpeg": ("gif", "apng"),  # ffmpeg before 8.0 has no animated WebP decoder ("image data not found")
+    "ffmpeg": ("gif", "apng"),  # ffmpeg 5.1 (Debian 12's) decodes no animated WebP ("image data not found")
     "chromium": ("gif", "apng", "webp"),
 }
 TOOLS = {"imagemagick": ("convert", "identify"), "ffmpeg": ("ffmpeg",)}

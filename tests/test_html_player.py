@@ -25,8 +25,10 @@ HOLD = 0.4
 
 
 def player_scene(**changes):
-    # dark: the light theme's GIF palette (shared by the player) holds its white background as (252, 252, 251),
-    # a frame RMS of about 3 from the palette alone, which leaves no room for the tolerance below to mean much
+    # dark: in the light theme the palette mapping (shared by the GIF and the player) turns the white
+    # background into (252, 252, 251), although white is in the palette (Pillow's quantize to a given palette
+    # picks the colour nearest to a small box of colours, not to the colour): a frame RMS of about 3 from
+    # that alone, which would leave the tolerance below no room to mean anything
     options = dict(steps=30, size=(240, 180), dpi=40, fps=FPS, hold=HOLD, theme="dark")
     options.update(changes)
     return Scene("player", "himmelblau", ["adam:lr=0.1", "sgd:lr=0.01,momentum=0.9"], start=(-0.25, -0.85),
