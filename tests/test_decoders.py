@@ -49,7 +49,7 @@ def animations(small_renders, tmp_path_factory):
         if name not in cache:
             result, kept = small_renders(name)
             paths = {"gif": result.path}
-            for other in (fmt for fmt in SUFFIX if fmt != "gif"):
+            for other in (kind for kind in SUFFIX if kind != "gif"):
                 paths[other] = folder / f"{name}{SUFFIX[other]}"
                 with open(paths[other], "wb") as file:
                     target = WriteTarget(file, paths[other], result.size, 20, kept.mapper)
