@@ -58,7 +58,8 @@ def chromium():
 @pytest.fixture(scope="session")
 def small_renders(tmp_path_factory):
     """``small_renders(name)`` -> (RenderResult, KeepingGifWriter): a built-in scene rendered as the snapshot
-    tests render it, once per session (tests/test_snapshots.py and tests/test_decoders.py share it)."""
+    tests render it, once per session (per pytest-xdist worker): tests/test_snapshots.py and
+    tests/test_decoders.py share it."""
     from trajectories.scene import builtin_scenes
 
     from .snapshot_helpers import render_small_keeping

@@ -9,5 +9,5 @@ SCENES = builtin_scenes()
 
 @pytest.mark.parametrize("name", list(SCENES))
 def test_builtin_scene_matches_its_snapshot(name, animation_snapshot, small_renders):
-    result, _ = small_renders(name)  # rendered once a session: tests/test_decoders.py decodes the same files
+    result, _ = small_renders(name)  # rendered once (a worker): tests/test_decoders.py decodes the same files
     animation_snapshot(result, name=f"{name}.gif")
