@@ -186,17 +186,21 @@ def test_playing_advances_the_frames_at_the_stated_fps(page, rendered):
     page.evaluate(f"{PLAYER}.seek(0)")
     began = page.evaluate(f"(() => {{ {PLAYER}.log.length = 0; {PLAYER}.play(); return performance.now(); }})()")
     time.sleep(0.9)
-    log, starts = page.evaluate(f"[{PLAYER}.log.slice(), {PLAYER}.starts]")
+    log, starts, (now_frame, now) = page.evaluate(
+        f"[{PLAYER}.log.slice(), {PLAYER}.starts, [{PLAYER}.frame, performance.now()]]")
     page.evaluate(f"{PLAYER}.pause()")
     assert starts == [10 * s for s in np.cumsum([0, *frame_delays(31, FPS, HOLD)[:-1]]).tolist()]
     shown = [(frame, at - began) for frame, at in log]
     assert len(shown) >= 8
-    # every frame is drawn when its time has come, and replaced when the next one's has (one display
-    # refresh of slack: the page draws on animation frames)
+    # each frame drawn is the one whose time it is, at the time of the display refresh it is drawn for
     for frame, elapsed in shown:
-        assert starts[frame] - 20 <= elapsed < (starts[frame + 1] if frame + 1 < len(starts) else 1e9) + 20
+        assert starts[frame] - 1 <= elapsed < (starts[frame + 1] if frame + 1 < len(starts) else 1e9) + 1
     last_frame, last_time = shown[-1]
-    assert abs(last_frame - last_time * FPS / 1000) <= 1.5  # 25 frames a second
+    assert abs(last_frame - last_time * FPS / 1000) <= 1  # 25 frames a second
+    # and on the page's clock, 0.9 s after play the frame shown is the one due (or, on a busy machine
+    # whose refresh comes late, at most four behind: 160 ms)
+    due = (now - began) * FPS / 1000
+    assert due - 5 <= now_frame <= due
     # and frames are not skipped wholesale (a busy machine may delay a display refresh now and then)
     assert len({frame for frame, _ in shown}) >= 0.5 * (last_frame + 1)
     assert page.errors() == []
@@ -213,7 +217,7 @@ def test_speed_and_loop_controls(page):
     assert total == 10 * sum(frame_delays(31, FPS, HOLD))
     time.sleep(0.25)
     frame, at = page.evaluate(f"{PLAYER}.log[{PLAYER}.log.length - 1]")
-    assert abs(frame - 4 * (at - began) * FPS / 1000) <= 2.5  # four times as fast
+    assert abs(frame - 4 * (at - began) * FPS / 1000) <= 1  # four times as fast
     time.sleep(total / 4000 + 0.3)
     assert page.evaluate(f"[{PLAYER}.playing, {PLAYER}.frame]") == [False, 30]  # no loop: it stops at the end
     page.evaluate("document.querySelector('.tj-loop').checked = true")

@@ -4,7 +4,8 @@
 The page needs nothing from outside the file: no URL, no font, no library. Its script finds its own
 container (``document.currentScript``), so the same fragment works as a file and as notebook output,
 several times on one page. It exposes ``container.trajectoriesPlayer`` (``play()``, ``pause()``,
-``seek(i)``, ``frame``, ``playing``, ``log`` of ``[frame, time]`` as each frame is drawn, ``starts``
+``seek(i)``, ``frame``, ``playing``, ``log`` of ``[frame, time]`` as each frame is drawn (the time it
+is drawn for: the animation frame's timestamp while playing), ``starts``
 and ``total`` in milliseconds, ``ready`` a promise) for tests and for pages that drive it.
 """
 
@@ -85,14 +86,14 @@ SCRIPT = """<script>
     }
   }
 
-  function show(target) {
+  function show(target, at) {
     target = Math.max(0, Math.min(count - 1, target));
     if (target !== shown) {
       compose(target);
       shown = target;
       scrub.value = String(target);
       label.textContent = "step " + frames[target][1] + " \\u00b7 frame " + (target + 1) + "/" + count;
-      log.push([target, performance.now()]);
+      log.push([target, at === undefined ? performance.now() : at]);
       if (log.length > 4000) { log.splice(0, 2000); }
     }
   }
@@ -115,7 +116,7 @@ SCRIPT = """<script>
       origin += laps * total / speed;
       elapsed -= laps * total;
     }
-    show(frameAt(elapsed));
+    show(frameAt(elapsed), now);
     requestAnimationFrame(tick);
   }
 
