@@ -39,3 +39,36 @@ def no_ffmpeg(monkeypatch):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", refuse)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the whole session (tests/browser.py); skipped, with the reason, where
+    Chromium or websocket-client is missing (under CI, which installs both, that fails)."""
+    from .browser import Chromium, missing, unavailable
+
+    reason = missing()
+    if reason is not None:
+        unavailable(reason)
+    browser = Chromium()
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def small_renders(tmp_path_factory):
+    """``small_renders(name)`` -> (RenderResult, KeepingGifWriter): a built-in scene rendered as the snapshot
+    tests render it, once per session (per pytest-xdist worker): tests/test_snapshots.py and
+    tests/test_decoders.py share it."""
+    from trajectories.scene import builtin_scenes
+
+    from .snapshot_helpers import render_small_keeping
+
+    scenes, folder, done = builtin_scenes(), tmp_path_factory.mktemp("small"), {}
+
+    def get(name):
+        if name not in done:
+            done[name] = render_small_keeping(scenes[name], folder / f"{name}.gif")
+        return done[name]
+
+    return get

@@ -14,3 +14,36 @@ def small(scene):
 
 def render_small(scene, path):
     return render_scene(small(scene), path, text=False, sample=4)
+
+
+class KeepingGifWriter:
+    """The GIF writer, keeping what the pipeline gave it: the palette (``mapper``), and every frame with its
+    delay (the decoder tests compare decoders' frames with these)."""
+
+    def __init__(self, file, size, mapper):
+        from trajectories.writers.gif import GifWriter
+
+        self.gif, self.mapper, self.frames, self.delays = GifWriter(file, size, mapper), mapper, [], []
+
+    @property
+    def frames_written(self):
+        return self.gif.frames_written
+
+    def add(self, frame, delay):
+        self.gif.add(frame, delay)
+        self.frames.append(frame)
+        self.delays.append(delay)
+
+    def finish(self):
+        self.gif.finish()
+
+
+def render_small_keeping(scene, path):
+    """:func:`render_small`, and the :class:`KeepingGifWriter` that wrote it: the same GIF bytes."""
+    kept = []
+
+    def factory(file, size, mapper):
+        kept.append(KeepingGifWriter(file, size, mapper))
+        return kept[-1]
+
+    return render_scene(small(scene), path, text=False, sample=4, writer_factory=factory), kept[0]

@@ -38,6 +38,7 @@ from .paths import ComputedPaths, compute_paths
 from .processes import die_with_parent
 from .render.views import View, is_parallel, make_view, view_kind
 from .writers import Format, FrameWriter, WriteTarget, infer_format
+from .writers.html import fragment
 from .writers.quantize import PaletteMapper, build_palette
 
 
@@ -71,6 +72,8 @@ class RenderResult:
 
 
 def _html_for(data: bytes, fmt: str, size: tuple[int, int]) -> str:
+    if fmt == "html":  # the player, without the document around it
+        return fragment(data.decode("utf-8"))
     encoded = base64.b64encode(data).decode()
     if fmt == "mp4":
         return f'<video width="{size[0]}" controls loop autoplay src="data:video/mp4;base64,{encoded}"></video>'
@@ -78,10 +81,18 @@ def _html_for(data: bytes, fmt: str, size: tuple[int, int]) -> str:
     return f'<img width="{size[0]}" src="data:{mime};base64,{encoded}"/>'
 
 
+NOTEBOOK_PLAYER_FRAMES = 500
+"""A scene with more frames than this shows in a notebook as the HTML player (``--format html``), with
+play/pause and a scrubber, rather than a GIF: 25 s at the default 20 fps, longer than any built-in scene
+(the longest, ``fig5_ewa``, has 313), and past what one watches without pausing or finding a step."""
+
+
 def html_preview(scene: Any) -> str:
-    """A scene rendered to an in-memory GIF, as HTML (for Jupyter)."""
+    """A scene rendered to a temporary GIF (or, past :data:`NOTEBOOK_PLAYER_FRAMES` frames, the HTML
+    player), as HTML (for Jupyter)."""
+    player = getattr(scene, "frame_count", 0) > NOTEBOOK_PLAYER_FRAMES
     with tempfile.TemporaryDirectory() as folder:
-        result = render_scene(scene, Path(folder) / f"{scene.name}.gif", quiet=True)
+        result = render_scene(scene, Path(folder) / f"{scene.name}.{'html' if player else 'gif'}", quiet=True)
         return result._repr_html_()
 
 
@@ -231,10 +242,10 @@ def _draw_frames(indices: range) -> list[np.ndarray]:
 
 
 def _open_writer(fmt: Format, file: Any, temporary: Path, scene: Any, mapper: PaletteMapper | None,
-                 writer_factory: WriterFactory | None) -> FrameWriter:
+                 writer_factory: WriterFactory | None, steps: tuple[int, ...] = ()) -> FrameWriter:
     if writer_factory is not None:
         return writer_factory(file, scene.size, mapper)
-    return fmt.open(WriteTarget(file, temporary, scene.size, scene.fps, mapper))
+    return fmt.open(WriteTarget(file, temporary, scene.size, scene.fps, mapper, steps, scene.name))
 
 
 def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format, temporary: Path, quiet: bool,
@@ -263,7 +274,8 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
     mapper = PaletteMapper(build_palette(palette_frames, view.reserved_colors(), colors)) if paletted else None
     progress = Progress(scene.name, len(picks), not quiet and sample is None)
     with open(temporary, "wb") as file:
-        writer = _open_writer(fmt, file, temporary, scene, mapper, writer_factory)
+        steps = tuple(int(view.steps_shown[index]) for index in picks)
+        writer = _open_writer(fmt, file, temporary, scene, mapper, writer_factory, steps)
         if sample is not None or fmt.still:
             frames: Iterator[np.ndarray] = (known[index] for index in picks)
         else:

@@ -28,6 +28,7 @@ import numpy as np
 
 from ..errors import RenderError
 from .gif import GifWriter
+from .html import HtmlWriter
 from .mp4 import Mp4Writer, require_ffmpeg
 from .pillow import APNG_BYTES_PER_PIXEL, WEBP_BYTES_PER_PIXEL, CollectingWriter, StillWriter
 from .quantize import PaletteMapper
@@ -47,14 +48,16 @@ class FrameWriter(Protocol):
 @dataclass(frozen=True)
 class WriteTarget:
     """What a writer is opened with: the (temporary) file, open for writing and at ``path``; the frame
-    ``size`` (width, height); ``fps``; and the animation's palette (``None`` for formats that are not
-    paletted)."""
+    ``size`` (width, height); ``fps``; the animation's palette (``None`` for formats that are not
+    paletted); the step each frame shows (``steps``, one per frame, when known) and a ``title``."""
 
     file: BinaryIO
     path: Path
     size: tuple[int, int]
     fps: int
     mapper: PaletteMapper | None
+    steps: tuple[int, ...] = ()
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,3 +128,5 @@ register_format(Format("webp", ".webp",
                        suffixes=(".webp",), memory_per_pixel=WEBP_BYTES_PER_PIXEL))
 register_format(Format("mp4", ".mp4", lambda t: Mp4Writer(t.path, t.fps), paletted=False, suffixes=(".mp4",),
                        check=require_ffmpeg))
+register_format(Format("html", ".html", lambda t: HtmlWriter(t.file, t.size, t.mapper, t.steps, t.title),
+                       suffixes=(".html", ".htm")))
