@@ -27,18 +27,39 @@ def build_palette(samples: list[np.ndarray], reserved: list[tuple[int, int, int]
     return np.array(colors[:size], dtype=np.uint8)
 
 
+def _keys(rgb: np.ndarray) -> np.ndarray:
+    """One integer per colour, ``r·2¹⁶ + g·2⁸ + b``."""
+    keys = rgb[..., 0].astype(np.uint32)
+    keys <<= 8
+    keys |= rgb[..., 1]
+    keys <<= 8
+    keys |= rgb[..., 2]
+    return keys
+
+
 class PaletteMapper:
-    """Maps RGB pixels to the nearest palette index (no dithering: the same pixel, the same index)."""
+    """Maps RGB pixels to palette indices (no dithering: the same pixel, the same index).
+
+    A pixel whose colour is in the palette gets that colour's index, exactly; the others get Pillow's nearest
+    colour. (Pillow alone matches a small box of colours at a time, so it can map a colour that the palette
+    holds, such as the reserved white background, to a neighbour like (252, 252, 251).)
+    """
 
     def __init__(self, palette: np.ndarray) -> None:
         self.palette = palette
         self._image = Image.new("P", (1, 1))
         self._image.putpalette(palette.reshape(-1).tolist())
+        # a table over all 2²⁴ colours (16 MiB): the palette's colours → their index, the rest → TRANSPARENT,
+        # which no colour uses; a colour listed twice keeps its first index
+        self._exact = np.full(1 << 24, TRANSPARENT, dtype=np.uint8)
+        self._exact[_keys(palette)[::-1]] = np.arange(len(palette), dtype=np.uint8)[::-1]
 
     def __call__(self, pixels: np.ndarray) -> np.ndarray:
         """Indices for ``(h, w, 3 or 4)`` uint8 pixels (alpha, if any, is ignored: frames are opaque)."""
         rgb = np.ascontiguousarray(pixels[..., :3])
-        return np.asarray(Image.fromarray(rgb).quantize(palette=self._image, dither=Image.Dither.NONE))
+        nearest = np.asarray(Image.fromarray(rgb).quantize(palette=self._image, dither=Image.Dither.NONE))
+        exact = np.take(self._exact, _keys(rgb))
+        return np.where(exact != TRANSPARENT, exact, nearest)
 
     def to_rgb(self, indices: np.ndarray) -> np.ndarray:
         return self.palette[indices]
