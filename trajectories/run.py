@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .adapters.objective import evaluating
 from .gradients import ExactGradient, GradientSource
 from .surfaces import Array, Surface
 from .transforms import GradientTransformation
@@ -110,7 +111,7 @@ def run(
     alive = np.ones(params.shape[:-1], dtype=bool)
     diverged_step = np.full(params.shape[:-1], -1, dtype=np.int64)
 
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), evaluating(surface.f, source):  # for optimizers that evaluate it (L-BFGS)
         state = optimizer.init(params)
         for t in range(steps):
             updates, state = optimizer.update(source(params, t), state, params)

@@ -41,7 +41,7 @@ from ..catalogue import resolve_surface
 from ..errors import SceneError, SpecError
 from ..options import outside_window, toml_options
 from ..render.text import text_problem
-from ..spec import OptimizerSpec
+from ..spec import make_spec
 from .race import Scene
 from .racer import Racer
 
@@ -105,7 +105,7 @@ def _optimizers(value: Any, problems: Problems) -> list[Racer]:
             problems.add(f"{path}.hyperparameters", f"must be a table, got {params!r}")
             continue
         try:
-            spec = OptimizerSpec(name, params)
+            spec = make_spec(name, params)  # torch:/optax: names give an AdapterSpec
         except SpecError as error:
             message = str(error)
             key = next((k for k in params if f"{name}: {k} " in message or f"'{k}'" in message), None)
