@@ -79,7 +79,7 @@ def test_vectorised_only_for_torchs_element_wise_classes():
 
 def test_lbfgs_runs_one_instance_per_start_with_closures():
     """L-BFGS on the quadratic ½(x² + 10y²) with exact line search is Newton-like: it reaches the minimum in
-    a few steps from each start (plain GD at lr 0.1 would still be at 0.6 of its x), and each start's path is the one it takes alone."""
+    a few steps from each start, and each start's path is the one it takes alone."""
     require("torch")
     from trajectories.formula import formula_surface
 
