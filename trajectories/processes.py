@@ -94,3 +94,15 @@ def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(1)
+
+
+FORK_UNSAFE = ("jax",)
+"""Libraries whose own threads make a forked child deadlock when it uses them (JAX warns so itself)."""
+
+
+def fork_is_safe() -> bool:
+    """Whether this process may fork workers: the platform forks, and no :data:`FORK_UNSAFE` library has
+    been imported (a scene with an optax optimizer or a JAX surface renders in one process instead)."""
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods() and not any(name in sys.modules for name in FORK_UNSAFE)

@@ -68,6 +68,8 @@ class Racer:
         changed = self.spec.changed()
         lr = {"lr": self.spec.params["lr"]} if "lr" in self.spec.params else {}  # adapters may have none
         key = {**lr, **{k: v for k, v in changed.items() if k in LEGEND_KEYS}}
+        if not key:
+            return self.label
         return f"{self.label} ({', '.join(f'{k}={_short(v)}' for k, v in key.items())})"
 
 
