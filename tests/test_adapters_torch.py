@@ -123,6 +123,16 @@ def test_a_class_passed_directly_and_clipping_keys():
     np.testing.assert_allclose(path.positions[1], [3.0 - 0.1 * 0.6, 4.0 - 0.1 * 0.8], rtol=1e-15)
 
 
+def test_a_scene_racer_takes_the_class_itself():
+    torch = require("torch")
+    from trajectories.scene import Racer, Scene
+
+    racer = Racer(torch.optim.Adagrad, "AdaGrad")
+    assert racer.spec.name == "torch:torch.optim.adagrad.Adagrad" and racer.legend_text() == "AdaGrad"
+    scene = Scene("s", "sphere", [torch.optim.SGD], start=(1.0, 1.0), steps=2)
+    assert scene.optimizers[0].spec.name == "torch:torch.optim.sgd.SGD"
+
+
 def test_toml_lists_are_tuples():
     require("torch")
     from trajectories.spec import make_spec
@@ -157,3 +167,25 @@ def test_without_torch_one_line_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)  # import torch now fails, as without the extra
     with pytest.raises(SpecError, match=r"pip install 'trajectories\[torch\]'"):
         parse_optimizer("torch:torch.optim.SGD:lr=0.1")
+
+
+def test_toml_scene_files_take_adapter_names(tmp_path):
+    require("torch")
+    from trajectories.errors import SceneError
+    from trajectories.scene import load_toml_scene
+
+    text = '''name = "race"
+surface = "himmelblau"
+start = [0.5, 0.5]
+steps = 20
+
+[[optimizers]]
+name = "torch:torch.optim.Adam"
+hyperparameters = { lr = 0.1, betas = [0.9, 0.99] }
+'''
+    (tmp_path / "race.toml").write_text(text)
+    scene = load_toml_scene(tmp_path / "race.toml")["race"]
+    assert scene.optimizers[0].spec.params == {"lr": 0.1, "betas": (0.9, 0.99)}
+    (tmp_path / "bad.toml").write_text(text.replace("lr = 0.1", "lrr = 0.1"))
+    with pytest.raises(SceneError, match=r"optimizers\[0\]\.hyperparameters\.lrr: .*Adam\(\) takes no keyword 'lrr'"):
+        load_toml_scene(tmp_path / "bad.toml")
