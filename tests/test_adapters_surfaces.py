@@ -118,10 +118,16 @@ def test_pytorch_optimizer_classes_render_end_to_end(tmp_path, invoke):
         assert record["loss"][-1] < 0.1 * record["loss"][0], record["optimizer"]
 
 
-def test_no_forked_workers_once_jax_is_imported(monkeypatch):
-    from trajectories.processes import fork_is_safe
+def test_scenes_that_run_jax_are_not_forked():
+    require("optax")
+    import jax.numpy as jnp
 
-    monkeypatch.delitem(sys.modules, "jax", raising=False)
-    assert fork_is_safe()
-    monkeypatch.setitem(sys.modules, "jax", object())
-    assert not fork_is_safe()
+    from trajectories.processes import fork_is_safe
+    from trajectories.scene import Scene
+
+    plain = Scene("plain", "sphere", ["adam:lr=0.1"], start=(1.0, 1.0), steps=3)
+    with_optax = Scene("optax", "sphere", ["adam", "optax:optax.adam:learning_rate=0.1"], start=(1.0, 1.0), steps=3)
+    jax_surface = Surface.from_jax(lambda x, y: jnp.cos(x) + y**2, window=(-1, 1, -1, 1))
+    on_jax = Scene("on_jax", jax_surface, ["adam:lr=0.1"], start=(0.5, 0.5), steps=3)
+    assert "jax" in sys.modules and fork_is_safe(plain)  # JAX imported, but this scene never calls it
+    assert not fork_is_safe(plain, with_optax) and not fork_is_safe(on_jax)

@@ -96,13 +96,12 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-FORK_UNSAFE = ("jax",)
-"""Libraries whose own threads make a forked child deadlock when it uses them (JAX warns so itself)."""
-
-
-def fork_is_safe() -> bool:
-    """Whether this process may fork workers: the platform forks, and no :data:`FORK_UNSAFE` library has
-    been imported (a scene with an optax optimizer or a JAX surface renders in one process instead)."""
+def fork_is_safe(*scenes: object) -> bool:
+    """Whether workers may be forked to render ``scenes``: the platform forks, and no scene runs JAX (an
+    optax optimizer, a ``Surface.from_jax``): JAX's own threads make a forked child that calls JAX
+    deadlock, so such scenes render in one process."""
     import multiprocessing
 
-    return "fork" in multiprocessing.get_all_start_methods() and not any(name in sys.modules for name in FORK_UNSAFE)
+    from .adapters.jax_use import runs_jax
+
+    return "fork" in multiprocessing.get_all_start_methods() and not any(runs_jax(scene) for scene in scenes)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .jax_use import mark
 from .targets import import_library
 
 Pair = tuple[Callable[[np.ndarray, np.ndarray], np.ndarray],
@@ -69,4 +70,5 @@ def jax_pair(fn: Callable[[Any, Any], Any]) -> Pair:
         gx, gy = compiled_gradient(*arrays(x, y))
         return np.array(gx, dtype=np.float64), np.array(gy, dtype=np.float64)
 
+    mark(value, gradient)  # no forked workers for scenes on this surface
     return value, gradient
