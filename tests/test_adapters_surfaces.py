@@ -131,3 +131,17 @@ def test_scenes_that_run_jax_are_not_forked():
     on_jax = Scene("on_jax", jax_surface, ["adam:lr=0.1"], start=(0.5, 0.5), steps=3)
     assert "jax" in sys.modules and fork_is_safe(plain)  # JAX imported, but this scene never calls it
     assert not fork_is_safe(plain, with_optax) and not fork_is_safe(on_jax)
+
+
+def test_autodiff_surfaces_have_no_portable_form_and_are_not_called_exact():
+    """torch computes them, so neither portable arithmetic nor numpy's exactness check can vouch for them."""
+    require("torch")
+    from trajectories.paths import compute_paths
+    from trajectories.portable import PortableArithmeticError, exact_in_numpy
+    from trajectories.scene import Scene
+
+    bowl = Surface.from_torch(lambda x, y: x**2 + y**2, window=(-2, 2, -2, 2))
+    assert not exact_in_numpy(bowl)  # the same formula from numpy is exact: the adapter cannot say so
+    scene = Scene("p", bowl, ["adam:lr=0.1"], start=(1.0, 1.0), steps=3, arithmetic="portable")
+    with pytest.raises(PortableArithmeticError, match="has no portable arithmetic"):
+        compute_paths(scene)

@@ -15,8 +15,21 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import TrajectoriesError
+from ..portable import PortableArithmeticError, PortableArray
 from .jax_use import mark
 from .targets import import_library
+
+
+class NotPortable(PortableArithmeticError, TrajectoriesError):
+    """A surface computed by torch or JAX asked for in portable arithmetic: it has no portable form (and
+    is not known to be exact in numpy: :func:`trajectories.portable.exact_in_numpy` says no)."""
+
+
+def refuse_portable(library: str, *arrays: object) -> None:
+    if any(isinstance(array, PortableArray) for array in arrays):
+        raise NotPortable(f"a surface from Surface.from_{library} has no portable arithmetic: its values come from "
+                          f"{library}; use arithmetic=\"numpy\"")
 
 Pair = tuple[Callable[[np.ndarray, np.ndarray], np.ndarray],
              Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]]
@@ -27,6 +40,7 @@ def torch_pair(fn: Callable[[Any, Any], Any]) -> Pair:
     torch = import_library("torch")
 
     def tensors(x: np.ndarray, y: np.ndarray, grad: bool) -> tuple[Any, Any]:
+        refuse_portable("torch", x, y)
         px, py = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
         return (torch.tensor(np.array(px), dtype=torch.float64, requires_grad=grad),
                 torch.tensor(np.array(py), dtype=torch.float64, requires_grad=grad))
@@ -60,6 +74,7 @@ def jax_pair(fn: Callable[[Any, Any], Any]) -> Pair:
     compiled_gradient = jax.jit(jax.grad(lambda x, y: jnp.sum(fn(x, y)), argnums=(0, 1)))
 
     def arrays(x: np.ndarray, y: np.ndarray) -> tuple[Any, Any]:
+        refuse_portable("jax", x, y)
         px, py = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64))
         return jnp.asarray(px, dtype=jnp.float64), jnp.asarray(py, dtype=jnp.float64)
 
