@@ -125,6 +125,8 @@ def optimizers_command() -> None:
         )
         click.echo(f"{name}: {optimizers.summary(name)}")
         click.echo(f"    {shown}")
+    click.echo("and from other libraries: torch:MODULE.CLASS[:key=value,...] (any torch.optim.Optimizer, the torch "
+               "extra), optax:MODULE.FUNCTION[:key=value,...] (the jax extra)")
     click.echo(f"every optimizer also takes {optimizers.CLIPPING_HELP}")
 
 
