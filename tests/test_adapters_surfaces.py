@@ -92,7 +92,7 @@ new_optimizers = Scene(
     "new_optimizers", bowl,
     ["torch:pytorch_optimizer.AdaBelief:lr=0.1", "torch:pytorch_optimizer.DiffGrad:lr=0.1",
      "torch:pytorch_optimizer.AdaBound:lr=0.1", Racer(AdapterSpec.of(pytorch_optimizer.AdEMAMix, lr=0.1), "AdEMAMix")],
-    start=[(0.5, 0.5), (-0.25, -0.85)], steps=60)
+    start=[(0.5, 0.5), (-0.25, -0.85)], steps=40)
 '''
 
 
