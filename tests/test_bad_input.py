@@ -141,6 +141,15 @@ CASES = [
     ("tune unknown metric", ["tune", "--surface", "sphere", "--optimizer", "adam", "--metric", "best"],
      "--metric must be final"),
     ("tune a fixed lr", ["tune", "--surface", "sphere", "--optimizer", "adam:lr=0.1"], "lr is what tune searches"),
+    # optimizers from torch and optax (CI installs both extras)
+    ("torch module missing", [*RUN[:-1], "torch:no_such_package.Opt"], "module 'no_such_package' does not import"),
+    ("torch not an optimizer", [*RUN[:-1], "torch:torch.nn.Linear"], "is not a torch.optim.Optimizer subclass"),
+    ("torch unknown keyword", [*RUN[:-1], "torch:torch.optim.SGD:lr=0.1,mometum=0.9"], "takes no keyword 'mometum'"),
+    ("torch bad value", ["render", "--surface", "sphere", "--optimizer", "torch:torch.optim.Adam:betas=(2,0.9)"],
+     "Invalid beta parameter"),
+    ("torch raises on step 1", [*RUN[:-1], "torch:torch.optim.SparseAdam"], "the first step raised RuntimeError"),
+    ("optax unknown keyword", [*RUN[:-1], "optax:optax.adam:lr=0.1"], "unexpected keyword argument 'lr'"),
+    ("optax not a factory", [*RUN[:-1], "optax:math.pi"], "is not a function that returns an optax"),
     # images that cannot be compared
     ("not an image", ["compare", "broken.py", "broken.py"], "not an image"),
     ("missing image", ["compare", "none.gif", "none.gif"], "no such file"),

@@ -53,20 +53,38 @@ def resolve_surface(text: str, window: tuple[float, float, float, float] | None 
     if not isinstance(text, str) or not text.strip():
         raise FormulaError("a surface needs a name (see `trajectories surfaces`) or a formula in x and y")
     text = text.strip()
-    if text in _FACTORIES:
+    if text in _FACTORIES or (text.isidentifier() and text not in VARIABLES and text in _plugins()):
         surface = get_surface(text)
         return dataclasses.replace(surface, window=tuple(float(v) for v in window)) if window else surface
     if text.isidentifier() and text not in VARIABLES:
-        close = difflib.get_close_matches(text, SURFACE_NAMES, n=1)
+        close = difflib.get_close_matches(text, surface_names(), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else " (see `trajectories surfaces`, or a formula in x and y)"
         raise FormulaError(f"unknown surface {text!r}{hint}")
     return formula_surface(text, window)
 
 
 def get_surface(name: str) -> Surface:
-    """The catalogue's surface ``name``; :class:`KeyError` naming the known surfaces otherwise."""
-    try:
-        factory = _FACTORIES[name]
-    except KeyError:
-        raise KeyError(f"unknown surface {name!r} (known: {', '.join(SURFACE_NAMES)})") from None
-    return factory()
+    """The catalogue's surface ``name`` (or a plugin's: :mod:`trajectories.plugins`); :class:`KeyError`
+    naming the known surfaces otherwise."""
+    if name in _FACTORIES:
+        return _FACTORIES[name]()
+    plugins = _plugins()
+    if name not in plugins:
+        raise KeyError(f"unknown surface {name!r} (known: {', '.join(surface_names())})") from None
+    found = plugins[name].load()
+    surface = found() if callable(found) and not isinstance(found, Surface) else found
+    if not isinstance(surface, Surface):
+        raise FormulaError(f"surface plugin {name!r} of {plugins[name].distribution} gave {type(surface).__name__}, "
+                           "not a Surface")
+    return surface
+
+
+def surface_names() -> tuple[str, ...]:
+    """Every surface name: the catalogue's, then those of installed plugins."""
+    return (*SURFACE_NAMES, *_plugins())
+
+
+def _plugins() -> dict:
+    from .plugins import discover
+
+    return discover("surfaces", SURFACE_NAMES)

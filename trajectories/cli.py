@@ -17,7 +17,7 @@ import click
 
 from . import optimizers
 from .atomic import write_bytes
-from .catalogue import SURFACE_NAMES, get_surface, resolve_surface
+from .catalogue import get_surface, resolve_surface, surface_names
 from .cli_options import FilePath, command_options
 from .cli_tune import tune_command
 from .errors import PlanError, TrajectoriesError
@@ -101,7 +101,7 @@ def surfaces_command() -> None:
     from .terminal import table_lines
 
     rows = []
-    for name in SURFACE_NAMES:
+    for name in surface_names():  # the catalogue's, then plugins'
         surface = get_surface(name)
         x0, x1, y0, y1 = surface.window
         window = f"[{_format_number(x0)}, {_format_number(x1)}]×[{_format_number(y0)}, {_format_number(y1)}]"
@@ -119,7 +119,7 @@ def surfaces_command() -> None:
 @cli.command("optimizers")
 def optimizers_command() -> None:
     """List the optimizers with their hyperparameters and defaults."""
-    for name in optimizers.OPTIMIZERS:
+    for name in optimizers.names():  # built in, then plugins'
         defaults = optimizers.hyperparameters(name)
         shown = " ".join(
             f"{key}={('true' if value else 'false') if isinstance(value, bool) else _format_number(value)}"
@@ -127,6 +127,8 @@ def optimizers_command() -> None:
         )
         click.echo(f"{name}: {optimizers.summary(name)}")
         click.echo(f"    {shown}")
+    click.echo("and from other libraries: torch:MODULE.CLASS[:key=value,...] (any torch.optim.Optimizer, the torch "
+               "extra), optax:MODULE.FUNCTION[:key=value,...] (the jax extra)")
     click.echo(f"every optimizer also takes {optimizers.CLIPPING_HELP}")
 
 
@@ -191,9 +193,11 @@ cli.add_command(tune_command)
 @click.argument("scene_file", required=False, type=FilePath(dir_okay=False))
 def list_command(scene_file: str | None) -> None:
     """List the built-in scenes (or those of SCENE_FILE) with one line each."""
-    from .scene import builtin_scenes, load_scenes
+    from .scene import builtin_scenes, load_scenes, plugin_scenes
 
     scenes = load_scenes(scene_file) if scene_file else builtin_scenes()
+    if not scene_file:
+        scenes = {**scenes, **plugin_scenes(tuple(scenes))}  # then the scenes of installed plugins
     if not scenes:
         click.echo("no scenes", err=True)
         return

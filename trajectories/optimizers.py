@@ -465,12 +465,27 @@ def build(name: str, **params: Any) -> GradientTransformation:
 
 
 def get_factory(name: str) -> OptimizerFactory:
-    """The factory registered as ``name``; :class:`KeyError` with the known names otherwise."""
-    try:
+    """The factory registered as ``name``, built in or from a plugin (:mod:`trajectories.plugins`);
+    :class:`KeyError` with the known names otherwise."""
+    if name in OPTIMIZERS:
         return OPTIMIZERS[name]
-    except KeyError:
-        known = ", ".join(OPTIMIZERS)
-        raise KeyError(f"unknown optimizer {name!r} (known: {known})") from None
+    plugins = _plugins()
+    if name in plugins:
+        factory = plugins[name].load()
+        _require(callable(factory), f"optimizer plugin {name!r} of {plugins[name].distribution} is not a factory")
+        return factory
+    raise KeyError(f"unknown optimizer {name!r} (known: {', '.join(names())})") from None
+
+
+def names() -> tuple[str, ...]:
+    """Every optimizer name: the built-in ones, then those of installed plugins."""
+    return (*OPTIMIZERS, *_plugins())
+
+
+def _plugins() -> dict:
+    from .plugins import discover
+
+    return discover("optimizers", tuple(OPTIMIZERS))
 
 
 def summary(name: str) -> str:

@@ -35,7 +35,7 @@ from .folders import check_output_file, folders_kept_only_if_used
 from .horizon import render_tolerance
 from .limits import check_render_size, useful_workers
 from .paths import ComputedPaths, compute_paths
-from .processes import die_with_parent
+from .processes import die_with_parent, fork_is_safe
 from .render.views import View, is_parallel, make_view, view_kind
 from .writers import Format, FrameWriter, WriteTarget, infer_format
 from .writers.html import fragment
@@ -217,7 +217,7 @@ _IN_WORKER: dict[str, Any] = {}
 def _frames(scene: Any, computed: ComputedPaths | None, view: View, count: int, jobs: int, text: bool,
             known: dict[int, np.ndarray]) -> Iterator[np.ndarray]:
     """Frames 0..count-1 in order: drawn here, or by ``jobs`` forked processes for full-redraw views."""
-    if jobs > 1 and is_parallel(scene) and count > 2 and "fork" in multiprocessing.get_all_start_methods():
+    if jobs > 1 and is_parallel(scene) and count > 2 and fork_is_safe(scene):
         context = multiprocessing.get_context("fork")  # workers inherit the scene: no pickling of lambdas
         chunks = [range(start, min(start + 4, count)) for start in range(0, count, 4)]
         # a multiprocessing Pool, not an executor: leaving the block (an error, Ctrl-C, a signal) terminates
@@ -310,7 +310,7 @@ def render_many(
     together = [i for i in range(len(scenes)) if i not in alone]
     for i in alone:
         results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, jobs=jobs, **options)
-    if together and "fork" not in multiprocessing.get_all_start_methods():
+    if together and not fork_is_safe(*(scenes[i] for i in together)):  # no fork here, or a scene runs JAX
         for i in together:
             results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, **options)
     elif together:

@@ -100,9 +100,9 @@ def _select(references: tuple[str, ...], render_all: bool, adhoc: AdHoc | None) 
 
 
 def _catalogue_names() -> tuple[str, ...]:
-    from .catalogue import SURFACE_NAMES
+    from .catalogue import surface_names
 
-    return SURFACE_NAMES
+    return surface_names()
 
 
 def plan_render(

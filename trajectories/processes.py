@@ -94,3 +94,14 @@ def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
     os._exit(1)
+
+
+def fork_is_safe(*scenes: object) -> bool:
+    """Whether workers may be forked to render ``scenes``: the platform forks, and no scene runs JAX (an
+    optax optimizer, a ``Surface.from_jax``): JAX's own threads make a forked child that calls JAX
+    deadlock, so such scenes render in one process."""
+    import multiprocessing
+
+    from .adapters.jax_use import runs_jax
+
+    return "fork" in multiprocessing.get_all_start_methods() and not any(runs_jax(scene) for scene in scenes)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .adapters.objective import evaluating
 from .gradients import ExactGradient, GradientSource
 from .state import StateRecorder
 from .surfaces import Array, Surface
@@ -118,7 +119,7 @@ def run(
     diverged_step = np.full(params.shape[:-1], -1, dtype=np.int64)
 
     recorder = StateRecorder(steps, params.shape) if record_state else None
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), evaluating(surface.f, source):  # for optimizers that evaluate it (L-BFGS)
         state = optimizer.init(params)
         for t in range(steps):
             gradient = source(params, t)

@@ -95,6 +95,69 @@ class OptimizerSpec:
         return text + ("@" + self.schedule.to_text() if self.schedule is not None else "")
 
 
+@dataclass(frozen=True)
+class AdapterSpec(OptimizerSpec):
+    """An optimizer from another library: ``torch:MODULE.CLASS`` or ``optax:MODULE.FUNCTION`` with the
+    keywords its constructor (or factory) takes, plus our clipping keys (see
+    :mod:`trajectories.adapters`). ``params`` holds only the keywords given; ``source`` is the class or
+    factory itself when a scene passed it directly (:meth:`of`)."""
+
+    source: Any = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        from .adapters import dispatch
+
+        if self.schedule is not None:
+            raise SpecError(
+                f"{self.name}: learning-rate schedules (@...) apply to our own optimizers; "
+                "a torch: or optax: optimizer takes its rate as a keyword"
+            )
+        params = dict(self.params)
+        clipping = {key: _as_float(self.name, key, params.pop(key)) for key in optimizers.CLIPPING if key in params}
+        try:
+            optimizers.with_clipping(optimizers.build("sgd"), **clipping)
+        except ValueError as error:
+            raise SpecError(f"{self.name}: {error}") from None
+        checked = dispatch.normalise(self.name, params, self.source)
+        object.__setattr__(self, "params", MappingProxyType({**checked, **clipping}))
+        if not self.label:
+            object.__setattr__(self, "label", self.to_text())
+
+    @classmethod
+    def of(cls, source: Any, label: str = "", **keywords: Any) -> AdapterSpec:
+        """A spec for a ``torch.optim.Optimizer`` subclass or an optax factory passed directly:
+        ``AdapterSpec.of(torch.optim.SGD, lr=0.1)``."""
+        from .adapters import dispatch
+
+        return cls(dispatch.name_of(source), keywords, label=label, source=source)
+
+    def build(self) -> GradientTransformation:
+        from .adapters import dispatch
+
+        params = dict(self.params)
+        clipping = {key: params.pop(key) for key in optimizers.CLIPPING if key in params}
+        return optimizers.with_clipping(dispatch.transformation(self.name, params, self.source), **clipping)
+
+    def changed(self) -> dict[str, Any]:
+        return dict(self.params)
+
+    def to_text(self) -> str:
+        from .adapters.values import format_value
+
+        if not self.params:
+            return self.name
+        return self.name + ":" + ",".join(f"{key}={format_value(value)}" for key, value in self.params.items())
+
+
+def make_spec(name: str, params: Mapping[str, Any], label: str = "", schedule: Any = None) -> OptimizerSpec:
+    """An :class:`OptimizerSpec`, or an :class:`AdapterSpec` for a ``torch:``/``optax:`` name (TOML)."""
+    from .adapters.values import adapter_kind
+
+    if isinstance(name, str) and adapter_kind(name):
+        return AdapterSpec(name.strip(), params, label, schedule=schedule)
+    return OptimizerSpec(name, params, label, schedule=schedule)
+
+
 def _format(value: Any) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else repr(value)
 
@@ -131,6 +194,11 @@ def parse_optimizer(text: str) -> OptimizerSpec:
     if not text.strip().isprintable():  # a line break or control character would split the error line too
         raise SpecError(f"an optimizer spec is one line of printable text, got {text.strip()!r}")
     optimizer_text, schedule = split_spec(text.strip())
+    from .adapters.values import adapter_kind, split_adapter_text
+
+    if adapter_kind(optimizer_text):  # torch:MODULE.CLASS[:k=v,...] or optax:MODULE.FUNCTION[:k=v,...]
+        kind, target, keywords = split_adapter_text(optimizer_text)
+        return AdapterSpec(f"{kind}:{target}", keywords, label=optimizer_text.strip(), schedule=schedule)
     name, _, rest = optimizer_text.strip().partition(":")
     name = name.strip()
     params: dict[str, str] = {}

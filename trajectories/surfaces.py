@@ -94,6 +94,64 @@ class Surface:
         x0, x1, y0, y1 = self.window
         return x0 <= x <= x1 and y0 <= y <= y1
 
+    @classmethod
+    def from_torch(cls, fn: Callable, window: Window, **details: object) -> Surface:
+        """A surface from ``fn(x, y)`` written with torch operations (float64 tensors, element by element),
+        with autograd's gradient. ``window`` is required; ``name``, ``formula``, ``description``,
+        ``start`` (default: three quarters of the way to the window's upper right corner) and ``minima``
+        (points ``(x, y)``; the lowest is the global one) are optional. Needs the ``torch`` extra.
+
+        >>> import torch  # doctest: +SKIP
+        >>> bowl = Surface.from_torch(lambda x, y: x**2 + torch.sin(y), window=(-2, 2, -2, 2))  # doctest: +SKIP
+        """
+        from .adapters.autodiff import torch_pair
+
+        return _autodiff_surface("torch", torch_pair(fn), window, **details)
+
+    @classmethod
+    def from_jax(cls, fn: Callable, window: Window, **details: object) -> Surface:
+        """:meth:`from_torch` for ``fn(x, y)`` written with ``jax.numpy`` (float64, gradient by
+        ``jax.grad``). Needs the ``jax`` extra."""
+        from .adapters.autodiff import jax_pair
+
+        return _autodiff_surface("jax", jax_pair(fn), window, **details)
+
+
+def _autodiff_surface(library: str, pair: tuple[ValueFn, GradientFn], window: Window, name: str = "",
+                      formula: str = "", description: str = "", start: tuple[float, float] | None = None,
+                      minima: tuple[tuple[float, float], ...] | list = ()) -> Surface:
+    """A :class:`Surface` from an autodiff ``(value, gradient)`` pair; :class:`FormulaError` (one line)
+    for a window that is not four increasing numbers, or a function without a finite value in it."""
+    from .errors import FormulaError
+
+    try:
+        x0, x1, y0, y1 = (float(v) for v in window)
+    except (TypeError, ValueError):
+        raise FormulaError(f"Surface.from_{library}: window must be (x0, x1, y0, y1), got {window!r}") from None
+    if not (x0 < x1 and y0 < y1 and all(math.isfinite(v) for v in (x0, x1, y0, y1))):
+        raise FormulaError(f"Surface.from_{library}: window must have x0 < x1 and y0 < y1, got {window!r}")
+    value, gradient = pair
+    probe_x, probe_y = np.meshgrid(np.linspace(x0, x1, 101), np.linspace(y0, y1, 101))
+    try:
+        values = np.ma.masked_invalid(value(probe_x, probe_y))
+        gradient(probe_x[::25, ::25], probe_y[::25, ::25])
+    except Exception as error:
+        text = str(error).strip().splitlines()
+        raise FormulaError(f"Surface.from_{library}: the function raised {type(error).__name__}: "
+                           f"{text[0] if text else ''}") from None
+    if np.ma.count(values) == 0:
+        raise FormulaError(f"Surface.from_{library}: the function has no finite value in the window")
+    points = [(float(x), float(y)) for x, y in minima]
+    heights = [float(value(np.array(x), np.array(y))) for x, y in points]
+    lowest = min(heights, default=0.0)
+    critical = tuple(CriticalPoint(x, y, h, "global" if h == lowest else "local")
+                     for (x, y), h in zip(points, heights, strict=True))
+    name = name or f"{library}_surface"
+    return Surface(name, formula or name, description or f"a surface written for {library}", value, gradient,
+                   window=(x0, x1, y0, y1),
+                   start=tuple(start) if start is not None else (x0 + 0.75 * (x1 - x0), y0 + 0.75 * (y1 - y0)),
+                   critical_points=critical, scale=choose_scale(values))
+
 
 def choose_scale(values: Array) -> Literal["log", "linear"]:
     """``"log"`` when most of the range of ``values`` lies in a thin top layer (steep walls around flat

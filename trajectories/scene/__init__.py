@@ -25,7 +25,7 @@ trail), and :mod:`.loader` (Python and TOML scene files).
 from ..errors import SceneError
 from .batch_diagram import BatchDiagram
 from .kind import ReproducibilityWarning, SceneKind, check_name, check_options, check_positive_int
-from .loader import builtin_scene_folder, builtin_scenes, find_scenes, load_scene_file, load_scenes
+from .loader import builtin_scene_folder, builtin_scenes, find_scenes, load_scene_file, load_scenes, plugin_scenes
 from .race import ChaoticPath, Point, Scene, Timeline, describe_starts, spread
 from .racer import Racer
 from .series_scene import SeriesScene
@@ -37,5 +37,5 @@ __all__ = [
     "BatchDiagram", "Camera", "ChaoticPath", "Frames", "Look", "Point", "Racer", "ReproducibilityWarning", "Scene",
     "SceneError", "SceneKind", "SeriesScene", "SideBySide", "Timeline", "Trail", "builtin_scene_folder",
     "builtin_scenes", "check_name", "check_options", "check_positive_int", "describe_starts", "find_scenes",
-    "load_scene_file", "load_scenes", "load_toml_scene", "spread",
+    "load_scene_file", "load_scenes", "load_toml_scene", "plugin_scenes", "spread",
 ]

@@ -79,6 +79,34 @@ def builtin_scenes() -> dict[str, Scene]:
     return scenes
 
 
+def plugin_scenes(built_in: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The scenes of installed plugins (entry-point group ``trajectories.scenes``, see
+    :mod:`trajectories.plugins`) by their own names; a name that two packages, or a package and
+    ``built_in``, both claim is a :class:`~trajectories.plugins.PluginError` naming both."""
+    import types
+
+    from ..plugins import PluginError, claim, discover
+
+    scenes: dict[str, Any] = {}
+    owners: dict[str, Any] = {}
+    for plugin in discover("scenes").values():
+        found = plugin.load()
+        if isinstance(found, types.ModuleType):
+            values = [value for value in vars(found).values() if isinstance(value, SceneKind)]
+        else:
+            if callable(found) and not isinstance(found, SceneKind):
+                found = found()
+            many = isinstance(found, (list, tuple))
+            values = [found] if isinstance(found, SceneKind) else list(found) if many else []
+        if not values or not all(isinstance(value, SceneKind) for value in values):
+            raise PluginError(f"scene plugin {plugin.name!r} of {plugin.distribution} gives no scenes (a module with "
+                              "module-level scenes, a scene, or a function returning scenes)")
+        for scene in values:
+            claim("scenes", scene.name, plugin.distribution, owners, built_in)
+            owners[scene.name], scenes[scene.name] = plugin, scene
+    return scenes
+
+
 def find_scenes(reference: str) -> list[Scene]:
     """``NAME`` (built-in), ``path/to/file.py`` or ``.toml`` (all its scenes), or ``path/to/file.py:NAME``."""
     file_part, _, wanted = reference.partition(":") if (".py:" in reference or ".toml:" in reference) else (
@@ -94,6 +122,8 @@ def find_scenes(reference: str) -> list[Scene]:
             return [scenes[wanted]]
         return list(scenes.values())
     scenes = builtin_scenes()
+    if reference not in scenes:
+        scenes = {**scenes, **plugin_scenes(tuple(scenes))}
     if reference not in scenes:
         raise SceneError(f"unknown scene {reference!r}{_did_you_mean(reference, scenes)} (see `trajectories list`)")
     return [scenes[reference]]

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import SceneError, SpecError
 from ..render.text import text_problem
-from ..spec import OptimizerSpec, parse_optimizer
+from ..spec import AdapterSpec, OptimizerSpec, parse_optimizer
 from .kind import check_positive_int
 
 LEGEND_KEYS = {"momentum", "beta", "beta1", "beta2", "alpha", "rho", "weight_decay", "centered", "amsgrad"}
@@ -28,7 +28,7 @@ class Racer:
     def of(cls, value: Racer | OptimizerSpec | str) -> Racer:
         if isinstance(value, Racer):
             return value
-        if isinstance(value, (str, OptimizerSpec)):
+        if isinstance(value, (str, OptimizerSpec)) or callable(value):  # callable: a torch class, an optax factory
             return cls(value)
         raise SceneError(f"an optimizer must be a spec string, an OptimizerSpec or a Racer, got {value!r}")
 
@@ -36,6 +36,11 @@ class Racer:
         if isinstance(self.spec, str):
             try:
                 object.__setattr__(self, "spec", parse_optimizer(self.spec))
+            except SpecError as error:
+                raise SceneError(str(error)) from None
+        if not isinstance(self.spec, OptimizerSpec) and callable(self.spec):
+            try:
+                object.__setattr__(self, "spec", AdapterSpec.of(self.spec))
             except SpecError as error:
                 raise SceneError(str(error)) from None
         if not isinstance(self.spec, OptimizerSpec):
@@ -64,8 +69,9 @@ class Racer:
             text = self.label
         else:
             changed = self.spec.changed()
-            key = {"lr": self.spec.params["lr"], **{k: v for k, v in changed.items() if k in LEGEND_KEYS}}
-            text = f"{self.label} ({', '.join(f'{k}={_short(v)}' for k, v in key.items())})"
+            lr = {"lr": self.spec.params["lr"]} if "lr" in self.spec.params else {}  # adapters may have none
+            key = {**lr, **{k: v for k, v in changed.items() if k in LEGEND_KEYS}}
+            text = f"{self.label} ({', '.join(f'{k}={_short(v)}' for k, v in key.items())})" if key else self.label
         schedule = self.spec.schedule
         if schedule is not None and schedule.to_text() not in text:
             text += f", {schedule.legend()}"

@@ -43,7 +43,7 @@ from ..errors import SceneError, SpecError
 from ..options import outside_window, toml_options
 from ..render.text import text_problem
 from ..schedules import schedule_of
-from ..spec import OptimizerSpec
+from ..spec import make_spec
 from .race import Scene
 from .racer import Racer
 
@@ -112,7 +112,7 @@ def _optimizers(value: Any, problems: Problems) -> list[Racer]:
             problems.add(f"{path}.schedule", str(error))
             continue
         try:
-            spec = OptimizerSpec(name, params, schedule=schedule)
+            spec = make_spec(name, params, schedule=schedule)  # torch:/optax: names give an AdapterSpec
         except SpecError as error:
             message = str(error)
             key = next((k for k in params if f"{name}: {k} " in message or f"'{k}'" in message), None)

@@ -1,0 +1,1 @@
+"""Optimizers and surfaces from other libraries: ``torch.optim``, optax, autodiff surfaces, plugins."""

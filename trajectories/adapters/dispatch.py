@@ -1,0 +1,85 @@
+"""What :class:`trajectories.spec.AdapterSpec` asks of the adapters: check a spec, build its rule.
+
+An adapter spec's name is ``KIND:TARGET`` (``torch:torch.optim.Adam``, ``optax:optax.adam``); its
+keywords go to the constructor (torch) or the factory (optax). A scene file may pass the class or the
+factory itself (:func:`name_of`); the spec then holds it as ``source`` and names it by its qualified name.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from ..errors import SpecError
+from ..transforms import GradientTransformation
+from . import optax_optim, torch_optim
+from .targets import import_library, qualified_name, resolve
+from .values import KINDS, as_plain
+
+
+def split_name(name: str) -> tuple[str, str]:
+    kind, _, target = name.partition(":")
+    if kind not in KINDS or not target.strip():
+        raise SpecError(f"{name!r} is not an adapter name (torch:MODULE.CLASS or optax:MODULE.FUNCTION)")
+    return kind, target.strip()
+
+
+def name_of(source: Any) -> str:
+    """The adapter name of a ``torch.optim.Optimizer`` subclass or an optax factory passed directly."""
+    if isinstance(source, type):
+        torch_optim.check_class(qualified_name(source), source)
+        return f"torch:{qualified_name(source)}"
+    if callable(source):
+        return f"optax:{qualified_name(source)}"
+    raise SpecError(f"{source!r} is neither a torch.optim.Optimizer subclass nor an optax factory")
+
+
+def target_of(name: str, source: Any = None) -> Any:
+    kind, target = split_name(name)
+    if source is not None:
+        return source
+    import_library(kind)
+    return resolve(kind, target)
+
+
+def normalise(name: str, keywords: dict[str, Any], source: Any = None) -> dict[str, Any]:
+    """``keywords`` checked against what ``name`` names, lists as tuples, and an integer given where the
+    constructor's default is a float as that float. :class:`SpecError` with one line for: a module that
+    does not import, a class that is not an optimizer, a keyword the constructor does not take, a
+    constructor that refuses the values, and an optimizer that raises on its first step."""
+    kind, _ = split_name(name)
+    target = target_of(name, source)
+    keywords = {key: as_plain(value) for key, value in keywords.items()}
+    if kind == "torch":
+        torch_optim.check_class(name, target)
+        torch_optim.check_keywords(name, target, keywords)
+        keywords = _floats_where_defaults_are(target, keywords)
+        torch_optim.construct(name, target, keywords)
+        torch_optim.check_first_step(name, torch_optim.torch_transformation(target, keywords))
+    else:
+        optax_optim.check_factory(name, target, keywords)
+        keywords = _floats_where_defaults_are(target, keywords)
+        optax_optim.check_first_step(name, optax_optim.optax_transformation(target, keywords))
+    return keywords
+
+
+def transformation(name: str, keywords: dict[str, Any], source: Any = None) -> GradientTransformation:
+    """The ``(init, update)`` pair of a checked adapter spec."""
+    kind, _ = split_name(name)
+    target = target_of(name, source)
+    if kind == "torch":
+        return torch_optim.torch_transformation(target, dict(keywords))
+    return optax_optim.optax_transformation(target, dict(keywords))
+
+
+def _floats_where_defaults_are(target: Any, keywords: dict[str, Any]) -> dict[str, Any]:
+    try:
+        parameters = inspect.signature(target).parameters
+    except (TypeError, ValueError):
+        return keywords
+    converted = {}
+    for key, value in keywords.items():
+        default = parameters[key].default if key in parameters else None
+        is_int = isinstance(value, int) and not isinstance(value, bool)
+        converted[key] = float(value) if is_int and isinstance(default, float) else value
+    return converted

@@ -1,0 +1,34 @@
+"""Which scenes run JAX code: their paths or frames cannot be computed in forked workers.
+
+A forked child inherits none of JAX's threads but may inherit their locks, held: a child that calls JAX
+can hang for ever (JAX warns of it when ``os.fork`` is called). Scenes that never call JAX fork safely
+even once JAX is imported, so the check is per scene.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+MARK = "runs_jax"
+"""The attribute :func:`mark` sets on the functions of a ``Surface.from_jax`` surface."""
+
+
+def mark(*functions: Any) -> None:
+    """Mark ``functions`` (a surface's value and gradient) as calling JAX."""
+    for function in functions:
+        setattr(function, MARK, True)
+
+
+def runs_jax(scene: Any) -> bool:
+    """Whether ``scene`` (a race, or panels side by side) runs an optax optimizer or a JAX surface."""
+    if "jax" not in sys.modules:
+        return False
+    for panel in getattr(scene, "panels", None) or [scene]:
+        for racer in getattr(panel, "optimizers", ()) or ():
+            if str(getattr(getattr(racer, "spec", None), "name", "")).startswith("optax:"):
+                return True
+        surface = getattr(panel, "surface", None)
+        if surface is not None and getattr(getattr(surface, "value", None), MARK, False):
+            return True
+    return False
