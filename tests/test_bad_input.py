@@ -149,6 +149,8 @@ CASES = [
      "Invalid beta parameter"),
     ("torch raises on step 1", [*RUN[:-1], "torch:torch.optim.SparseAdam"], "the first step raised RuntimeError"),
     ("optax unknown keyword", [*RUN[:-1], "optax:optax.adam:lr=0.1"], "unexpected keyword argument 'lr'"),
+    ("adapter with a schedule", [*RUN[:-1], "torch:torch.optim.SGD:lr=0.1@cosine:T_max=9"],
+     "schedules (@...) apply to our own optimizers"),
     ("optax not a factory", [*RUN[:-1], "optax:math.pi"], "is not a function that returns an optax"),
     # images that cannot be compared
     ("not an image", ["compare", "broken.py", "broken.py"], "not an image"),
