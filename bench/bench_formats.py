@@ -47,11 +47,11 @@ def main() -> None:
     scenes = builtin_scenes()
     race = scenes["rosenbrock"]
     report(f"rosenbrock (2-D), {race.size[0]}x{race.size[1]}, {race.steps + 1} frames",
-           measure(race, ["gif", "png", "apng", "webp", "mp4"], jobs=2))
+           measure(race, ["gif", "png", "apng", "webp", "mp4", "html"], jobs=2))
     if args.full_3d:
         figure = _scaled(scenes["fig1_critical_points"], 1.875).with_options(frames=181)
         report(f"fig1_critical_points (3-D) at full resolution, {figure.size[0]}x{figure.size[1]}, 181 frames",
-               measure(figure, ["gif", "webp", "mp4"], jobs=2))
+               measure(figure, ["gif", "webp", "mp4", "html"], jobs=2))
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
 
