@@ -134,25 +134,30 @@ def optimizers_command() -> None:
 
 @cli.command("run")
 @command_options("run", with_defaults=True, required=("surface", "optimizers"))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="Default: from the file name, else json.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "npz"]),
+              help="Default: from the file name, else json; npz: numpy arrays (needs -o).")
+@click.option("--reduce", "reduced", is_flag=True,
+              help="npz only: keep each path's end, target and arrival step, in memory independent of --steps.")
 @click.option("-o", "--output", type=FilePath(dir_okay=False), help="Write here (atomically); default stdout.")
 def run_command(
     surface: str,
     window: tuple[float, float, float, float] | None,
     specs: tuple[OptimizerSpec, ...],
     starts: tuple[tuple[float, float], ...],
+    start_sets: tuple,
     steps: int,
     batch_size: int | None,
     sigma: float | None,
     seed: int,
     fmt: str | None,
+    reduced: bool,
     output: str | None,
     arithmetic: str,
 ) -> None:
     """Run optimizers on a surface and print each trajectory as JSON or CSV (with each path's
     reproducibility horizon: the step from which it depends on the last bits of the arithmetic)."""
     surface = resolve_surface(surface, window)
-    starts = starts or (surface.start,)
+    starts = starts or (() if start_sets else (surface.start,))
     for x, y in starts:
         if not surface.contains(x, y):
             x0, x1, y0, y1 = surface.window
@@ -166,10 +171,20 @@ def run_command(
             check_output_file(output)
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="'-o'") from None
-    fmt = fmt or ("csv" if output and output.lower().endswith(".csv") else "json")
-    check_memory(run_needs(steps, len(starts), len(specs)), PlanError)  # before any work
+    fmt = fmt or next((name for name in ("csv", "npz") if output and output.lower().endswith("." + name)), "json")
+    if fmt == "npz" or reduced:
+        from .bulk_run import run_npz
+
+        return run_npz(surface, specs, starts, start_sets, steps, batch_size, sigma, seed, fmt, reduced, output,
+                       arithmetic)
+    count = len(starts) + sum(start_set.count for start_set in start_sets)
+    check_memory(run_needs(steps, count, len(specs)), PlanError)  # before any work
     for spec in specs:
         spec.check_steps(steps)  # a one-cycle schedule's total steps
+    if start_sets:
+        from .bulk_run import with_start_sets
+
+        starts = with_start_sets(surface, starts, start_sets)
     if arithmetic == "portable":
         surface = portable_surface(surface)
     try:

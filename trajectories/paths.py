@@ -75,7 +75,7 @@ class PanelPaths:
     def records(self) -> list[PathRecord]:
         """One export record per (racer, start), labelled as in the legend, with each path's horizon."""
         specs = [replace(racer.spec, label=racer.label) for racer in self.scene.optimizers]
-        return paths_of(specs, self.scene.starts, self.trajectories, self.horizons())
+        return paths_of(specs, self.scene.starts, self.trajectories, self.horizons(), self.scene.path_surface)
 
     def document(self) -> dict[str, Any]:
         """The panel as a ``trajectories.run`` JSON document (see :mod:`trajectories.export`)."""
@@ -131,4 +131,4 @@ def record_paths(
     trajectories = [run(surface, spec.build(), points, steps, gradient=gradient) for spec in specs]
     found = [horizons(surface, spec.build(), path.positions, gradient=gradient)
              for spec, path in zip(specs, trajectories, strict=True)]
-    return paths_of(specs, [tuple(p) for p in points], trajectories, found)
+    return paths_of(specs, [tuple(p) for p in points], trajectories, found, surface)
