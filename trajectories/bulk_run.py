@@ -9,8 +9,8 @@ import numpy as np
 
 from .errors import PlanError
 from .gradients import stochastic_gradient
-from .limits import check_memory
-from .npz import npz_needs, run_arrays, write_npz
+from .limits import check_memory, npz_needs
+from .npz import run_arrays, write_npz
 from .portable import portable_surface
 from .spec import OptimizerSpec
 from .starts import StartSet, StartSetError, expand

@@ -261,7 +261,8 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
     chosen = plan_render(
         references, render_all=render_all, adhoc=adhoc_scene(surface, specs, starts, steps, window),
         output=output, out_dir=out_dir, fmt=fmt, paths_json=paths_json, series=series, column=column, data=data,
-        scale=scale, overrides={key: value for key, value in options.items() if value is not None}, jobs=jobs,
+        scale=scale, overrides={key: value for key, value in options.items() if value not in (None, ())},
+        jobs=jobs,
     )
     if tune_rates:
         from .tune_cache import tuned_scene

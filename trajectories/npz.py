@@ -103,26 +103,3 @@ def write_npz(path: str | Path, arrays: dict[str, Array]) -> None:
             info.external_attr = 0o644 << 16
             archive.writestr(info, buffer.getvalue())
 
-
-NPZ_BYTES_PER_POINT = 80
-"""Bytes per path point of a full npz run beyond the paths' own: the four ``(O, S, T + 1)`` arrays (32) and
-the largest one's copy while it is written into the file (8), rounded up twice."""
-
-REDUCED_BYTES_PER_START = 400
-"""Bytes per start and optimizer of a reduced run: the result arrays (64) and, for the starts moving
-together, the optimizer's state and the runner's temporaries (measured about 250 B with Adam, tracemalloc)."""
-
-
-def npz_needs(steps: int, starts: int, optimizers: int, reduced: bool) -> list[Any]:
-    """What ``run --format npz`` needs (:mod:`trajectories.limits`): the paths and their arrays, or, with
-    ``reduced``, a few numbers per start whatever ``steps``."""
-    from .limits import Need, run_needs
-
-    detail = f"{optimizers} optimizer{'s' * (optimizers != 1)} × {starts} start{'s' * (starts != 1)}"
-    if reduced:
-        return [Need("the end points", starts * optimizers * REDUCED_BYTES_PER_START, detail,
-                     "use fewer starts or optimizers")]
-    needs = run_needs(steps, starts, optimizers, text=False)
-    needs.append(Need("the npz arrays", (steps + 1) * starts * optimizers * NPZ_BYTES_PER_POINT,
-                      f"{detail} × {steps + 1} points", "use fewer steps, starts or optimizers, or --reduce"))
-    return needs

@@ -171,6 +171,9 @@ def render_scene(
     kind = view_kind(scene)
     if paths_json is not None and not kind.needs_paths:
         raise RenderError(f"{scene.name}: a scene drawn by the {kind.name} view has no optimizer paths to write")
+    if paths_json is not None and kind.reduces:
+        raise RenderError(f"{scene.name}: the {kind.name} view keeps only where each path ends, not the paths; "
+                          "use `trajectories run --format npz` for them")
     # before any work, and before the default folder is made: frames and memory within bounds
     check_render_size(scene, fmt, RenderError, jobs, paths_json is not None, 1 if fmt.still else sample)
     path = Path(path) if path is not None else default_path(scene, fmt)

@@ -41,8 +41,8 @@ class Scene(SceneKind):
         name: identifier (file names, ``trajectories render NAME``).
         surface: a catalogue name, a formula in x and y (``"x**2 + 10*y**2"``) or a :class:`Surface`.
         optimizers: spec strings (``"adam:lr=0.1"``), :class:`OptimizerSpec` or :class:`Racer` values.
-        start: one point ``(x, y)`` or several; default: the surface's start (none when ``start_sets``
-            are given).
+        start: one point ``(x, y)`` or several; default (``None``): the surface's start, or none when
+            ``start_sets`` are given.
         start_sets: many starts at once: :class:`~trajectories.starts.Grid`, ``Random`` or ``Disk`` values
             (or their text, ``"grid:100x100"``), after the ``start`` points.
         steps: updates per optimizer.
@@ -156,8 +156,7 @@ class Scene(SceneKind):
             raise SceneError(f"{self.name}: a scene needs at least one optimizer")
         set_field("optimizers", racers)
         set_field("start_sets", check_option("start_sets", self.start_sets or None))
-        own_start = self.start if self.start is not None or self.start_sets else surface.start
-        set_field("start", check_option("start", own_start))
+        set_field("start", check_option("start", self.start))  # None: the surface's, unless start sets are given
         for name in OWN_OPTIONS:
             set_field(name, check_option(name, getattr(self, name)))
         for value, cls in (("timing", Frames), ("look", Look), ("camera", Camera), ("trail_spec", Trail)):
@@ -170,7 +169,7 @@ class Scene(SceneKind):
             raise SceneError(f"{self.name}: epochs (a clock in samples) needs a loss over data, e.g. regression")
         for _, problem in outside_window(self.start or (), self.plot_window)[:1]:
             raise SceneError(f"{self.name}: start {problem}")
-        points: Any = self.start
+        points: Any = self.start or (() if self.start_sets else check_option("start", surface.start))
         if self.start_sets:
             try:
                 many = expand(self.start_sets, self.plot_window)
