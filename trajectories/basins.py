@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from .gradients import ExactGradient, GradientSource
+from .gradients import ExactGradient, GradientSource, NoisyGradient
 from .run import ESCAPE_FACTOR, as_starts, escape_box
 from .surfaces import Array, Surface
 from .transforms import GradientTransformation
@@ -196,6 +196,33 @@ def _run_chunk(surface: Surface, optimizer: GradientTransformation, starts: Arra
     return params, diverged_step, converged_to, converged_step
 
 
+_TASK: dict[str, Any] = {}
+"""The chunked run a forked worker of :func:`in_processes` does (set in the parent just before forking)."""
+
+
+def _chunk_in_worker(piece: Array) -> tuple[Array, Array, Array, Array]:
+    surface, optimizer, steps, source, escape, goal, radius = _TASK["task"]
+    return _run_chunk(surface, optimizer, piece, steps, source, escape, goal, radius)
+
+
+def in_processes(task: tuple, pieces: list[Array], jobs: int) -> list[tuple[Array, Array, Array, Array]]:
+    """:func:`_run_chunk` of ``task`` over each piece of starts, in order: here, or in ``jobs`` forked
+    processes when there are several pieces (each result depends on its own starts only)."""
+    import multiprocessing
+
+    _TASK["task"] = task
+    try:
+        workers = min(jobs, len(pieces))
+        if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return [_chunk_in_worker(piece) for piece in pieces]
+        from .processes import die_with_parent
+
+        with multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
+            return pool.map(_chunk_in_worker, pieces)
+    finally:
+        _TASK.clear()
+
+
 def reduce_paths(
     surface: Surface,
     optimizer: GradientTransformation,
@@ -207,10 +234,13 @@ def reduce_paths(
     tolerance: float = CONVERGENCE_TOLERANCE,
     escape: float = ESCAPE_FACTOR,
     chunk: int = CHUNK,
+    jobs: int = 1,
 ) -> Reduction:
     """Run ``optimizer`` from ``starts`` ``(N, 2)`` for ``steps`` updates keeping only what the rule needs
     (see the module's docstring); ``targets`` default to the surface's known minima, else the clusters of
-    the end points (a second pass). The result is the same for any ``chunk``."""
+    the end points (a second pass). Chunks of ``chunk`` starts run in ``jobs`` forked processes; the result
+    is the same for any ``chunk`` and ``jobs`` (Gaussian gradient noise, drawn for all starts at once, keeps
+    the starts in one chunk)."""
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     points = as_starts(starts).reshape(-1, 2)
@@ -218,9 +248,15 @@ def reduce_paths(
     radius = tolerance_of(surface.window, tolerance)
     chosen = tuple(targets) if targets is not None else known_targets(surface)
 
+    if isinstance(source, NoisyGradient):
+        chunk = max(1, len(points))
+    elif jobs > 1:
+        chunk = min(chunk, max(1024, -(-len(points) // jobs)))
+
     def sweep(goal: Sequence[Target]) -> list[tuple[Array, Array, Array, Array]]:
-        return [_run_chunk(surface, optimizer, points[i:i + chunk], steps, source, escape, goal, radius)
-                for i in range(0, len(points), chunk)]
+        pieces = [points[i:i + chunk] for i in range(0, len(points), chunk)]
+        task = (surface, optimizer, steps, source, escape, tuple(goal), radius)
+        return in_processes(task, pieces, jobs)
 
     parts = sweep(chosen)
     if targets is None and not chosen:
@@ -243,6 +279,7 @@ def reduce_race(
     steps: int | Sequence[int],
     gradients: Sequence[GradientSource] | None = None,
     tolerance: float = CONVERGENCE_TOLERANCE,
+    jobs: int = 1,
 ) -> list[Reduction]:
     """:func:`reduce_paths` for several optimizers from the same starts, sharing one list of targets:
     the surface's minima, or the clusters of every optimizer's end points (in optimizer order, then start
@@ -251,11 +288,11 @@ def reduce_race(
     sources = list(gradients) if gradients is not None else [ExactGradient(surface)] * len(optimizers)
     targets = known_targets(surface)
     if not targets:
-        ends = [reduce_paths(surface, o, starts, n, gradient=g, targets=(), tolerance=tolerance)
+        ends = [reduce_paths(surface, o, starts, n, gradient=g, targets=(), tolerance=tolerance, jobs=jobs)
                 for o, n, g in zip(optimizers, counts, sources, strict=True)]
         points = np.concatenate([np.where((e.diverged_step >= 0)[:, None], np.nan, e.final) for e in ends])
         targets = cluster_targets(points, tolerance_of(surface.window, tolerance))
         if not targets:
             return ends
-    return [reduce_paths(surface, o, starts, n, gradient=g, targets=targets, tolerance=tolerance)
+    return [reduce_paths(surface, o, starts, n, gradient=g, targets=targets, tolerance=tolerance, jobs=jobs)
             for o, n, g in zip(optimizers, counts, sources, strict=True)]

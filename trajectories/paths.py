@@ -109,27 +109,30 @@ class ComputedPaths:
         return panels_document(self.name, [panel.document() for panel in self.panels])
 
 
-def compute_panel(scene: Scene) -> PanelPaths:
-    """A race's paths and timeline; for a view that draws only where paths end, their reductions."""
+def compute_panel(scene: Scene, jobs: int = 1) -> PanelPaths:
+    """A race's paths and timeline; for a view that draws only where paths end, their reductions (in
+    ``jobs`` processes: the same numbers for any number)."""
     from .view_registry import get_view_kind
 
     if get_view_kind(scene.view).reduces:
         surface = scene.path_surface
         found = reduce_race(surface, [racer.spec.build() for racer in scene.optimizers], scene.starts,
-                            scene.racer_steps(), [scene.gradient_source(racer) for racer in scene.optimizers])
+                            scene.racer_steps(), [scene.gradient_source(racer) for racer in scene.optimizers],
+                            jobs=jobs)
         return PanelPaths(scene, (), scene.timeline(), tuple(found))
     return PanelPaths(scene, tuple(race_trajectories(scene)), scene.timeline())
 
 
-def compute_paths(scene: Any) -> ComputedPaths | None:
+def compute_paths(scene: Any, jobs: int = 1) -> ComputedPaths | None:
     """The computed paths of any scene kind: a race, panels side by side (each computed with the
-    animation's frame count), or ``None`` for a kind without optimizers."""
+    animation's frame count), or ``None`` for a kind without optimizers; ``jobs``: processes for paths
+    that are reduced (the ``basins`` view), the same numbers for any number."""
     panels = getattr(scene, "panels", None)
     if panels is not None:
         frames = scene.frame_count
         return ComputedPaths(scene.name, tuple(compute_panel(p.with_options(frames=frames)) for p in panels))
     if hasattr(scene, "optimizers") and hasattr(scene, "timeline"):
-        return ComputedPaths(scene.name, (compute_panel(scene),))
+        return ComputedPaths(scene.name, (compute_panel(scene, jobs),))
     return None
 
 

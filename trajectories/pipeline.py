@@ -184,7 +184,7 @@ def render_scene(
     except ValueError as error:
         raise RenderError(str(error)) from None
     began = time.perf_counter()
-    computed = compute_paths(scene) if kind.needs_paths else None
+    computed = compute_paths(scene, jobs) if kind.needs_paths else None
     view = make_view(scene, computed, text)
     folders = [path.parent, *([Path(paths_json).parent] if paths_json is not None else [])]
     try:

@@ -1,9 +1,10 @@
 """The basins view: every start of a grid coloured by the minimum its path reaches, one panel per optimizer.
 
-Each panel is the window with the surface's contour lines and minima over a map of the grid's cells: a
-cell takes its target's colour from the step its path arrived (:mod:`trajectories.basins`), the
-diverged colour from the step it left the escape box, and, on the last frame, the not-converged colour
-if neither happened. The map fills in as the steps pass; the last frame (``--format png``) is the map.
+Each panel is the window with the surface's contour lines and minima over a map of the grid's cells (for
+starts that are not one grid, a dot at each start): a cell takes its target's colour from the step its
+path arrived (:mod:`trajectories.basins`), the diverged colour from the step it left the escape box, and,
+on the last frame, the not-converged colour if neither happened. The map fills in as the steps pass; the
+last frame (``--format png``) is the map.
 
 Drawn once: the figure, the panels' frames, titles and legend (the background), and each panel's contour
 lines and minimum stars (a sprite, captured over black and over white). Per frame the cells are written
@@ -25,6 +26,7 @@ from .contour import NoCounter, StepCounter
 from .legend import LegendLayout, legend_artists
 from .levels import contour_field
 from .sprites import Sprite, capture
+from .swarm import dot_offsets
 from .theme import get_theme
 
 if TYPE_CHECKING:
@@ -35,13 +37,10 @@ TARGET_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#F0E442
 """Colours of the targets, in order (Okabe–Ito first, then Tol's muted), cycled past ten."""
 
 
-def the_grid(scene: Any) -> Grid:
-    """The one :class:`~trajectories.starts.Grid` the scene's starts must be; :class:`RenderError` otherwise."""
+def the_grid(scene: Any) -> Grid | None:
+    """The scene's starts as one :class:`~trajectories.starts.Grid`, or ``None`` when they are not."""
     sets = scene.start_sets or ()
-    if scene.start or len(sets) != 1 or not isinstance(sets[0], Grid):
-        raise RenderError(f"{scene.name}: the basins view colours the cells of one grid of starts: give "
-                          "start_sets=Grid(NX, NY) (--starts grid:NXxNY) and no other start")
-    return sets[0]
+    return sets[0] if not scene.start and len(sets) == 1 and isinstance(sets[0], Grid) else None
 
 
 def _short(value: float) -> str:
@@ -175,12 +174,21 @@ class BasinsView:
         self.counter = (StepCounter(self.figure, self.canvas, self.counter_axes, self.timeline.total, self.theme,
                                     "upper right", self.timeline.label) if self.text else NoCounter())
         height = self.figure.bbox.height
-        nx, ny = self.grid.nx, self.grid.ny
         self.cells = []
         for axes in self.axes:
             box = axes.get_window_extent()
             left, right = round(box.x0) + 1, round(box.x1)  # inside the spines
             top, bottom = round(height - box.y1) + 1, round(height - box.y0)
+            if self.grid is None:  # a dot per start: the pixels of each start's disc, and which start it is
+                offsets = dot_offsets(len(self.scene.starts))
+                centres = axes.transData.transform(np.asarray(self.scene.starts, dtype=np.float64).reshape(-1, 2))
+                rr = (np.floor(height - centres[:, 1]).astype(np.int64)[:, None] + offsets[None, :, 0]).ravel()
+                cc = (np.floor(centres[:, 0]).astype(np.int64)[:, None] + offsets[None, :, 1]).ravel()
+                which = np.repeat(np.arange(len(centres)), len(offsets))
+                inside = (rr >= top) & (rr < bottom) & (cc >= left) & (cc < right)
+                self.cells.append((rr[inside], cc[inside], which[inside]))
+                continue
+            nx, ny = self.grid.nx, self.grid.ny
             columns = np.minimum(((np.arange(left, right) + 0.5 - box.x0) * nx // box.width).astype(np.int64), nx - 1)
             rows = np.minimum(((box.y1 - height + np.arange(top, bottom) + 0.5) * ny // box.height).astype(np.int64),
                               ny - 1)
@@ -210,12 +218,18 @@ class BasinsView:
         """Frame ``index`` as an ``(H, W, 4)`` uint8 RGBA array (opaque; a fresh copy)."""
         self.backdrop.restore()
         buffer = np.asarray(self.canvas.buffer_rgba())
-        for (top, bottom, left, right, cells), state, overlay in zip(self.cells, self.cell_states(index),
-                                                                     self.overlay_sprites, strict=True):
-            shown = state[cells]
-            region = buffer[top:bottom, left:right, :3]
-            mask = shown >= 0
-            region[mask] = self.palette[shown[mask]]
+        for cells, state, overlay in zip(self.cells, self.cell_states(index), self.overlay_sprites, strict=True):
+            if len(cells) == 3:  # dots: (rows, columns, start of each pixel)
+                rows, columns, which = cells
+                shown = state[which]
+                mask = shown >= 0
+                buffer[rows[mask], columns[mask], :3] = self.palette[shown[mask]]
+            else:  # the cells of a grid
+                top, bottom, left, right, index_map = cells
+                shown = state[index_map]
+                region = buffer[top:bottom, left:right, :3]
+                mask = shown >= 0
+                region[mask] = self.palette[shown[mask]]
             overlay.paste(buffer)
         for sprite in self.counter.sprites(self.steps_shown[index]):
             sprite.paste(buffer)
