@@ -188,7 +188,7 @@ def render_needs(scene: Any, fmt: Any, jobs: int = 1, paths_json: bool = False,
     elif points:
         detail = _race_detail(scene)
         needs.append(paths_need(points, detail, "use fewer steps, starts or optimizers",
-                                PATH_BYTES_KEPT + VIEW_BYTES_PER_POINT))
+                                PATH_BYTES_KEPT + _view_point_bytes(scene)))
         if paths_json:
             needs.append(Need("the --paths JSON", sum(points) * TEXT_BYTES_PER_POINT, detail,
                               "use fewer steps, starts or optimizers"))
@@ -201,6 +201,16 @@ def render_needs(scene: Any, fmt: Any, jobs: int = 1, paths_json: bool = False,
         needs.append(Need(f"{fmt.name} output", fmt.memory_per_pixel * pixels * kept,
                           f"{kept} frames of {width}x{height}", "use gif or mp4, or fewer --frames"))
     return needs
+
+
+def _view_point_bytes(scene: Any) -> int:
+    """Bytes per path point the scene's view holds while drawing: its own measure, else
+    :data:`VIEW_BYTES_PER_POINT`."""
+    from .view_registry import VIEWS
+
+    kind = VIEWS.get(getattr(scene, "view", None))
+    own = kind.point_bytes if kind is not None else None
+    return VIEW_BYTES_PER_POINT if own is None else own
 
 
 def _reduces(scene: Any) -> bool:

@@ -118,23 +118,32 @@ class SwarmView(ContourView):
     # -- frames -----------------------------------------------------------------------------------------
 
     def _stamp(self, buffer: np.ndarray, points: np.ndarray, offsets: np.ndarray, color: np.ndarray,
-               alpha: np.ndarray | None = None) -> None:
-        """Write ``color`` at the pixels of ``points`` (display coordinates) plus ``offsets``; blend with
-        ``alpha`` per point (out of 256) when given."""
+               alpha: int | None = None) -> None:
+        """Write ``color`` at the pixels of ``points`` (display coordinates) plus ``offsets``, inside the
+        axes; blend with ``alpha`` (out of 256) when given. Pixels are addressed as one flat array of
+        32-bit RGBA words: one fancy-indexed write per frame and racer, whatever the particles."""
         top, bottom, left, right = self.clip
-        height = buffer.shape[0]
+        height, width = buffer.shape[:2]
         finite = np.isfinite(points).all(axis=1)
         columns = np.floor(points[finite, 0]).astype(np.int64)
         rows = np.floor(height - points[finite, 1]).astype(np.int64)
-        rr = (rows[:, None] + offsets[None, :, 0]).ravel()
-        cc = (columns[:, None] + offsets[None, :, 1]).ravel()
-        inside = (rr >= top) & (rr < bottom) & (cc >= left) & (cc < right)
+        low, high = offsets.min(axis=0), offsets.max(axis=0)
+        whole = (rows + low[0] >= top) & (rows + high[0] < bottom) & (columns + low[1] >= left) & (
+            columns + high[1] < right)
+        flat_offsets = offsets[:, 0] * width + offsets[:, 1]
+        index = ((rows[whole] * width + columns[whole])[:, None] + flat_offsets[None, :]).ravel()
+        if not whole.all():  # discs that cross the axes' edge: pixel by pixel
+            rr = (rows[~whole][:, None] + offsets[None, :, 0]).ravel()
+            cc = (columns[~whole][:, None] + offsets[None, :, 1]).ravel()
+            inside = (rr >= top) & (rr < bottom) & (cc >= left) & (cc < right)
+            index = np.concatenate([index, rr[inside] * width + cc[inside]])
+        words = buffer.reshape(-1).view(np.uint32)
         if alpha is None:
-            buffer[rr[inside], cc[inside], :3] = color
+            words[index] = np.frombuffer(bytes([*color.tolist(), 255]), dtype=np.uint32)[0]
             return
-        weights = np.repeat(alpha[finite], len(offsets))[inside][:, None]
-        old = buffer[rr[inside], cc[inside], :3].astype(np.int64)
-        buffer[rr[inside], cc[inside], :3] = ((old * (256 - weights) + color * weights) >> 8).astype(np.uint8)
+        pixels = buffer.reshape(-1, 4)
+        old = pixels[index, :3].astype(np.int64)
+        pixels[index, :3] = ((old * (256 - alpha) + color * alpha) >> 8).astype(np.uint8)
 
     def update(self, index: int) -> list:
         """The loss panel's artists for frame ``index`` (the dots are stamped by :meth:`frame`)."""
@@ -169,8 +178,7 @@ class SwarmView(ContourView):
             color = self.dot_colors[racer]
             for back in range(min(tail, step), 0, -1):  # oldest first
                 weight = 128 if self.scene.trail == "tail" else 128 * (tail + 1 - back) // (tail + 1)
-                points = transform.transform(positions[step - back])
-                self._stamp(buffer, points, single, color, np.full(len(points), weight, dtype=np.int64))
+                self._stamp(buffer, transform.transform(positions[step - back]), single, color, weight)
             self._stamp(buffer, transform.transform(positions[step]), self.offsets[racer], color.astype(np.uint8))
         for sprite in self.text_sprites(index):
             sprite.paste(buffer)
