@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.colors import to_rgb
+from matplotlib.transforms import Bbox
 
 from ..errors import RenderError
 from ..starts import Grid
@@ -25,7 +26,7 @@ from .canvas import Backdrop, new_figure
 from .contour import NoCounter, StepCounter
 from .legend import LegendLayout, legend_artists
 from .levels import contour_field
-from .sprites import Sprite, capture
+from .sprites import Sprite, capture, pixel_box
 from .swarm import dot_offsets
 from .theme import get_theme
 
@@ -158,8 +159,9 @@ class BasinsView:
         title = scene.title if scene.title is not None else f"{scene.surface.name.replace('_', ' ')}: basins"
         figure.text(0.5, 0.955, title, ha="center", va="center", fontsize=scene.title_size or 12,
                     color=theme.foreground)
-        for artist in legend_artists(legend, (width - legend.width) / 2, 0.05 * height + legend.height,
-                                     line_width=6, face=None, edge=theme.muted, text_color=theme.foreground):
+        self.legend = legend_artists(legend, (width - legend.width) / 2, 0.05 * height + legend.height,
+                                     line_width=6, face=None, edge=theme.muted, text_color=theme.foreground)
+        for artist in self.legend:
             figure.add_artist(artist)
         self.counter_axes = figure.add_axes((0.7, 0.88, 0.28, 0.05))
         self.counter_axes.set_axis_off()
@@ -234,6 +236,21 @@ class BasinsView:
         for sprite in self.counter.sprites(self.steps_shown[index]):
             sprite.paste(buffer)
         return buffer.copy()
+
+    def text_boxes(self, index: int) -> list[tuple[str, tuple[int, int, int, int]]]:
+        """Every text block of frame ``index`` as ``(what, (left, top, right, bottom))`` pixels: the title,
+        the panels' titles, the legend and the step counter (for tests that nothing overlaps)."""
+        renderer = self.canvas.get_renderer()
+        boxes = [(f"title {t.get_text()!r}", pixel_box(t.get_window_extent(renderer), self.figure))
+                 for t in self.figure.texts if t.get_text()]
+        boxes += [(f"panel title {axes.title.get_text()!r}", pixel_box(axes.title.get_window_extent(renderer),
+                                                                        self.figure)) for axes in self.axes]
+        boxes.append(("legend", pixel_box(Bbox.union([a.get_window_extent(renderer) for a in self.legend]),
+                                          self.figure)))
+        counter = self.counter.sprites(0)
+        if counter:
+            boxes.append(("step counter", counter[0].box))
+        return boxes
 
     def reserved_colors(self) -> list[tuple[int, int, int]]:
         """The targets', diverged and not-converged colours, and the text's and background's."""

@@ -183,7 +183,3 @@ class SwarmView(ContourView):
         for sprite in self.text_sprites(index):
             sprite.paste(buffer)
         return buffer.copy()
-
-    def markers(self) -> list:
-        """Not tracked for a swarm (the contour view's test helper)."""
-        return []
