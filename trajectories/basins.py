@@ -200,16 +200,27 @@ _TASK: dict[str, Any] = {}
 """The chunked run a forked worker of :func:`in_processes` does (set in the parent just before forking)."""
 
 
-def _chunk_in_worker(piece: Array) -> tuple[Array, Array, Array, Array]:
-    surface, optimizer, steps, source, escape, goal, radius = _TASK["task"]
+def run_task(piece: Array, task: tuple) -> tuple[Array, Array, Array, Array]:
+    """:func:`_run_chunk` of the starts ``piece`` with the shared ``task`` (what a Dask worker runs)."""
+    surface, optimizer, steps, source, escape, goal, radius = task
     return _run_chunk(surface, optimizer, piece, steps, source, escape, goal, radius)
 
 
-def in_processes(task: tuple, pieces: list[Array], jobs: int) -> list[tuple[Array, Array, Array, Array]]:
-    """:func:`_run_chunk` of ``task`` over each piece of starts, in order: here, or in ``jobs`` forked
-    processes when there are several pieces (each result depends on its own starts only)."""
+def _chunk_in_worker(piece: Array) -> tuple[Array, Array, Array, Array]:
+    return run_task(piece, _TASK["task"])
+
+
+def in_processes(task: tuple, pieces: list[Array], jobs: int, client: Any = None
+                 ) -> list[tuple[Array, Array, Array, Array]]:
+    """:func:`_run_chunk` of ``task`` over each piece of starts, in order: on the Dask cluster of
+    ``client`` (:mod:`trajectories.distributed`), here, or in ``jobs`` forked processes when there are
+    several pieces (each result depends on its own starts only)."""
     import multiprocessing
 
+    if client is not None:
+        from .distributed import map_chunks
+
+        return map_chunks(client, run_task, task, pieces)
     _TASK["task"] = task
     try:
         workers = min(jobs, len(pieces))
@@ -235,12 +246,14 @@ def reduce_paths(
     escape: float = ESCAPE_FACTOR,
     chunk: int = CHUNK,
     jobs: int = 1,
+    client: Any = None,
 ) -> Reduction:
     """Run ``optimizer`` from ``starts`` ``(N, 2)`` for ``steps`` updates keeping only what the rule needs
     (see the module's docstring); ``targets`` default to the surface's known minima, else the clusters of
     the end points (a second pass). Chunks of ``chunk`` starts run in ``jobs`` forked processes; the result
     is the same for any ``chunk`` and ``jobs`` (Gaussian gradient noise, drawn for all starts at once, keeps
-    the starts in one chunk)."""
+    the starts in one chunk); with a ``dask.distributed.Client``, the chunks run on its cluster instead,
+    with the same result."""
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     points = as_starts(starts).reshape(-1, 2)
@@ -256,7 +269,7 @@ def reduce_paths(
     def sweep(goal: Sequence[Target]) -> list[tuple[Array, Array, Array, Array]]:
         pieces = [points[i:i + chunk] for i in range(0, len(points), chunk)]
         task = (surface, optimizer, steps, source, escape, tuple(goal), radius)
-        return in_processes(task, pieces, jobs)
+        return in_processes(task, pieces, jobs, client)
 
     parts = sweep(chosen)
     if targets is None and not chosen:
@@ -280,6 +293,7 @@ def reduce_race(
     gradients: Sequence[GradientSource] | None = None,
     tolerance: float = CONVERGENCE_TOLERANCE,
     jobs: int = 1,
+    client: Any = None,
 ) -> list[Reduction]:
     """:func:`reduce_paths` for several optimizers from the same starts, sharing one list of targets:
     the surface's minima, or the clusters of every optimizer's end points (in optimizer order, then start
@@ -288,11 +302,13 @@ def reduce_race(
     sources = list(gradients) if gradients is not None else [ExactGradient(surface)] * len(optimizers)
     targets = known_targets(surface)
     if not targets:
-        ends = [reduce_paths(surface, o, starts, n, gradient=g, targets=(), tolerance=tolerance, jobs=jobs)
+        ends = [reduce_paths(surface, o, starts, n, gradient=g, targets=(), tolerance=tolerance, jobs=jobs,
+                             client=client)
                 for o, n, g in zip(optimizers, counts, sources, strict=True)]
         points = np.concatenate([np.where((e.diverged_step >= 0)[:, None], np.nan, e.final) for e in ends])
         targets = cluster_targets(points, tolerance_of(surface.window, tolerance))
         if not targets:
             return ends
-    return [reduce_paths(surface, o, starts, n, gradient=g, targets=targets, tolerance=tolerance, jobs=jobs)
+    return [reduce_paths(surface, o, starts, n, gradient=g, targets=targets, tolerance=tolerance, jobs=jobs,
+                         client=client)
             for o, n, g in zip(optimizers, counts, sources, strict=True)]

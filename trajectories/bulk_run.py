@@ -30,8 +30,11 @@ def with_start_sets(surface: Surface, starts: Sequence[tuple[float, float]], set
 
 def run_npz(surface: Surface, specs: Sequence[OptimizerSpec], starts: Sequence[tuple[float, float]],
             sets: Sequence[StartSet], steps: int, batch_size: int | None, sigma: float | None, seed: int,
-            fmt: str, reduced: bool, output: str | None, arithmetic: str) -> None:
-    """``run --format npz [--reduce] -o FILE``: the arrays of :mod:`trajectories.npz`, checked first."""
+            fmt: str, reduced: bool, output: str | None, arithmetic: str, dask_address: str | None = None) -> None:
+    """``run --format npz [--reduce [--dask ADDRESS]] -o FILE``: the arrays of :mod:`trajectories.npz`,
+    checked first."""
+    if dask_address is not None and not reduced:
+        raise PlanError("--dask runs the reduced paths: give --reduce (and --format npz)")
     if fmt != "npz":
         raise PlanError("--reduce keeps only each path's end: it writes --format npz")
     if output is None:
@@ -48,4 +51,10 @@ def run_npz(surface: Surface, specs: Sequence[OptimizerSpec], starts: Sequence[t
         gradient = stochastic_gradient(surface, batch_size, sigma, seed)
     except ValueError as error:
         raise PlanError(str(error)) from None
-    write_npz(output, run_arrays(surface, specs, points, steps, gradient, reduced))
+    if dask_address is None:
+        write_npz(output, run_arrays(surface, specs, points, steps, gradient, reduced))
+        return
+    from .distributed import client_for
+
+    with client_for(dask_address) as client:
+        write_npz(output, run_arrays(surface, specs, points, steps, gradient, reduced, client))

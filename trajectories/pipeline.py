@@ -136,6 +136,7 @@ def render_scene(
     sample: int | None = None,
     colors: int = 255,
     writer_factory: WriterFactory | None = None,
+    client: Any = None,
 ) -> RenderResult:
     """Render ``scene`` to ``path`` (default ``output/<name>.<ext>``) atomically.
 
@@ -160,6 +161,8 @@ def render_scene(
         sample: render only this many frames, spread evenly over the animation, each lasting as long as
             the frames it stands for (previews and snapshot tests).
         writer_factory: ``(file, size, mapper) -> FrameWriter``, to replace the format's writer (tests).
+        client: a ``dask.distributed.Client``: the basins view's paths are reduced on its cluster
+            (:mod:`trajectories.distributed`), the same numbers and bytes as here.
     """
     fmt = infer_format(path, format)
     if sample is not None and (isinstance(sample, bool) or not isinstance(sample, int) or sample < 1):
@@ -171,6 +174,9 @@ def render_scene(
     kind = view_kind(scene)
     if paths_json is not None and not kind.needs_paths:
         raise RenderError(f"{scene.name}: a scene drawn by the {kind.name} view has no optimizer paths to write")
+    if client is not None and not kind.reduces:
+        raise RenderError(f"{scene.name}: Dask computes the paths that the basins view reduces; the {kind.name} "
+                          "view draws whole paths, computed here")
     if paths_json is not None and kind.reduces:
         raise RenderError(f"{scene.name}: the {kind.name} view keeps only where each path ends, not the paths; "
                           "use `trajectories run --format npz` for them")
@@ -184,7 +190,7 @@ def render_scene(
     except ValueError as error:
         raise RenderError(str(error)) from None
     began = time.perf_counter()
-    computed = compute_paths(scene, jobs) if kind.needs_paths else None
+    computed = compute_paths(scene, jobs, client) if kind.needs_paths else None
     view = make_view(scene, computed, text)
     folders = [path.parent, *([Path(paths_json).parent] if paths_json is not None else [])]
     try:
