@@ -302,6 +302,33 @@ def test_the_basins_map_colours_each_cell_by_its_target_and_fills_in(tmp_path):
     view.close()
 
 
+def test_basin_shading_darkens_each_cell_by_the_log_of_its_arrival_step():
+    from trajectories.render.views import make_view
+
+    scene = Scene("b", "himmelblau", [Racer("sgd:lr=0.01", "GD")], start_sets=Grid(6, 6), steps=80, frames=2,
+                  view="basins", size=(320, 240), dpi=50, basin_shading=True)
+    view = make_view(scene, text=False)
+    reduction = view.reductions[0]
+    last = view.frame(1)
+    top, bottom, left, right, cells = view.cells[0]
+    lines = view.overlay_sprites[0]
+    free = np.zeros(last.shape[:2], dtype=bool)
+    h, w = lines.keep.shape[:2]
+    free[lines.top:lines.top + h, lines.left:lines.left + w] = (lines.keep == 1).all(axis=-1)
+    arrivals = set()
+    for k in range(36):
+        target, step = int(reduction.converged_to[k]), int(reduction.converged_step[k])
+        if target < 0:
+            continue
+        brightness = round(256 - 160 * math.log(1 + step) / math.log(81))  # the documented rule, by hand
+        expected = tuple(int(c) * brightness // 256 for c in view.palette[target])
+        rows, columns = np.nonzero((cells == k) & free[top:bottom, left:right])
+        assert {tuple(p) for p in last[top + rows, left + columns, :3].tolist()} == {expected}
+        arrivals.add(step)
+    assert len(arrivals) > 3  # several shades were checked
+    view.close()
+
+
 def test_the_swarm_stamps_each_particle_where_it_is():
     from trajectories.render.views import make_view
 

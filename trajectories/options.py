@@ -365,6 +365,9 @@ OPTIONS_LIST: tuple[Option, ...] = (
            defaults={"series": 2.0}, group="look"),
     Option("show_start", "bool", "mark the start points", True, group="look"),
     Option("axis_labels", "bool", "name the axes (x, y and, in 3-D, f(x, y))", False, group="look"),
+    Option("basin_shading", "bool", "basins view: shade each converged start by its steps to converge (log "
+           "scale): the later it arrived, the darker", False, group="look", flag="--basin-shading/--no-basin-shading",
+           commands=("render",)),
     # camera (3-D views)
     Option("elevation", "number", "the 3-D camera's elevation at step 0, in degrees", 30.0, -360, 360,
            group="camera"),

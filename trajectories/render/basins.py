@@ -14,6 +14,7 @@ step counter are pasted over them: no matplotlib draw at all.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -116,6 +117,7 @@ class BasinsView:
         self._build()
         self.backdrop = Backdrop(self.canvas)
         self._capture()
+        self.shading = self.shades()
 
     # -- the static part --------------------------------------------------------------------------------
 
@@ -199,6 +201,20 @@ class BasinsView:
 
     # -- frames -----------------------------------------------------------------------------------------
 
+    def shades(self) -> list[np.ndarray | None]:
+        """Per panel, each start's brightness out of 256 with ``basin_shading`` (``None`` without): 256 for
+        a start converged at step 0, down to 96 for one that arrived at the last step, linear in
+        ``log(1 + step)``. From a table of Python's ``math.log1p`` per step, never numpy's SIMD ``log``."""
+        if not self.scene.basin_shading:
+            return [None] * len(self.reductions)
+        found = []
+        for reduction in self.reductions:
+            top = math.log1p(max(reduction.steps, 1))
+            table = np.array([round(256 - 160 * math.log1p(s) / top) for s in range(reduction.steps + 1)],
+                             dtype=np.int64)
+            found.append(table[np.clip(reduction.converged_step, 0, reduction.steps)])
+        return found
+
     def cell_states(self, index: int) -> list[np.ndarray]:
         """Per panel, each start's colour index in frame ``index`` (-1: not yet shown)."""
         steps = self.timeline.steps[index]
@@ -220,18 +236,25 @@ class BasinsView:
         """Frame ``index`` as an ``(H, W, 4)`` uint8 RGBA array (opaque; a fresh copy)."""
         self.backdrop.restore()
         buffer = np.asarray(self.canvas.buffer_rgba())
-        for cells, state, overlay in zip(self.cells, self.cell_states(index), self.overlay_sprites, strict=True):
+        targets = len(self.colors) - 2
+        for cells, state, shade, overlay in zip(self.cells, self.cell_states(index), self.shading,
+                                                self.overlay_sprites, strict=True):
             if len(cells) == 3:  # dots: (rows, columns, start of each pixel)
                 rows, columns, which = cells
-                shown = state[which]
-                mask = shown >= 0
-                buffer[rows[mask], columns[mask], :3] = self.palette[shown[mask]]
+                where = (rows, columns)
             else:  # the cells of a grid
-                top, bottom, left, right, index_map = cells
-                shown = state[index_map]
-                region = buffer[top:bottom, left:right, :3]
-                mask = shown >= 0
-                region[mask] = self.palette[shown[mask]]
+                top, bottom, left, right, which = cells
+                where = (slice(top, bottom), slice(left, right))
+            shown = state[which]
+            mask = shown >= 0
+            colours = self.palette[shown[mask]]
+            if shade is not None:  # converged starts: darker the later they arrived (integer arithmetic)
+                factor = np.where(shown[mask] < targets, shade[which][mask], 256)
+                colours = ((colours.astype(np.int64) * factor[:, None]) >> 8).astype(np.uint8)
+            region = buffer[where[0], where[1], :3]
+            region[mask] = colours
+            if len(cells) == 3:
+                buffer[rows, columns, :3] = region
             overlay.paste(buffer)
         for sprite in self.counter.sprites(self.steps_shown[index]):
             sprite.paste(buffer)

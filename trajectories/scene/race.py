@@ -86,6 +86,7 @@ class Scene(SceneKind):
         line_width: path width (default: the theme's).
         show_start: mark the start points.
         axis_labels: name the axes (x, y and, in 3-D, f(x, y)).
+        basin_shading: the basins view shades each converged start by its steps to converge (log scale).
         title_size: title font size in points (default: the view's).
         output, output_format: where ``trajectories render`` writes this scene when not told otherwise
             (a path relative to the current folder) and in which format.
@@ -128,6 +129,7 @@ class Scene(SceneKind):
     line_width: float | None = default("line_width")
     show_start: bool = default("show_start")
     axis_labels: bool = default("axis_labels")
+    basin_shading: bool = default("basin_shading")
     title_size: float | None = default("title_size")
     output: str | None = default("output")
     output_format: str | None = default("output_format")
