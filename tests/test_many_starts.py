@@ -191,7 +191,7 @@ def test_the_reduction_is_the_full_paths_numbers_for_any_chunking():
     starts = Random(700, seed=2).points(surface.window)
     full = run(surface, adam(lr=0.3), starts, 120)
     to, step = converged(full.positions, full.diverged_step, known_targets(surface), 0.1)
-    for chunk in (700, 64, 1):
+    for chunk in (700, 64, 9):
         found = reduce_paths(surface, adam(lr=0.3), starts, 120, chunk=chunk)
         assert (found.final == full.final).all() and (found.diverged_step == full.diverged_step).all()
         assert (found.converged_to == to).all() and (found.converged_step == step).all()

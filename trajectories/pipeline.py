@@ -213,8 +213,16 @@ def chaos_warnings(computed: ComputedPaths | None, size: tuple[int, int]) -> tup
     notes: list[str] = []
     for panel in computed.panels if computed is not None else ():
         if not panel.scene.reproducible_everywhere:
-            notes += [path.warning() for path in panel.chaotic_paths(render_tolerance(size))]
+            found = [path.warning() for path in panel.chaotic_paths(render_tolerance(size))]
+            if len(found) > MANY_WARNINGS:  # a swarm: the first path, and how many more
+                found = [*found[:1], f"{panel.scene.name}: {len(found) - 1} more of its paths are chaotic within "
+                         "their steps too"]
+            notes += found
     return tuple(notes)
+
+
+MANY_WARNINGS = 3
+"""With more chaotic paths than this in a panel (a swarm), the render warns of the first and counts the rest."""
 
 
 # --- frames, drawn here or in forked workers ---------------------------------------------------------

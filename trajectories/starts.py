@@ -35,17 +35,13 @@ from typing import Any
 
 import numpy as np
 
-from .errors import TrajectoriesError
+from .errors import StartSetError
 
 Window = tuple[float, float, float, float]
 
 MAX_STARTS = 4_000_000
 """The most start points one scene or run may have (a 2,000 × 2,000 basin map); memory is checked too
 (:mod:`trajectories.limits`), so fewer may be allowed for many steps."""
-
-
-class StartSetError(TrajectoriesError):
-    """A start set that is malformed, empty, too large, or does not fit the window."""
 
 
 def _whole(value: Any) -> bool:
