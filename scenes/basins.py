@@ -10,7 +10,7 @@ from trajectories.starts import Grid, Random
 himmelblau_basins = Scene(
     "himmelblau_basins", "himmelblau",
     [Racer("sgd:lr=0.01", "GD"), Racer("sgd:lr=0.01,momentum=0.9", "Momentum"), Racer("adam:lr=0.1", "Adam")],
-    start_sets=[Grid(80, 80)], steps=150, frames=50, view="basins", size=(900, 390),
+    start_sets=[Grid(80, 80)], steps=150, frames=30, view="basins", size=(780, 338),
     title="Himmelblau: which minimum does each start reach?",
     description="Himmelblau's four minima: the same surface, three different basin maps for GD, momentum and Adam",
 )
