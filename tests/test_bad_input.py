@@ -156,6 +156,21 @@ CASES = [
     ("not an image", ["compare", "broken.py", "broken.py"], "not an image"),
     ("missing image", ["compare", "none.gif", "none.gif"], "no such file"),
     ("existing starter", ["new", "broken", "--dir", "."], "exists already"),
+    # start sets (--starts), npz and the views of many starts
+    ("grid without points", [*RUN, "--starts", "grid:0x5"], "grid:0x5: a grid needs a whole number of at least 1"),
+    ("negative random count", [*RUN, "--starts", "random:-1"], "random:-1: the count must be a whole number from 1"),
+    ("disk outside the window", [*RUN, "--starts", "disk:10:center=1.9,0,radius=0.3"],
+     "the disk is not inside the window [-2, 2]×[-2, 2]"),
+    ("disk outside an ad hoc window", ["render", "--surface", "sphere", "--optimizer", "adam", "--starts",
+                                       "disk:10:center=1.9,0,radius=0.3"], "the disk is not inside the window"),
+    ("starts past the memory bound", [*RUN, "--starts", "grid:2000x2000", "--steps", "1000"],
+     "the paths would need about"),
+    ("starts past the count bound", [*RUN, "--starts", "grid:3000x3000"], "9000000 points, more than the 4000000"),
+    ("unknown start set", [*RUN, "--starts", "spiral:5"], "unknown start set 'spiral'"),
+    ("reduce without npz", [*RUN, "--starts", "grid:10x10", "--reduce"], "--reduce keeps only each path's end"),
+    ("paths of a reduced scene", ["render", "himmelblau_basins", "--paths", "p.json"],
+     "keeps only where each path ends"),
+    ("unknown view", ["render", "rosenbrock", "--view", "hologram"], "'--view': must be one of contour"),
 ]
 
 SCENE_FILES = {

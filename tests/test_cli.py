@@ -42,7 +42,7 @@ def test_run_json_follows_the_schema_and_the_library(invoke):
     )
     assert result.exit_code == 0
     document = json.loads(result.output)
-    assert document["format"] == "trajectories.run" and document["version"] == 2
+    assert document["format"] == "trajectories.run" and document["version"] == 3
     assert document["arithmetic"] == "numpy" and document["horizon_tolerance"] == 1e-3
     assert document["surface"] == {"name": "rosenbrock", "formula": "(1−x)² + 100(y−x²)²", "window": [-2, 2, -1, 3]}
     assert document["gradient"] == {"kind": "exact"} and document["steps"] == 25
@@ -80,7 +80,7 @@ def test_run_csv_to_a_file(invoke, tmp_path):
     result = invoke("run", "--surface", "booth", "--optimizer", "sgd:lr=0.05", "--steps", "3", "-o", str(target))
     assert result.exit_code == 0 and result.output == ""
     lines = target.read_text().splitlines()
-    assert lines[0] == "label,optimizer,start_x,start_y,step,x,y,loss,grad_norm,horizon"
+    assert lines[0] == "label,optimizer,start_x,start_y,step,x,y,loss,grad_norm,horizon,converged_to,converged_step"
     assert len(lines) == 1 + 4
     assert lines[1].startswith("sgd:lr=0.05,sgd,-7.0,-8.0,0,-7.0,-8.0,") and lines[1].endswith(",")
     assert [p.name for p in tmp_path.iterdir()] == ["paths.csv"]  # no temporary file left

@@ -62,7 +62,7 @@ def dots_scene(**options):
 
 
 def test_a_scene_cannot_name_a_view_before_it_is_registered():
-    with pytest.raises(SceneError, match="view must be one of contour, surface, wireframe, got 'dots'"):
+    with pytest.raises(SceneError, match="view must be one of contour, surface, wireframe, swarm, basins, got 'dots'"):
         dots_scene()
 
 

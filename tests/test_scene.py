@@ -55,7 +55,7 @@ def test_legend_text_shows_key_hyperparameters():
     ({"hold": float("nan")}, "hold must be"),
     ({"trail": "sparkle"}, "trail must be one of"),
     ({"theme": "neon"}, "theme must be one of light, dark, article, got 'neon'"),
-    ({"view": "hologram"}, "view must be one of contour, surface, wireframe, got 'hologram'"),
+    ({"view": "hologram"}, "view must be one of contour, surface, wireframe, swarm, basins, got 'hologram'"),
     ({"arithmetic": "exact"}, "arithmetic must be one of numpy, portable, got 'exact'"),
     ({"epochs": 3}, "epochs .a clock in samples. needs a loss over data"),
     ({"rotation": float("nan")}, "rotation must be a number from -360 to 360, got nan"),

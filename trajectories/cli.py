@@ -20,6 +20,7 @@ from .atomic import write_bytes
 from .catalogue import get_surface, resolve_surface, surface_names
 from .cli_options import FilePath, command_options
 from .cli_tune import tune_command
+from .distributed import client_for
 from .errors import PlanError, TrajectoriesError
 from .export import run_document, to_csv, to_json
 from .folders import check_creatable, check_output_file, folders_kept_only_if_used
@@ -134,25 +135,33 @@ def optimizers_command() -> None:
 
 @cli.command("run")
 @command_options("run", with_defaults=True, required=("surface", "optimizers"))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), help="Default: from the file name, else json.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "npz"]),
+              help="Default: from the file name, else json; npz: numpy arrays (needs -o).")
+@click.option("--reduce", "reduced", is_flag=True,
+              help="npz only: keep each path's end, target and arrival step, in memory independent of --steps.")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="With --reduce: run the chunks of starts on the Dask scheduler at ADDRESS (the dask extra).")
 @click.option("-o", "--output", type=FilePath(dir_okay=False), help="Write here (atomically); default stdout.")
 def run_command(
     surface: str,
     window: tuple[float, float, float, float] | None,
     specs: tuple[OptimizerSpec, ...],
     starts: tuple[tuple[float, float], ...],
+    start_sets: tuple,
     steps: int,
     batch_size: int | None,
     sigma: float | None,
     seed: int,
     fmt: str | None,
+    reduced: bool,
+    dask_address: str | None,
     output: str | None,
     arithmetic: str,
 ) -> None:
     """Run optimizers on a surface and print each trajectory as JSON or CSV (with each path's
     reproducibility horizon: the step from which it depends on the last bits of the arithmetic)."""
     surface = resolve_surface(surface, window)
-    starts = starts or (surface.start,)
+    starts = starts or (() if start_sets else (surface.start,))
     for x, y in starts:
         if not surface.contains(x, y):
             x0, x1, y0, y1 = surface.window
@@ -166,10 +175,20 @@ def run_command(
             check_output_file(output)
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="'-o'") from None
-    fmt = fmt or ("csv" if output and output.lower().endswith(".csv") else "json")
-    check_memory(run_needs(steps, len(starts), len(specs)), PlanError)  # before any work
+    fmt = fmt or next((name for name in ("csv", "npz") if output and output.lower().endswith("." + name)), "json")
     for spec in specs:
         spec.check_steps(steps)  # a one-cycle schedule's total steps
+    if fmt == "npz" or reduced or dask_address is not None:
+        from .bulk_run import run_npz
+
+        return run_npz(surface, specs, starts, start_sets, steps, batch_size, sigma, seed, fmt, reduced, output,
+                       arithmetic, dask_address)
+    count = len(starts) + sum(start_set.count for start_set in start_sets)
+    check_memory(run_needs(steps, count, len(specs)), PlanError)  # before any work
+    if start_sets:
+        from .bulk_run import with_start_sets
+
+        starts = with_start_sets(surface, starts, start_sets)
     if arithmetic == "portable":
         surface = portable_surface(surface)
     try:
@@ -227,11 +246,14 @@ def list_command(scene_file: str | None) -> None:
 @click.option("--tune", "tune_rates", is_flag=True,
               help="Race scenes: tune each optimizer's lr first (lr=1e-5..1, 40+10 trials), cached by scene "
               "and budget.")
+@click.option("--dask", "dask_address", metavar="ADDRESS",
+              help="Basins view: reduce the paths on the Dask scheduler at ADDRESS (the dask extra).")
 @command_options("render", with_defaults=False)
 def render_command(references: tuple[str, ...], render_all: bool, output: str | None, out_dir: str | None,
                    fmt: str | None, paths_json: str | None, series: str | None, column: str | None,
                    data: str | None, scale: float | None, jobs: int | None,
-                   colors: int | None, no_text: bool, quiet: bool, tune_rates: bool, surface: str | None,
+                   colors: int | None, no_text: bool, quiet: bool, tune_rates: bool, dask_address: str | None,
+                   surface: str | None,
                    window: tuple[float, float, float, float] | None,
                    specs: tuple[OptimizerSpec, ...], starts: tuple[tuple[float, float], ...], steps: int | None,
                    **options: Any) -> None:
@@ -246,17 +268,20 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
     chosen = plan_render(
         references, render_all=render_all, adhoc=adhoc_scene(surface, specs, starts, steps, window),
         output=output, out_dir=out_dir, fmt=fmt, paths_json=paths_json, series=series, column=column, data=data,
-        scale=scale, overrides={key: value for key, value in options.items() if value is not None}, jobs=jobs,
+        scale=scale, overrides={key: value for key, value in options.items() if value not in (None, ())},
+        jobs=jobs,
     )
     if tune_rates:
         from .tune_cache import tuned_scene
 
         chosen = dataclasses.replace(chosen, scenes=[tuned_scene(scene) for scene in chosen.scenes])
     settings = {"colors": colors or 255, "text": not no_text}
-    with folders_kept_only_if_used(chosen.folders):
+    if dask_address is not None and len(chosen.scenes) != 1:
+        raise PlanError("--dask renders one scene")
+    with folders_kept_only_if_used(chosen.folders), client_for(dask_address) as client:
         if len(chosen.scenes) == 1:
             results = [render_scene(chosen.scenes[0], chosen.targets[0], format=chosen.formats[0],
-                                    paths_json=chosen.paths_json, quiet=quiet, jobs=jobs, **settings)]
+                                    paths_json=chosen.paths_json, quiet=quiet, jobs=jobs, client=client, **settings)]
         else:
             results = render_many(chosen.scenes, chosen.targets, chosen.formats, jobs, quiet, **settings)
     for result in results:

@@ -24,6 +24,7 @@ import click
 from .catalogue import resolve_surface
 from .options import OPTIONS_LIST, Option, as_window, window_problem
 from .spec import OptimizerSpec, SpecError, parse_optimizer
+from .starts import START_SETS, StartSetError, parse_start_set
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -87,6 +88,21 @@ class OptimizerSpecType(click.ParamType):
         try:
             return parse_optimizer(value)
         except SpecError as error:
+            self.fail(str(error), param, ctx)
+
+
+class StartSetType(click.ParamType):
+    """A start set, ``grid:NXxNY``, ``random:N[:seed=S]`` or ``disk:N:center=X,Y,radius=R`` (see
+    :mod:`trajectories.starts`)."""
+
+    name = "SET"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, START_SETS):
+            return value
+        try:
+            return parse_start_set(value)
+        except StartSetError as error:
             self.fail(str(error), param, ctx)
 
 
@@ -196,7 +212,7 @@ def param_type(option: Option) -> click.ParamType | None:
     if option.kind == "choices":
         return TableNames(option)
     return {"surface": SurfaceType, "optimizers": OptimizerSpecType, "points": PointType,
-            "window": WindowType}.get(option.kind, lambda: click.STRING)()
+            "window": WindowType, "starts": StartSetType}.get(option.kind, lambda: click.STRING)()
 
 
 def _help(option: Option, command: str, with_default: bool) -> str:
@@ -213,7 +229,7 @@ def click_option(option: Option, command: str, *, with_default: bool, required: 
     """``option`` as a click option of ``command``. ``with_default``: the table's default when the option is
     not given (``run``); otherwise ``None``, which leaves the scene's own value (``render``)."""
     param = option.param or option.name
-    multiple = option.kind in ("points", "optimizers")
+    multiple = option.kind in ("points", "optimizers", "starts")
     keywords: dict[str, Any] = {"help": _help(option, command, with_default), "required": required}
     if option.kind == "bool":
         return click.option(option.flag, param, default=None, **keywords)

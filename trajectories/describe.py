@@ -43,7 +43,13 @@ def _value(value: Any) -> str:
         return _format_number(value)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, tuple) and value and all(hasattr(v, "text") and hasattr(v, "points") for v in value):
+        return " ".join(v.text() for v in value)  # start sets, as --starts takes them
     return str(value)
+
+
+MANY_STARTS = 10
+"""With more starts than this, ``describe`` sums up each racer's horizons in one line."""
 
 
 def _racer(index: int, racer: Racer) -> list[str]:
@@ -63,6 +69,12 @@ def _horizons(scene: Scene, size: tuple[int, int], indent: str) -> list[str]:
     lines = [f"{indent}  reproducibility horizons (first step a shadow run is a quarter pixel away):"]
     for racer, steps, found in zip(scene.optimizers, scene.racer_steps(),
                                    scene.horizons(tolerance=render_tolerance(size)), strict=True):
+        if len(found) > MANY_STARTS:  # a swarm or a basin map: one line per racer
+            chaotic = found[(found >= 0) & (found <= steps)]
+            summary = (f"{chaotic.size} chaotic, the first from step {int(chaotic.min())}" if chaotic.size
+                       else f"none within {steps} steps")
+            lines.append(f"{indent}    {racer.label} from {len(found)} starts: {summary}")
+            continue
         for start, step in zip(scene.starts, found.tolist(), strict=True):
             where = f"{racer.label} from {describe_starts([start])}"
             if not 0 <= step <= steps:

@@ -29,6 +29,11 @@ class SceneError(TrajectoriesError):
     """A scene that cannot be built or found."""
 
 
+class StartSetError(TrajectoriesError):
+    """A start set (``grid:NXxNY``, ``random:N``, ``disk:...``) that is malformed, empty, too large, or does
+    not fit the window."""
+
+
 class PlanError(TrajectoriesError):
     """A render request that does not fit together (targets, formats, options)."""
 

@@ -3,16 +3,19 @@
 The JSON document (documented in README.md)::
 
     {
-      "format": "trajectories.run", "version": 2, "generator": "trajectories X.Y.Z",
+      "format": "trajectories.run", "version": 3, "generator": "trajectories X.Y.Z",
       "surface": {"name": str, "formula": str, "window": [x0, x1, y0, y1]},
       "gradient": {"kind": "exact" | "noise" | "minibatch", ...},
       "arithmetic": "numpy" | "portable",
       "horizon_tolerance": 0.001,
       "steps": int,
+      "convergence": {"tolerance": 0.01, "radius": float,
+                      "targets": [{"x": float, "y": float, "kind": "global" | "local" | "cluster"}]},
       "trajectories": [
         {"label": str, "optimizer": str, "hyperparameters": {name: number | bool},
          "start": [x, y], "x": [...], "y": [...], "loss": [...], "grad_norm": [...],
          "diverged_step": int | null, "horizon": int | null,
+         "converged_to": int | null, "converged_step": int | null,
          "schedule": str, "lr": [...]}
       ]
     }
@@ -21,7 +24,8 @@ Each list holds ``steps + 1`` entries (entry ``t`` is the point before update ``
 ``diverged_step`` on are ``null``. Numbers are written with Python's shortest round-trip repr.
 ``horizon`` is the path's reproducibility horizon (:mod:`trajectories.horizon`) at a tolerance of
 ``horizon_tolerance`` of the window. Version 2 added ``arithmetic``, ``horizon_tolerance`` and
-``horizon``; nothing of version 1 changed. An optimizer with a learning-rate schedule
+``horizon``; version 3 added ``convergence``, ``converged_to`` and ``converged_step`` (the rule:
+:mod:`trajectories.basins`); nothing earlier changed. An optimizer with a learning-rate schedule
 (:mod:`trajectories.schedules`) also has ``schedule`` (its text, as after ``@`` in a spec) and ``lr``, the
 learning rate of each of the ``steps`` updates (entry ``t`` moves point ``t`` to point ``t + 1``); the others
 have neither key.
@@ -43,6 +47,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .basins import CONVERGENCE_TOLERANCE, Target, known_targets, path_convergence, tolerance_of
 from .horizon import RUN_TOLERANCE
 from .portable import is_portable
 from .run import Trajectory
@@ -51,7 +56,7 @@ from .surfaces import Array, Surface
 from .version import __version__
 
 SCHEMA = "trajectories.run"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 PANELS_SCHEMA = "trajectories.panels"
 PANELS_SCHEMA_VERSION = 1
 
@@ -67,6 +72,9 @@ class PathRecord:
     grad_norms: Array
     diverged_step: int | None
     horizon: int | None = None
+    converged_to: int | None = None
+    converged_step: int | None = None
+    targets: tuple[Target, ...] = ()
 
 
 def _numbers(values: Sequence[float]) -> list[float | None]:
@@ -76,7 +84,8 @@ def _numbers(values: Sequence[float]) -> list[float | None]:
 def run_document(
     surface: Surface, records: Sequence[PathRecord], steps: int, gradient: dict[str, Any]
 ) -> dict[str, Any]:
-    """The JSON-ready document for ``records``, in the order given."""
+    """The JSON-ready document for ``records``, in the order given (their targets: the first record's)."""
+    targets = records[0].targets if records else known_targets(surface)
     return {
         "format": SCHEMA,
         "version": SCHEMA_VERSION,
@@ -86,6 +95,8 @@ def run_document(
         "arithmetic": "portable" if is_portable(surface) else "numpy",
         "horizon_tolerance": RUN_TOLERANCE,
         "steps": steps,
+        "convergence": {"tolerance": CONVERGENCE_TOLERANCE, "radius": tolerance_of(surface.window),
+                        "targets": [{"x": t.x, "y": t.y, "kind": t.kind} for t in targets]},
         "trajectories": [
             {
                 "label": record.spec.label,
@@ -98,6 +109,8 @@ def run_document(
                 "grad_norm": _numbers(record.grad_norms),
                 "diverged_step": record.diverged_step,
                 "horizon": record.horizon,
+                "converged_to": record.converged_to,
+                "converged_step": record.converged_step,
                 **_schedule_keys(record.spec, steps),
             }
             for record in records
@@ -126,17 +139,19 @@ def to_json(document: dict[str, Any]) -> str:
 
 def to_csv(document: dict[str, Any]) -> str:
     """``document`` as long-format CSV:
-    ``label,optimizer,start_x,start_y,step,x,y,loss,grad_norm,horizon`` (the path's horizon on every
-    row of the path, empty when it has none)."""
+    ``label,optimizer,start_x,start_y,step,x,y,loss,grad_norm,horizon,converged_to,converged_step`` (the
+    path's horizon, target and arrival step on every row of the path, empty when it has none)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["label", "optimizer", "start_x", "start_y", "step", "x", "y", "loss", "grad_norm", "horizon"])
+    writer.writerow(["label", "optimizer", "start_x", "start_y", "step", "x", "y", "loss", "grad_norm", "horizon",
+                     "converged_to", "converged_step"])
     for path in document["trajectories"]:
         columns = zip(path["x"], path["y"], path["loss"], path["grad_norm"], strict=True)
-        horizon = "" if path["horizon"] is None else path["horizon"]
+        horizon, to, arrival = ("" if path[key] is None else path[key]
+                                for key in ("horizon", "converged_to", "converged_step"))
         for step, values in enumerate(columns):
             cells = ["" if v is None else repr(v) for v in values]
-            writer.writerow([path["label"], path["optimizer"], *path["start"], step, *cells, horizon])
+            writer.writerow([path["label"], path["optimizer"], *path["start"], step, *cells, horizon, to, arrival])
     return buffer.getvalue()
 
 
@@ -145,17 +160,22 @@ def paths_of(
     starts: Sequence[tuple[float, float]],
     trajectories: Sequence[Trajectory],
     path_horizons: Sequence[Array],
+    surface: Surface | None = None,
 ) -> list[PathRecord]:
     """Split trajectories over starts into one record per (optimizer, start), optimizers first;
-    ``path_horizons`` holds each trajectory's horizons over its starts (-1: none)."""
+    ``path_horizons`` holds each trajectory's horizons over its starts (-1: none). Given the ``surface``,
+    each record also says where its path converged (:func:`trajectories.basins.path_convergence`)."""
     records = []
-    for spec, path, found in zip(specs, trajectories, path_horizons, strict=True):
+    targets, reached = path_convergence(surface, trajectories) if surface is not None else ((), None)
+    for r, (spec, path, found) in enumerate(zip(specs, trajectories, path_horizons, strict=True)):
         for i, start in enumerate(starts):
             step, horizon = int(path.diverged_step[i]), int(found[i])
+            where, when = (int(reached[r][0][i]), int(reached[r][1][i])) if reached is not None else (-1, -1)
             records.append(
                 PathRecord(
                     spec, (float(start[0]), float(start[1])), path.positions[:, i], path.losses[:, i],
                     path.grad_norms[:, i], step if step >= 0 else None, horizon if horizon >= 0 else None,
+                    where if where >= 0 else None, when if when >= 0 else None, targets,
                 )
             )
     return records

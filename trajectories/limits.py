@@ -113,6 +113,28 @@ def run_needs(steps: int, starts: int, optimizers: int, text: bool = True) -> li
     return [paths_need([points] * optimizers, detail, "use fewer steps, starts or optimizers", per_point)]
 
 
+NPZ_BYTES_PER_POINT = 80
+"""Bytes per path point of a full npz run beyond the paths' own: the four ``(O, S, T + 1)`` arrays (32) and
+the largest one's copy while it is written into the file (8), rounded up twice."""
+
+REDUCED_BYTES_PER_START = 400
+"""Bytes per start and optimizer of a reduced run: the result arrays (64) and, for the starts moving
+together, the optimizer's state and the runner's temporaries (measured about 250 B with Adam, tracemalloc)."""
+
+
+def npz_needs(steps: int, starts: int, optimizers: int, reduced: bool) -> list[Any]:
+    """What ``run --format npz`` needs (:mod:`trajectories.limits`): the paths and their arrays, or, with
+    ``reduced``, a few numbers per start whatever ``steps``."""
+    detail = f"{optimizers} optimizer{'s' * (optimizers != 1)} × {starts} start{'s' * (starts != 1)}"
+    if reduced:
+        return [Need("the end points", starts * optimizers * REDUCED_BYTES_PER_START, detail,
+                     "use fewer starts or optimizers")]
+    needs = run_needs(steps, starts, optimizers, text=False)
+    needs.append(Need("the npz arrays", (steps + 1) * starts * optimizers * NPZ_BYTES_PER_POINT,
+                      f"{detail} × {steps + 1} points", "use fewer steps, starts or optimizers, or --reduce"))
+    return needs
+
+
 def race_points(scene: Any) -> list[int]:
     """Points per racer (over all starts) that computing ``scene``'s paths makes: a race's racers, or every
     panel's side by side; ``[]`` for a kind without optimizers."""
@@ -158,10 +180,15 @@ def render_needs(scene: Any, fmt: Any, jobs: int = 1, paths_json: bool = False,
     frames = scene.frame_count
     needs = []
     points = race_points(scene)
-    if points:
+    if points and _reduces(scene):  # only where each path ends is kept (trajectories.basins)
+        races = getattr(scene, "panels", None) or [scene]
+        ends = sum(len(race.starts) * len(race.optimizers) for race in races)
+        needs.append(Need("the end points", ends * REDUCED_BYTES_PER_START, _race_detail(scene),
+                          "use fewer starts or optimizers"))
+    elif points:
         detail = _race_detail(scene)
         needs.append(paths_need(points, detail, "use fewer steps, starts or optimizers",
-                                PATH_BYTES_KEPT + VIEW_BYTES_PER_POINT))
+                                PATH_BYTES_KEPT + _view_point_bytes(scene)))
         if paths_json:
             needs.append(Need("the --paths JSON", sum(points) * TEXT_BYTES_PER_POINT, detail,
                               "use fewer steps, starts or optimizers"))
@@ -174,6 +201,23 @@ def render_needs(scene: Any, fmt: Any, jobs: int = 1, paths_json: bool = False,
         needs.append(Need(f"{fmt.name} output", fmt.memory_per_pixel * pixels * kept,
                           f"{kept} frames of {width}x{height}", "use gif or mp4, or fewer --frames"))
     return needs
+
+
+def _view_point_bytes(scene: Any) -> int:
+    """Bytes per path point the scene's view holds while drawing: its own measure, else
+    :data:`VIEW_BYTES_PER_POINT`."""
+    from .view_registry import VIEWS
+
+    kind = VIEWS.get(getattr(scene, "view", None))
+    own = kind.point_bytes if kind is not None else None
+    return VIEW_BYTES_PER_POINT if own is None else own
+
+
+def _reduces(scene: Any) -> bool:
+    from .view_registry import VIEWS
+
+    kind = VIEWS.get(getattr(scene, "view", None))
+    return kind is not None and kind.reduces
 
 
 def check_frame_count(scene: Any, error: type[TrajectoriesError]) -> int:

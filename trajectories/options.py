@@ -29,6 +29,7 @@ from .portable import ARITHMETICS
 from .render.palette import PALETTES
 from .render.text import text_problem
 from .render.theme import THEMES
+from .starts import START_SET_HELP, as_start_sets, start_sets_problem
 from .view_registry import race_view_names as _registered_race_views
 
 SCENE_KINDS = ("race", "panels", "series", "batches")
@@ -220,6 +221,7 @@ class Option:
                               f"{NARROWEST:g} × its largest coordinate (and than {NARROWEST:g})",
             "points": lambda: "a finite point (x, y) or a list of them",
             "choices": lambda: "a list of names from " + ", ".join(self.choice_names()),
+            "starts": lambda: "start sets: Grid, Random or Disk values (text: " + START_SET_HELP + ")",
         }.get(kind, lambda: "valid")()
 
     def normalise(self, value: Any) -> Any:
@@ -228,6 +230,8 @@ class Option:
             return as_window(value)
         if self.kind == "points":
             return as_points(value)
+        if self.kind == "starts":
+            return as_start_sets(value)
         if self.kind in ("size", "range") and _pair(value):
             return tuple(value)
         if self.kind == "choices":
@@ -241,6 +245,8 @@ class Option:
         if self.kind == "window":
             problem = window_problem(value)
             return None if problem is None else f"{problem}, got {_shown(value)}"
+        if self.kind == "starts":
+            return start_sets_problem(value)
         if not self._allows(value):
             return f"must be {self.requirement()}, got {_shown(value)}"
         if self.drawn and isinstance(value, str):
@@ -292,6 +298,9 @@ OPTIONS_LIST: tuple[Option, ...] = (
            adhoc=True, metavar="SPEC"),
     Option("start", "points", "start point(s); default: the surface's own start; must lie in the window",
            toml="", flag="--start", param="starts", commands=("run", "render"), adhoc=True, metavar="X,Y"),
+    Option("start_sets", "starts", "many starts at once: " + START_SET_HELP.replace("(repeatable; ", "(")
+           + "; see `trajectories.starts`", toml="", toml_key="starts", flag="--starts", commands=("run", "render"),
+           metavar="SET"),
     Option("window", "window", "X0,X1,Y0,Y1: the plotting window and escape box; default: the surface's "
            "(formulas: -3,3,-3,3)", toml="", flag="--window", commands=("run", "render"), adhoc=True,
            metavar="X0,X1,Y0,Y1"),
@@ -309,8 +318,8 @@ OPTIONS_LIST: tuple[Option, ...] = (
     Option("arithmetic", "choice", "how paths are computed: numpy's own (fast), or portable: the same paths on "
            "every CPU and platform, for chaotic paths (about 10x slower)", "numpy", choices=ARITHMETICS, toml="",
            flag="--arithmetic", commands=("run", "render")),
-    Option("view", "choice", "how the race is drawn: 2-D contours, or a 3-D surface or wireframe", "contour",
-           choices=race_view_names),
+    Option("view", "choice", "how the race is drawn: 2-D contours, a 3-D surface or wireframe, a swarm of dots, or "
+           "basins of attraction", "contour", choices=race_view_names, flag="--view", commands=("render",)),
     Option("loss_panel", "bool", "add a synchronised loss-vs-step panel (log scale of f − f* where the minimum "
            "is known)", False, flag="--loss-panel/--no-loss-panel", commands=("render",)),
     Option("loss_scale", "choice", "the loss panel's scale: auto (log of f − f* where the minimum is known, "
@@ -356,6 +365,9 @@ OPTIONS_LIST: tuple[Option, ...] = (
            defaults={"series": 2.0}, group="look"),
     Option("show_start", "bool", "mark the start points", True, group="look"),
     Option("axis_labels", "bool", "name the axes (x, y and, in 3-D, f(x, y))", False, group="look"),
+    Option("basin_shading", "bool", "basins view: shade each converged start by its steps to converge (log "
+           "scale): the later it arrived, the darker", False, group="look", flag="--basin-shading/--no-basin-shading",
+           commands=("render",)),
     # camera (3-D views)
     Option("elevation", "number", "the 3-D camera's elevation at step 0, in degrees", 30.0, -360, 360,
            group="camera"),

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .basins import Reduction, reduce_race
+from .errors import RenderError
 from .export import PathRecord, panels_document, paths_of, run_document
 from .gradients import ExactGradient, GradientSource
 from .horizon import RUN_TOLERANCE, horizons
@@ -58,24 +60,32 @@ def race_horizons(scene: Scene, trajectories: Sequence[Trajectory], tolerance: f
 @dataclass(frozen=True)
 class PanelPaths:
     """One panel's racers, computed: ``trajectories[i]`` is racer ``i``'s over all starts, and ``timeline``
-    says which step each frame shows."""
+    says which step each frame shows. For a view that draws only where paths end (``basins``), the paths
+    are not kept: ``reductions[i]`` is racer ``i``'s :class:`~trajectories.basins.Reduction` instead, and
+    ``trajectories`` is empty."""
 
     scene: Scene
     trajectories: tuple[Trajectory, ...]
     timeline: Timeline
+    reductions: tuple[Reduction, ...] = ()
 
     def horizons(self, tolerance: float = RUN_TOLERANCE) -> list[Array]:
         """Per racer, each start's reproducibility horizon (-1: none) at ``tolerance`` of the window."""
         return race_horizons(self.scene, self.trajectories, tolerance)
 
     def chaotic_paths(self, tolerance: float = RUN_TOLERANCE) -> list[ChaoticPath]:
-        """The paths whose horizon lies within their steps."""
+        """The paths whose horizon lies within their steps (none known when the paths were reduced)."""
+        if self.reductions:
+            return []
         return self.scene.chaotic_paths(self.trajectories, tolerance)
 
     def records(self) -> list[PathRecord]:
         """One export record per (racer, start), labelled as in the legend, with each path's horizon."""
+        if self.reductions:
+            raise RenderError(f"{self.scene.name}: its paths were reduced to their ends and not kept; "
+                              "use `trajectories run --format npz` for them")
         specs = [replace(racer.spec, label=racer.label) for racer in self.scene.optimizers]
-        return paths_of(specs, self.scene.starts, self.trajectories, self.horizons())
+        return paths_of(specs, self.scene.starts, self.trajectories, self.horizons(), self.scene.path_surface)
 
     def document(self) -> dict[str, Any]:
         """The panel as a ``trajectories.run`` JSON document (see :mod:`trajectories.export`)."""
@@ -99,20 +109,31 @@ class ComputedPaths:
         return panels_document(self.name, [panel.document() for panel in self.panels])
 
 
-def compute_panel(scene: Scene) -> PanelPaths:
-    """A race's paths and timeline."""
+def compute_panel(scene: Scene, jobs: int = 1, client: Any = None) -> PanelPaths:
+    """A race's paths and timeline; for a view that draws only where paths end, their reductions (in
+    ``jobs`` processes: the same numbers for any number)."""
+    from .view_registry import get_view_kind
+
+    if get_view_kind(scene.view).reduces:
+        surface = scene.path_surface
+        found = reduce_race(surface, [racer.spec.build() for racer in scene.optimizers], scene.starts,
+                            scene.racer_steps(), [scene.gradient_source(racer) for racer in scene.optimizers],
+                            jobs=jobs, client=client)
+        return PanelPaths(scene, (), scene.timeline(), tuple(found))
     return PanelPaths(scene, tuple(race_trajectories(scene)), scene.timeline())
 
 
-def compute_paths(scene: Any) -> ComputedPaths | None:
+def compute_paths(scene: Any, jobs: int = 1, client: Any = None) -> ComputedPaths | None:
     """The computed paths of any scene kind: a race, panels side by side (each computed with the
-    animation's frame count), or ``None`` for a kind without optimizers."""
+    animation's frame count), or ``None`` for a kind without optimizers; ``jobs``: processes for paths
+    that are reduced (the ``basins`` view), the same numbers for any number; ``client``: a
+    ``dask.distributed.Client`` to reduce them on its cluster instead (:mod:`trajectories.distributed`)."""
     panels = getattr(scene, "panels", None)
     if panels is not None:
         frames = scene.frame_count
         return ComputedPaths(scene.name, tuple(compute_panel(p.with_options(frames=frames)) for p in panels))
     if hasattr(scene, "optimizers") and hasattr(scene, "timeline"):
-        return ComputedPaths(scene.name, (compute_panel(scene),))
+        return ComputedPaths(scene.name, (compute_panel(scene, jobs, client),))
     return None
 
 
@@ -131,4 +152,4 @@ def record_paths(
     trajectories = [run(surface, spec.build(), points, steps, gradient=gradient) for spec in specs]
     found = [horizons(surface, spec.build(), path.positions, gradient=gradient)
              for spec, path in zip(specs, trajectories, strict=True)]
-    return paths_of(specs, [tuple(p) for p in points], trajectories, found)
+    return paths_of(specs, [tuple(p) for p in points], trajectories, found, surface)

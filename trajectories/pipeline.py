@@ -136,6 +136,7 @@ def render_scene(
     sample: int | None = None,
     colors: int = 255,
     writer_factory: WriterFactory | None = None,
+    client: Any = None,
 ) -> RenderResult:
     """Render ``scene`` to ``path`` (default ``output/<name>.<ext>``) atomically.
 
@@ -160,6 +161,8 @@ def render_scene(
         sample: render only this many frames, spread evenly over the animation, each lasting as long as
             the frames it stands for (previews and snapshot tests).
         writer_factory: ``(file, size, mapper) -> FrameWriter``, to replace the format's writer (tests).
+        client: a ``dask.distributed.Client``: the basins view's paths are reduced on its cluster
+            (:mod:`trajectories.distributed`), the same numbers and bytes as here.
     """
     fmt = infer_format(path, format)
     if sample is not None and (isinstance(sample, bool) or not isinstance(sample, int) or sample < 1):
@@ -171,6 +174,12 @@ def render_scene(
     kind = view_kind(scene)
     if paths_json is not None and not kind.needs_paths:
         raise RenderError(f"{scene.name}: a scene drawn by the {kind.name} view has no optimizer paths to write")
+    if client is not None and not kind.reduces:
+        raise RenderError(f"{scene.name}: Dask computes the paths that the basins view reduces; the {kind.name} "
+                          "view draws whole paths, computed here")
+    if paths_json is not None and kind.reduces:
+        raise RenderError(f"{scene.name}: the {kind.name} view keeps only where each path ends, not the paths; "
+                          "use `trajectories run --format npz` for them")
     # before any work, and before the default folder is made: frames and memory within bounds
     check_render_size(scene, fmt, RenderError, jobs, paths_json is not None, 1 if fmt.still else sample)
     path = Path(path) if path is not None else default_path(scene, fmt)
@@ -181,7 +190,7 @@ def render_scene(
     except ValueError as error:
         raise RenderError(str(error)) from None
     began = time.perf_counter()
-    computed = compute_paths(scene) if kind.needs_paths else None
+    computed = compute_paths(scene, jobs, client) if kind.needs_paths else None
     view = make_view(scene, computed, text)
     folders = [path.parent, *([Path(paths_json).parent] if paths_json is not None else [])]
     try:
@@ -204,8 +213,16 @@ def chaos_warnings(computed: ComputedPaths | None, size: tuple[int, int]) -> tup
     notes: list[str] = []
     for panel in computed.panels if computed is not None else ():
         if not panel.scene.reproducible_everywhere:
-            notes += [path.warning() for path in panel.chaotic_paths(render_tolerance(size))]
+            found = [path.warning() for path in panel.chaotic_paths(render_tolerance(size))]
+            if len(found) > MANY_WARNINGS:  # a swarm: the first path, and how many more
+                found = [*found[:1], f"{panel.scene.name}: {len(found) - 1} more of its paths are chaotic within "
+                         "their steps too"]
+            notes += found
     return tuple(notes)
+
+
+MANY_WARNINGS = 3
+"""With more chaotic paths than this in a panel (a swarm), the render warns of the first and counts the rest."""
 
 
 # --- frames, drawn here or in forked workers ---------------------------------------------------------

@@ -13,7 +13,7 @@ text, imported on first use, so that checking a scene never imports matplotlib::
 ``"batches"`` (figure 4). A race may name any race view.
 
 >>> race_view_names()
-('contour', 'surface', 'wireframe')
+('contour', 'surface', 'wireframe', 'swarm', 'basins')
 >>> get_view_kind("surface").parallel, get_view_kind("averages").draws
 (True, 'series')
 """
@@ -41,6 +41,11 @@ class ViewKind:
         parallel: its frames are independent full redraws, worth drawing in several processes.
         needs_paths: it draws computed optimizer paths (:mod:`trajectories.paths`), computed before it is
             built and exportable as JSON.
+        reduces: it draws only where each path ends and when (:mod:`trajectories.basins`): the paths are
+            reduced while they are computed, in memory independent of the number of steps, and not kept.
+        point_bytes: bytes per path point the view holds while it draws, beyond the paths' own (``None``:
+            :data:`trajectories.limits.VIEW_BYTES_PER_POINT`, what matplotlib's paths of whole trajectories
+            cost); for the memory check before a render.
     """
 
     name: str
@@ -48,6 +53,8 @@ class ViewKind:
     draws: SceneKindName = "race"
     parallel: bool = False
     needs_paths: bool = True
+    reduces: bool = False
+    point_bytes: int | None = None
 
     def factory(self) -> ViewFactory:
         """``build``, imported first when it is given as ``"module:attribute"``."""
@@ -61,7 +68,7 @@ VIEWS: dict[str, ViewKind] = {}
 
 
 def register_view(name: str, build: ViewFactory | str, *, draws: SceneKindName = "race", parallel: bool = False,
-                  needs_paths: bool = True) -> ViewKind:
+                  needs_paths: bool = True, reduces: bool = False, point_bytes: int | None = None) -> ViewKind:
     """Make ``build`` the view called ``name`` and return its :class:`ViewKind`; :class:`ValueError` if the
     name is taken, is not an identifier, or ``draws`` is not a scene kind."""
     if name in VIEWS:
@@ -72,7 +79,7 @@ def register_view(name: str, build: ViewFactory | str, *, draws: SceneKindName =
         raise ValueError(f"draws must be race, series or batches, got {draws!r}")
     if not callable(build) and (not isinstance(build, str) or ":" not in build):
         raise ValueError(f"build must be a callable or 'module:attribute', got {build!r}")
-    VIEWS[name] = kind = ViewKind(name, build, draws, parallel, needs_paths)
+    VIEWS[name] = kind = ViewKind(name, build, draws, parallel, needs_paths, reduces, point_bytes)
     return kind
 
 
@@ -97,5 +104,7 @@ def race_view_names() -> tuple[str, ...]:
 register_view("contour", "trajectories.render.views:contour_view")
 register_view("surface", "trajectories.render.surface3d:SurfaceView", parallel=True)
 register_view("wireframe", "trajectories.render.surface3d:SurfaceView", parallel=True)
+register_view("swarm", "trajectories.render.swarm:SwarmView", point_bytes=100)  # measured 43-49 B (tracemalloc)
+register_view("basins", "trajectories.render.basins:BasinsView", reduces=True)
 register_view("averages", "trajectories.render.views:averages_view", draws="series", needs_paths=False)
 register_view("batches", "trajectories.render.views:batch_diagram_view", draws="batches", needs_paths=False)

@@ -21,6 +21,7 @@ from ..portable import exact_in_numpy, portable_surface
 from ..render.text import text_problem
 from ..run import Trajectory
 from ..spec import OptimizerSpec
+from ..starts import StartSetError, expand
 from ..surfaces import Array, Surface
 from .kind import SceneKind, check_name
 from .racer import Racer
@@ -40,7 +41,10 @@ class Scene(SceneKind):
         name: identifier (file names, ``trajectories render NAME``).
         surface: a catalogue name, a formula in x and y (``"x**2 + 10*y**2"``) or a :class:`Surface`.
         optimizers: spec strings (``"adam:lr=0.1"``), :class:`OptimizerSpec` or :class:`Racer` values.
-        start: one point ``(x, y)`` or several; default: the surface's start.
+        start: one point ``(x, y)`` or several; default (``None``): the surface's start, or none when
+            ``start_sets`` are given.
+        start_sets: many starts at once: :class:`~trajectories.starts.Grid`, ``Random`` or ``Disk`` values
+            (or their text, ``"grid:100x100"``), after the ``start`` points.
         steps: updates per optimizer.
         frames: frames in the animation (default ``steps + 1``, one per point); fewer frames skip steps.
         fps: frames per second; GIF stores hundredths of a second, so 10, 20, 25 and 50 are exact.
@@ -82,6 +86,7 @@ class Scene(SceneKind):
         line_width: path width (default: the theme's).
         show_start: mark the start points.
         axis_labels: name the axes (x, y and, in 3-D, f(x, y)).
+        basin_shading: the basins view shades each converged start by its steps to converge (log scale).
         title_size: title font size in points (default: the view's).
         output, output_format: where ``trajectories render`` writes this scene when not told otherwise
             (a path relative to the current folder) and in which format.
@@ -91,6 +96,7 @@ class Scene(SceneKind):
     surface: Surface | str
     optimizers: Sequence[Racer | OptimizerSpec | str]
     start: Point | Sequence[Point] | None = default("start")
+    start_sets: Sequence[Any] | None = default("start_sets")
     steps: int = default("steps")
     frames: int | None = default("frames")
     fps: int = default("fps")
@@ -123,6 +129,7 @@ class Scene(SceneKind):
     line_width: float | None = default("line_width")
     show_start: bool = default("show_start")
     axis_labels: bool = default("axis_labels")
+    basin_shading: bool = default("basin_shading")
     title_size: float | None = default("title_size")
     output: str | None = default("output")
     output_format: str | None = default("output_format")
@@ -131,6 +138,7 @@ class Scene(SceneKind):
     look: Look = field(init=False, compare=False, repr=False)
     camera: Camera = field(init=False, compare=False, repr=False)
     trail_spec: Trail = field(init=False, compare=False, repr=False)
+    start_points: Any = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         check_name(self.name)
@@ -149,7 +157,8 @@ class Scene(SceneKind):
         if not racers:
             raise SceneError(f"{self.name}: a scene needs at least one optimizer")
         set_field("optimizers", racers)
-        set_field("start", check_option("start", self.start if self.start is not None else surface.start))
+        set_field("start_sets", check_option("start_sets", self.start_sets or None))
+        set_field("start", check_option("start", self.start))  # None: the surface's, unless start sets are given
         for name in OWN_OPTIONS:
             set_field(name, check_option(name, getattr(self, name)))
         for value, cls in (("timing", Frames), ("look", Look), ("camera", Camera), ("trail_spec", Trail)):
@@ -160,8 +169,16 @@ class Scene(SceneKind):
         self._check_surface_text()
         if self.epochs is not None and self.surface.dataset is None:
             raise SceneError(f"{self.name}: epochs (a clock in samples) needs a loss over data, e.g. regression")
-        for _, problem in outside_window(self.starts, self.plot_window)[:1]:
+        for _, problem in outside_window(self.start or (), self.plot_window)[:1]:
             raise SceneError(f"{self.name}: start {problem}")
+        points: Any = self.start or (() if self.start_sets else check_option("start", surface.start))
+        if self.start_sets:
+            try:
+                many = expand(self.start_sets, self.plot_window)
+            except StartSetError as error:
+                raise SceneError(f"{self.name}: {error}") from None
+            points = np.concatenate([np.array(self.start or (), dtype=np.float64).reshape(-1, 2), many])
+        set_field("start_points", points)
         try:
             self.gradient_source()
         except ValueError as error:
@@ -189,8 +206,10 @@ class Scene(SceneKind):
     # -- values ---------------------------------------------------------------------------------------
 
     @property
-    def starts(self) -> tuple[Point, ...]:
-        return self.start  # normalised in __post_init__
+    def starts(self) -> tuple[Point, ...] | Array:
+        """Every start point: the ``start`` points (a tuple), then those of the ``start_sets`` (with any,
+        all of them as one ``(N, 2)`` array)."""
+        return self.start_points  # made in __post_init__
 
     @property
     def plot_window(self) -> tuple[float, float, float, float]:

@@ -54,6 +54,7 @@ class Look:
     line_width: float | None = default("line_width")
     show_start: bool = default("show_start")
     axis_labels: bool = default("axis_labels")
+    basin_shading: bool = default("basin_shading")
 
     def __post_init__(self) -> None:
         _check_fields(self)

@@ -1,0 +1,70 @@
+"""The swarm view's cost per particle: 100, 1,000 and 10,000 particles, 200 frames at 640×480.
+
+Each render is split into its parts: computing the paths, the render's reproducibility check (four shadow
+runs per path, :mod:`trajectories.horizon`; both grow with the particles, as any computation must), and
+drawing: building the view (figure, background, sprites: once) and drawing and encoding the frames (where
+matplotlib markers would grow with the particles; our dots are stamped into the frame buffer). It prints
+each part, the drawing's and the whole render's ratio to 100 particles, the GIF's size, and the goal:
+drawing 10,000 particles at most 3× the cost of 100.
+Ratios matter, not absolute times (shared machine).
+
+    python bench/bench_swarm.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from trajectories.horizon import render_tolerance
+from trajectories.paths import compute_paths
+from trajectories.pipeline import render_scene
+from trajectories.scene import Racer, Scene
+from trajectories.starts import Random
+
+
+def scene(particles: int, frames: int) -> Scene:
+    return Scene(f"swarm_{particles}", "rastrigin",
+                 [Racer("sgd:lr=0.002", "GD"), Racer("sgd:lr=0.004,momentum=0.9", "Momentum"),
+                  Racer("adam:lr=0.5", "Adam")],
+                 start_sets=[Random(particles, seed=1)], steps=frames - 1, view="swarm", size=(640, 480))
+
+
+def measure(particles: int, frames: int, folder: Path) -> dict[str, float]:
+    swarm = scene(particles, frames)
+    began = time.perf_counter()
+    paths = compute_paths(swarm)
+    computed = time.perf_counter() - began
+    began = time.perf_counter()
+    paths.panels[0].chaotic_paths(render_tolerance(swarm.size))  # the render's reproducibility check
+    checked = time.perf_counter() - began
+    began = time.perf_counter()
+    result = render_scene(swarm, folder / f"{swarm.name}.gif")
+    total = time.perf_counter() - began
+    return {"paths": computed, "horizons": checked, "drawing": total - computed - checked, "total": total,
+            "kb": result.bytes / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="40 frames instead of 200 (a smoke run)")
+    args = parser.parse_args()
+    frames = 40 if args.quick else 200
+    with tempfile.TemporaryDirectory() as folder:
+        found = {n: measure(n, frames, Path(folder)) for n in (100, 1_000, 10_000)}
+    base = found[100]
+    print(f"{frames} frames at 640x480, 3 optimizers")
+    print(f"{'particles':>10}{'paths s':>9}{'horizons s':>12}{'drawing s':>11}{'drawing ×':>11}{'total s':>9}"
+          f"{'total ×':>9}{'GIF KB':>8}")
+    for n, row in found.items():
+        print(f"{n:>10}{row['paths']:>9.2f}{row['horizons']:>12.2f}{row['drawing']:>11.2f}"
+              f"{row['drawing'] / base['drawing']:>11.2f}{row['total']:>9.2f}{row['total'] / base['total']:>9.2f}"
+              f"{row['kb']:>8.0f}")
+    ratio = found[10_000]["drawing"] / base["drawing"]
+    print(f"goal: drawing 10,000 particles ≤ 3× drawing 100: {ratio:.2f}× — {'met' if ratio <= 3 else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""``trajectories run`` with start sets (``--starts``) and the npz format: the command's bulk half, kept
+out of :mod:`trajectories.cli` (which only calls it)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .errors import PlanError
+from .gradients import stochastic_gradient
+from .limits import check_memory, npz_needs
+from .npz import run_arrays, write_npz
+from .portable import portable_surface
+from .spec import OptimizerSpec
+from .starts import StartSet, StartSetError, expand
+from .surfaces import Surface
+
+
+def with_start_sets(surface: Surface, starts: Sequence[tuple[float, float]], sets: Sequence[StartSet]
+                    ) -> list[tuple[float, float]]:
+    """The ``--start`` points, then every point of the ``--starts`` sets over the surface's window;
+    :class:`PlanError` (one line) when a set does not fit."""
+    try:
+        many = expand(sets, surface.window)
+    except StartSetError as error:
+        raise PlanError(f"--starts: {error}") from None
+    return [*starts, *((float(x), float(y)) for x, y in many)]
+
+
+def run_npz(surface: Surface, specs: Sequence[OptimizerSpec], starts: Sequence[tuple[float, float]],
+            sets: Sequence[StartSet], steps: int, batch_size: int | None, sigma: float | None, seed: int,
+            fmt: str, reduced: bool, output: str | None, arithmetic: str, dask_address: str | None = None) -> None:
+    """``run --format npz [--reduce [--dask ADDRESS]] -o FILE``: the arrays of :mod:`trajectories.npz`,
+    checked first."""
+    if dask_address is not None and not reduced:
+        raise PlanError("--dask runs the reduced paths: give --reduce (and --format npz)")
+    if fmt != "npz":
+        raise PlanError("--reduce keeps only each path's end: it writes --format npz")
+    if output is None:
+        raise PlanError("--format npz writes a binary file: give -o FILE.npz")
+    try:
+        many = expand(sets, surface.window)
+    except StartSetError as error:
+        raise PlanError(f"--starts: {error}") from None
+    points = np.concatenate([np.array(starts, dtype=np.float64).reshape(-1, 2), many])
+    check_memory(npz_needs(steps, len(points), len(specs), reduced), PlanError)  # before any work
+    if arithmetic == "portable":
+        surface = portable_surface(surface)
+    try:
+        gradient = stochastic_gradient(surface, batch_size, sigma, seed)
+    except ValueError as error:
+        raise PlanError(str(error)) from None
+    if dask_address is None:
+        write_npz(output, run_arrays(surface, specs, points, steps, gradient, reduced))
+        return
+    from .distributed import client_for
+
+    with client_for(dask_address) as client:
+        write_npz(output, run_arrays(surface, specs, points, steps, gradient, reduced, client))
