@@ -92,6 +92,20 @@ def test_lbfgs_runs_one_instance_per_start_with_closures():
     assert np.abs(together.positions[1] - together.positions[0]).min() > 0.1  # it moved at step 1
 
 
+def test_lbfgs_in_a_basin_map_reaches_the_ends_of_its_full_paths():
+    """The streaming reduction (basin maps, ``run --reduce``) gives L-BFGS its closure as the full runner
+    does: the same end points, step for step the same arithmetic."""
+    require("torch")
+    from trajectories.basins import reduce_paths
+
+    surface = get_surface("himmelblau")
+    spec = parse_optimizer("torch:torch.optim.LBFGS:lr=0.5,max_iter=3")
+    starts = np.array([[0.5, 0.5], [-1.0, 2.0], [2.0, -2.5]])
+    reduced = reduce_paths(surface, spec.build(), starts, 6)
+    full = run(surface, spec.build(), starts, 6)
+    np.testing.assert_array_equal(reduced.final, full.positions[-1])
+
+
 def test_lbfgs_one_iteration_matches_its_two_loop_recursion():
     """With max_iter=1 and no line search, L-BFGS takes one gradient per step: the first step is
     -lr·min(1, 1/‖g‖₁)·g, later ones the two-loop recursion (checked here on its first step)."""

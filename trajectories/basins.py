@@ -34,8 +34,9 @@ from typing import Any
 
 import numpy as np
 
+from .adapters.objective import evaluating
 from .gradients import ExactGradient, GradientSource, NoisyGradient
-from .run import ESCAPE_FACTOR, as_starts, escape_box
+from .run import ESCAPE_FACTOR, advance, as_starts, escape_box
 from .surfaces import Array, Surface
 from .transforms import GradientTransformation
 
@@ -179,16 +180,12 @@ def _run_chunk(surface: Surface, optimizer: GradientTransformation, starts: Arra
     alive = np.ones(len(params), dtype=bool)
     diverged_step = np.full(len(params), -1, dtype=np.int64)
     tracker = ArrivalTracker(targets, len(params), radius)
-    with np.errstate(all="ignore"):
+    with np.errstate(all="ignore"), evaluating(surface.f, gradient):  # for optimizers that evaluate it (L-BFGS)
         tracker.update(0, params)
         state = optimizer.init(params)
         for t in range(steps):
             updates, state = optimizer.update(gradient(params, t), state, params)
-            candidate = params + updates
-            valid = np.isfinite(candidate).all(axis=-1) & (np.abs(candidate - centre) <= half).all(axis=-1)
-            diverged_step[alive & ~valid] = t + 1
-            alive &= valid
-            params = np.where(alive[..., None], candidate, params)
+            params = advance(params, updates, alive, diverged_step, t, centre, half)
             if not alive.any():
                 break
             tracker.update(t + 1, np.where(alive[..., None], params, np.nan))

@@ -81,6 +81,18 @@ def as_starts(start: Array | tuple[float, float]) -> Array:
     return points
 
 
+
+def advance(params: Array, updates: Array, alive: np.ndarray, diverged_step: np.ndarray, t: int, centre: Array,
+            half: Array) -> Array:
+    r"""Update ``t``: :math:`\theta_{t+1} = \theta_t + \Delta_t` where the path is alive. A candidate that is not
+    finite or leaves the escape box :math:`|\theta - c| \le h` ends its path, which stays at its last point;
+    ``alive`` and ``diverged_step`` (set to ``t + 1``) change in place. Returns the new points."""
+    candidate = params + updates
+    valid = np.isfinite(candidate).all(axis=-1) & (np.abs(candidate - centre) <= half).all(axis=-1)
+    diverged_step[alive & ~valid] = t + 1
+    alive &= valid
+    return np.where(alive[..., None], candidate, params)
+
 def run(
     surface: Surface,
     optimizer: GradientTransformation,
@@ -126,11 +138,7 @@ def run(
             updates, state = optimizer.update(gradient, state, params)
             if recorder is not None:
                 recorder.add(t, gradient, updates, state)
-            candidate = params + updates
-            valid = np.isfinite(candidate).all(axis=-1) & (np.abs(candidate - centre) <= half).all(axis=-1)
-            diverged_step[alive & ~valid] = t + 1
-            alive &= valid
-            params = np.where(alive[..., None], candidate, params)
+            params = advance(params, updates, alive, diverged_step, t, centre, half)
             if not alive.any():
                 break
             positions[t + 1] = np.where(alive[..., None], params, np.nan)
