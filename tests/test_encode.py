@@ -45,19 +45,22 @@ def test_palette_keeps_reserved_colours_exactly():
     assert len({tuple(c) for c in palette.tolist()}) == len(palette)  # no duplicates
 
 
-def test_every_colour_the_palette_holds_maps_to_itself():
-    """Pillow alone maps white to a close neighbour (252, 252, 251) when both are in the palette: the mapper
-    must give every palette colour its own index, and the nearest colour to the rest."""
+def test_reserved_colours_map_to_themselves_even_beside_a_near_neighbour():
+    """Pillow alone maps white to a close neighbour (252, 252, 251) when both are in the palette: the
+    reserved colours (background, racers, text) must get their own index; other colours a near one."""
     rng = np.random.default_rng(5)
-    palette = np.concatenate([[[255, 255, 255], [252, 252, 251], [0, 114, 178]], rng.integers(0, 256, (200, 3))])
-    palette = np.unique(palette.astype(np.uint8), axis=0)
-    mapper = PaletteMapper(palette)
-    indices = mapper(palette.reshape(1, -1, 3))
-    assert np.array_equal(mapper.to_rgb(indices)[0], palette)
-    assert indices.dtype == np.uint8 and indices.max() < 255  # 255 stays free for "unchanged"
-    # a colour not in the palette gets a nearest one (by Pillow's rule): never the sentinel, always close
+    reserved = [(255, 255, 255), (0, 114, 178), (213, 94, 0)]
+    palette = np.concatenate([reserved, [[252, 252, 251]], rng.integers(0, 256, (200, 3))]).astype(np.uint8)
+    palette = palette[np.sort(np.unique(palette, axis=0, return_index=True)[1])]  # no duplicates, order kept
+    mapper = PaletteMapper(palette, exact=reserved)
+    indices = mapper(np.array([reserved], dtype=np.uint8))
+    assert mapper.to_rgb(indices)[0].tolist() == [list(c) for c in reserved]
+    assert PaletteMapper(palette)(np.array([[reserved[0]]], dtype=np.uint8)).item() != 0  # Pillow's own rule
+    # a colour that is not reserved gets a nearby palette colour, never the "unchanged" index
     others = rng.integers(0, 256, (1, 500, 3)).astype(np.uint8)
-    got = mapper.to_rgb(mapper(others)).astype(int)
+    found = mapper(others)
+    assert found.max() < 255
+    got = mapper.to_rgb(found).astype(int)
     nearest = np.abs(others[0, :, None, :].astype(int) - palette[None].astype(int)).sum(-1).min(-1)
     assert (np.abs(got[0] - others[0]).sum(-1) <= nearest + 24).all()
 

@@ -288,7 +288,8 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
         known = {index: view.frame(index) for index in samples}
         palette_frames = [known[index] for index in samples]
     paletted = fmt.paletted or writer_factory is not None
-    mapper = PaletteMapper(build_palette(palette_frames, view.reserved_colors(), colors)) if paletted else None
+    reserved = view.reserved_colors()
+    mapper = PaletteMapper(build_palette(palette_frames, reserved, colors), exact=reserved) if paletted else None
     progress = Progress(scene.name, len(picks), not quiet and sample is None)
     with open(temporary, "wb") as file:
         steps = tuple(int(view.steps_shown[index]) for index in picks)

@@ -76,7 +76,7 @@ class GifWriter:
 
 def encode_to_bytes(frames: list[np.ndarray], delays: list[int], reserved: list[tuple[int, int, int]]) -> bytes:
     """Encode ``frames`` as a GIF in memory (tests and tools)."""
-    mapper = PaletteMapper(build_palette([frames[0], frames[-1]], reserved))
+    mapper = PaletteMapper(build_palette([frames[0], frames[-1]], reserved), exact=reserved)
     buffer = io.BytesIO()
     writer = GifWriter(buffer, (frames[0].shape[1], frames[0].shape[0]), mapper)
     for frame, delay in zip(frames, delays, strict=True):

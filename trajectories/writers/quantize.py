@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from PIL import Image
 
@@ -40,26 +42,33 @@ def _keys(rgb: np.ndarray) -> np.ndarray:
 class PaletteMapper:
     """Maps RGB pixels to palette indices (no dithering: the same pixel, the same index).
 
-    A pixel whose colour is in the palette gets that colour's index, exactly; the others get Pillow's nearest
-    colour. (Pillow alone matches a small box of colours at a time, so it can map a colour that the palette
-    holds, such as the reserved white background, to a neighbour like (252, 252, 251).)
+    A pixel of one of the ``exact`` colours (the reserved ones: racers, text, background) gets that colour's
+    own index; the others get Pillow's nearest palette colour. (Pillow alone matches a small box of colours
+    at a time, so it can map a colour the palette holds, such as the reserved white background, to a
+    neighbour like (252, 252, 251).) The median cut's colours stay with Pillow's rule: mapping them exactly
+    too splits shaded 3-D surfaces into more distinct runs, and their GIFs grow by 15–35 %.
     """
 
-    def __init__(self, palette: np.ndarray) -> None:
+    def __init__(self, palette: np.ndarray, exact: Sequence[tuple[int, int, int]] = ()) -> None:
         self.palette = palette
         self._image = Image.new("P", (1, 1))
         self._image.putpalette(palette.reshape(-1).tolist())
-        # a table over all 2²⁴ colours (16 MiB): the palette's colours → their index, the rest → TRANSPARENT,
-        # which no colour uses; a colour listed twice keeps its first index
-        self._exact = np.full(1 << 24, TRANSPARENT, dtype=np.uint8)
-        self._exact[_keys(palette)[::-1]] = np.arange(len(palette), dtype=np.uint8)[::-1]
+        keys = _keys(palette)
+        wanted = _keys(np.array(list(exact), dtype=np.uint8).reshape(-1, 3))
+        # the exact colours the palette holds (build_palette keeps at most ``size``), each with its first index
+        self._exact_keys = np.intersect1d(wanted, keys)
+        self._exact_indices = np.array([int(np.flatnonzero(keys == k)[0]) for k in self._exact_keys], dtype=np.uint8)
 
     def __call__(self, pixels: np.ndarray) -> np.ndarray:
         """Indices for ``(h, w, 3 or 4)`` uint8 pixels (alpha, if any, is ignored: frames are opaque)."""
         rgb = np.ascontiguousarray(pixels[..., :3])
-        nearest = np.asarray(Image.fromarray(rgb).quantize(palette=self._image, dither=Image.Dither.NONE))
-        exact = np.take(self._exact, _keys(rgb))
-        return np.where(exact != TRANSPARENT, exact, nearest)
+        indices = np.asarray(Image.fromarray(rgb).quantize(palette=self._image, dither=Image.Dither.NONE))
+        if self._exact_keys.size:
+            keys = _keys(rgb)
+            indices = indices.copy()
+            for key, index in zip(self._exact_keys.tolist(), self._exact_indices.tolist(), strict=True):
+                indices[keys == key] = index
+        return indices
 
     def to_rgb(self, indices: np.ndarray) -> np.ndarray:
         return self.palette[indices]
