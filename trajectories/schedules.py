@@ -59,6 +59,7 @@ from typing import Any, NamedTuple
 
 from . import portable
 from .errors import SpecError
+from .keywords import parse_keywords
 from .transforms import GradientTransformation
 
 Params = Mapping[str, Any]
@@ -432,20 +433,6 @@ def make_chain(schedules: Sequence[Schedule]) -> ScheduleChain:
     return ScheduleChain(tuple(schedules))
 
 
-def _split_items(text: str) -> list[str]:
-    """``text`` split at the commas outside brackets (``milestones=[30,80],gamma=0.5``)."""
-    items, depth, current = [], 0, []
-    for char in text:
-        depth += {"[": 1, "]": -1}.get(char, 0)
-        if char == "," and depth == 0:
-            items.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    items.append("".join(current))
-    return items
-
-
 def parse_schedule(text: str) -> Schedule:
     """One ``NAME[:key=value,...]`` schedule."""
     name, colon, rest = text.strip().partition(":")
@@ -454,14 +441,7 @@ def parse_schedule(text: str) -> Schedule:
         raise SpecError(f"a schedule needs a name after '@' (schedules: {', '.join(KINDS)})")
     params: dict[str, str] = {}
     if rest.strip():
-        for item in _split_items(rest):
-            key, equals, value = item.partition("=")
-            key, value = key.strip(), value.strip()
-            if not equals or not key or not value:
-                raise SpecError(f"{name}: expected key=value, got {item.strip()!r} in {text.strip()!r}")
-            if key in params:
-                raise SpecError(f"{name}: {key} is given twice")
-            params[key] = value
+        params = parse_keywords(name, rest, text.strip())
     elif colon:
         raise SpecError(f"{name}: nothing after ':' in {text.strip()!r}")
     return Schedule(name, params)

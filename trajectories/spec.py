@@ -17,6 +17,7 @@ from typing import Any
 
 from . import optimizers
 from .errors import SpecError
+from .keywords import parse_keywords
 from .schedules import ScheduleChain, scale_by_schedule, schedule_of, split_spec
 from .transforms import GradientTransformation, chain
 
@@ -203,14 +204,7 @@ def parse_optimizer(text: str) -> OptimizerSpec:
     name = name.strip()
     params: dict[str, str] = {}
     if rest.strip():
-        for item in rest.split(","):
-            key, equals, value = item.partition("=")
-            key, value = key.strip(), value.strip()
-            if not equals or not key or not value:
-                raise SpecError(f"{name}: expected key=value, got {item.strip()!r} in {text.strip()!r}")
-            if key in params:
-                raise SpecError(f"{name}: {key} is given twice")
-            params[key] = value
+        params = parse_keywords(name, rest, text.strip())
     elif _:
         raise SpecError(f"{name}: nothing after ':' in {text.strip()!r}")
     return OptimizerSpec(name, params, label=text.strip(), schedule=schedule)

@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from ..errors import SpecError
+from ..keywords import parse_keywords, split_top_level
 
 KINDS = ("torch", "optax")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|nan)", re.IGNORECASE)
@@ -41,39 +42,11 @@ def split_adapter_text(text: str) -> tuple[str, str, dict[str, Any]]:
         raise SpecError(f"{kind}: needs a dotted name after '{kind}:', e.g. '{kind}:{example}'")
     if colon and not items.strip():
         raise SpecError(f"{kind}:{target}: nothing after ':' in {text!r}")
-    keywords: dict[str, Any] = {}
-    for item in _split_top_level(items, text) if items.strip() else []:
-        key, equals, value = item.partition("=")
-        key, value = key.strip(), value.strip()
-        if not equals or not key or not value:
-            raise SpecError(f"{kind}:{target}: expected key=value, got {item.strip()!r} in {text!r}")
+    texts = parse_keywords(f"{kind}:{target}", items, text) if items.strip() else {}
+    for key in texts:
         if not key.isidentifier():
             raise SpecError(f"{kind}:{target}: {key!r} is not a keyword name")
-        if key in keywords:
-            raise SpecError(f"{kind}:{target}: {key} is given twice")
-        keywords[key] = parse_value(value, f"{kind}:{target}: {key}")
-    return kind, target, keywords
-
-
-def _split_top_level(text: str, whole: str) -> list[str]:
-    """``text`` split at the commas outside parentheses and brackets."""
-    parts, depth, current = [], 0, []
-    for char in text:
-        if char in "([":
-            depth += 1
-        elif char in ")]":
-            depth -= 1
-            if depth < 0:
-                raise SpecError(f"unbalanced {char!r} in {whole!r}")
-        if char == "," and depth == 0:
-            parts.append("".join(current))
-            current = []
-        else:
-            current.append(char)
-    if depth:
-        raise SpecError(f"unclosed parenthesis in {whole!r}")
-    parts.append("".join(current))
-    return parts
+    return kind, target, {key: parse_value(value, f"{kind}:{target}: {key}") for key, value in texts.items()}
 
 
 def parse_value(text: str, where: str) -> Any:
@@ -88,7 +61,7 @@ def parse_value(text: str, where: str) -> Any:
         inner = text[1:-1]
         if not inner.strip():
             return ()
-        items = [item for item in _split_top_level(inner, text)]
+        items = [item for item in split_top_level(inner, text)]
         if items and not items[-1].strip():  # a trailing comma: (0.9,)
             items = items[:-1]
         return tuple(parse_value(item, where) for item in items)
