@@ -7,6 +7,8 @@ without ``-o`` write to ``keep.json``, an existing file that must survive. Other
 topic's rows through :func:`assert_refused`.
 """
 
+import sys
+
 import pytest
 from click.testing import CliRunner
 
@@ -142,7 +144,7 @@ CASES = [
      "--metric must be final"),
     ("tune a fixed lr", ["tune", "--surface", "sphere", "--optimizer", "adam:lr=0.1"], "lr is what tune searches"),
     # optimizers from torch and optax (CI installs both extras)
-    ("torch module missing", [*RUN[:-1], "torch:no_such_package.Opt"], "module 'no_such_package' does not import"),
+    ("torch module missing", [*RUN[:-1], "torch:torch.no_such_module.Opt"], "torch has no attribute 'no_such_module'"),
     ("torch not an optimizer", [*RUN[:-1], "torch:torch.nn.Linear"], "is not a torch.optim.Optimizer subclass"),
     ("torch unknown keyword", [*RUN[:-1], "torch:torch.optim.SGD:lr=0.1,mometum=0.9"], "takes no keyword 'mometum'"),
     ("torch bad value", ["render", "--surface", "sphere", "--optimizer", "torch:torch.optim.Adam:betas=(2,0.9)"],
@@ -151,7 +153,7 @@ CASES = [
     ("optax unknown keyword", [*RUN[:-1], "optax:optax.adam:lr=0.1"], "unexpected keyword argument 'lr'"),
     ("adapter with a schedule", [*RUN[:-1], "torch:torch.optim.SGD:lr=0.1@cosine:T_max=9"],
      "schedules (@...) apply to our own optimizers"),
-    ("optax not a factory", [*RUN[:-1], "optax:math.pi"], "is not a function that returns an optax"),
+    ("optax not a factory", [*RUN[:-1], "optax:optax.contrib"], "may name only functions defined in optax"),
     # images that cannot be compared
     ("not an image", ["compare", "broken.py", "broken.py"], "not an image"),
     ("missing image", ["compare", "none.gif", "none.gif"], "no such file"),
@@ -171,6 +173,21 @@ CASES = [
     ("paths of a reduced scene", ["render", "himmelblau_basins", "--paths", "p.json"],
      "keeps only where each path ends"),
     ("unknown view", ["render", "rosenbrock", "--view", "hologram"], "'--view': must be one of contour"),
+    # data never runs code (issue 23): each file below would run, delete, truncate or import something; the
+    # folder's bytes are checked afterwards (the command's output file, the victim folder, precious.txt)
+    ("toml runs a command", ["render", "system.toml"], "optax:os.system: a TOML scene file may name only optax"),
+    ("toml runs a command, list", ["list", "system.toml"], "not os: data never imports other modules"),
+    ("toml runs a command, describe", ["describe", "system.toml"], "pass --allow-module os on the command line"),
+    ("toml deletes a folder", ["list", "rmtree.toml"], "optax:shutil.rmtree: a TOML scene file may name only"),
+    ("toml truncates a file", ["render", "truncate.toml"], "optax:builtins.open: a TOML scene file may name only"),
+    ("toml imports this", ["render", "this.toml"], "torch:this.x: a TOML scene file may name only torch.optim"),
+    ("toml imports antigravity", ["render", "antigravity.toml"], "not antigravity: data never imports"),
+    ("toml imports a file beside it", ["render", "evil.toml"], "torch:evil.X: a TOML scene file may name only"),
+    ("toml walks out through __", ["render", "dunder.toml"], "names with __ parts are never looked up"),
+    ("toml optax object not a function", ["render", "optaxmodule.toml"], "may name only functions defined in optax"),
+    ("command line imports this", [*RUN[:-1], "torch:this.x"], "to import this, add --allow-module this"),
+    ("command line runs a command", [*RUN[:-1], "optax:os.system:command=touch"], "add --allow-module os"),
+    ("allow-module not a name", [*RUN, "--allow-module", "os;rm"], "is not a module name"),
 ]
 
 SCENE_FILES = {
@@ -185,6 +202,20 @@ SCENE_FILES = {
     "absolute.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = "/tmp/escaped.gif"\n',
     "badschedule.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\nschedule = "warmup"\n',
     "prices.csv": "Date,Close\n" + "".join(f"d{i},{100 + i % 7}\n" for i in range(20)),
+    "system.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:os.system"\n'
+                   'hyperparameters = { command = "id > ran.txt" }\n',
+    "rmtree.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:shutil.rmtree"\n'
+                   'hyperparameters = { path = "victim" }\n',
+    "truncate.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:builtins.open"\n'
+                     'hyperparameters = { file = "precious.txt", mode = "w" }\n',
+    "this.toml": 'surface = "sphere"\n[[optimizers]]\nname = "torch:this.x"\n',
+    "antigravity.toml": 'surface = "sphere"\n[[optimizers]]\nname = "torch:antigravity.x"\n',
+    "evil.toml": 'surface = "sphere"\n[[optimizers]]\nname = "torch:evil.X"\n',
+    "evil.py": "open('evil_ran.txt', 'w').write('imported')\nX = 1\n",
+    "dunder.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:optax.adam.__globals__.os.system"\n',
+    "optaxmodule.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:optax.contrib"\n',
+    "precious.txt": "precious",
+    "victim/kept.txt": "kept",
     "keep.json": "precious",
 }
 
@@ -196,6 +227,7 @@ def workdir(tmp_path, monkeypatch):
     (tmp_path / "a_file").write_text("")
     (tmp_path / "a_folder").mkdir()
     for name, text in SCENE_FILES.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(text)
     return tmp_path
 
@@ -223,10 +255,12 @@ def test_bad_input_is_one_line_exit_2_and_writes_nothing(workdir, request, case,
     before = _contents(workdir)
     outside = workdir.parent / "escaped.gif"
     assert not outside.exists()
+    imported = {"this", "antigravity", "evil"} & set(sys.modules)
     result = CliRunner().invoke(cli, args)
     assert_refused(result, message)
     assert _contents(workdir) == before  # nothing written or changed, not even output/
     assert not outside.exists()
+    assert {"this", "antigravity", "evil"} & set(sys.modules) == imported  # no module named by data was imported
 
 
 def test_the_table_is_large_and_its_ids_unique():

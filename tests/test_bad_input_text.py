@@ -215,6 +215,7 @@ def test_every_bad_input_of_the_table_leaves_one_line_on_stderr(tmp_path):
     (tmp_path / "a_file").write_text("")
     (tmp_path / "a_folder").mkdir()
     for name, text in SCENE_FILES.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(text)
     cases = [(name, [*args, "-o", "keep.json"] if args[0] == "run" and "-o" not in args else args)
              for name, args, _ in CASES if name != "no ffmpeg"]  # mp4 may be installed here

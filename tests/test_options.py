@@ -163,9 +163,10 @@ def test_every_flag_is_a_click_option_made_from_the_table():
 def test_commands_declare_no_scene_option_by_hand():
     table = {option.param or option.name for option in OPTIONS_LIST if option.flag}
     own = {
-        "run": {"fmt", "output", "reduced", "dask_address"},
+        "run": {"fmt", "output", "reduced", "dask_address", "allow_modules"},
         "render": {"references", "render_all", "output", "out_dir", "paths_json", "series", "column", "data",
-                   "scale", "jobs", "colors", "no_text", "quiet", "help", "tune_rates", "dask_address"},
+                   "scale", "jobs", "colors", "no_text", "quiet", "help", "tune_rates", "dask_address",
+                   "allow_modules"},
     }
     for command, names in own.items():
         params = {param.name for param in cli.commands[command].params} - {"help"}

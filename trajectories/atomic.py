@@ -6,6 +6,7 @@ A failed or interrupted write never leaves a partial file and never clobbers an 
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
 import tempfile
@@ -55,7 +56,28 @@ def check_writable(path: str | os.PathLike[str], what: str = "output") -> Path:
         raise OutputError(f"folder {folder} does not exist")
     if not os.access(folder, os.W_OK):
         raise OutputError(f"folder {folder} is not writable")
+    _try_creating(target)
     return target
+
+
+def cannot_write(folder: Path, error: OSError) -> str:
+    """Why a file cannot be made in ``folder``, in words, from the error of trying."""
+    reasons = {errno.EROFS: "a read-only file system", errno.ENOENT: "it takes no new files (a system folder)",
+               errno.EACCES: "permission denied", errno.EPERM: "not permitted", errno.ENOSPC: "no space left",
+               errno.EDQUOT: "the disk quota is used up"}
+    return f"cannot write in folder {folder}: {reasons.get(error.errno, error.strerror or str(error))}"
+
+
+def _try_creating(target: Path) -> None:
+    """Make and remove a temporary beside ``target``: the only sure test that its folder takes new files (the
+    permission bits do not say so for root, a read-only mount or ``/proc``), before any work is done."""
+    prefix, suffix = _temporary_affixes(target)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
+    except OSError as error:
+        raise OutputError(cannot_write(target.parent, error)) from None
+    os.close(handle)
+    os.unlink(temporary)
 
 
 def _umask() -> int:
@@ -83,23 +105,103 @@ def temporaries(path: str | os.PathLike[str], since: float) -> list[Path]:
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path to write; on success it replaces ``path``, on any error it is removed."""
+def atomic_path(path: str | os.PathLike[str], inside: Path | None = None) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces ``path``, on any error it is removed.
+
+    ``inside``: a folder the file must land in (a scene file's own output stays in the scene file's
+    folder). The folder is then opened once and checked to lie inside ``inside`` (links resolved); the
+    temporary is made in that open folder, checked again once written, and renamed through it, so that a
+    folder on the way swapped for a link during the render cannot carry the file out
+    (:class:`OutputError`, nothing written)."""
     target = check_writable(path)
+    if inside is not None and os.rename in os.supports_dir_fd and os.open in os.supports_dir_fd:
+        with _confined_path(target, Path(inside)) as temporary:
+            yield temporary
+        return
     prefix, suffix = _temporary_affixes(target)
     try:
         handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
     except OSError as error:  # a folder that looks writable and is not (/proc, a read-only mount...)
-        raise OutputError(f"cannot write in folder {target.parent}: {error.strerror}") from None
+        raise OutputError(cannot_write(target.parent, error)) from None
     os.close(handle)
     try:
-        yield Path(temporary)
+        with _full_disk_as_output_error(target):
+            yield Path(temporary)
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+WRITE_FAILURES = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO)
+"""What can go wrong while a file is written (a full disk, a quota, a file too large for the file system):
+an :class:`OutputError` naming the file, not a raw errno."""
+
+
+@contextlib.contextmanager
+def _full_disk_as_output_error(target: Path) -> Iterator[None]:
+    try:
+        yield
+    except OSError as error:
+        if error.errno in WRITE_FAILURES:
+            raise OutputError(f"cannot write {target}: {error.strerror}; nothing was written") from None
+        raise
+
+
+def _open_folder_inside(folder: Path, inside: Path, target: Path) -> int:
+    """``folder`` opened (a descriptor), once known to be ``inside`` with every link resolved."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        raise OutputError(cannot_write(folder, error)) from None
+    real = Path(os.path.realpath(folder))
+    opened, named = os.fstat(handle), os.stat(real)
+    if not real.is_relative_to(inside.resolve()) or (opened.st_dev, opened.st_ino) != (named.st_dev, named.st_ino):
+        os.close(handle)
+        raise OutputError(f"{target}: its folder leads out of {inside} (a link); nothing was written there")
+    return handle
+
+
+@contextlib.contextmanager
+def _confined_path(target: Path, inside: Path) -> Iterator[Path]:
+    folder = target.parent if str(target.parent) else Path(".")
+    handle = _open_folder_inside(folder, inside, target)
+    prefix, suffix = _temporary_affixes(target)
+    name = ""
+    try:
+        for _ in range(100):
+            name = f"{prefix}{os.urandom(6).hex()}{suffix}"
+            try:
+                os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                                 | getattr(os, "O_CLOEXEC", 0), 0o600, dir_fd=handle))
+                break
+            except FileExistsError:
+                continue
+        temporary = folder / name
+        try:
+            with _full_disk_as_output_error(target):
+                yield temporary
+            ours = os.stat(name, dir_fd=handle, follow_symlinks=False)
+            try:
+                written: os.stat_result | None = os.stat(temporary)
+            except OSError:
+                written = None
+            if written is None or (ours.st_dev, ours.st_ino) != (written.st_dev, written.st_ino):
+                raise OutputError(f"{target}: its folder changed while it was written (now {os.path.realpath(folder)});"
+                                  f" nothing was written")
+            os.chmod(name, 0o666 & ~_umask(), dir_fd=handle)
+            os.replace(name, target.name, src_dir_fd=handle, dst_dir_fd=handle)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(name, dir_fd=handle)
+            with contextlib.suppress(OSError):  # what a writer made through the swapped folder: ours as well
+                if os.path.lexists(temporary):
+                    os.unlink(temporary)
+            raise
+    finally:
+        os.close(handle)
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

@@ -3,13 +3,14 @@ out of :mod:`trajectories.cli` (which only calls it)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from .errors import PlanError
 from .gradients import stochastic_gradient
-from .limits import check_memory, npz_needs
+from .limits import check_memory, check_time, npz_needs, run_seconds
 from .npz import run_arrays, write_npz
 from .portable import portable_surface
 from .spec import OptimizerSpec
@@ -30,9 +31,11 @@ def with_start_sets(surface: Surface, starts: Sequence[tuple[float, float]], set
 
 def run_npz(surface: Surface, specs: Sequence[OptimizerSpec], starts: Sequence[tuple[float, float]],
             sets: Sequence[StartSet], steps: int, batch_size: int | None, sigma: float | None, seed: int,
-            fmt: str, reduced: bool, output: str | None, arithmetic: str, dask_address: str | None = None) -> None:
+            fmt: str, reduced: bool, output: str | None, arithmetic: str, dask_address: str | None = None,
+            warn: Callable[[str], None] | None = None) -> None:
     """``run --format npz [--reduce [--dask ADDRESS]] -o FILE``: the arrays of :mod:`trajectories.npz`,
-    checked first."""
+    checked first: memory and time by estimate (:mod:`trajectories.limits`); a run past the time budget is
+    refused, and ``warn`` is told the estimate of one that takes long (a cluster, ``--dask``, has no budget)."""
     if dask_address is not None and not reduced:
         raise PlanError("--dask runs the reduced paths: give --reduce (and --format npz)")
     if fmt != "npz":
@@ -45,6 +48,13 @@ def run_npz(surface: Surface, specs: Sequence[OptimizerSpec], starts: Sequence[t
         raise PlanError(f"--starts: {error}") from None
     points = np.concatenate([np.array(starts, dtype=np.float64).reshape(-1, 2), many])
     check_memory(npz_needs(steps, len(points), len(specs), reduced), PlanError)  # before any work
+    seconds = run_seconds(specs, len(points), steps, arithmetic == "portable", full=not reduced)
+    detail = f"{len(specs)} optimizer{'s' * (len(specs) != 1)} × {len(points)} starts × {steps} steps"
+    advice = "use fewer starts, steps or optimizers" + ("" if reduced else ", or --reduce (only where paths end)")
+    note = check_time(seconds, detail, PlanError, math.inf if dask_address is not None else None,
+                      advice + ", or run it on a cluster with --reduce --dask ADDRESS")
+    if note is not None and warn is not None:
+        warn(note)
     if arithmetic == "portable":
         surface = portable_surface(surface)
     try:

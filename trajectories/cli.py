@@ -18,7 +18,7 @@ import click
 from . import optimizers
 from .atomic import write_bytes
 from .catalogue import get_surface, resolve_surface, surface_names
-from .cli_options import FilePath, command_options
+from .cli_options import FilePath, allow_module_option, command_options
 from .cli_tune import tune_command
 from .distributed import client_for
 from .errors import PlanError, TrajectoriesError
@@ -26,6 +26,7 @@ from .export import run_document, to_csv, to_json
 from .folders import check_creatable, check_output_file, folders_kept_only_if_used
 from .gradients import stochastic_gradient
 from .limits import check_memory, run_needs
+from .options import MAX_RACERS
 from .paths import record_paths
 from .portable import portable_surface
 from .processes import Stopped, signals_unwind
@@ -69,8 +70,8 @@ class OneLineErrors(click.Group):
             click.echo("trajectories: aborted", err=True)
             sys.exit(128 + signal.SIGINT if isinstance(abort.__context__, KeyboardInterrupt) else 1)
         except OSError as error:  # disk full, permissions...: the atomic writes left nothing behind
-            click.echo(f"trajectories: error: {error}", err=True)
-            sys.exit(1)
+            click.echo(f"trajectories: error: {os_error_line(error)}", err=True)
+            sys.exit(2)
         sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -80,6 +81,17 @@ class OneLineErrors(click.Group):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise Stopped(signal.SIGINT) from None
+
+
+def os_error_line(error: OSError) -> str:
+    """An error of the system in one line without its number: ``cannot write out.gif: No space left on
+    device``.
+
+    >>> os_error_line(OSError(28, "No space left on device", "out.gif"))
+    'out.gif: No space left on device'
+    """
+    reason = error.strerror or " ".join(str(error).split()) or type(error).__name__
+    return f"{os.fsdecode(error.filename)}: {reason}" if error.filename is not None else reason
 
 
 def _format_number(value: float) -> str:
@@ -134,6 +146,7 @@ def optimizers_command() -> None:
 
 
 @cli.command("run")
+@allow_module_option
 @command_options("run", with_defaults=True, required=("surface", "optimizers"))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "npz"]),
               help="Default: from the file name, else json; npz: numpy arrays (needs -o).")
@@ -160,6 +173,9 @@ def run_command(
 ) -> None:
     """Run optimizers on a surface and print each trajectory as JSON or CSV (with each path's
     reproducibility horizon: the step from which it depends on the last bits of the arithmetic)."""
+    if len(specs) > MAX_RACERS:
+        raise click.BadParameter(f"{len(specs)} optimizers, more than the {MAX_RACERS} one run may race",
+                                 param_hint="'--optimizer'")
     surface = resolve_surface(surface, window)
     starts = starts or (() if start_sets else (surface.start,))
     for x, y in starts:
@@ -182,7 +198,7 @@ def run_command(
         from .bulk_run import run_npz
 
         return run_npz(surface, specs, starts, start_sets, steps, batch_size, sigma, seed, fmt, reduced, output,
-                       arithmetic, dask_address)
+                       arithmetic, dask_address, lambda note: click.echo(f"trajectories: warning: {note}", err=True))
     count = len(starts) + sum(start_set.count for start_set in start_sets)
     check_memory(run_needs(steps, count, len(specs)), PlanError)  # before any work
     if start_sets:
@@ -209,6 +225,7 @@ cli.add_command(tune_command)
 
 
 @cli.command("list")
+@allow_module_option
 @click.argument("scene_file", required=False, type=FilePath(dir_okay=False))
 def list_command(scene_file: str | None) -> None:
     """List the built-in scenes (or those of SCENE_FILE) with one line each."""
@@ -226,6 +243,7 @@ def list_command(scene_file: str | None) -> None:
 
 
 @cli.command("render")
+@allow_module_option
 @click.argument("references", metavar="SCENE...", nargs=-1)
 @click.option("--all", "render_all", is_flag=True, help="Render every built-in scene.")
 @click.option("-o", "--output", type=FilePath(dir_okay=False), help="Output file (one scene only).")
@@ -292,6 +310,7 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
 
 
 @cli.command("describe")
+@allow_module_option
 @click.argument("name")
 def describe_command(name: str) -> None:
     """Describe a surface (name or formula: its formula, window and minima) or a scene (all its options)."""

@@ -22,9 +22,11 @@ from typing import Any, TypeVar
 import click
 
 from .catalogue import resolve_surface
+from .errors import TrustError
 from .options import OPTIONS_LIST, Option, as_window, window_problem
 from .spec import OptimizerSpec, SpecError, parse_optimizer
 from .starts import START_SETS, StartSetError, parse_start_set
+from .trust import allowing, check_module_names, named_in
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,8 +88,9 @@ class OptimizerSpecType(click.ParamType):
         if isinstance(value, OptimizerSpec):
             return value
         try:
-            return parse_optimizer(value)
-        except SpecError as error:
+            with named_in("command line", "the command line"):  # adapter names: the allow-list, or --allow-module
+                return parse_optimizer(value)
+        except (SpecError, TrustError) as error:
             self.fail(str(error), param, ctx)
 
 
@@ -255,3 +258,23 @@ def command_options(command: str, *, with_defaults: bool, required: Sequence[str
         return function
 
     return decorate
+
+
+def _allow_modules(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    if value:
+        try:
+            names = check_module_names(value, "--allow-module")
+        except TrustError as error:
+            raise click.BadParameter(str(error).partition(": ")[2], ctx, param) from None
+        ctx.with_resource(allowing(names))  # for this command only: reset when it ends
+    return value
+
+
+def allow_module_option(function: F) -> F:
+    """``--allow-module NAME`` (repeatable): the command line's opt-in to adapter names inside module
+    ``NAME`` (:mod:`trajectories.trust`), for specs typed here and for the scene files this command reads.
+    Eager, so that it holds before ``--optimizer`` is parsed; data files can never set it."""
+    return click.option("--allow-module", "allow_modules", multiple=True, metavar="MODULE", is_eager=True,
+                        expose_value=False, callback=_allow_modules,
+                        help="Let torch:/optax: names inside MODULE import it (repeatable); without it, only "
+                        "torch, pytorch_optimizer, torch_optimizer, optax and plugins' packages.")(function)

@@ -10,7 +10,7 @@ import numpy as np
 
 from .atomic import write_bytes
 from .catalogue import resolve_surface
-from .cli_options import FilePath, OptimizerSpecType, PointType, SurfaceType, WindowType
+from .cli_options import FilePath, OptimizerSpecType, PointType, SurfaceType, WindowType, allow_module_option
 from .errors import PlanError
 from .folders import check_output_file, folders_kept_only_if_used
 from .limits import check_memory, run_needs
@@ -21,6 +21,7 @@ from .version import __version__
 
 
 @click.command("tune")
+@allow_module_option
 @click.option("--surface", required=True, type=SurfaceType(), help="A surface of the catalogue, or a formula.")
 @click.option("--window", type=WindowType(), help="X0,X1,Y0,Y1 [default: the surface's].")
 @click.option("--optimizer", "specs", required=True, multiple=True, type=OptimizerSpecType(),

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 from pathlib import Path
 from typing import Any
 
+from .guard import guarded
 from .horizon import render_tolerance
 from .options import choices_text
 from .scene import Racer, Scene, SceneError, SideBySide, describe_starts
 from .surfaces import Surface
+from .trust import is_data
 
 
 def _format_number(value: float) -> str:
@@ -92,7 +95,13 @@ def _horizons(scene: Scene, size: tuple[int, int], indent: str) -> list[str]:
 
 def describe_scene(scene: Any, indent: str = "", size: tuple[int, int] | None = None) -> list[str]:
     """Every option of ``scene``, one per line (optimizers with all their hyperparameters), and the
-    reproducibility horizon of each path (at a quarter pixel of ``size``, default the scene's)."""
+    reproducibility horizon of each path (at a quarter pixel of ``size``, default the scene's). A scene
+    read from data is described under the guard (:mod:`trajectories.guard`): its paths are computed."""
+    with guarded(scene.source) if is_data(scene) else contextlib.nullcontext():
+        return _described(scene, indent, size)
+
+
+def _described(scene: Any, indent: str, size: tuple[int, int] | None) -> list[str]:
     kind = type(scene).__name__
     lines = [f"{indent}scene {scene.name} ({kind}): {getattr(scene, 'description', '') or ''}".rstrip(": ")]
     if scene.source:

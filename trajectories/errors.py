@@ -48,3 +48,12 @@ class OutputError(TrajectoriesError):
 
 class CompareError(TrajectoriesError):
     """Animations that cannot be compared (unreadable, or of different sizes or lengths)."""
+
+
+class TrustError(TrajectoriesError):
+    """Data (or the command line) naming what only code may name, or a side effect refused while data is
+    loaded and rendered (:mod:`trajectories.trust`, :mod:`trajectories.guard`)."""
+
+
+class InputError(TrajectoriesError):
+    """An input file that cannot be read as asked: missing, not a regular file, unreadable or too large."""

@@ -12,6 +12,7 @@ import contextlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from .atomic import check_file_name, check_writable
 from .errors import OutputError
@@ -78,3 +79,13 @@ def folders_kept_only_if_used(folders: Iterable[str | os.PathLike[str] | None]) 
             with contextlib.suppress(OSError):  # not empty (someone wrote there) or gone: leave it
                 folder.rmdir()
         raise
+
+
+def confining_folder(scene: Any, path: str | os.PathLike[str]) -> Path | None:
+    """The folder ``path`` must stay in when it is a scene file's own output (``[output] path``: inside the
+    scene file's folder, :func:`trajectories.plan.own_output`), else ``None`` (``-o`` goes anywhere)."""
+    own, source = getattr(scene, "output", None), getattr(scene, "source", "")
+    if own is None or not source:
+        return None
+    base = Path(source).resolve().parent
+    return base if os.path.abspath(path) == os.path.abspath(base / own) else None

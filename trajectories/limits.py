@@ -236,3 +236,90 @@ def check_render_size(scene: Any, fmt: Any, error: type[TrajectoriesError], jobs
     (:func:`render_needs`) are within bounds, else ``error`` (one line, with the estimate)."""
     check_frame_count(scene, error)
     check_memory(render_needs(scene, fmt, jobs, paths_json, sample), error)
+
+
+# --- time, estimated before a long run -------------------------------------------------------------------
+
+SECONDS_PER_POINT_STEP = 3e-7
+"""Seconds one update of one start takes with our own rules in numpy's arithmetic: measured 0.15-0.19 µs
+(Adam on Himmelblau, 20,000 to 90,000 starts, ``run`` and ``run --reduce``, 2 busy cores), rounded up."""
+PORTABLE_FACTOR = 10
+"""How much slower portable arithmetic is (README, "Reproducibility": about 10×)."""
+FULL_RUN_FACTOR = 5
+"""A full run (not ``--reduce``) also runs each path's four shadows for its reproducibility horizon."""
+ADAPTER_SECONDS_PER_POINT_STEP = {"torch": 3e-6, "optax": 5e-7, "torch, one instance a start": 1e-4,
+                                  "torch, with a closure": 1e-3}
+"""One update of one start by an adapter: torch's element-wise classes on one ``(N, 2)`` tensor (measured
+1.8 µs), optax under ``jax.vmap`` (0.37 µs), a torch class run one instance per start (65 µs for
+``pytorch_optimizer.AdaBelief``) and one whose step evaluates the objective itself (440 µs for L-BFGS with
+its defaults: up to 25 evaluations a step)."""
+ADAPTER_SECONDS_PER_STEP = 3e-4
+"""What every update of an adapter costs whatever the starts (copies into tensors, a compiled call):
+measured 210 µs (torch) and 300 µs (optax)."""
+TIME_BUDGET = 3600.0
+"""The longest a run may take by its estimate: an hour. Past it: one line with the estimate, exit status 2."""
+TIME_NOTE = 30.0
+"""A run estimated to take longer than this says so first, on one line."""
+
+
+def _seconds_per_point_step(spec: Any) -> tuple[float, float]:
+    """``(per start and update, per update)`` of one optimizer spec."""
+    name = str(getattr(spec, "name", ""))
+    if name.startswith("optax:"):
+        return ADAPTER_SECONDS_PER_POINT_STEP["optax"], ADAPTER_SECONDS_PER_STEP
+    if not name.startswith("torch:"):
+        return SECONDS_PER_POINT_STEP, 0.0
+    from .adapters.torch_optim import is_elementwise, needs_closure
+
+    source = getattr(spec, "source", None)
+    if source is None:
+        kind = "torch, one instance a start"
+    elif is_elementwise(source):
+        kind = "torch"
+    else:
+        kind = "torch, with a closure" if needs_closure(source) else "torch, one instance a start"
+    return ADAPTER_SECONDS_PER_POINT_STEP[kind], ADAPTER_SECONDS_PER_STEP
+
+
+def run_seconds(specs: Sequence[Any], starts: int, steps: int, portable: bool = False, full: bool = False) -> float:
+    """About how long ``run`` takes for ``specs`` from ``starts`` starts over ``steps`` updates (``full``: the
+    paths and their horizons, not only their ends): a count times a cost per unit, measured, leaning long."""
+    total = 0.0
+    for spec in specs:
+        per_point, per_step = _seconds_per_point_step(spec)
+        total += steps * (starts * per_point * (PORTABLE_FACTOR if portable else 1) + per_step)
+    return total * (FULL_RUN_FACTOR if full else 1)
+
+
+def duration(seconds: float) -> str:
+    """``seconds`` in words: ``"40 s"``, ``"12 min"``, ``"3.5 h"``.
+
+    >>> duration(40), duration(720), duration(3600), duration(12600)
+    ('40 s', '12 min', '1 h', '3.5 h')
+    """
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h".replace(".0 ", " ")
+
+
+def check_time(seconds: float, detail: str, error: type[TrajectoriesError], budget: float | None = None,
+               advice: str = "use fewer starts, steps or optimizers") -> str | None:
+    """``error`` when ``seconds`` (an estimate) passes ``budget`` (default :data:`TIME_BUDGET`); otherwise the
+    one-line note to show when it passes :data:`TIME_NOTE`, or ``None``.
+
+    >>> check_time(7200, "4000000 starts", ValueError, advice="use fewer")
+    Traceback (most recent call last):
+    ...
+    ValueError: this run would take about 2 h (4000000 starts), more than the 1 h this tool runs at once; use fewer
+    >>> check_time(40, "4000 starts", ValueError)
+    'this run will take about 40 s (4000 starts)'
+    """
+    budget = TIME_BUDGET if budget is None else budget
+    if seconds > budget:
+        raise error(f"this run would take about {duration(seconds)} ({detail}), more than the {duration(budget)} "
+                    f"this tool runs at once; {advice}")
+    if seconds > TIME_NOTE:
+        return f"this run will take about {duration(seconds)} ({detail})"
+    return None

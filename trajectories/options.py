@@ -288,14 +288,17 @@ class Option:
 
 ALL = SCENE_KINDS
 ANIMATED = ("race", "panels")
+MAX_RACERS = 32
+"""The most optimizers one scene (or ``run``) races: four times the colours a palette tells apart, and more
+than a legend can show; 2,000 took minutes to check and draw."""
 
 OPTIONS_LIST: tuple[Option, ...] = (
     # the race: what is computed
     Option("surface", "surface", "a surface of the catalogue (`trajectories surfaces`) or a formula in x and y",
            toml="", flag="--surface", commands=("run", "render"), adhoc=True, metavar="NAME|FORMULA"),
     Option("optimizers", "optimizers", "`NAME[:key=value,...]`, repeatable, in the order given, e.g. "
-           "`rmsprop:lr=0.02,alpha=0.9`", toml=None, flag="--optimizer", param="specs", commands=("run", "render"),
-           adhoc=True, metavar="SPEC"),
+           "`rmsprop:lr=0.02,alpha=0.9`", high=MAX_RACERS, toml=None, flag="--optimizer", param="specs",
+           commands=("run", "render"), adhoc=True, metavar="SPEC"),
     Option("start", "points", "start point(s); default: the surface's own start; must lie in the window",
            toml="", flag="--start", param="starts", commands=("run", "render"), adhoc=True, metavar="X,Y"),
     Option("start_sets", "starts", "many starts at once: " + START_SET_HELP.replace("(repeatable; ", "(")
@@ -441,8 +444,8 @@ def _values_text(option: Option) -> str:
         return "a list of " + " · ".join(f"`{name}`" for name in option.choice_names())
     if option.kind in ("int", "number", "size"):
         return option.requirement()
-    return {"surface": "a name or a formula", "optimizers": "specs", "bool": "true · false"}.get(
-        option.kind, option.requirement())
+    return {"surface": "a name or a formula", "optimizers": f"specs (at most {_bound(option.high or 0)})",
+            "bool": "true · false"}.get(option.kind, option.requirement())
 
 
 def readme_rows() -> list[str]:

@@ -31,12 +31,14 @@ import numpy as np
 from .atomic import atomic_path, temporaries
 from .errors import RenderError
 from .export import to_json
-from .folders import check_output_file, folders_kept_only_if_used
+from .folders import check_output_file, confining_folder, folders_kept_only_if_used
+from .guard import guarded
 from .horizon import render_tolerance
 from .limits import check_render_size, useful_workers
 from .paths import ComputedPaths, compute_paths
 from .processes import die_with_parent, fork_is_safe
 from .render.views import View, is_parallel, make_view, view_kind
+from .trust import is_data
 from .writers import Format, FrameWriter, WriteTarget, infer_format
 from .writers.html import fragment
 from .writers.quantize import PaletteMapper, build_palette
@@ -190,21 +192,35 @@ def render_scene(
     except ValueError as error:
         raise RenderError(str(error)) from None
     began = time.perf_counter()
-    computed = compute_paths(scene, jobs, client) if kind.needs_paths else None
+    outputs = [path, *([Path(paths_json)] if paths_json is not None else [])]
+    with guarded(scene.source, outputs) if is_data(scene) else contextlib.nullcontext():  # a TOML scene: data
+        frames, notes = _computed_and_written(scene, path, fmt, paths_json, quiet, jobs, text, sample, colors,
+                                              writer_factory, client, kind.needs_paths)
+    return RenderResult(path, fmt.name, frames, scene.size, path.stat().st_size, time.perf_counter() - began, notes)
+
+
+def _computed_and_written(scene: Any, path: Path, fmt: Format, paths_json: str | Path | None, quiet: bool, jobs: int,
+                          text: bool, sample: int | None, colors: int, writer_factory: WriterFactory | None,
+                          client: Any, needs_paths: bool) -> tuple[int, tuple[str, ...]]:
+    """The paths computed, the frames drawn and written to ``path`` and the paths' JSON to ``paths_json``:
+    the frames written and the warnings. The JSON is made before any file is written, so that a document
+    that cannot be written (a non-finite number) leaves no animation behind either."""
+    computed = compute_paths(scene, jobs, client) if needs_paths else None
+    document = to_json(computed.document()) if paths_json is not None and computed is not None else None
     view = make_view(scene, computed, text)
     folders = [path.parent, *([Path(paths_json).parent] if paths_json is not None else [])]
+    confined = confining_folder(scene, path)
     try:
         with folders_kept_only_if_used(folders):
-            with atomic_path(path) as temporary:
+            with atomic_path(path, inside=confined) as temporary:
                 frames = _encode(scene, computed, view, fmt, temporary, quiet, writer_factory, jobs, sample, colors,
                                  text)
-            if paths_json is not None and computed is not None:
-                with atomic_path(paths_json) as temporary:
-                    temporary.write_text(to_json(computed.document()))
-        notes = chaos_warnings(computed, scene.size)
+                if document is not None:  # inside: a JSON that cannot be written leaves no animation either
+                    with atomic_path(paths_json) as json_temporary:
+                        json_temporary.write_text(document)
+        return frames, chaos_warnings(computed, scene.size)
     finally:
         view.close()
-    return RenderResult(path, fmt.name, frames, scene.size, path.stat().st_size, time.perf_counter() - began, notes)
 
 
 def chaos_warnings(computed: ComputedPaths | None, size: tuple[int, int]) -> tuple[str, ...]:

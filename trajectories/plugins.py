@@ -84,3 +84,16 @@ def distribution_of(entry_point: EntryPoint) -> str:
     """The name of the distribution that declares ``entry_point`` (``"?"`` when metadata lacks it)."""
     dist = getattr(entry_point, "dist", None)
     return f"{dist.name} {dist.version}" if dist is not None else "?"
+
+
+def plugin_packages() -> frozenset[str]:
+    """The top-level packages that installed plugins' entry points name (read from their metadata, nothing
+    imported): installed code, so adapter names inside them may come from data too
+    (:mod:`trajectories.trust`)."""
+    names = set()
+    for group in GROUPS.values():
+        for entry_point in entry_points(group=group):
+            module = entry_point.value.split(":")[0].strip()
+            if module:
+                names.add(module.split(".")[0])
+    return frozenset(names)

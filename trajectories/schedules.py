@@ -272,10 +272,12 @@ def _value(name: str, key: str, parameter: Parameter, value: Any) -> Any:
         if isinstance(value, str):
             text = value.strip()
             if not (text.startswith("[") and text.endswith("]")):
-                raise SpecError(f"{where} must be a list of whole numbers such as [30,80], got {value!r}")
+                raise SpecError(f"{where} must be a list of whole numbers such as [30,80], got {_cut(value)}")
             value = [item for item in text[1:-1].split(",") if item.strip()]
         if not isinstance(value, (list, tuple)) or not value:
-            raise SpecError(f"{where} must be a list of whole numbers such as [30,80], got {value!r}")
+            raise SpecError(f"{where} must be a list of whole numbers such as [30,80], got {_cut(value)}")
+        if len(value) > MAX_MILESTONES:
+            raise SpecError(f"{where} has {len(value)} values; at most {MAX_MILESTONES}")
         value = tuple(_whole(where, item) for item in value)
     elif parameter.kind == "int":
         value = _whole(where, value)
@@ -284,6 +286,19 @@ def _value(name: str, key: str, parameter: Parameter, value: Any) -> Any:
     if parameter.kind != "choice" and not parameter.check(value):
         raise SpecError(f"{where} must be {parameter.needs}, got {_format(value)}")
     return value
+
+
+MAX_MILESTONES = 100
+"""The most values of a list parameter (``multistep``'s milestones): each is a line in the legend's text,
+and 200,000 of them took minutes to draw."""
+MAX_CHAIN = 20
+"""The most schedules in one chain: each is a part of the legend's text (5,000 took seconds to check and draw)."""
+
+
+def _cut(value: Any, limit: int = 60) -> str:
+    """``repr(value)``, at most ``limit`` characters (an error message stays one short line)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _whole(where: str, value: Any) -> int:
@@ -382,6 +397,8 @@ class ScheduleChain:
         object.__setattr__(self, "schedules", tuple(self.schedules))
         if not self.schedules:
             raise SpecError("a schedule chain needs at least one schedule")
+        if len(self.schedules) > MAX_CHAIN:
+            raise SpecError(f"a schedule chain holds at most {MAX_CHAIN} schedules, got {len(self.schedules)}")
         for schedule in self.schedules[:-1]:
             if schedule.kind.absolute:
                 raise SpecError(f"{schedule.name} sets the learning rate itself and cannot be chained")
@@ -419,6 +436,18 @@ class ScheduleChain:
                 f"onecycle: {steps} steps are more than its {last.length} total steps "
                 "(torch refuses to step past them): give total_steps >= steps"
             )
+
+    def first_overflow(self, base: float, steps: int) -> tuple[int, float] | None:
+        """The first of ``steps`` updates whose rate is not a finite number, with that rate, or ``None``.
+        Only a schedule that grows (a ``gamma`` above 1) can overflow; the others stay within the
+        optimizer's ``lr`` and their own finite rates, so their rates are not computed."""
+        if not any(schedule.params.get("gamma", 0.0) > 1 for schedule in self.schedules):
+            return None
+        for t in range(steps):
+            rate = self.rate(base, t)
+            if not math.isfinite(rate):
+                return t, rate
+        return None
 
     def to_text(self) -> str:
         return "@".join(schedule.to_text() for schedule in self.schedules)

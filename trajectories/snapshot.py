@@ -26,6 +26,7 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from .errors import CompareError
+from .inputs import check_input
 
 # Measured on the built-in scenes rendered 200 px wide without text: a palette of 192 instead of 255
 # colours (encoder drift) costs RMS up to 2.1 and font drift nothing, while a missing legend costs at
@@ -94,9 +95,7 @@ class AnimationReader:
     """
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        if not self.path.is_file():
-            raise CompareError(f"no such file: {self.path}")
+        self.path = check_input(path, "file", error=CompareError)  # not a FIFO (which would hang), a folder...
         try:
             with warnings.catch_warnings():  # our limits are stricter than Pillow's warning; no stray line
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)

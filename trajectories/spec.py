@@ -78,9 +78,14 @@ class OptimizerSpec:
         return None if self.schedule is None else self.schedule.rates(self.params["lr"], steps)
 
     def check_steps(self, steps: int) -> None:
-        """Refuse a number of updates the schedule cannot give (one-cycle past its total steps)."""
+        """Refuse a number of updates the schedule cannot give: one-cycle past its total steps, or a rate that
+        overflows (``exponential:gamma=1e308`` gives ``inf`` at the second update)."""
         if self.schedule is not None:
             self.schedule.check_steps(steps)
+            overflow = self.schedule.first_overflow(self.params["lr"], steps)
+            if overflow is not None:
+                raise SpecError(f"{self.to_text()}: the learning rate of update {overflow[0]} is {overflow[1]}, not "
+                                "a finite number: use a smaller gamma or fewer steps")
 
     def changed(self) -> dict[str, Any]:
         """The hyperparameters that differ from the defaults (clipping keys, when present, always do)."""
@@ -119,8 +124,9 @@ class AdapterSpec(OptimizerSpec):
             optimizers.with_clipping(optimizers.build("sgd"), **clipping)
         except ValueError as error:
             raise SpecError(f"{self.name}: {error}") from None
-        checked = dispatch.normalise(self.name, params, self.source)
+        checked, target = dispatch.normalise(self.name, params, self.source)
         object.__setattr__(self, "params", MappingProxyType({**checked, **clipping}))
+        object.__setattr__(self, "source", target)  # resolved once, where the name was read: never again
         if not self.label:
             object.__setattr__(self, "label", self.to_text())
 

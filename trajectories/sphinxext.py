@@ -34,6 +34,7 @@ Sphinx warning with the document and line, and the build goes on without that an
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -52,6 +53,8 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .errors import TrajectoriesError
+from .guard import guarded
+from .trust import allowing
 from .version import __version__
 
 logger = logging.getLogger(__name__)
@@ -140,10 +143,11 @@ class TrajectoriesDirective(SphinxDirective):
         location = (self.env.docname, self.lineno)
         try:
             self._parse_options()
-            scene = self._scene()
-            scene = self._with_options(scene)
-            fmt = self.options.get("format", "gif")
-            path = self._rendered(scene, fmt, location)
+            with allowing(self.config.trajectories_allow_modules):  # conf.py is code: it may opt in
+                scene, from_data = self._scene()
+                scene = self._with_options(scene)
+                fmt = self.options.get("format", "gif")
+                path = self._rendered(scene, fmt, location, from_data)
         except (DirectiveProblem, TrajectoriesError) as problem:  # the message says it all
             logger.warning("trajectories: %s", problem, location=location, type="trajectories")
             return []
@@ -164,7 +168,8 @@ class TrajectoriesDirective(SphinxDirective):
 
     # --- which scene ---------------------------------------------------------------------------------
 
-    def _scene(self) -> Any:
+    def _scene(self) -> tuple[Any, bool]:
+        """The scene, and whether it was read from data (inline or a ``.toml`` file: rendered under the guard)."""
         from .scene import find_scenes
 
         body = "\n".join(self.content).strip()
@@ -173,11 +178,12 @@ class TrajectoriesDirective(SphinxDirective):
         if not self.arguments:
             if not body:
                 raise DirectiveProblem("give a scene: a built-in name, path.py:NAME, path.toml, or a TOML body")
-            return self._inline_scene(body)
+            return self._inline_scene(body), True
         reference = self.arguments[0].strip()
         file_part, colon, name = reference.partition(":")
         if file_part.endswith((".py", ".toml")):
             relative, absolute = self.env.relfn2path(file_part, self.env.docname)
+            self._check_folder(relative, Path(absolute))
             if not Path(absolute).is_file():
                 raise DirectiveProblem(f"no scene file {relative} (paths are relative to the document, "
                                        f"or to the source folder with a leading /)")
@@ -186,8 +192,19 @@ class TrajectoriesDirective(SphinxDirective):
             if len(scenes) > 1:
                 raise DirectiveProblem(f"{relative} holds {len(scenes)} scenes: name one, {relative}:NAME "
                                        f"({', '.join(s.name for s in scenes)})")
-            return scenes[0]
-        return find_scenes(reference)[0]
+            return scenes[0], file_part.endswith(".toml")
+        return find_scenes(reference)[0], False
+
+    def _check_folder(self, relative: str, absolute: Path) -> None:
+        """A scene file must lie in the documentation's source folder (links resolved), or in a folder that
+        ``conf.py`` lists in ``trajectories_scene_folders`` (relative to ``conf.py``'s folder): a page never
+        runs or reads a file from elsewhere on the machine."""
+        allowed = [Path(self.env.srcdir)] + [Path(self.env.app.confdir) / folder
+                                             for folder in self.config.trajectories_scene_folders]
+        real = absolute.resolve()
+        if not any(real.is_relative_to(folder.resolve()) for folder in allowed):
+            raise DirectiveProblem(f"{relative} is outside the documentation's source folder; list its folder in "
+                                   "trajectories_scene_folders in conf.py to allow it")
 
     def _inline_scene(self, body: str) -> Any:
         from .scene import load_toml_scene
@@ -196,7 +213,7 @@ class TrajectoriesDirective(SphinxDirective):
             path = Path(folder) / "inline.toml"
             path.write_text(body + "\n", encoding="utf-8")
             try:
-                scenes = load_toml_scene(path)
+                scenes = load_toml_scene(path, where="a directive's TOML")
             except ValueError as error:
                 raise DirectiveProblem(f"inline TOML: {str(error).replace(str(path) + ': ', '')}") from None
         (scene,) = scenes.values()
@@ -216,7 +233,7 @@ class TrajectoriesDirective(SphinxDirective):
 
     # --- rendering, cached -------------------------------------------------------------------------------
 
-    def _rendered(self, scene: Any, fmt: str, location: tuple[str, int]) -> Path:
+    def _rendered(self, scene: Any, fmt: str, location: tuple[str, int], from_data: bool) -> Path:
         from .writers import get_format
 
         folder = Path(self.env.doctreedir) / CACHE_FOLDER
@@ -224,7 +241,9 @@ class TrajectoriesDirective(SphinxDirective):
         if target.is_file():
             return target
         folder.mkdir(parents=True, exist_ok=True)
-        result = render(scene, target, fmt)
+        where = f"{self.env.doc2path(self.env.docname)}:{self.lineno}"
+        with guarded(where, [target]) if from_data else contextlib.nullcontext():  # data: the render is guarded
+            result = render(scene, target, fmt)
         for message in result.warnings:
             logger.warning("trajectories: %s", message, location=location, type="trajectories")
         return target
@@ -279,4 +298,6 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_node(trajectories_video, html=(visit_video_html, None), latex=(skip, None), text=(skip, None),
                  man=(skip, None), texinfo=(skip, None))
     app.add_directive("trajectories", TrajectoriesDirective)
+    app.add_config_value("trajectories_allow_modules", [], "env", [list, tuple])
+    app.add_config_value("trajectories_scene_folders", [], "env", [list, tuple])
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

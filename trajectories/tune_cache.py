@@ -12,6 +12,7 @@ Tuning runs on the exact gradient (a noisy scene is tuned without its noise, the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -22,8 +23,11 @@ from typing import Any
 import numpy as np
 
 from .atomic import write_bytes
-from .errors import PlanError
+from .errors import InputError, PlanError
+from .guard import guarded
+from .inputs import read_input
 from .spec import OptimizerSpec
+from .trust import is_data
 from .tune import Budget, Metric, SearchSpace, parse_metric, parse_param, tune, tuned_label
 from .version import __version__
 
@@ -61,10 +65,17 @@ def cache_key(scene: Any, space: SearchSpace, budget: Budget, metric: Metric) ->
     return hashlib.sha256(json.dumps(described, sort_keys=True).encode()).hexdigest()
 
 
+MAX_FILE_BYTES = 64 * 2**10
+"""The most bytes a cache file may hold (one holds a few numbers): a larger one is recomputed, unread."""
+
+
 def _read(path: Path, count: int) -> list[float] | None:
+    """The ``count`` rates a cache file holds, or ``None`` for anything else: a cache file is data (it only
+    ever gives numbers), and one that is missing, not a regular file (a FIFO would hang), too large, not
+    JSON, nested too deeply or of another shape is recomputed."""
     try:
-        rates = json.loads(path.read_text())["lr"]
-    except (OSError, ValueError, KeyError, TypeError):
+        rates = json.loads(read_input(path, "cache file", MAX_FILE_BYTES))["lr"]
+    except (InputError, ValueError, KeyError, TypeError, IndexError, RecursionError):
         return None
     if not isinstance(rates, list) or len(rates) != count:
         return None
@@ -83,18 +94,16 @@ def tuned_scene(scene: Any, budget: Budget | None = None, space: str = DEFAULT_S
     key = cache_key(scene, searched, budget, scoring)
     folder = folder or cache_folder()
     path = folder / f"{scene.name}-{key[:24]}.json"
-    rates = _read(path, len(scene.optimizers))
-    if rates is None:
-        rates = []
-        for racer, steps in zip(scene.optimizers, scene.racer_steps(), strict=True):
-            result = tune(scene.surface, _untuned(racer.spec), np.array(scene.starts), steps, searched, budget,
-                          scoring)
-            rates.append(result.lr)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            write_bytes(path, (json.dumps({"key": key, "scene": scene.name, "lr": rates}) + "\n").encode())
-        except (OSError, ValueError):
-            pass  # a cache that cannot be written only costs the next render the search
+    with guarded(scene.source, places=[folder]) if is_data(scene) else contextlib.nullcontext():  # a TOML scene
+        rates = _read(path, len(scene.optimizers))
+        if rates is None:
+            rates = [tune(scene.surface, _untuned(racer.spec), np.array(scene.starts), steps, searched, budget,
+                          scoring).lr for racer, steps in zip(scene.optimizers, scene.racer_steps(), strict=True)]
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                write_bytes(path, (json.dumps({"key": key, "scene": scene.name, "lr": rates}) + "\n").encode())
+            except (OSError, ValueError):
+                pass  # a cache that cannot be written only costs the next render the search
     from .scene import Racer
 
     racers = []

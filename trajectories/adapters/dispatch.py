@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import SpecError
 from ..transforms import GradientTransformation
+from ..trust import check_adapter_name
 from . import optax_optim, torch_optim
 from .targets import import_library, qualified_name, resolve
 from .values import KINDS, as_plain
@@ -35,18 +36,23 @@ def name_of(source: Any) -> str:
 
 
 def target_of(name: str, source: Any = None) -> Any:
+    """What adapter name ``name`` names: ``source`` when a scene passed it directly, else the name resolved
+    (from the command line or data: only inside the allow-list, checked before any import)."""
     kind, target = split_name(name)
     if source is not None:
         return source
+    check_adapter_name(kind, target)
     import_library(kind)
     return resolve(kind, target)
 
 
-def normalise(name: str, keywords: dict[str, Any], source: Any = None) -> dict[str, Any]:
+def normalise(name: str, keywords: dict[str, Any], source: Any = None) -> tuple[dict[str, Any], Any]:
     """``keywords`` checked against what ``name`` names, lists as tuples, and an integer given where the
-    constructor's default is a float as that float. :class:`SpecError` with one line for: a module that
-    does not import, a class that is not an optimizer, a keyword the constructor does not take, a
-    constructor that refuses the values, and an optimizer that raises on its first step."""
+    constructor's default is a float as that float; and the class or factory itself. :class:`SpecError`
+    with one line for: a module that does not import, a class that is not an optimizer, a keyword the
+    constructor does not take, a constructor that refuses the values, and an optimizer that raises on its
+    first step. Nothing is instantiated or called before it is known to be an optimizer class (torch) or a
+    factory an allowed name may call (optax, :func:`trajectories.trust.check_adapter_object`)."""
     kind, _ = split_name(name)
     target = target_of(name, source)
     keywords = {key: as_plain(value) for key, value in keywords.items()}
@@ -60,7 +66,7 @@ def normalise(name: str, keywords: dict[str, Any], source: Any = None) -> dict[s
         optax_optim.check_factory(name, target, keywords)
         keywords = _floats_where_defaults_are(target, keywords)
         optax_optim.check_first_step(name, optax_optim.optax_transformation(target, keywords))
-    return keywords
+    return keywords, target
 
 
 def transformation(name: str, keywords: dict[str, Any], source: Any = None) -> GradientTransformation:

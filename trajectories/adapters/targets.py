@@ -9,7 +9,8 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from ..errors import SpecError
+from ..errors import SpecError, TrustError
+from ..trust import ADAPTER_NAMESPACES, check_adapter_name, check_adapter_object
 
 EXTRAS = {"torch": ("torch", "PyTorch"), "optax": ("jax", "JAX and optax")}
 LIBRARIES = {"torch": ("torch",), "optax": ("jax", "jaxlib", "optax")}
@@ -32,12 +33,20 @@ def import_library(kind: str) -> Any:
 
 
 def resolve(kind: str, target: str) -> Any:
-    """The object that dotted name ``target`` names: the longest importable module prefix, then
-    attributes. :class:`SpecError` (one line) when no prefix imports or an attribute is missing."""
+    """The object that dotted name ``target`` names. From code: the longest importable module prefix, then
+    attributes. From the command line or data (:mod:`trajectories.trust`): only inside the allowed
+    namespaces, checked before any import; then that package alone is imported, the rest are attributes,
+    and an optax target must be a function defined in optax. :class:`SpecError` (one line) when no prefix
+    imports or an attribute is missing; :class:`~trajectories.errors.TrustError` outside the allow-list."""
     where = f"{kind}:{target}"
     parts = target.split(".")
     if not all(part.isidentifier() for part in parts):
         raise SpecError(f"{where}: {target!r} is not a dotted name such as torch.optim.SGD")
+    root = check_adapter_name(kind, target)
+    if root is not None:
+        found = _attributes(where, _import(kind, root, where), parts, len(root.split(".")))
+        check_adapter_object(kind, target, found)
+        return found
     module, used, first_error = None, 0, None
     for cut in range(len(parts), 0, -1):
         name = ".".join(parts[:cut])
@@ -55,7 +64,25 @@ def resolve(kind: str, target: str) -> Any:
         if parts[0] in ("torch", "jax", "optax") and kind in EXTRAS:
             import_library(kind)  # a missing library names the extra
         raise SpecError(f"{where}: module {parts[0]!r} does not import ({_line(first_error)})")
-    found: Any = module
+    return _attributes(where, module, parts, used)
+
+
+def _import(kind: str, name: str, where: str) -> Any:
+    """Module ``name`` (an allowed one), or the one-line error: a missing library names its extra."""
+    try:
+        return importlib.import_module(name)
+    except TrustError:
+        raise
+    except ImportError as error:
+        if name.split(".")[0] in LIBRARIES[kind] + ADAPTER_NAMESPACES[kind][:1]:
+            import_library(kind)
+        raise SpecError(f"{where}: module {name!r} does not import ({_line(error)})") from None
+    except Exception as error:
+        raise SpecError(f"{where}: importing {name} raised {type(error).__name__}: {_line(error)}") from None
+
+
+def _attributes(where: str, found: Any, parts: list[str], used: int) -> Any:
+    """``found``'s attribute ``parts[used]``, then that one's ``parts[used + 1]``..."""
     for index in range(used, len(parts)):
         if not hasattr(found, parts[index]):
             owner = ".".join(parts[:index])

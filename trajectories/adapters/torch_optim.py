@@ -38,6 +38,9 @@ from .targets import import_library, qualified_name
 ELEMENTWISE = ("SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Adagrad", "Adadelta", "RMSprop", "Rprop",
                "ASGD")
 """The classes of ``torch.optim`` (exactly these, not subclasses) that run vectorised over starts."""
+MAX_EVALUATIONS_PER_STEP = 100
+"""The most times one step may evaluate the objective (L-BFGS's closure: torch's default ``max_eval`` is 25),
+as steps themselves are bounded: ``max_iter=1e9`` with zero tolerances ran for minutes before this bound."""
 
 
 @contextmanager
@@ -119,7 +122,7 @@ def torch_transformation(cls: Any, keywords: dict[str, Any]) -> GradientTransfor
                     tensor.copy_(torch.from_numpy(np.array(points[row])))
                 tensor.grad = torch.from_numpy(np.array(gradient[row]))
                 if closure_needed:
-                    optimizer.step(_closure(torch, tensor, gradient[row], state.count))
+                    optimizer.step(_closure(torch, tensor, gradient[row], state.count, f"torch:{qualified_name(cls)}"))
                 else:
                     optimizer.step()
                 moved[row] = tensor.detach().numpy()
@@ -129,12 +132,17 @@ def torch_transformation(cls: Any, keywords: dict[str, Any]) -> GradientTransfor
     return GradientTransformation(init, update)
 
 
-def _closure(torch: Any, tensor: Any, first_gradient: np.ndarray, step: int) -> Any:
+def _closure(torch: Any, tensor: Any, first_gradient: np.ndarray, step: int, name: str = "the optimizer") -> Any:
     """A closure for ``step(closure)``: the loss at ``tensor`` with its gradient in ``tensor.grad``; the
-    first call returns the runner's gradient, later calls evaluate the run's objective."""
+    first call returns the runner's gradient, later calls evaluate the run's objective. At most
+    :data:`MAX_EVALUATIONS_PER_STEP` calls a step (:class:`SpecError` past them), as
+    steps are bounded: L-BFGS with ``max_iter=1e9`` and zero tolerances would run for minutes."""
     calls = [0]
 
     def closure() -> Any:
+        if calls[0] >= MAX_EVALUATIONS_PER_STEP:
+            raise SpecError(f"{name}: one step evaluated the objective more than {MAX_EVALUATIONS_PER_STEP} times; "
+                            "at most that many are allowed: lower max_iter or max_eval")
         objective = current_objective()
         point = tensor.detach().numpy().copy()
         if calls[0] == 0:

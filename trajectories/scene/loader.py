@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SceneError
+from ..inputs import check_input
+from ..trust import as_code
 from .kind import SceneKind
 from .race import Scene
 from .toml_file import load_toml_scene
@@ -36,16 +38,15 @@ def _user_frame_location(error: BaseException, path: Path) -> str:
 
 def load_scene_file(path: str | Path) -> dict[str, Scene]:
     """Run a scene file and return its scenes by name, in the order they are defined."""
-    path = Path(path)
-    if not path.is_file():
-        raise SceneError(f"no scene file {path}")
+    path = check_input(path, "scene file", error=SceneError)  # not a FIFO, which would hang the import
     module_name = f"_trajectories_scene_{abs(hash(str(path.resolve())))}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     if spec is None or spec.loader is None:
         raise SceneError(f"{path} is not a Python file")
     module = importlib.util.module_from_spec(spec)
     try:
-        spec.loader.exec_module(module)
+        with as_code():  # a Python scene file is code: it names what it likes, even from the command line
+            spec.loader.exec_module(module)
     except SceneError as error:
         raise SceneError(f"{_user_frame_location(error, path)}: {error}") from None
     except Exception as error:

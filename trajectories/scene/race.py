@@ -15,7 +15,7 @@ from ..catalogue import resolve_surface
 from ..errors import SceneError
 from ..gradients import GradientSource, stochastic_gradient
 from ..horizon import RUN_TOLERANCE
-from ..options import check_option, default, outside_window
+from ..options import MAX_RACERS, check_option, default, outside_window
 from ..paths import race_horizons, race_trajectories
 from ..portable import exact_in_numpy, portable_surface
 from ..render.text import text_problem
@@ -153,6 +153,9 @@ class Scene(SceneKind):
         set_field("surface", surface)
         if isinstance(self.optimizers, (str, Racer, OptimizerSpec)):
             set_field("optimizers", (self.optimizers,))
+        if len(self.optimizers) > MAX_RACERS:  # before any spec is checked: 2,000 took minutes
+            raise SceneError(f"{self.name}: {len(self.optimizers)} optimizers, more than the {MAX_RACERS} a scene "
+                             "may race (a legend of more cannot be read)")
         racers = tuple(Racer.of(item) for item in self.optimizers)
         if not racers:
             raise SceneError(f"{self.name}: a scene needs at least one optimizer")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SceneError, SpecError
-from ..render.text import text_problem
+from ..render.text import MAX_LENGTH, text_problem
 from ..spec import AdapterSpec, OptimizerSpec, parse_optimizer
 from .kind import check_positive_int
 
@@ -64,7 +64,8 @@ class Racer:
         """The label, then the key hyperparameters: the learning rate and the non-default values that
         change behaviour at a glance (not ε or convention switches), unless the label is the spec text or
         already gives the rate (``lr=``, as a tuned scene's labels do); then the learning-rate schedule, unless
-        the label already spells it."""
+        the label already spells it. At most :data:`~trajectories.render.text.MAX_LENGTH` characters: spec text
+        past them is cut, with ``...`` (a long schedule's milestones took minutes to draw)."""
         if self.label == self.spec.label or "lr=" in self.label:
             text = self.label
         else:
@@ -75,6 +76,9 @@ class Racer:
         schedule = self.spec.schedule
         if schedule is not None and schedule.to_text() not in text:
             text += f", {schedule.legend()}"
+        if len(text) > MAX_LENGTH:  # what follows the label is spec text (plain): cut there, never in the label
+            keep = max(len(self.label), MAX_LENGTH - 3)
+            text = text[:keep] + "..."
         return text
 
 

@@ -39,11 +39,14 @@ from typing import Any
 import tomllib
 
 from ..catalogue import resolve_surface
-from ..errors import SceneError, SpecError
-from ..options import outside_window, toml_options
+from ..errors import SceneError, SpecError, TrustError
+from ..guard import guarded
+from ..inputs import read_input
+from ..options import MAX_RACERS, outside_window, toml_options
 from ..render.text import text_problem
 from ..schedules import schedule_of
 from ..spec import make_spec
+from ..trust import named_in
 from .race import Scene
 from .racer import Racer
 
@@ -91,6 +94,9 @@ def _optimizers(value: Any, problems: Problems) -> list[Racer]:
     if not isinstance(value, list) or not value:
         problems.add("optimizers", "needs at least one [[optimizers]] table")
         return []
+    if len(value) > MAX_RACERS:  # before any of them is checked
+        problems.add("optimizers", f"{len(value)} tables, more than the {MAX_RACERS} a scene may race")
+        return []
     racers = []
     for i, table in enumerate(value):
         path = f"optimizers[{i}]"
@@ -113,6 +119,9 @@ def _optimizers(value: Any, problems: Problems) -> list[Racer]:
             continue
         try:
             spec = make_spec(name, params, schedule=schedule)  # torch:/optax: names give an AdapterSpec
+        except TrustError as error:  # a name outside the allow-list: nothing was imported
+            problems.add(f"{path}.name", str(error))
+            continue
         except SpecError as error:
             message = str(error)
             key = next((k for k in params if f"{name}: {k} " in message or f"'{k}'" in message), None)
@@ -137,17 +146,54 @@ def _optimizers(value: Any, problems: Problems) -> list[Racer]:
     return racers
 
 
-def load_toml_scene(path: str | Path) -> dict[str, Scene]:
-    """Read and validate a TOML scene file; :class:`SceneError` lists every problem with its key path."""
+MAX_FILE_BYTES = 2**20
+"""The most bytes a TOML scene file may hold: a description, not data (a thousand start points take 30 KB;
+start sets make millions)."""
+
+
+MAX_NESTING = 16
+"""Arrays and tables nested in a scene file: a schedule list of tables in an optimizer table in the list of
+optimizers is four; Python's own recursion would fail near a thousand, with a traceback."""
+
+
+def _nesting(document: Any) -> int:
+    """How deep ``document``'s lists and tables nest (a plain value: 0), without recursion."""
+    deepest, stack = 0, [(document, 0)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth + 1)
+        if deepest > MAX_NESTING:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def load_toml_scene(path: str | Path, where: str = "a TOML scene file") -> dict[str, Scene]:
+    """Read and validate a TOML scene file; :class:`SceneError` lists every problem with its key path.
+
+    The file is data (:mod:`trajectories.trust`): it may name built-in and plugin optimizers and
+    allow-listed ``torch:``/``optax:`` targets, never import or call anything else, and it is read under the
+    guard (:mod:`trajectories.guard`). ``where`` names it in those refusals."""
     path = Path(path)
-    if not path.is_file():
-        raise SceneError(f"no scene file {path}")
+    with named_in("data", where), guarded(str(path)):
+        return _load(path)
+
+
+def _load(path: Path) -> dict[str, Scene]:
+    data = read_input(path, "scene file", MAX_FILE_BYTES, SceneError)
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        document = tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as error:
         raise SceneError(f"{path}: not valid TOML: {error}") from None
     except UnicodeDecodeError:
         raise SceneError(f"{path}: not a UTF-8 text file") from None
+    except RecursionError:
+        raise SceneError(f"{path}: arrays or tables nested more than {MAX_NESTING} deep") from None
+    if _nesting(document) > MAX_NESTING:
+        raise SceneError(f"{path}: arrays or tables nested more than {MAX_NESTING} deep")
     problems = Problems()
     _check_keys(document, TOP_LEVEL, "", problems)
     options: dict[str, Any] = {}

@@ -1,0 +1,426 @@
+"""The guard: defence in depth behind :mod:`trajectories.trust`. While data (a TOML scene, a directive's
+inline TOML) is loaded, checked, listed, described and rendered, Python's audit hooks (PEP 578,
+:func:`sys.addaudithook`) turn forbidden side effects into a one-line error, whoever asks for them: our
+code, a library, or whatever a data file managed to name.
+
+Refused while a guard is active:
+
+- **processes**: ``os.system``, ``os.exec*``, ``os.spawn*``, ``os.posix_spawn*``, ``os.forkpty``,
+  ``pty.spawn`` and ``subprocess.Popen``, except ffmpeg started by the mp4 writer (forking our own worker
+  processes is allowed);
+- **writes and deletes** outside the declared outputs: opening for writing, ``os.remove``, ``os.rmdir``,
+  ``shutil.rmtree``, renames, ``os.truncate``, ``os.mkdir``, ``chmod``, links, copies. Allowed: the
+  outputs, their atomic temporaries (:mod:`trajectories.atomic`), the folders made for them, the places
+  a guard names (the tune cache), the temporary folder, matplotlib's config and cache folders, and
+  ``__pycache__`` files;
+- **imports** outside the allow-list: the standard library (but not ``this``, ``antigravity``,
+  ``idlelib``, ``turtledemo``, ``turtle``, ``tkinter`` or a ``__main__``), the distributions trajectories
+  requires with its extras and what they require, the adapter namespaces, plugins' packages, modules
+  allowed with ``--allow-module``, and packages already imported. A refused import raises an
+  :class:`ImportError` as well, so a library probing for an optional module carries on as if it were
+  missing;
+- **the network** (``socket.connect``, name lookups, ``urllib``, ``http.client``...), **a web browser**
+  (``webbrowser.open``) and **native libraries** (``ctypes.dlopen``) from outside the installation's
+  folders.
+
+The hook is added once per process (an audit hook cannot be removed) and costs one context-variable read
+per audited event while no guard is active (``bench/bench_guard.py`` measures a render with and without).
+The guard lives in a context variable: it covers the thread that entered it and the processes it forks.
+
+>>> import os, tempfile
+>>> with tempfile.TemporaryDirectory() as folder:
+...     with guarded("s.toml", outputs=[os.path.join(folder, "out.gif")]):
+...         open(os.path.join(folder, "out.gif"), "wb").close()   # a declared output: allowed
+...         try:
+...             os.system("echo this never runs")
+...         except TrustError as error:
+...             print(str(error).replace("; ", ";\\n"))
+s.toml: refused running a command ('echo this never runs') while data is read or rendered;
+data may only name allow-listed things (README, "Security")
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .atomic import _temporary_affixes
+from .errors import TrustError
+from .trust import ADAPTER_NAMESPACES, allowed_modules
+
+
+class ForbiddenImport(TrustError, ModuleNotFoundError):
+    """An import the guard refused: a :class:`TrustError` that is also a :class:`ModuleNotFoundError`, as
+    libraries probing for an optional module expect."""
+
+
+DENIED_MODULES = frozenset({"this", "antigravity", "idlelib", "turtledemo", "turtle", "tkinter", "__hello__",
+                            "__phello__"})
+"""Standard modules that act when imported (print, open a browser or a window): never imported while a
+guard is active."""
+
+WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+NETWORK_EVENTS = ("socket.connect", "socket.sendto", "socket.sendmsg", "socket.getaddrinfo", "socket.gethostbyname",
+                  "socket.gethostbyaddr", "urllib.Request", "http.client.connect", "ftplib.connect", "smtplib.connect",
+                  "poplib.connect", "imaplib.open", "nntplib.connect", "telnetlib.Telnet.open")
+PROCESS_EVENTS = ("os.system", "os.exec", "os.spawn", "os.posix_spawn", "os.forkpty", "pty.spawn", "os.startfile")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a guard allows: ``where`` names the data in messages; ``files`` are the outputs (absolute);
+    ``folders`` the folders made for them; ``places`` folders written freely."""
+
+    where: str
+    files: frozenset[str]
+    folders: frozenset[str]
+    places: tuple[str, ...]
+
+
+_POLICY: ContextVar[Policy | None] = ContextVar("trajectories_guard", default=None)
+_INSTALLED: list[bool] = []
+
+
+def active() -> Policy | None:
+    """The guard in force here, or ``None``."""
+    return _POLICY.get()
+
+
+def _absolute(path: Any) -> str:
+    return os.path.abspath(os.fsdecode(path))
+
+
+def _ancestors(path: str) -> set[str]:
+    found, folder = set(), os.path.dirname(path)
+    while folder and folder != os.path.dirname(folder):
+        found.add(folder)
+        folder = os.path.dirname(folder)
+    return found
+
+
+def _usual_places() -> tuple[str, ...]:
+    """The temporary folder and matplotlib's config and cache folders (where matplotlib would put them)."""
+    places = [tempfile.gettempdir()]
+    home = os.path.expanduser("~")
+    if os.environ.get("MPLCONFIGDIR"):
+        places.append(os.environ["MPLCONFIGDIR"])
+    places.append(os.path.join(os.environ.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"), "matplotlib"))
+    places.append(os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "matplotlib"))
+    return tuple(_absolute(place) for place in places)
+
+
+@contextlib.contextmanager
+def guarded(where: str, outputs: Iterable[Any] = (), places: Iterable[Any] = ()) -> Iterator[Policy]:
+    """Refuse forbidden side effects in the block (see the module's docstring): ``where`` names the data
+    in the one-line error; ``outputs`` may be written (with their temporaries and folders); ``places``
+    are folders that may be written freely. Nested guards add their outputs and places to the outer's."""
+    if not _INSTALLED:
+        sys.addaudithook(_audit)
+        _INSTALLED.append(True)
+    outer = _POLICY.get()
+    files = {_absolute(path) for path in outputs if path is not None}
+    folders = set().union(*(_ancestors(path) for path in files)) if files else set()
+    policy = Policy(where, frozenset(files | set(outer.files if outer else ())),
+                    frozenset(folders | set(outer.folders if outer else ())),
+                    tuple(dict.fromkeys([*(outer.places if outer else _usual_places()),
+                                         *(_absolute(place) for place in places)])))
+    token = _POLICY.set(policy)
+    try:
+        yield policy
+    finally:
+        _POLICY.reset(token)
+
+
+@contextlib.contextmanager
+def suspended() -> Iterator[None]:
+    """No guard in the block (for the guard's own look-ups, which read metadata and import)."""
+    token = _POLICY.set(None)
+    try:
+        yield
+    finally:
+        _POLICY.reset(token)
+
+
+def _refuse(policy: Policy, what: str, error: type[TrustError] = TrustError) -> None:
+    raise error(f"{policy.where}: refused {what} while data is read or rendered; data may only name allow-listed "
+                'things (README, "Security")')
+
+
+def _shown(value: Any) -> str:
+    text = repr(os.fsdecode(value) if isinstance(value, (bytes, os.PathLike)) else value)
+    return text if len(text) <= 100 else text[:97] + "..."
+
+
+# --- writes ----------------------------------------------------------------------------------------------
+
+def _relative_to_descriptor(path: Any, dir_fd: Any) -> Any:
+    """``path`` made absolute through ``dir_fd`` (an open folder) where the system tells its name."""
+    if isinstance(dir_fd, int) and dir_fd >= 0 and not os.path.isabs(os.fsdecode(path)):
+        with contextlib.suppress(OSError):
+            return os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), os.fsdecode(path))
+    return path
+
+
+def writable(policy: Policy, path: Any, folder: bool = False) -> bool:
+    """Whether ``path`` may be written (``folder``: made or removed as a folder) under ``policy``."""
+    if isinstance(path, int):
+        return True  # a descriptor already open
+    absolute = _absolute(path)
+    if absolute in policy.files or absolute == os.devnull:
+        return True
+    if folder and absolute in policy.folders:
+        return True
+    if any(absolute == place or absolute.startswith(place + os.sep) for place in policy.places):
+        return True
+    parent, name = os.path.split(absolute)
+    if "__pycache__" in absolute.split(os.sep) and (folder or ".pyc" in name):
+        return True  # the import system caching what it compiled
+    for output in policy.files:
+        prefix, suffix = _temporary_affixes(Path(output))
+        if os.path.dirname(output) == parent and name.startswith(prefix) and name.endswith(suffix):
+            return True
+    return False
+
+
+def _check_open(policy: Policy, args: tuple) -> None:
+    path, mode, flags = args
+    writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+        mode is None and isinstance(flags, int) and flags & WRITE_FLAGS)
+    if writing and path is not None and not writable(policy, path):
+        _refuse(policy, f"writing {_shown(path)} (not an output of this command)")
+
+
+def _checker(what: str, places: Callable[[tuple], list[tuple[Any, bool]]]) -> Callable[[Policy, tuple], None]:
+    def check(policy: Policy, args: tuple) -> None:
+        for path, folder in places(args):
+            if path is not None and not writable(policy, path, folder):
+                _refuse(policy, f"{what} {_shown(path)} (not an output of this command)")
+
+    return check
+
+
+def _at(index: int, fd_index: int | None = None, folder: bool = False) -> Callable[[tuple], list[tuple[Any, bool]]]:
+    def places(args: tuple) -> list[tuple[Any, bool]]:
+        path = args[index]
+        if fd_index is not None and len(args) > fd_index:
+            path = _relative_to_descriptor(path, args[fd_index])
+        return [(path, folder)]
+
+    return places
+
+
+def _rename(args: tuple) -> list[tuple[Any, bool]]:
+    source, target = args[0], args[1]
+    return [(_relative_to_descriptor(source, args[2]), False), (_relative_to_descriptor(target, args[3]), False)]
+
+
+# --- imports ----------------------------------------------------------------------------------------------
+
+_REQUIREMENT = re.compile(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[([^\]]*)\])?")
+_EXTRA = re.compile(r"""extra\s*==\s*["']([^"']+)["']""")
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _top_level_names(distribution: Any) -> set[str]:
+    """The top-level modules a distribution installs (``top_level.txt``, else its file list)."""
+    text = distribution.read_text("top_level.txt")
+    if text:
+        return {line.strip() for line in text.splitlines() if line.strip()}
+    names = set()
+    for file in distribution.files or ():
+        first = file.parts[0] if file.parts else ""
+        if first.endswith((".dist-info", ".egg-info", ".data", ".pth")) or first in ("..", "__pycache__"):
+            continue
+        names.add(first.split(".")[0] if first.endswith((".py", ".so", ".pyd")) else first)
+    name = distribution.metadata["Name"] or ""
+    return names | {_normal(name).replace("-", "_")}
+
+
+@lru_cache(maxsize=1)
+def dependency_modules() -> frozenset[str]:
+    """The top-level modules of trajectories' distribution with all its extras but ``test``, of the adapter
+    namespaces' distributions, of plugins' distributions, and of everything they require (markers of extras followed,
+    others included): installed code the user chose by installing trajectories."""
+    from importlib import metadata
+
+    from .plugins import GROUPS
+
+    ours = metadata.metadata("trajectories").get_all("Provides-Extra") or []
+    wanted: list[tuple[str, tuple[str, ...]]] = [("trajectories", tuple(e for e in ours if e != "test"))]
+    wanted += [(name, ()) for names in ADAPTER_NAMESPACES.values() for name in names]
+    for group in GROUPS.values():
+        for entry_point in metadata.entry_points(group=group):
+            dist = getattr(entry_point, "dist", None)
+            if dist is not None:
+                wanted.append((dist.metadata["Name"], ()))
+    modules: set[str] = set()
+    seen: set[tuple[str, tuple[str, ...]]] = set()
+    while wanted:
+        name, extras = wanted.pop()
+        if (_normal(name), extras) in seen:
+            continue
+        seen.add((_normal(name), extras))
+        try:
+            distribution = metadata.distribution(name)
+        except (metadata.PackageNotFoundError, ValueError):
+            continue
+        modules |= _top_level_names(distribution)
+        for requirement in distribution.requires or ():
+            match = _REQUIREMENT.match(requirement)
+            if match is None:
+                continue
+            marker = requirement.partition(";")[2]
+            extra = _EXTRA.search(marker)
+            if extra is not None and _normal(extra.group(1)) not in map(_normal, extras):
+                continue
+            asked = tuple(part.strip() for part in (match.group(3) or "").split(",") if part.strip())
+            wanted.append((match.group(1), asked))
+    return frozenset(modules)
+
+
+CORE_MODULES = frozenset({"trajectories", "numpy", "matplotlib", "mpl_toolkits", "PIL", "imageio",
+                          "imageio_ffmpeg", "click", "sympy", "mpmath", "contourpy", "cycler", "fontTools",
+                          "kiwisolver", "packaging", "pyparsing", "dateutil", "six"})
+"""What rendering imports in every process: checked without reading any metadata."""
+
+
+def importable(name: str) -> bool:
+    """Whether module ``name`` may be imported while a guard is active (see the module's docstring)."""
+    parts = name.split(".")
+    top = parts[0]
+    if top in DENIED_MODULES or "__main__" in parts:
+        return False
+    if top in sys.stdlib_module_names or top in CORE_MODULES or top in sys.modules:
+        return True
+    if top.startswith("_sysconfigdata") or (top.startswith("_") and top.lstrip("_") in sys.stdlib_module_names):
+        return True  # the C halves of standard modules (_json, _socket...), the platform's build settings
+    if any(name == module or name.startswith(module + ".") for module in allowed_modules()):
+        return True
+    with suspended():
+        from .plugins import plugin_packages
+
+        return top in dependency_modules() or top in plugin_packages()
+
+
+def _check_import(policy: Policy, args: tuple) -> None:
+    name = args[0]
+    if not importable(name) and _exists(name.split(".")[0]):  # a missing module fails as it always does
+        _refuse(policy, f"importing {name}", ForbiddenImport)
+
+
+def _exists(top: str) -> bool:
+    """Whether top-level module ``top`` could be found (looked up on ``sys.path``; nothing is run)."""
+    import importlib.util
+
+    with suspended():
+        try:
+            return importlib.util.find_spec(top) is not None
+        except (ImportError, ValueError):
+            return False
+
+
+# --- processes, the network, browsers, libraries ------------------------------------------------------------
+
+def _allowed_programs() -> set[str]:
+    """The mp4 writer's ffmpeg, once imageio-ffmpeg is imported."""
+    module = sys.modules.get("imageio_ffmpeg")
+    if module is None:
+        return set()
+    with suspended(), contextlib.suppress(Exception):
+        return {module.get_ffmpeg_exe()}
+    return set()
+
+
+def _check_popen(policy: Policy, args: tuple) -> None:
+    executable, arguments = args[0], args[1]
+    program = executable if executable is not None else (
+        arguments[0] if isinstance(arguments, (list, tuple)) and arguments else arguments)
+    if program is None or os.fsdecode(program) not in _allowed_programs():
+        _refuse(policy, f"starting the program {_shown(program)}")
+
+
+@lru_cache(maxsize=1)
+def installation_folders() -> tuple[str, ...]:
+    """Where installed code lives: Python's prefixes, its library folders, ``site-packages`` folders on
+    ``sys.path`` and the system's library folders."""
+    import sysconfig
+
+    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix}
+    folders |= {path for key, path in sysconfig.get_paths().items() if key in ("stdlib", "platstdlib", "purelib",
+                                                                               "platlib")}
+    folders |= {path for path in sys.path if path.rstrip(os.sep).endswith(("site-packages", "dist-packages"))}
+    folders |= {"/usr/lib", "/usr/lib64", "/lib", "/lib64", "/usr/local/lib", "/System/Library", "/usr/lib32"}
+    return tuple(sorted(_absolute(folder) for folder in folders if folder))
+
+
+def _check_library(policy: Policy, args: tuple) -> None:
+    name = args[0]
+    if name is None or os.sep not in os.fsdecode(name):
+        return  # a library found by the system's loader (libc.so.6) or the process itself
+    absolute = os.path.realpath(os.fsdecode(name))
+    if not any(absolute.startswith(folder + os.sep) for folder in installation_folders()):
+        _refuse(policy, f"loading the library {_shown(name)}")
+
+
+def _refusing(what: str, shown: Callable[[tuple], Any] = lambda args: args[0] if args else "") -> Callable:
+    def check(policy: Policy, args: tuple) -> None:
+        _refuse(policy, f"{what} ({_shown(shown(args))})")
+
+    return check
+
+
+def _network_subject(event: str) -> Callable[[tuple], Any]:
+    """Where an event of the network goes: a socket's address, else its first argument (a host, a URL)."""
+    if event in ("socket.connect", "socket.sendto", "socket.sendmsg"):
+        return lambda args: args[1] if len(args) > 1 else ""
+    return lambda args: args[0] if args else ""
+
+
+_CHECKS: dict[str, Callable[[Policy, tuple], None]] = {
+    "open": _check_open,
+    "import": _check_import,
+    "os.remove": _checker("deleting", _at(0, 1)),
+    "os.rmdir": _checker("removing the folder", _at(0, 1, folder=True)),
+    "os.mkdir": _checker("making the folder", _at(0, 2, folder=True)),
+    "shutil.rmtree": _checker("removing the tree", _at(0, 1, folder=True)),
+    "os.rename": _checker("renaming", _rename),
+    "os.link": _checker("linking", lambda args: [(_relative_to_descriptor(args[1], args[3]), False)]),
+    "os.symlink": _checker("linking", lambda args: [(_relative_to_descriptor(args[1], args[2]), False)]),
+    "os.truncate": _checker("truncating", _at(0)),
+    "os.chmod": _checker("changing the mode of", _at(0, 2)),
+    "os.chown": _checker("changing the owner of", _at(0, 3)),
+    "shutil.copyfile": _checker("copying to", _at(1)),
+    "shutil.copytree": _checker("copying to", _at(1, folder=True)),
+    "shutil.move": _checker("moving to", _at(1)),
+    "shutil.unpack_archive": _checker("unpacking into", _at(1, folder=True)),
+    "shutil.make_archive": _checker("making the archive", _at(0)),
+    "subprocess.Popen": _check_popen,
+    "webbrowser.open": _refusing("opening a web browser"),
+    "ctypes.dlopen": _check_library,
+    **{event: _refusing("running a command" if event == "os.system" else f"starting a process ({event})",
+                        (lambda args: args[0]) if event == "os.system" else (lambda args: args[1] if len(args) > 1
+                                                                             else "")) for event in PROCESS_EVENTS},
+    **{event: _refusing(f"using the network ({event})", _network_subject(event))
+       for event in NETWORK_EVENTS},
+}
+
+
+def _audit(event: str, args: tuple) -> None:
+    policy = _POLICY.get()
+    if policy is None:
+        return
+    check = _CHECKS.get(event)
+    if check is not None:
+        check(policy, args)
