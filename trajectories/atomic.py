@@ -164,31 +164,38 @@ def _open_folder_inside(folder: Path, inside: Path, target: Path) -> int:
     return handle
 
 
+def _is(name: str, folder: int, info: os.stat_result) -> bool:
+    """Whether ``name`` in the open ``folder`` is the file ``info`` describes."""
+    try:
+        found = os.stat(name, dir_fd=folder, follow_symlinks=False)
+    except OSError:
+        return False
+    return (found.st_dev, found.st_ino) == (info.st_dev, info.st_ino)
+
+
 @contextlib.contextmanager
 def _confined_path(target: Path, inside: Path) -> Iterator[Path]:
     folder = target.parent if str(target.parent) else Path(".")
     handle = _open_folder_inside(folder, inside, target)
     prefix, suffix = _temporary_affixes(target)
-    name = ""
     try:
-        for _ in range(100):
-            name = f"{prefix}{os.urandom(6).hex()}{suffix}"
-            try:
-                os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-                                 | getattr(os, "O_CLOEXEC", 0), 0o600, dir_fd=handle))
-                break
-            except FileExistsError:
-                continue
-        temporary = folder / name
+        handle_of_file, temporary = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
+        temporary, name = Path(temporary), Path(temporary).name
         try:
+            made = os.fstat(handle_of_file)
+        finally:
+            os.close(handle_of_file)
+        try:
+            if not _is(name, handle, made):  # made by name: it must be in the folder checked and held open
+                raise OutputError(f"{target}: its folder changed before it was written (now "
+                                  f"{os.path.realpath(folder)}); nothing was written there")
             with _full_disk_as_output_error(target):
                 yield temporary
-            ours = os.stat(name, dir_fd=handle, follow_symlinks=False)
             try:
                 written: os.stat_result | None = os.stat(temporary)
             except OSError:
                 written = None
-            if written is None or (ours.st_dev, ours.st_ino) != (written.st_dev, written.st_ino):
+            if written is None or not _is(name, handle, written):  # the writers wrote by name too
                 raise OutputError(f"{target}: its folder changed while it was written (now {os.path.realpath(folder)});"
                                   f" nothing was written")
             os.chmod(name, 0o666 & ~_umask(), dir_fd=handle)

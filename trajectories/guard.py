@@ -11,8 +11,9 @@ Refused while a guard is active:
 - **writes and deletes** outside the declared outputs: opening for writing, ``os.remove``, ``os.rmdir``,
   ``shutil.rmtree``, renames, ``os.truncate``, ``os.mkdir``, ``chmod``, links, copies. Allowed: the
   outputs, their atomic temporaries (:mod:`trajectories.atomic`), the folders made for them, the places
-  a guard names (the tune cache), the temporary folder, matplotlib's config and cache folders, and
-  ``__pycache__`` files;
+  a guard names (the tune cache), matplotlib's config and cache folders, ``__pycache__`` files, and in
+  the temporary folder what is made while the guard is active (a file already there is never
+  overwritten or deleted);
 - **imports** outside the allow-list: the standard library (but not ``this``, ``antigravity``,
   ``idlelib``, ``turtledemo``, ``turtle``, ``tkinter`` or a ``__main__``), the distributions trajectories
   requires with its extras and what they require, the adapter namespaces, plugins' packages, modules
@@ -48,7 +49,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -78,12 +79,17 @@ PROCESS_EVENTS = ("os.system", "os.exec", "os.spawn", "os.posix_spawn", "os.fork
 @dataclass(frozen=True)
 class Policy:
     """What a guard allows: ``where`` names the data in messages; ``files`` are the outputs (absolute);
-    ``folders`` the folders made for them; ``places`` folders written freely."""
+    ``folders`` the folders made for them; ``places`` folders written freely; ``scratch`` folders (the
+    temporary folder) where only what did not exist may be made, and then written and removed
+    (``created``, shared by nested guards): a file already in ``/tmp`` is never overwritten or deleted."""
 
     where: str
     files: frozenset[str]
     folders: frozenset[str]
     places: tuple[str, ...]
+    scratch: tuple[str, ...] = ()
+    created: set[str] = field(default_factory=set, compare=False)
+    output_folders: set[tuple[int, int]] = field(default_factory=set, compare=False)
 
 
 _POLICY: ContextVar[Policy | None] = ContextVar("trajectories_guard", default=None)
@@ -108,8 +114,8 @@ def _ancestors(path: str) -> set[str]:
 
 
 def _usual_places() -> tuple[str, ...]:
-    """The temporary folder and matplotlib's config and cache folders (where matplotlib would put them)."""
-    places = [tempfile.gettempdir()]
+    """Matplotlib's config and cache folders (where matplotlib would put them)."""
+    places = []
     home = os.path.expanduser("~")
     if os.environ.get("MPLCONFIGDIR"):
         places.append(os.environ["MPLCONFIGDIR"])
@@ -132,7 +138,9 @@ def guarded(where: str, outputs: Iterable[Any] = (), places: Iterable[Any] = ())
     policy = Policy(where, frozenset(files | set(outer.files if outer else ())),
                     frozenset(folders | set(outer.folders if outer else ())),
                     tuple(dict.fromkeys([*(outer.places if outer else _usual_places()),
-                                         *(_absolute(place) for place in places)])))
+                                         *(_absolute(place) for place in places)])),
+                    outer.scratch if outer else (_absolute(tempfile.gettempdir()),),
+                    outer.created if outer else set(), outer.output_folders if outer else set())
     token = _POLICY.set(policy)
     try:
         yield policy
@@ -162,32 +170,67 @@ def _shown(value: Any) -> str:
 
 # --- writes ----------------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class InFolder:
+    """A name relative to an open folder (``dir_fd``): what ``os.replace(..., src_dir_fd=...)`` acts on."""
+
+    folder: int
+    name: str
+
+
 def _relative_to_descriptor(path: Any, dir_fd: Any) -> Any:
-    """``path`` made absolute through ``dir_fd`` (an open folder) where the system tells its name."""
+    """``path``, or :class:`InFolder` when it is relative to an open folder ``dir_fd``."""
     if isinstance(dir_fd, int) and dir_fd >= 0 and not os.path.isabs(os.fsdecode(path)):
-        with contextlib.suppress(OSError):
-            return os.path.join(os.readlink(f"/proc/self/fd/{dir_fd}"), os.fsdecode(path))
+        return InFolder(dir_fd, os.fsdecode(path))
     return path
+
+
+def _output_name(policy: Policy, name: str) -> bool:
+    """Whether ``name`` is an output's name or one of its temporaries' (:mod:`trajectories.atomic`)."""
+    for output in policy.files:
+        prefix, suffix = _temporary_affixes(Path(output))
+        if name == os.path.basename(output) or (name.startswith(prefix) and name.endswith(suffix)):
+            return True
+    return False
 
 
 def writable(policy: Policy, path: Any, folder: bool = False) -> bool:
     """Whether ``path`` may be written (``folder``: made or removed as a folder) under ``policy``."""
     if isinstance(path, int):
         return True  # a descriptor already open
+    if isinstance(path, InFolder):
+        with contextlib.suppress(OSError):  # an output's folder, held open, even if moved meanwhile
+            info = os.fstat(path.folder)
+            if (info.st_dev, info.st_ino) in policy.output_folders and _output_name(policy, path.name):
+                return True
+        try:
+            path = os.path.join(os.readlink(f"/proc/self/fd/{path.folder}"), path.name)
+        except OSError:
+            return False
     absolute = _absolute(path)
-    if absolute in policy.files or absolute == os.devnull:
+    parent, name = os.path.split(absolute)
+    beside_an_output = any(os.path.dirname(output) == parent for output in policy.files)
+    if absolute in policy.files or (beside_an_output and _output_name(policy, name)):
+        with contextlib.suppress(OSError):  # the output's folder as the system knows it, should it be moved
+            info = os.stat(parent)
+            policy.output_folders.add((info.st_dev, info.st_ino))
         return True
-    if folder and absolute in policy.folders:
+    if absolute == os.devnull or (folder and absolute in policy.folders):
         return True
     if any(absolute == place or absolute.startswith(place + os.sep) for place in policy.places):
         return True
-    parent, name = os.path.split(absolute)
-    if "__pycache__" in absolute.split(os.sep) and (folder or ".pyc" in name):
-        return True  # the import system caching what it compiled
-    for output in policy.files:
-        prefix, suffix = _temporary_affixes(Path(output))
-        if os.path.dirname(output) == parent and name.startswith(prefix) and name.endswith(suffix):
-            return True
+    if any(absolute.startswith(place + os.sep) for place in policy.scratch) and _new_in_scratch(policy, absolute):
+        return True
+    return "__pycache__" in absolute.split(os.sep) and (folder or ".pyc" in name)  # compiled modules' cache
+
+
+def _new_in_scratch(policy: Policy, absolute: str) -> bool:
+    """In the temporary folder: whether ``absolute`` is made now, or was made (or is inside a folder made)
+    while a guard was active; then it is remembered as made."""
+    made = absolute in policy.created or any(absolute.startswith(folder + os.sep) for folder in policy.created)
+    if made or not os.path.lexists(absolute):
+        policy.created.add(absolute)
+        return True
     return False
 
 
@@ -199,9 +242,23 @@ def _check_open(policy: Policy, args: tuple) -> None:
         _refuse(policy, f"writing {_shown(path)} (not an output of this command)")
 
 
-def _checker(what: str, places: Callable[[tuple], list[tuple[Any, bool]]]) -> Callable[[Policy, tuple], None]:
+def _there(path: Any) -> bool:
+    """Whether ``path`` (a name, or :class:`InFolder`) exists, links included."""
+    try:
+        if isinstance(path, InFolder):
+            os.stat(path.name, dir_fd=path.folder, follow_symlinks=False)
+            return True
+        return not isinstance(path, int) and os.path.lexists(os.fsdecode(path))
+    except (OSError, ValueError):
+        return False
+
+
+def _checker(what: str, places: Callable[[tuple], list[tuple[Any, bool]]],
+             making: bool = False) -> Callable[[Policy, tuple], None]:
     def check(policy: Policy, args: tuple) -> None:
         for path, folder in places(args):
+            if making and _there(path):
+                continue  # making what exists fails anyway (makedirs(exist_ok=True) asks first)
             if path is not None and not writable(policy, path, folder):
                 _refuse(policy, f"{what} {_shown(path)} (not an output of this command)")
 
@@ -393,7 +450,7 @@ _CHECKS: dict[str, Callable[[Policy, tuple], None]] = {
     "import": _check_import,
     "os.remove": _checker("deleting", _at(0, 1)),
     "os.rmdir": _checker("removing the folder", _at(0, 1, folder=True)),
-    "os.mkdir": _checker("making the folder", _at(0, 2, folder=True)),
+    "os.mkdir": _checker("making the folder", _at(0, 2, folder=True), making=True),
     "shutil.rmtree": _checker("removing the tree", _at(0, 1, folder=True)),
     "os.rename": _checker("renaming", _rename),
     "os.link": _checker("linking", lambda args: [(_relative_to_descriptor(args[1], args[3]), False)]),

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -76,6 +77,10 @@ class OptimizerSpec:
     def learning_rates(self, steps: int) -> list[float] | None:
         """The learning rate of each of ``steps`` updates under the schedule (``None`` without one)."""
         return None if self.schedule is None else self.schedule.rates(self.params["lr"], steps)
+
+    def base_rate(self) -> float | None:
+        """The learning rate without a schedule: ``lr``."""
+        return float(self.params["lr"])
 
     def check_steps(self, steps: int) -> None:
         """Refuse a number of updates the schedule cannot give: one-cycle past its total steps, or a rate that
@@ -147,6 +152,20 @@ class AdapterSpec(OptimizerSpec):
 
     def changed(self) -> dict[str, Any]:
         return dict(self.params)
+
+    def base_rate(self) -> float | None:
+        """The rate given as ``lr`` (torch) or ``learning_rate`` (optax), else the constructor's default for it,
+        when it is a number; ``None`` otherwise (a schedule function, or no such keyword)."""
+        value = self.params.get("lr", self.params.get("learning_rate"))
+        if value is None and self.source is not None:
+            try:
+                parameters = inspect.signature(self.source).parameters
+            except (TypeError, ValueError):
+                parameters = {}
+            defaults = [parameters[key].default for key in ("lr", "learning_rate") if key in parameters]
+            value = defaults[0] if defaults else None
+        number = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+        return float(value) if number else None
 
     def to_text(self) -> str:
         from .adapters.values import format_value

@@ -25,6 +25,11 @@ folder), or nothing with a TOML scene as the body. Options: ``format`` (gif, png
 mp4 is a looping ``<video>`` in HTML), ``size`` (``WIDTHxHEIGHT``), ``frames``, ``alt``, ``caption``
 (makes a figure) and ``class``.
 
+Scene files must lie in the source folder or in a folder ``conf.py`` lists in
+``trajectories_scene_folders``; inline TOML and ``.toml`` files are data (:mod:`trajectories.trust`), read
+and rendered under the guard (:mod:`trajectories.guard`), and ``trajectories_allow_modules`` in ``conf.py``
+is the opt-in that ``--allow-module`` is on the command line.
+
 Renders are cached in ``<doctrees>/trajectories/``, named by a hash of the scene (its value and the
 bytes of its file), the options, the versions of the packages that draw it and trajectories' own code:
 a rebuild renders nothing that it rendered before. Renders are written atomically, so parallel builds
@@ -199,8 +204,7 @@ class TrajectoriesDirective(SphinxDirective):
         """A scene file must lie in the documentation's source folder (links resolved), or in a folder that
         ``conf.py`` lists in ``trajectories_scene_folders`` (relative to ``conf.py``'s folder): a page never
         runs or reads a file from elsewhere on the machine."""
-        allowed = [Path(self.env.srcdir)] + [Path(self.env.app.confdir) / folder
-                                             for folder in self.config.trajectories_scene_folders]
+        allowed = [Path(self.env.srcdir), *map(Path, self.config.trajectories_scene_folders)]  # absolute by now
         real = absolute.resolve()
         if not any(real.is_relative_to(folder.resolve()) for folder in allowed):
             raise DirectiveProblem(f"{relative} is outside the documentation's source folder; list its folder in "
@@ -293,6 +297,12 @@ def skip(translator: Any, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
+def _folders_from_conf(app: Any, config: Any) -> None:
+    """``trajectories_scene_folders`` as absolute folders, each relative to ``conf.py``'s folder."""
+    config.trajectories_scene_folders = [str((Path(app.confdir) / folder).resolve())
+                                         for folder in config.trajectories_scene_folders]
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Register the directive (Sphinx calls this for ``extensions = ["trajectories.sphinxext"]``)."""
     app.add_node(trajectories_video, html=(visit_video_html, None), latex=(skip, None), text=(skip, None),
@@ -300,4 +310,5 @@ def setup(app: Any) -> dict[str, Any]:
     app.add_directive("trajectories", TrajectoriesDirective)
     app.add_config_value("trajectories_allow_modules", [], "env", [list, tuple])
     app.add_config_value("trajectories_scene_folders", [], "env", [list, tuple])
+    app.connect("config-inited", _folders_from_conf)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -94,6 +94,8 @@ def effective_rates(spec: OptimizerSpec, record: Mapping[str, Array]) -> Array |
     - Adagrad: :math:`\alpha_t / (1 + t\eta) / (\sqrt{s_t} + \epsilon)`.
     """
     p = spec.params
+    if "lr" not in p:  # an adapter's optimizer: what it holds is its own
+        return None
     steps = len(record["step"])
     rates = spec.learning_rates(steps) or [p["lr"]] * steps
     lr = np.array(rates).reshape(-1, *([1] * (record["step"].ndim - 1)))

@@ -33,6 +33,7 @@ data never imports other modules; use a Python scene file, or pass --allow-modul
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -174,7 +175,10 @@ def check_adapter_object(kind: str, target: str, found: Any) -> None:
     current = origin()
     if current is None or kind != "optax":
         return
-    module = getattr(found, "__module__", None) or ""
+    function = found
+    while isinstance(function, functools.partial):  # optax.nadam is adam with nesterov=True
+        function = function.func
+    module = getattr(function, "__module__", None) or ""
     if not (callable(found) and is_inside(module, [*ADAPTER_NAMESPACES["optax"], *allowed_modules()])):
         raise TrustError(f"optax:{target}: {current.where} may name only functions defined in optax; this is "
                          f"{type(found).__name__} {module or '?'}.{getattr(found, '__qualname__', '')}".rstrip("."))

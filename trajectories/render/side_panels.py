@@ -70,7 +70,7 @@ class LearningRatePanel:
 
     def __init__(self, axes: Any, scene: Any, colors: list[str], foreground: str, muted: str) -> None:
         self.rates = [
-            np.array(racer.spec.learning_rates(steps) or [racer.spec.params["lr"]] * steps)
+            np.array(racer.spec.learning_rates(steps) or [racer.spec.base_rate()] * steps)
             for racer, steps in zip(scene.optimizers, scene.racer_steps(), strict=True)
         ]
         top = max(float(rates.max()) for rates in self.rates)

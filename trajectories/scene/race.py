@@ -189,6 +189,10 @@ class Scene(SceneKind):
         drawn_in_2d = [name for name in ("lr_panel", "overlays", "state_panel") if getattr(self, name)]
         if drawn_in_2d and self.view != "contour":
             raise SceneError(f"{self.name}: {drawn_in_2d[0]} is drawn by the contour view, not by view {self.view!r}")
+        for racer in racers if self.lr_panel else ():
+            if racer.spec.base_rate() is None:
+                raise SceneError(f"{self.name}: lr_panel draws each racer's learning rate; {racer.spec.name} has none "
+                                 "to draw (give lr= or learning_rate= a number)")
         scheduled = any(racer.spec.schedule is not None for racer in racers)
         for racer, steps in zip(racers, self.racer_steps() if scheduled else [], strict=False):
             try:

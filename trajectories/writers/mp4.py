@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -27,12 +28,15 @@ class Mp4Writer:
     """H.264 through imageio-ffmpeg (the optional ``mp4`` extra); holds are repeated frames."""
 
     def __init__(self, path: Path, fps: int) -> None:
+        if Path(path).suffix.lower() != ".mp4":  # imageio's ffmpeg plugin refuses any other name, with a traceback
+            raise RenderError(f"mp4 output needs a file name ending in .mp4, got {Path(path).suffix or 'none'}")
         try:
             import imageio.v2 as imageio
             import imageio_ffmpeg  # noqa: F401
         except ImportError:
             raise RenderError(MP4_MISSING) from None
         self.fps = fps
+        self.started = False
         self.writer = imageio.get_writer(
             str(path), format="FFMPEG", fps=fps, codec="libx264", pixelformat="yuv420p", macro_block_size=2,
             ffmpeg_log_level="error",
@@ -41,6 +45,11 @@ class Mp4Writer:
 
     def add(self, frame: np.ndarray, delay: int) -> None:
         repeats = max(1, round(delay * self.fps / 100))
+        if not self.started:  # ffmpeg starts with the first frame: JAX, once imported, warns of any fork, though
+            with warnings.catch_warnings():  # ffmpeg's child runs ffmpeg at once
+                warnings.filterwarnings("ignore", message=r"os\.fork\(\) was called", category=RuntimeWarning)
+                self.writer.append_data(frame[..., :3])
+            self.started, repeats = True, repeats - 1
         for _ in range(repeats):
             self.writer.append_data(frame[..., :3])
 
