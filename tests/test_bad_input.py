@@ -7,6 +7,7 @@ without ``-o`` write to ``keep.json``, an existing file that must survive. Other
 topic's rows through :func:`assert_refused`.
 """
 
+import os
 import sys
 
 import pytest
@@ -188,6 +189,42 @@ CASES = [
     ("command line imports this", [*RUN[:-1], "torch:this.x"], "to import this, add --allow-module this"),
     ("command line runs a command", [*RUN[:-1], "optax:os.system:command=touch"], "add --allow-module os"),
     ("allow-module not a name", [*RUN, "--allow-module", "os;rm"], "is not a module name"),
+    # the other doors of issue 23: bounded, one line, nothing left behind
+    ("toml nested deeply", ["render", "deep.toml"], "arrays or tables nested more than 16 deep"),
+    ("toml too large", ["list", "large.toml"], "more than the 1 MiB a scene file may have"),
+    ("rate overflows, run", [*RUN[:-1], "adam:lr=0.1@exponential:gamma=1e308", "--steps", "5"],
+     "the learning rate of update 2 is inf, not a finite number"),
+    ("rate overflows, lr panel", ["render", "--surface", "sphere", "--optimizer", "adam@exponential:gamma=1e308",
+                                  "--steps", "5", "--lr-panel", "-o", "new/x.gif"], "update 2 is inf"),
+    ("rate overflows, --paths", ["render", "--surface", "sphere", "--optimizer", "adam@exponential:gamma=1e308",
+                                 "--steps", "5", "-o", "new/x.gif", "--paths", "other/p.json"], "update 2 is inf"),
+    ("too many milestones", [*RUN[:-1], "sgd@multistep:milestones=[" + ",".join(map(str, range(101))) + "]"],
+     "milestones has 101 values; at most 100"),
+    ("schedule chain too long", [*RUN[:-1], "sgd" + "@linear:total_iters=1" * 21],
+     "a schedule chain holds at most 20 schedules, got 21"),
+    ("toml too many racers", ["render", "racers.toml"], "optimizers: 33 tables, more than the 32 a scene may race"),
+    ("run too many racers", [*RUN, *["--optimizer", "adam"] * 32], "33 optimizers, more than the 32 one run"),
+    ("csv values overflow", ["render", "fig5_ewa", "--series", "huge.csv", "--column", "Close", "-o", "e.gif"],
+     "huge.csv:2: Close is 1e+308, beyond the ±1e+200 the figure can draw"),
+    ("csv blank lines count", ["render", "fig5_ewa", "--series", "blank.csv", "--column", "Close"],
+     "has more than 100000 rows (blank lines count)"),
+    ("csv too many columns", ["render", "fig5_ewa", "--series", "wide.csv", "--column", "c0"],
+     "has 1001 columns, more than the 1000"),
+    ("reduce past an hour", [*RUN, "--starts", "grid:2000x2000", "--steps", "10000", "--reduce", "--format", "npz",
+                             "-o", "r.npz"], "this run would take about 3.3 h"),
+    ("lbfgs inner work", [*RUN[:-1], "torch:torch.optim.LBFGS:max_iter=1000000000,tolerance_grad=0,tolerance_change=0"],
+     "one step evaluated the objective more than 100 times"),
+    ("fifo scene", ["render", "fifo.toml"], "scene file fifo.toml is not a regular file (a FIFO)"),
+    ("fifo series", ["render", "fig5_ewa", "--series", "fifo.csv", "--column", "Close"],
+     "is not a regular file (a FIFO)"),
+    ("fifo compared", ["compare", "fifo.csv", "broken.py"], "file fifo.csv is not a regular file (a FIFO)"),
+    ("unreadable scene", ["render", "locked/s.toml"], "cannot read scene file locked/s.toml: permission denied"),
+    ("full disk", ["render", "rosenbrock", "--frames", "3", "--size", "64x64", "-o", "new/full.gif"],
+     "cannot write new/full.gif: No space left on device; nothing was written"),
+    ("mp4 named html", ["render", "saddle", "--frames", "2", "--size", "64x64", "--format", "mp4", "-o", "x.html"],
+     "mp4 output needs a file name ending in .mp4"),
+    ("lr panel without a rate", ["render", "--surface", "sphere", "--optimizer", "optax:optax.adam:learning_rate=none",
+                                 "--lr-panel"], "lr_panel draws each racer's learning rate"),
 ]
 
 SCENE_FILES = {
@@ -215,6 +252,13 @@ SCENE_FILES = {
     "dunder.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:optax.adam.__globals__.os.system"\n',
     "optaxmodule.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:optax.contrib"\n',
     "precious.txt": "precious",
+    "deep.toml": "x = " + "[" * 100_000 + "]" * 100_000 + "\n",
+    "large.toml": 'surface = "sphere"\n' + "# a comment\n" * 100_000,
+    "racers.toml": 'surface = "sphere"\n' + '[[optimizers]]\nname = "adam"\n' * 33,
+    "huge.csv": "Date,Close\nd0,1e308\nd1,1\n",
+    "blank.csv": "Date,Close\n" + "\n" * 100_001,
+    "wide.csv": ",".join(f"c{i}" for i in range(1001)) + "\n" + ",".join("1" * 1001) + "\n",
+    "locked/s.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n',
     "victim/kept.txt": "kept",
     "keep.json": "precious",
 }
@@ -229,7 +273,39 @@ def workdir(tmp_path, monkeypatch):
     for name, text in SCENE_FILES.items():
         (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(text)
+    for name in ("fifo.toml", "fifo.csv"):
+        os.mkfifo(tmp_path / name)
     return tmp_path
+
+
+def _locked_folder(monkeypatch):
+    """``locked/`` may not be read (as a folder without the x bit, for a user who is not root)."""
+    import trajectories.inputs
+
+    real = os.open
+
+    def refuse(path, *args, **kwargs):
+        if "locked" in os.fsdecode(path).split(os.sep):
+            raise PermissionError(13, "Permission denied", path)
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(trajectories.inputs.os, "open", refuse)
+
+
+def _full_disk(monkeypatch):
+    """Every write of GIF frames fails as on a full disk."""
+    import errno
+
+    from trajectories.writers.gif import GifWriter
+
+    def full(self, frame, delay):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(GifWriter, "add", full)
+
+
+SETUPS = {"unreadable scene": _locked_folder, "full disk": _full_disk}
+"""What some rows need besides files: a folder one may not read, a full disk."""
 
 
 def _contents(folder):
@@ -247,9 +323,11 @@ def assert_refused(result, message: str | None = None) -> None:
 
 
 @pytest.mark.parametrize(("case", "args", "message"), CASES, ids=[c[0] for c in CASES])
-def test_bad_input_is_one_line_exit_2_and_writes_nothing(workdir, request, case, args, message):
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(workdir, request, monkeypatch, case, args, message):
     if case == "no ffmpeg":
         request.getfixturevalue("no_ffmpeg")
+    if case in SETUPS:
+        SETUPS[case](monkeypatch)
     if args[0] == "run" and "-o" not in args:
         args = [*args, "-o", "keep.json"]
     before = _contents(workdir)
