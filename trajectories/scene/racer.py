@@ -6,10 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SceneError, SpecError
-from ..render.text import MAX_LENGTH, text_problem
+from ..render.text import text_problem
 from ..spec import AdapterSpec, OptimizerSpec, parse_optimizer
 from .kind import check_positive_int
 
+LEGEND_LENGTH = 60
+"""The most characters of a legend entry made from spec text (the label itself, up to
+:data:`~trajectories.render.text.MAX_LENGTH`, is never cut): wider entries no longer fit a 640-pixel frame
+at the legend's smallest font."""
 LEGEND_KEYS = {"momentum", "beta", "beta1", "beta2", "alpha", "rho", "weight_decay", "centered", "amsgrad"}
 
 
@@ -64,8 +68,8 @@ class Racer:
         """The label, then the key hyperparameters: the learning rate and the non-default values that
         change behaviour at a glance (not ε or convention switches), unless the label is the spec text or
         already gives the rate (``lr=``, as a tuned scene's labels do); then the learning-rate schedule, unless
-        the label already spells it. At most :data:`~trajectories.render.text.MAX_LENGTH` characters: spec text
-        past them is cut, with ``...`` (a long schedule's milestones took minutes to draw)."""
+        the label already spells it. Spec text past :data:`LEGEND_LENGTH` characters is cut, with ``...`` (a
+        long schedule's milestones took minutes to draw, and a legend entry wider than the frame is lost)."""
         if self.label == self.spec.label or "lr=" in self.label:
             text = self.label
         else:
@@ -76,9 +80,9 @@ class Racer:
         schedule = self.spec.schedule
         if schedule is not None and schedule.to_text() not in text:
             text += f", {schedule.legend()}"
-        if len(text) > MAX_LENGTH:  # what follows the label is spec text (plain): cut there, never in the label
-            keep = max(len(self.label), MAX_LENGTH - 3)
-            text = text[:keep] + "..."
+        if len(text) > LEGEND_LENGTH:  # spec text (plain) is cut, a label of the user's own never
+            spec_text = self.label in (self.spec.label, self.spec.to_text())
+            text = text[:LEGEND_LENGTH - 3 if spec_text else max(len(self.label), LEGEND_LENGTH - 3)] + "..."
         return text
 
 
