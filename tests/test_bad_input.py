@@ -223,6 +223,11 @@ CASES = [
      "cannot write new/full.gif: No space left on device; nothing was written"),
     ("mp4 named html", ["render", "saddle", "--frames", "2", "--size", "64x64", "--format", "mp4", "-o", "x.html"],
      "mp4 output needs a file name ending in .mp4"),
+    ("adapter keyword not finite", [*RUN[:-1], "torch:torch.optim.Adam:lr=0.1,eps=inf"],
+     "eps must hold finite numbers, got inf"),
+    ("adapter tuple not finite", ["render", "--surface", "sphere", "--optimizer",
+                                  "torch:torch.optim.Adam:betas=(0.9,nan)", "--paths", "p.json"],
+     "betas must hold finite numbers, got (0.9,nan)"),
     ("lr panel without a rate", ["render", "--surface", "sphere", "--optimizer", "optax:optax.adam:learning_rate=none",
                                  "--lr-panel"], "lr_panel draws each racer's learning rate"),
 ]

@@ -190,3 +190,18 @@ def test_a_folder_that_takes_no_files_is_found_before_any_work(tmp_path, monkeyp
     with pytest.raises(OutputError, match=r"cannot write in folder .*: a read-only file system"):
         check_writable(tmp_path / "x.gif")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_paths_that_json_cannot_hold_leave_no_animation_and_no_folder(tmp_path, monkeypatch):
+    from trajectories.errors import PlanError
+    from trajectories.export import to_json
+
+    with pytest.raises(PlanError, match="holds a number JSON cannot write"):
+        to_json({"x": [1.0, math.inf]})
+    real = pipeline.to_json
+    monkeypatch.setattr(pipeline, "to_json", lambda document: real({**document, "steps": math.nan}))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["render", "--surface", "sphere", "--optimizer", "adam", "--steps", "3",
+                                      "--size", "64x64", "-o", "new/x.gif", "--paths", "other/p.json"])
+    assert_refused(result, "the paths' document holds a number JSON cannot write")
+    assert list(tmp_path.iterdir()) == []  # neither the GIF nor the folders made for it and the JSON

@@ -48,6 +48,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .basins import CONVERGENCE_TOLERANCE, Target, known_targets, path_convergence, tolerance_of
+from .errors import PlanError
 from .horizon import RUN_TOLERANCE
 from .portable import is_portable
 from .run import Trajectory
@@ -133,8 +134,14 @@ def panels_document(scene: str, panels: Sequence[dict[str, Any]]) -> dict[str, A
 
 
 def to_json(document: dict[str, Any]) -> str:
-    """``document`` as JSON text (strict: no NaN or infinity), ending with a newline."""
-    return json.dumps(document, ensure_ascii=False, allow_nan=False) + "\n"
+    """``document`` as JSON text (strict: no NaN or infinity), ending with a newline; a number JSON cannot
+    hold is a one-line :class:`~trajectories.errors.PlanError` (before any file is written), never a
+    traceback."""
+    try:
+        return json.dumps(document, ensure_ascii=False, allow_nan=False) + "\n"
+    except ValueError as error:
+        raise PlanError(f"the paths' document holds a number JSON cannot write ({error}); nothing was written") \
+            from None
 
 
 def to_csv(document: dict[str, Any]) -> str:

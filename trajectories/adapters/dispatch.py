@@ -15,7 +15,7 @@ from ..transforms import GradientTransformation
 from ..trust import check_adapter_name
 from . import optax_optim, torch_optim
 from .targets import import_library, qualified_name, resolve
-from .values import KINDS, as_plain
+from .values import KINDS, all_finite, as_plain, format_value
 
 
 def split_name(name: str) -> tuple[str, str]:
@@ -56,6 +56,9 @@ def normalise(name: str, keywords: dict[str, Any], source: Any = None) -> tuple[
     kind, _ = split_name(name)
     target = target_of(name, source)
     keywords = {key: as_plain(value) for key, value in keywords.items()}
+    for key, value in keywords.items():
+        if not all_finite(value):  # JSON cannot hold it (run's document, --paths), and no optimizer needs it
+            raise SpecError(f"{name}: {key} must hold finite numbers, got {format_value(value)}")
     if kind == "torch":
         torch_optim.check_class(name, target)
         torch_optim.check_keywords(name, target, keywords)

@@ -92,3 +92,14 @@ def as_plain(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(as_plain(item) for item in value)
     return value
+
+
+def all_finite(value: Any) -> bool:
+    """Whether every number in ``value`` (a tuple's too) is finite.
+
+    >>> all_finite((0.9, 0.99)), all_finite(float("inf")), all_finite("inf"), all_finite((1, (float("nan"),)))
+    (True, False, True, False)
+    """
+    if isinstance(value, (tuple, list)):
+        return all(all_finite(item) for item in value)
+    return not isinstance(value, float) or math.isfinite(value)
