@@ -7,8 +7,9 @@ While :func:`recording` is active (on the thread that entered it), the hook writ
   an ffmpeg (the mp4 writer's), a web browser, the network, a forked pseudo-terminal;
 - any write, delete, rename, truncation, folder made or removed outside ``folder`` (the test's
   temporary folder), ``/dev/null``, ``__pycache__`` files and matplotlib's own folders;
-- the import of a module whose top-level name is in ``forbidden_modules`` (the modules a generated document
-  named, other than the adapter namespaces the issue allows).
+- the import, asked for by trajectories' own code, of a module whose top-level name is in
+  ``forbidden_modules`` (the modules a generated document named, other than the adapter namespaces the
+  issue allows).
 
 It refuses by raising :class:`Refused`, a ``BaseException`` that ``except Exception`` does not swallow, so
 that a test of broken code records the event and does no harm; the records are what tests assert on.
@@ -73,6 +74,20 @@ def _outside(recording: Recording, path: object, dir_fd: object = None) -> bool:
     return not any(absolute == place or absolute.startswith(place + os.sep) for place in allowed)
 
 
+PACKAGE = str(Path(__file__).resolve().parent.parent / "trajectories") + os.sep
+
+
+def _asked_by_trajectories() -> bool:
+    """Whether the code that asked for the import (the first frame outside the import system) is trajectories'
+    own: a module a document named, imported because it named it. A library importing a standard module
+    for itself (numpy's f2py imports fileinput the first time sympy asks numpy for its names) is not."""
+    frame = sys._getframe(2)
+    while frame is not None and (frame.f_code.co_filename.startswith("<frozen importlib")
+                                 or "importlib" in frame.f_code.co_filename.split(os.sep)):
+        frame = frame.f_back
+    return frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(PACKAGE)
+
+
 def _hook(event: str, args: tuple) -> None:
     recording = _current()
     if recording is None:
@@ -97,7 +112,7 @@ def _hook(event: str, args: tuple) -> None:
                 dir_fd = args[2 + index]
             if _outside(recording, args[index], dir_fd):
                 recording.note(event, args[index])
-    elif event == "import" and args[0].split(".")[0] in recording.forbidden_modules:
+    elif event == "import" and args[0].split(".")[0] in recording.forbidden_modules and _asked_by_trajectories():
         recording.note(event, args[0])
 
 

@@ -172,7 +172,7 @@ def test_legend_text_past_the_bound_cuts_the_spec_text_never_the_label():
     milestones = ",".join(str(i) for i in range(100))
     racer = Racer(f"sgd:lr=0.1@multistep:milestones=[{milestones}]", "SGD $\\beta$")
     text = racer.legend_text()
-    assert len(text) == 60 and text.endswith("...") and text.startswith("SGD $\\beta$ (lr=0.1), multistep")
+    assert len(text) == 100 and text.endswith("...") and text.startswith("SGD $\\beta$ (lr=0.1), multistep")
     assert Racer("adam", "x" * 150).legend_text() == "x" * 150 + "..."  # the label whole, " (lr=0.001)" cut
 
 
