@@ -213,11 +213,14 @@ def toml_value(value: Any) -> str:
 
 def to_toml(document: dict[str, Any]) -> str:
     """A TOML document: top-level keys, then ``[view]`` and ``[output]``, then ``[[optimizers]]`` tables."""
-    lines = [f"{_key(k)} = {toml_value(v)}" for k, v in document.items()
-             if k not in ("view", "output", "optimizers") or not isinstance(v, (dict, list))]
+    tables = {key for key in ("view", "output") if isinstance(document.get(key), dict)}
+    racers = document.get("optimizers")
+    if isinstance(racers, list) and racers and all(isinstance(racer, dict) for racer in racers):
+        tables.add("optimizers")
+    lines = [f"{_key(k)} = {toml_value(v)}" for k, v in document.items() if k not in tables]
     for table in ("view", "output"):
-        if isinstance(document.get(table), dict):
+        if table in tables:
             lines += [f"[{table}]", *(f"{_key(k)} = {toml_value(v)}" for k, v in document[table].items())]
-    for racer in document.get("optimizers", []) if isinstance(document.get("optimizers"), list) else []:
+    for racer in racers if "optimizers" in tables else []:
         lines += ["[[optimizers]]", *(f"{_key(k)} = {toml_value(v)}" for k, v in racer.items())]
     return "\n".join(lines) + "\n"

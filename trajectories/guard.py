@@ -17,9 +17,9 @@ Refused while a guard is active:
 - **imports** outside the allow-list: the standard library (but not ``this``, ``antigravity``,
   ``idlelib``, ``turtledemo``, ``turtle``, ``tkinter`` or a ``__main__``), the distributions trajectories
   requires with its extras and what they require, the adapter namespaces, plugins' packages, modules
-  allowed with ``--allow-module``, and packages already imported. A refused import raises an
-  :class:`ImportError` as well, so a library probing for an optional module carries on as if it were
-  missing;
+  allowed with ``--allow-module``, and packages already imported. A refused import raises a
+  :class:`ModuleNotFoundError` as well, so a library probing for an optional module carries on as if it
+  were missing; a module found nowhere is left to fail as it always does;
 - **the network** (``socket.connect``, name lookups, ``urllib``, ``http.client``...), **a web browser**
   (``webbrowser.open``) and **native libraries** (``ctypes.dlopen``) from outside the installation's
   folders.
