@@ -145,6 +145,9 @@ def _mutated(draw: Any, document: dict[str, Any]) -> dict[str, Any]:
                 "output": dict(document.get("output", {}))}
     for _ in range(draw(st.integers(1, 3))):
         kind = draw(st.sampled_from(["optimizer", "optimizer", "optimizer name", "option", "surface", "key"]))
+        racers = document["optimizers"]
+        if kind.startswith("optimizer") and not (isinstance(racers, list) and racers and isinstance(racers[0], dict)):
+            kind = "surface"  # an earlier mutation made "optimizers" something else
         if kind == "optimizer":
             document["optimizers"].append(draw(optimizer_tables))
         elif kind == "optimizer name":
