@@ -4,20 +4,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import numpy as np
 
-from .atomic import write_bytes
-from .catalogue import resolve_surface
 from .cli_options import FilePath, OptimizerSpecType, PointType, SurfaceType, WindowType
-from .errors import PlanError
-from .folders import check_output_file, folders_kept_only_if_used
-from .limits import check_memory, run_needs
-from .options import outside_window
-from .spec import OptimizerSpec
-from .tune import Budget, TuneError, parse_metric, parse_param, scene_toml, tune, tuned_label
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .spec import OptimizerSpec
 
 
 @click.command("tune")
@@ -40,6 +35,16 @@ def tune_command(surface: str, window: tuple[float, float, float, float] | None,
                  starts: tuple[tuple[float, float], ...], steps: int, trials: int, refine: int | None, seed: int,
                  search: str, metric: str, param: str, output: str | None) -> None:
     """Tune each optimizer's learning rate on the same budget; write a TOML scene that races the winners."""
+    import numpy as np
+
+    from .atomic import write_bytes
+    from .catalogue import resolve_surface
+    from .errors import PlanError
+    from .folders import check_output_file, folders_kept_only_if_used
+    from .limits import check_memory, run_needs
+    from .options import outside_window
+    from .tune import Budget, TuneError, parse_metric, parse_param, scene_toml, tune, tuned_label
+
     space = parse_param(param)
     budget = Budget(trials, seed, search, refine)
     scoring = parse_metric(metric)

@@ -25,10 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import SceneError
-from .portable import ARITHMETICS
-from .render.palette import PALETTES
 from .render.text import text_problem
-from .render.theme import THEMES
 from .starts import START_SET_HELP, as_start_sets, start_sets_problem
 from .view_registry import race_view_names as _registered_race_views
 
@@ -56,7 +53,23 @@ def format_names() -> tuple[str, ...]:
 
 def palette_names() -> tuple[str, ...]:
     """``default`` (the theme's colours), then every palette of :mod:`trajectories.render.palette`."""
+    from .render.palette import PALETTES  # numpy: not for the command line's help
+
     return ("default", *PALETTES)
+
+
+def theme_names() -> tuple[str, ...]:
+    """The themes of :mod:`trajectories.render.theme`."""
+    from .render.theme import THEMES
+
+    return tuple(THEMES)
+
+
+def arithmetic_names() -> tuple[str, ...]:
+    """How paths may be computed (:data:`trajectories.portable.ARITHMETICS`)."""
+    from .portable import ARITHMETICS
+
+    return ARITHMETICS
 
 
 def _real(value: Any) -> bool:
@@ -316,7 +329,7 @@ OPTIONS_LIST: tuple[Option, ...] = (
     Option("seed", "int", "seed of the batches or the noise; the same seed gives the same bytes", 0, 0,
            2**63 - 1, kinds=("race", "series", "batches"), toml="", flag="--seed", commands=("run",)),
     Option("arithmetic", "choice", "how paths are computed: numpy's own (fast), or portable: the same paths on "
-           "every CPU and platform, for chaotic paths (about 10x slower)", "numpy", choices=ARITHMETICS, toml="",
+           "every CPU and platform, for chaotic paths (about 10x slower)", "numpy", choices=arithmetic_names, toml="",
            flag="--arithmetic", commands=("run", "render")),
     Option("view", "choice", "how the race is drawn: 2-D contours, a 3-D surface or wireframe, a swarm of dots, or "
            "basins of attraction", "contour", choices=race_view_names, flag="--view", commands=("render",)),
@@ -347,7 +360,7 @@ OPTIONS_LIST: tuple[Option, ...] = (
            metavar="SECONDS"),
     # look
     Option("theme", "choice", "colours: light, dark, or the article's black background and rainbow surfaces",
-           "light", choices=tuple(THEMES), kinds=ALL,
+           "light", choices=theme_names, kinds=ALL,
            defaults={"panels": "article", "series": "article", "batches": "dark"}, group="look", flag="--theme",
            commands=("render",)),
     Option("palette", "choice", "racers' colours: told apart by colour-blind viewers too (default), or the "
