@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import SceneError
-from .render.text import text_problem
 from .starts import START_SET_HELP, as_start_sets, start_sets_problem
 from .view_registry import race_view_names as _registered_race_views
 
@@ -263,6 +262,8 @@ class Option:
         if not self._allows(value):
             return f"must be {self.requirement()}, got {_shown(value)}"
         if self.drawn and isinstance(value, str):
+            from .render.text import text_problem  # logging: not for the command line's start
+
             return text_problem(value)
         return None
 
