@@ -181,8 +181,7 @@ def test_apng_and_webp_hold_every_frame_and_timing(tmp_path, fmt):
 
 
 def test_mp4_when_ffmpeg_is_there(tmp_path):
-    pytest.importorskip("imageio_ffmpeg")
-    import imageio.v2 as imageio
+    import imageio.v2 as imageio  # and imageio-ffmpeg, of the test extra
 
     result = small_scene(steps=9, hold=0.5, size=(160, 120)).render(tmp_path / "x.mp4")
     reader = imageio.get_reader(result.path)
