@@ -36,6 +36,7 @@ from .horizon import render_tolerance
 from .limits import check_render_size, useful_workers
 from .paths import ComputedPaths, compute_paths
 from .processes import die_with_parent, fork_is_safe
+from .render.vector import VECTOR_FORMATS, check_vector_form, write_vector
 from .render.views import View, is_parallel, make_view, view_kind
 from .writers import Format, FrameWriter, WriteTarget, infer_format
 from .writers.html import fragment
@@ -180,6 +181,8 @@ def render_scene(
     if paths_json is not None and kind.reduces:
         raise RenderError(f"{scene.name}: the {kind.name} view keeps only where each path ends, not the paths; "
                           "use `trajectories run --format npz` for them")
+    if fmt.name in VECTOR_FORMATS:
+        check_vector_form(kind, fmt.name)
     # before any work, and before the default folder is made: frames and memory within bounds
     check_render_size(scene, fmt, RenderError, jobs, paths_json is not None, 1 if fmt.still else sample)
     path = Path(path) if path is not None else default_path(scene, fmt)
@@ -259,10 +262,11 @@ def _draw_frames(indices: range) -> list[np.ndarray]:
 
 
 def _open_writer(fmt: Format, file: Any, temporary: Path, scene: Any, mapper: PaletteMapper | None,
-                 writer_factory: WriterFactory | None, steps: tuple[int, ...] = ()) -> FrameWriter:
+                 writer_factory: WriterFactory | None, steps: tuple[int, ...] = (),
+                 vector: Callable[[Any, str], None] | None = None) -> FrameWriter:
     if writer_factory is not None:
         return writer_factory(file, scene.size, mapper)
-    return fmt.open(WriteTarget(file, temporary, scene.size, scene.fps, mapper, steps, scene.name))
+    return fmt.open(WriteTarget(file, temporary, scene.size, scene.fps, mapper, steps, scene.name, vector))
 
 
 def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format, temporary: Path, quiet: bool,
@@ -293,7 +297,10 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
     progress = Progress(scene.name, len(picks), not quiet and sample is None)
     with open(temporary, "wb") as file:
         steps = tuple(int(view.steps_shown[index]) for index in picks)
-        writer = _open_writer(fmt, file, temporary, scene, mapper, writer_factory, steps)
+        def vector(target: Any, name: str) -> None:  # svg, pdf: the final frame drawn by matplotlib's backend
+            write_vector(view, count - 1, target, name, text)
+
+        writer = _open_writer(fmt, file, temporary, scene, mapper, writer_factory, steps, vector)
         if sample is not None or fmt.still:
             frames: Iterator[np.ndarray] = (known[index] for index in picks)
         else:
