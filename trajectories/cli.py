@@ -319,13 +319,20 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
         if len(chosen.scenes) == 1:
             results = [render_scene(chosen.scenes[0], chosen.targets[0], format=chosen.formats[0],
                                     paths_json=chosen.paths_json, quiet=quiet, jobs=jobs, client=client, **settings)]
-        else:
-            results = render_many(chosen.scenes, chosen.targets, chosen.formats, jobs, quiet, **settings)
+        else:  # a line for each file as soon as it is written: a long --all is never silent
+            results = render_many(chosen.scenes, chosen.targets, chosen.formats, jobs, quiet,
+                                  None if quiet else summary, **settings)
     for result in results:
         for warning in result.warnings:
             click.echo(f"trajectories: warning: {warning}", err=True)
-    for result in results if not quiet else ():
-        click.echo(f"{result.path}  {result.frames} frames  {result.bytes / 1024:.0f} KB  {result.seconds:.1f} s")
+    if len(results) == 1 and not quiet:
+        summary(results[0])
+
+
+def summary(result: Any) -> None:
+    """``render``'s line for a file it wrote, flushed at once (a log shows it as it happens)."""
+    click.echo(f"{result.path}  {result.frames} frames  {result.bytes / 1024:.0f} KB  {result.seconds:.1f} s")
+    sys.stdout.flush()
 
 
 @cli.command("describe")

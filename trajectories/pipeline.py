@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import multiprocessing
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .atomic import atomic_path, temporaries
+from .basins import known_targets
 from .errors import RenderError
 from .export import to_json
 from .folders import check_output_file, folders_kept_only_if_used
@@ -36,6 +36,7 @@ from .horizon import render_tolerance
 from .limits import check_render_size, useful_workers
 from .paths import ComputedPaths, compute_paths
 from .processes import die_with_parent, fork_is_safe
+from .progress import Progress
 from .render.vector import VECTOR_FORMATS, check_vector_form, write_vector
 from .render.views import View, is_parallel, make_view, view_kind
 from .writers import Format, FrameWriter, WriteTarget, infer_format
@@ -100,26 +101,6 @@ def html_preview(scene: Any) -> str:
 def default_path(scene: Any, fmt: Format, out_dir: str | Path = "output") -> Path:
     """``out_dir/<scene name><the format's extension>``."""
     return Path(out_dir) / f"{scene.name}{fmt.extension}"
-
-
-class Progress:
-    """A one-line progress bar on stderr, shown only on a terminal and only once a render passes a second."""
-
-    def __init__(self, label: str, total: int, enabled: bool) -> None:
-        self.label, self.total = label, total
-        self.enabled = enabled and sys.stderr.isatty()
-        self.started = time.perf_counter()
-        self.shown = False
-
-    def __call__(self, done: int) -> None:
-        if not self.enabled or (not self.shown and time.perf_counter() - self.started < 1.0):
-            return
-        self.shown = True
-        filled = int(30 * done / self.total)
-        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{self.total} frames")
-        if done == self.total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
 
 
 WriterFactory = Callable[[Any, tuple[int, int], PaletteMapper], FrameWriter]
@@ -193,7 +174,12 @@ def render_scene(
     except ValueError as error:
         raise RenderError(str(error)) from None
     began = time.perf_counter()
-    computed = compute_paths(scene, jobs, client) if kind.needs_paths else None
+    reducing = None
+    if kind.reduces:  # a basin map's reduction can take minutes: its own progress, in starts
+        passes = 1 if known_targets(scene.path_surface) else 2
+        reducing = Progress(f"{scene.name} paths", passes * len(scene.optimizers) * len(scene.starts), "starts",
+                            enabled=not quiet)
+    computed = compute_paths(scene, jobs, client, reducing and reducing.advance) if kind.needs_paths else None
     view = make_view(scene, computed, text)
     folders = [path.parent, *([Path(paths_json).parent] if paths_json is not None else [])]
     try:
@@ -294,7 +280,7 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
     paletted = fmt.paletted or writer_factory is not None
     reserved = view.reserved_colors()
     mapper = PaletteMapper(build_palette(palette_frames, reserved, colors), exact=reserved) if paletted else None
-    progress = Progress(scene.name, len(picks), not quiet and sample is None)
+    progress = Progress(scene.name, len(picks), "frames", enabled=not quiet and sample is None)
     with open(temporary, "wb") as file:
         steps = tuple(int(view.steps_shown[index]) for index in picks)
         def vector(target: Any, name: str) -> None:  # svg, pdf: the final frame drawn by matplotlib's backend
@@ -311,6 +297,7 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
                 progress(done)
             writer.finish()
         except BaseException:
+            progress.close()
             abort_writer(writer)  # a writer's helper process must let go of the file before it is removed
             raise
     return getattr(writer, "frames_written", len(picks))  # GIF merges identical consecutive frames
@@ -325,19 +312,24 @@ def abort_writer(writer: FrameWriter) -> None:
 
 
 def render_many(
-    scenes: list, targets: list[Path], formats: str | list[str], jobs: int, quiet: bool = True, **options: Any
+    scenes: list, targets: list[Path], formats: str | list[str], jobs: int, quiet: bool = True,
+    finished: Callable[[RenderResult], None] | None = None, **options: Any
 ) -> list[RenderResult]:
     """Render ``scenes`` to ``targets``: views with full-redraw frames one at a time with ``jobs``
-    processes each, the others ``jobs`` scenes at a time. Results come back in the order given."""
+    processes each, the others ``jobs`` scenes at a time. Results come back in the order given;
+    ``finished(result)`` hears of each file as soon as it is written (in the order they finish)."""
     formats = [formats] * len(scenes) if isinstance(formats, str) else list(formats)
     results: dict[int, RenderResult] = {}
+    told = finished if finished is not None else (lambda result: None)
     alone = [i for i, scene in enumerate(scenes) if jobs == 1 or is_parallel(scene)]
     together = [i for i in range(len(scenes)) if i not in alone]
     for i in alone:
         results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, jobs=jobs, **options)
+        told(results[i])
     if together and not fork_is_safe(*(scenes[i] for i in together)):  # no fork here, or a scene runs JAX
         for i in together:
             results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, **options)
+            told(results[i])
     elif together:
         batch = [(scenes[i], targets[i], formats[i], options) for i in together]
         context = multiprocessing.get_context("fork")  # the batch is inherited, not pickled
@@ -345,9 +337,9 @@ def render_many(
         try:
             with context.Pool(min(jobs, len(together), useful_workers()), initializer=_start_batch,
                               initargs=(batch,)) as pool:
-                for i, result in zip(together, pool.map(_render_one, range(len(together)), chunksize=1),
-                                     strict=True):
-                    results[i] = result
+                for k, result in pool.imap_unordered(_render_one, range(len(together)), chunksize=1):
+                    results[together[k]] = result
+                    told(result)
         except BaseException:  # the pool's workers were killed mid-write (SIGTERM): their temporaries go here
             for i in together:
                 for temporary in temporaries(targets[i], began):
@@ -362,6 +354,6 @@ def _start_batch(batch: list) -> None:
     _IN_WORKER["batch"] = batch
 
 
-def _render_one(index: int) -> RenderResult:
+def _render_one(index: int) -> tuple[int, RenderResult]:
     scene, target, fmt, options = _IN_WORKER["batch"][index]
-    return render_scene(scene, target, format=fmt, quiet=True, **options)
+    return index, render_scene(scene, target, format=fmt, quiet=True, **options)
