@@ -372,7 +372,8 @@ OPTIONS_LIST: tuple[Option, ...] = (
            commands=("render",), metavar="WxH"),
     Option("dpi", "int", "dots per inch: the scale of text and lines for the same pixel size", 100, 8, 1000,
            kinds=ALL, defaults={"series": 50}, group="look", flag="--dpi", commands=("render",)),
-    Option("title", "text", "the title (default: the surface's name); `$...$` is mathtext, `\\$` a dollar sign",
+    Option("title", "text", "the title (default: the surface's name); `$...$` is mathtext, `\\$` a dollar sign, "
+           "`{starts}` the number of starts",
            None, kinds=("race", "series", "batches"), group="look", drawn=True),
     Option("title_size", "number", "title font size in points (default: the view's)", None, 5, 200, group="look"),
     Option("line_width", "number", "path width (default: the theme's)", None, 0.1, 50, kinds=("race", "series"),

@@ -190,10 +190,38 @@ def render_scene(
             if paths_json is not None and computed is not None:
                 with atomic_path(paths_json) as temporary:
                     temporary.write_text(to_json(computed.document()))
-        notes = chaos_warnings(computed, scene.size)
+        notes = chaos_warnings(computed, scene.size) + early_exit_warnings(computed)
     finally:
         view.close()
     return RenderResult(path, fmt.name, frames, scene.size, path.stat().st_size, time.perf_counter() - began, notes)
+
+
+EARLY_EXIT = 0.05
+"""A path that leaves the window within this share of its steps is warned of: the animation would show it
+for a few frames and then nothing (a rate too large for the surface, or a window too small)."""
+
+
+def early_exit_warnings(computed: ComputedPaths | None) -> tuple[str, ...]:
+    """One line for each racer whose path (its first start that does) leaves the drawn window within the
+    first :data:`EARLY_EXIT` of its steps, for races of up to a few starts (a swarm's strays are its story)."""
+    notes: list[str] = []
+    for panel in computed.panels if computed is not None else ():
+        scene = panel.scene
+        if len(getattr(scene, "starts", ())) > 3 or not panel.trajectories:
+            continue
+        x0, x1, y0, y1 = scene.plot_window
+        for racer, trajectory in zip(scene.optimizers, panel.trajectories, strict=True):
+            with np.errstate(invalid="ignore"):
+                x, y = trajectory.positions[..., 0], trajectory.positions[..., 1]
+                outside = ~((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))  # NaN (diverged) is outside too
+            for start in range(outside.shape[1]):
+                steps = np.flatnonzero(outside[:, start])
+                if steps.size and steps[0] < EARLY_EXIT * trajectory.steps:
+                    notes.append(f"{scene.name}: the path of {racer.label!r} leaves the window at step {steps[0]} of "
+                                 f"{trajectory.steps}, and the animation shows nothing of it after; try a smaller lr "
+                                 "or a larger window")
+                    break
+    return tuple(notes)
 
 
 def chaos_warnings(computed: ComputedPaths | None, size: tuple[int, int]) -> tuple[str, ...]:
