@@ -213,7 +213,7 @@ def early_exit_warnings(computed: ComputedPaths | None) -> tuple[str, ...]:
         for racer, trajectory in zip(scene.optimizers, panel.trajectories, strict=True):
             with np.errstate(invalid="ignore"):
                 x, y = trajectory.positions[..., 0], trajectory.positions[..., 1]
-                outside = ~((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))  # NaN (diverged) is outside too
+                outside = ~((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)) & np.isfinite(x) & np.isfinite(y)
             for start in range(outside.shape[1]):
                 steps = np.flatnonzero(outside[:, start])
                 if steps.size and steps[0] < EARLY_EXIT * trajectory.steps:
