@@ -292,23 +292,6 @@ def test_loss_curves_end_where_their_paths_leave_the_window():
         assert len(curve) == expected
 
 
-def test_progress_bar_only_on_a_terminal_and_after_a_second(monkeypatch, capsys):
-    from trajectories import pipeline as encode
-
-    clock = iter([0.0, 0.5, 2.0, 2.1])
-    monkeypatch.setattr(encode.time, "perf_counter", lambda: next(clock))
-    monkeypatch.setattr(encode.sys.stderr, "isatty", lambda: True, raising=False)
-    progress = encode.Progress("scene", 4, enabled=True)  # started at t = 0
-    progress(1)  # t = 0.5: too early, silent
-    progress(2)  # t = 2.0: shown
-    progress(4)  # finished: newline
-    err = capsys.readouterr().err
-    assert "1/4" not in err and "2/4 frames" in err and err.endswith("4/4 frames\n")
-    quiet = encode.Progress("scene", 4, enabled=False)
-    quiet(4)
-    assert capsys.readouterr().err == ""
-
-
 def test_a_big_legend_moves_out_of_the_plot_and_a_small_one_stays_in():
     big = make_view(fig7_like(size=(320, 240), dpi=64))
     assert not big.legend_inside and big.legend_layout.columns == 3 and big.legend_sprites == []
