@@ -26,7 +26,7 @@ rastrigin_swarm = Scene(
     "rastrigin_swarm", "rastrigin",
     [Racer("sgd:lr=0.002", "GD"), Racer("sgd:lr=0.004,momentum=0.9", "Momentum"), Racer("adam:lr=0.5", "Adam")],
     start_sets=[Random(1000, seed=1)], steps=150, view="swarm", trail="tail", tail=4, loss_panel=True,
-    title="Rastrigin: 1,000 starts, three optimizers",
+    title="Rastrigin: {starts} starts, three optimizers",  # the count of the starts drawn
     description="a swarm of 1,000 starts on Rastrigin's traps: GD and momentum stop in the nearest, Adam's median "
                 "ends lower",
 )

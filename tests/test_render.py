@@ -181,8 +181,7 @@ def test_apng_and_webp_hold_every_frame_and_timing(tmp_path, fmt):
 
 
 def test_mp4_when_ffmpeg_is_there(tmp_path):
-    pytest.importorskip("imageio_ffmpeg")
-    import imageio.v2 as imageio
+    import imageio.v2 as imageio  # and imageio-ffmpeg, of the test extra
 
     result = small_scene(steps=9, hold=0.5, size=(160, 120)).render(tmp_path / "x.mp4")
     reader = imageio.get_reader(result.path)
@@ -291,23 +290,6 @@ def test_loss_curves_end_where_their_paths_leave_the_window():
     for curve, exit_ in zip(curves, exits, strict=True):
         expected = 181 if exit_ is None else exit_.step
         assert len(curve) == expected
-
-
-def test_progress_bar_only_on_a_terminal_and_after_a_second(monkeypatch, capsys):
-    from trajectories import pipeline as encode
-
-    clock = iter([0.0, 0.5, 2.0, 2.1])
-    monkeypatch.setattr(encode.time, "perf_counter", lambda: next(clock))
-    monkeypatch.setattr(encode.sys.stderr, "isatty", lambda: True, raising=False)
-    progress = encode.Progress("scene", 4, enabled=True)  # started at t = 0
-    progress(1)  # t = 0.5: too early, silent
-    progress(2)  # t = 2.0: shown
-    progress(4)  # finished: newline
-    err = capsys.readouterr().err
-    assert "1/4" not in err and "2/4 frames" in err and err.endswith("4/4 frames\n")
-    quiet = encode.Progress("scene", 4, enabled=False)
-    quiet(4)
-    assert capsys.readouterr().err == ""
 
 
 def test_a_big_legend_moves_out_of_the_plot_and_a_small_one_stays_in():

@@ -10,10 +10,6 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-
-pytest.importorskip("sphinx", reason="sphinx is in the test extra")
-pytest.importorskip("myst_parser", reason="myst-parser is in the test extra")
-
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
@@ -129,7 +125,6 @@ def test_rst_and_myst_pages_show_the_scenes_asked_for_and_a_rebuild_renders_noth
 
 
 def test_mp4_is_a_looping_video(tmp_path):
-    pytest.importorskip("imageio_ffmpeg", reason="mp4 needs the mp4 extra (in the test extra)")
     page = ".. trajectories:: saddle\n   :format: mp4\n   :size: 96x72\n   :frames: 3\n"
     source = project(tmp_path / "docs", {"index.rst": page})
     _, warnings = build(source, tmp_path / "build")

@@ -28,7 +28,7 @@ clusters), then the arrival steps.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -207,26 +207,37 @@ def _chunk_in_worker(piece: Array) -> tuple[Array, Array, Array, Array]:
     return run_task(piece, _TASK["task"])
 
 
-def in_processes(task: tuple, pieces: list[Array], jobs: int, client: Any = None
-                 ) -> list[tuple[Array, Array, Array, Array]]:
+def in_processes(task: tuple, pieces: list[Array], jobs: int, client: Any = None,
+                 progress: Callable[[int], None] | None = None) -> list[tuple[Array, Array, Array, Array]]:
     """:func:`_run_chunk` of ``task`` over each piece of starts, in order: on the Dask cluster of
     ``client`` (:mod:`trajectories.distributed`), here, or in ``jobs`` forked processes when there are
-    several pieces (each result depends on its own starts only)."""
+    several pieces (each result depends on its own starts only). ``progress(n)`` hears of each piece of
+    ``n`` starts as it is done (on a cluster: of all of them at the end)."""
     import multiprocessing
 
+    told = progress if progress is not None else (lambda count: None)
     if client is not None:
         from .distributed import map_chunks
 
-        return map_chunks(client, run_task, task, pieces)
+        done = map_chunks(client, run_task, task, pieces)
+        told(sum(len(piece) for piece in pieces))
+        return done
     _TASK["task"] = task
     try:
         workers = min(jobs, len(pieces))
+        results = []
         if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            return [_chunk_in_worker(piece) for piece in pieces]
+            for piece in pieces:
+                results.append(_chunk_in_worker(piece))
+                told(len(piece))
+            return results
         from .processes import die_with_parent
 
         with multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
-            return pool.map(_chunk_in_worker, pieces)
+            for piece, result in zip(pieces, pool.imap(_chunk_in_worker, pieces), strict=True):
+                results.append(result)
+                told(len(piece))
+        return results
     finally:
         _TASK.clear()
 
@@ -244,13 +255,14 @@ def reduce_paths(
     chunk: int = CHUNK,
     jobs: int = 1,
     client: Any = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Reduction:
     """Run ``optimizer`` from ``starts`` ``(N, 2)`` for ``steps`` updates keeping only what the rule needs
     (see the module's docstring); ``targets`` default to the surface's known minima, else the clusters of
     the end points (a second pass). Chunks of ``chunk`` starts run in ``jobs`` forked processes; the result
     is the same for any ``chunk`` and ``jobs`` (Gaussian gradient noise, drawn for all starts at once, keeps
     the starts in one chunk); with a ``dask.distributed.Client``, the chunks run on its cluster instead,
-    with the same result."""
+    with the same result. ``progress(n)`` is told of each chunk of ``n`` starts done (each pass's)."""
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     points = as_starts(starts).reshape(-1, 2)
@@ -266,7 +278,7 @@ def reduce_paths(
     def sweep(goal: Sequence[Target]) -> list[tuple[Array, Array, Array, Array]]:
         pieces = [points[i:i + chunk] for i in range(0, len(points), chunk)]
         task = (surface, optimizer, steps, source, escape, tuple(goal), radius)
-        return in_processes(task, pieces, jobs, client)
+        return in_processes(task, pieces, jobs, client, progress)
 
     parts = sweep(chosen)
     if targets is None and not chosen:
@@ -291,6 +303,7 @@ def reduce_race(
     tolerance: float = CONVERGENCE_TOLERANCE,
     jobs: int = 1,
     client: Any = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Reduction]:
     """:func:`reduce_paths` for several optimizers from the same starts, sharing one list of targets:
     the surface's minima, or the clusters of every optimizer's end points (in optimizer order, then start
@@ -300,12 +313,12 @@ def reduce_race(
     targets = known_targets(surface)
     if not targets:
         ends = [reduce_paths(surface, o, starts, n, gradient=g, targets=(), tolerance=tolerance, jobs=jobs,
-                             client=client)
+                             client=client, progress=progress)
                 for o, n, g in zip(optimizers, counts, sources, strict=True)]
         points = np.concatenate([np.where((e.diverged_step >= 0)[:, None], np.nan, e.final) for e in ends])
         targets = cluster_targets(points, tolerance_of(surface.window, tolerance))
         if not targets:
             return ends
     return [reduce_paths(surface, o, starts, n, gradient=g, targets=targets, tolerance=tolerance, jobs=jobs,
-                         client=client)
+                         client=client, progress=progress)
             for o, n, g in zip(optimizers, counts, sources, strict=True)]

@@ -21,10 +21,8 @@ from typing import Any, TypeVar
 
 import click
 
-from .catalogue import resolve_surface
+from .errors import SpecError, StartSetError
 from .options import OPTIONS_LIST, Option, as_window, window_problem
-from .spec import OptimizerSpec, SpecError, parse_optimizer
-from .starts import START_SETS, StartSetError, parse_start_set
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -82,7 +80,9 @@ class OptimizerSpecType(click.ParamType):
 
     name = "SPEC"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> OptimizerSpec:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from .spec import OptimizerSpec, parse_optimizer  # the optimizers' numpy: not for --help
+
         if isinstance(value, OptimizerSpec):
             return value
         try:
@@ -98,6 +98,8 @@ class StartSetType(click.ParamType):
     name = "SET"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from .starts import START_SETS, parse_start_set
+
         if isinstance(value, START_SETS):
             return value
         try:
@@ -112,6 +114,8 @@ class SurfaceType(click.ParamType):
     name = "NAME|FORMULA"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from .catalogue import resolve_surface
+
         try:
             resolve_surface(value)
         except ValueError as error:
@@ -134,7 +138,7 @@ class RegistryChoice(click.Choice):
 
     def __init__(self, names: Callable[[], Sequence[str]] | Sequence[str]) -> None:
         self.names = names if callable(names) else (lambda: tuple(names))
-        super().__init__(tuple(self.names()))
+        super().__init__(())  # read when parsed or shown: a registry may import what the command's help never needs
 
     @property
     def choices(self) -> tuple[str, ...]:  # type: ignore[override]

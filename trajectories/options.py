@@ -25,10 +25,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import SceneError
-from .portable import ARITHMETICS
-from .render.palette import PALETTES
-from .render.text import text_problem
-from .render.theme import THEMES
 from .starts import START_SET_HELP, as_start_sets, start_sets_problem
 from .view_registry import race_view_names as _registered_race_views
 
@@ -56,7 +52,23 @@ def format_names() -> tuple[str, ...]:
 
 def palette_names() -> tuple[str, ...]:
     """``default`` (the theme's colours), then every palette of :mod:`trajectories.render.palette`."""
+    from .render.palette import PALETTES  # numpy: not for the command line's help
+
     return ("default", *PALETTES)
+
+
+def theme_names() -> tuple[str, ...]:
+    """The themes of :mod:`trajectories.render.theme`."""
+    from .render.theme import THEMES
+
+    return tuple(THEMES)
+
+
+def arithmetic_names() -> tuple[str, ...]:
+    """How paths may be computed (:data:`trajectories.portable.ARITHMETICS`)."""
+    from .portable import ARITHMETICS
+
+    return ARITHMETICS
 
 
 def _real(value: Any) -> bool:
@@ -250,6 +262,8 @@ class Option:
         if not self._allows(value):
             return f"must be {self.requirement()}, got {_shown(value)}"
         if self.drawn and isinstance(value, str):
+            from .render.text import text_problem  # logging: not for the command line's start
+
             return text_problem(value)
         return None
 
@@ -316,7 +330,7 @@ OPTIONS_LIST: tuple[Option, ...] = (
     Option("seed", "int", "seed of the batches or the noise; the same seed gives the same bytes", 0, 0,
            2**63 - 1, kinds=("race", "series", "batches"), toml="", flag="--seed", commands=("run",)),
     Option("arithmetic", "choice", "how paths are computed: numpy's own (fast), or portable: the same paths on "
-           "every CPU and platform, for chaotic paths (about 10x slower)", "numpy", choices=ARITHMETICS, toml="",
+           "every CPU and platform, for chaotic paths (about 10x slower)", "numpy", choices=arithmetic_names, toml="",
            flag="--arithmetic", commands=("run", "render")),
     Option("view", "choice", "how the race is drawn: 2-D contours, a 3-D surface or wireframe, a swarm of dots, or "
            "basins of attraction", "contour", choices=race_view_names, flag="--view", commands=("render",)),
@@ -347,7 +361,7 @@ OPTIONS_LIST: tuple[Option, ...] = (
            metavar="SECONDS"),
     # look
     Option("theme", "choice", "colours: light, dark, or the article's black background and rainbow surfaces",
-           "light", choices=tuple(THEMES), kinds=ALL,
+           "light", choices=theme_names, kinds=ALL,
            defaults={"panels": "article", "series": "article", "batches": "dark"}, group="look", flag="--theme",
            commands=("render",)),
     Option("palette", "choice", "racers' colours: told apart by colour-blind viewers too (default), or the "
@@ -358,7 +372,8 @@ OPTIONS_LIST: tuple[Option, ...] = (
            commands=("render",), metavar="WxH"),
     Option("dpi", "int", "dots per inch: the scale of text and lines for the same pixel size", 100, 8, 1000,
            kinds=ALL, defaults={"series": 50}, group="look", flag="--dpi", commands=("render",)),
-    Option("title", "text", "the title (default: the surface's name); `$...$` is mathtext, `\\$` a dollar sign",
+    Option("title", "text", "the title (default: the surface's name); `$...$` is mathtext, `\\$` a dollar sign, "
+           "`{starts}` the number of starts",
            None, kinds=("race", "series", "batches"), group="look", drawn=True),
     Option("title_size", "number", "title font size in points (default: the view's)", None, 5, 200, group="look"),
     Option("line_width", "number", "path width (default: the theme's)", None, 0.1, 50, kinds=("race", "series"),

@@ -109,21 +109,22 @@ class ComputedPaths:
         return panels_document(self.name, [panel.document() for panel in self.panels])
 
 
-def compute_panel(scene: Scene, jobs: int = 1, client: Any = None) -> PanelPaths:
+def compute_panel(scene: Scene, jobs: int = 1, client: Any = None, progress: Any = None) -> PanelPaths:
     """A race's paths and timeline; for a view that draws only where paths end, their reductions (in
-    ``jobs`` processes: the same numbers for any number)."""
+    ``jobs`` processes: the same numbers for any number; ``progress(n)`` told of each chunk of ``n``
+    starts done)."""
     from .view_registry import get_view_kind
 
     if get_view_kind(scene.view).reduces:
         surface = scene.path_surface
         found = reduce_race(surface, [racer.spec.build() for racer in scene.optimizers], scene.starts,
                             scene.racer_steps(), [scene.gradient_source(racer) for racer in scene.optimizers],
-                            jobs=jobs, client=client)
+                            jobs=jobs, client=client, progress=progress)
         return PanelPaths(scene, (), scene.timeline(), tuple(found))
     return PanelPaths(scene, tuple(race_trajectories(scene)), scene.timeline())
 
 
-def compute_paths(scene: Any, jobs: int = 1, client: Any = None) -> ComputedPaths | None:
+def compute_paths(scene: Any, jobs: int = 1, client: Any = None, progress: Any = None) -> ComputedPaths | None:
     """The computed paths of any scene kind: a race, panels side by side (each computed with the
     animation's frame count), or ``None`` for a kind without optimizers; ``jobs``: processes for paths
     that are reduced (the ``basins`` view), the same numbers for any number; ``client``: a
@@ -133,7 +134,7 @@ def compute_paths(scene: Any, jobs: int = 1, client: Any = None) -> ComputedPath
         frames = scene.frame_count
         return ComputedPaths(scene.name, tuple(compute_panel(p.with_options(frames=frames)) for p in panels))
     if hasattr(scene, "optimizers") and hasattr(scene, "timeline"):
-        return ComputedPaths(scene.name, (compute_panel(scene, jobs, client),))
+        return ComputedPaths(scene.name, (compute_panel(scene, jobs, client, progress),))
     return None
 
 

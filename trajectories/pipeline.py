@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import multiprocessing
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -29,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .atomic import atomic_path, temporaries
+from .basins import known_targets
 from .errors import RenderError
 from .export import to_json
 from .folders import check_output_file, folders_kept_only_if_used
@@ -36,6 +36,8 @@ from .horizon import render_tolerance
 from .limits import check_render_size, useful_workers
 from .paths import ComputedPaths, compute_paths
 from .processes import die_with_parent, fork_is_safe
+from .progress import Progress
+from .render.vector import VECTOR_FORMATS, check_vector_form, write_vector
 from .render.views import View, is_parallel, make_view, view_kind
 from .writers import Format, FrameWriter, WriteTarget, infer_format
 from .writers.html import fragment
@@ -101,26 +103,6 @@ def default_path(scene: Any, fmt: Format, out_dir: str | Path = "output") -> Pat
     return Path(out_dir) / f"{scene.name}{fmt.extension}"
 
 
-class Progress:
-    """A one-line progress bar on stderr, shown only on a terminal and only once a render passes a second."""
-
-    def __init__(self, label: str, total: int, enabled: bool) -> None:
-        self.label, self.total = label, total
-        self.enabled = enabled and sys.stderr.isatty()
-        self.started = time.perf_counter()
-        self.shown = False
-
-    def __call__(self, done: int) -> None:
-        if not self.enabled or (not self.shown and time.perf_counter() - self.started < 1.0):
-            return
-        self.shown = True
-        filled = int(30 * done / self.total)
-        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{self.total} frames")
-        if done == self.total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
 WriterFactory = Callable[[Any, tuple[int, int], PaletteMapper], FrameWriter]
 
 
@@ -180,6 +162,8 @@ def render_scene(
     if paths_json is not None and kind.reduces:
         raise RenderError(f"{scene.name}: the {kind.name} view keeps only where each path ends, not the paths; "
                           "use `trajectories run --format npz` for them")
+    if fmt.name in VECTOR_FORMATS:
+        check_vector_form(kind, fmt.name)
     # before any work, and before the default folder is made: frames and memory within bounds
     check_render_size(scene, fmt, RenderError, jobs, paths_json is not None, 1 if fmt.still else sample)
     path = Path(path) if path is not None else default_path(scene, fmt)
@@ -190,7 +174,12 @@ def render_scene(
     except ValueError as error:
         raise RenderError(str(error)) from None
     began = time.perf_counter()
-    computed = compute_paths(scene, jobs, client) if kind.needs_paths else None
+    reducing = None
+    if kind.reduces:  # a basin map's reduction can take minutes: its own progress, in starts
+        passes = 1 if known_targets(scene.path_surface) else 2
+        reducing = Progress(f"{scene.name} paths", passes * len(scene.optimizers) * len(scene.starts), "starts",
+                            enabled=not quiet)
+    computed = compute_paths(scene, jobs, client, reducing and reducing.advance) if kind.needs_paths else None
     view = make_view(scene, computed, text)
     folders = [path.parent, *([Path(paths_json).parent] if paths_json is not None else [])]
     try:
@@ -201,10 +190,38 @@ def render_scene(
             if paths_json is not None and computed is not None:
                 with atomic_path(paths_json) as temporary:
                     temporary.write_text(to_json(computed.document()))
-        notes = chaos_warnings(computed, scene.size)
+        notes = chaos_warnings(computed, scene.size) + early_exit_warnings(computed)
     finally:
         view.close()
     return RenderResult(path, fmt.name, frames, scene.size, path.stat().st_size, time.perf_counter() - began, notes)
+
+
+EARLY_EXIT = 0.05
+"""A path that leaves the window within this share of its steps is warned of: the animation would show it
+for a few frames and then nothing (a rate too large for the surface, or a window too small)."""
+
+
+def early_exit_warnings(computed: ComputedPaths | None) -> tuple[str, ...]:
+    """One line for each racer whose path (its first start that does) leaves the drawn window within the
+    first :data:`EARLY_EXIT` of its steps, for races of up to a few starts (a swarm's strays are its story)."""
+    notes: list[str] = []
+    for panel in computed.panels if computed is not None else ():
+        scene = panel.scene
+        if len(getattr(scene, "starts", ())) > 3 or not panel.trajectories:
+            continue
+        x0, x1, y0, y1 = scene.plot_window
+        for racer, trajectory in zip(scene.optimizers, panel.trajectories, strict=True):
+            with np.errstate(invalid="ignore"):
+                x, y = trajectory.positions[..., 0], trajectory.positions[..., 1]
+                outside = ~((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)) & np.isfinite(x) & np.isfinite(y)
+            for start in range(outside.shape[1]):
+                steps = np.flatnonzero(outside[:, start])
+                if steps.size and steps[0] < EARLY_EXIT * trajectory.steps:
+                    notes.append(f"{scene.name}: the path of {racer.label!r} leaves the window at step {steps[0]} of "
+                                 f"{trajectory.steps}, and the animation shows nothing of it after; try a smaller lr "
+                                 "or a larger window")
+                    break
+    return tuple(notes)
 
 
 def chaos_warnings(computed: ComputedPaths | None, size: tuple[int, int]) -> tuple[str, ...]:
@@ -259,10 +276,11 @@ def _draw_frames(indices: range) -> list[np.ndarray]:
 
 
 def _open_writer(fmt: Format, file: Any, temporary: Path, scene: Any, mapper: PaletteMapper | None,
-                 writer_factory: WriterFactory | None, steps: tuple[int, ...] = ()) -> FrameWriter:
+                 writer_factory: WriterFactory | None, steps: tuple[int, ...] = (),
+                 vector: Callable[[Any, str], None] | None = None) -> FrameWriter:
     if writer_factory is not None:
         return writer_factory(file, scene.size, mapper)
-    return fmt.open(WriteTarget(file, temporary, scene.size, scene.fps, mapper, steps, scene.name))
+    return fmt.open(WriteTarget(file, temporary, scene.size, scene.fps, mapper, steps, scene.name, vector))
 
 
 def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format, temporary: Path, quiet: bool,
@@ -290,10 +308,13 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
     paletted = fmt.paletted or writer_factory is not None
     reserved = view.reserved_colors()
     mapper = PaletteMapper(build_palette(palette_frames, reserved, colors), exact=reserved) if paletted else None
-    progress = Progress(scene.name, len(picks), not quiet and sample is None)
+    progress = Progress(scene.name, len(picks), "frames", enabled=not quiet and sample is None)
     with open(temporary, "wb") as file:
         steps = tuple(int(view.steps_shown[index]) for index in picks)
-        writer = _open_writer(fmt, file, temporary, scene, mapper, writer_factory, steps)
+        def vector(target: Any, name: str) -> None:  # svg, pdf: the final frame drawn by matplotlib's backend
+            write_vector(view, count - 1, target, name, text)
+
+        writer = _open_writer(fmt, file, temporary, scene, mapper, writer_factory, steps, vector)
         if sample is not None or fmt.still:
             frames: Iterator[np.ndarray] = (known[index] for index in picks)
         else:
@@ -304,6 +325,7 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
                 progress(done)
             writer.finish()
         except BaseException:
+            progress.close()
             abort_writer(writer)  # a writer's helper process must let go of the file before it is removed
             raise
     return getattr(writer, "frames_written", len(picks))  # GIF merges identical consecutive frames
@@ -318,19 +340,24 @@ def abort_writer(writer: FrameWriter) -> None:
 
 
 def render_many(
-    scenes: list, targets: list[Path], formats: str | list[str], jobs: int, quiet: bool = True, **options: Any
+    scenes: list, targets: list[Path], formats: str | list[str], jobs: int, quiet: bool = True,
+    finished: Callable[[RenderResult], None] | None = None, **options: Any
 ) -> list[RenderResult]:
     """Render ``scenes`` to ``targets``: views with full-redraw frames one at a time with ``jobs``
-    processes each, the others ``jobs`` scenes at a time. Results come back in the order given."""
+    processes each, the others ``jobs`` scenes at a time. Results come back in the order given;
+    ``finished(result)`` hears of each file as soon as it is written (in the order they finish)."""
     formats = [formats] * len(scenes) if isinstance(formats, str) else list(formats)
     results: dict[int, RenderResult] = {}
+    told = finished if finished is not None else (lambda result: None)
     alone = [i for i, scene in enumerate(scenes) if jobs == 1 or is_parallel(scene)]
     together = [i for i in range(len(scenes)) if i not in alone]
     for i in alone:
         results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, jobs=jobs, **options)
+        told(results[i])
     if together and not fork_is_safe(*(scenes[i] for i in together)):  # no fork here, or a scene runs JAX
         for i in together:
             results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, **options)
+            told(results[i])
     elif together:
         batch = [(scenes[i], targets[i], formats[i], options) for i in together]
         context = multiprocessing.get_context("fork")  # the batch is inherited, not pickled
@@ -338,9 +365,9 @@ def render_many(
         try:
             with context.Pool(min(jobs, len(together), useful_workers()), initializer=_start_batch,
                               initargs=(batch,)) as pool:
-                for i, result in zip(together, pool.map(_render_one, range(len(together)), chunksize=1),
-                                     strict=True):
-                    results[i] = result
+                for k, result in pool.imap_unordered(_render_one, range(len(together)), chunksize=1):
+                    results[together[k]] = result
+                    told(result)
         except BaseException:  # the pool's workers were killed mid-write (SIGTERM): their temporaries go here
             for i in together:
                 for temporary in temporaries(targets[i], began):
@@ -355,6 +382,6 @@ def _start_batch(batch: list) -> None:
     _IN_WORKER["batch"] = batch
 
 
-def _render_one(index: int) -> RenderResult:
+def _render_one(index: int) -> tuple[int, RenderResult]:
     scene, target, fmt, options = _IN_WORKER["batch"][index]
-    return render_scene(scene, target, format=fmt, quiet=True, **options)
+    return index, render_scene(scene, target, format=fmt, quiet=True, **options)

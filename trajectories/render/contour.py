@@ -158,6 +158,7 @@ class ContourView:
         self._draw_surface()
         self._draw_markers()
         title = scene.title if scene.title is not None else scene.surface.name.replace("_", " ")
+        title = title.replace("{starts}", f"{len(scene.starts):,}")  # a count in a title is the scene's own
         self.figure.text(
             0.5, 0.955, title, ha="center", va="center", fontsize=scene.title_size or 13, color=theme.foreground
         )
