@@ -83,12 +83,35 @@ def test_pairwise_sums_follow_their_documented_order():
     assert arithmetic.pairwise_sum(np.zeros((0, 4)), 0).tolist() == [0.0] * 4
 
 
-def test_dot_products_are_the_same_bits_in_any_pieces():
-    a, b = RNG.standard_normal((5, 30, 1, 16)), RNG.standard_normal((5, 1, 12, 16))
-    whole = arithmetic.dot(a, b)
-    assert whole.shape == (5, 30, 12)
-    for budget in (1, 100, 5000):
-        assert arithmetic.dot(a, b, budget=budget).tobytes() == whole.tobytes()
-    np.testing.assert_allclose(whole, np.einsum("rnk,rjk->rnj", a[:, :, 0], b[:, 0]), rtol=1e-12, atol=1e-13)
-    over_samples = arithmetic.dot(a, a, axis=1)  # (5, 1, 16)
-    np.testing.assert_allclose(over_samples[:, 0], np.einsum("rnk,rnk->rk", a[:, :, 0], a[:, :, 0]), rtol=1e-12)
+def test_products_of_slices_are_exact_whatever_blas_does():
+    """What makes ``matmul`` CPU-independent: every product of slices is a matrix of whole numbers that
+    BLAS computes exactly (equal to the same product in int64, where nothing rounds)."""
+    a = RNG.standard_normal((30, 64)) * np.exp(RNG.uniform(-20, 20, (30, 1)))
+    b = RNG.standard_normal((64, 9))
+    bits = (52 - 6) // 2
+    rows = arithmetic._power_of_two_above(np.max(np.abs(a), axis=-1, keepdims=True))
+    columns = arithmetic._power_of_two_above(np.max(np.abs(b), axis=-2, keepdims=True))
+    left, right = arithmetic._slices(a, rows, bits), arithmetic._slices(b, columns, bits)
+    for i in range(arithmetic.SLICES):
+        for j in range(arithmetic.SLICES):
+            exact = left[i].astype(np.int64) @ right[j].astype(np.int64)
+            assert (np.matmul(left[i], right[j]) == exact).all() and np.abs(exact).max() < 2**53
+    # the slices hold the numbers to 3 x 23 bits of each row's and column's largest
+    rebuilt = sum(part * 2.0 ** (-bits * (k + 1)) for k, part in enumerate(left)) * rows
+    assert (np.abs(rebuilt - a) <= 2.0 ** (-3 * bits) * rows).all()
+
+
+def test_matrix_products_are_as_accurate_as_float64_and_broadcast():
+    a = RNG.standard_normal((3, 20, 16)) * np.exp(RNG.uniform(-3, 3, (3, 20, 1)))
+    b = RNG.standard_normal((3, 16, 7))
+    ours = arithmetic.matmul(a, b)
+    exact = np.array([[[math.fsum(a[r, m] * b[r, :, n]) for n in range(7)] for m in range(20)] for r in range(3)])
+    scale = np.abs(a).max(-1, keepdims=True) * np.abs(b).max(-2, keepdims=True)
+    assert (np.abs(ours - exact) <= 16 * 2.0**-53 * scale).all()
+    shared = arithmetic.matmul(a[:1], b)  # (1, 20, 16) with (3, 16, 7): numpy's broadcasting
+    assert shared.shape == (3, 20, 7) and shared[2].tobytes() == arithmetic.matmul(a[0], b[2]).tobytes()
+    poisoned = a.copy()
+    poisoned[1, 4, 0] = np.nan
+    result = arithmetic.matmul(poisoned, b)
+    assert np.isnan(result[1, 4]).all() and np.isfinite(np.delete(result[1], 4, axis=0)).all()
+    assert result[0].tobytes() == ours[0].tobytes()

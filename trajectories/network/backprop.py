@@ -15,9 +15,9 @@ and backwards, from :math:`\delta_L = \partial\ell/\partial z_L` (:mod:`trajecto
     \frac{\partial \ell}{\partial b_l} = \sum_n \delta_{l,n}, \qquad
     \delta_{l-1} = (\delta_l W_l) \odot \phi'(z_{l-1}).
 
-Every product of matrices is a :func:`~trajectories.network.arithmetic.dot` (exact products, summed in a
-fixed pairwise order), never BLAS, whose kernels differ between CPUs; activations and losses use the
-exact-operation kernels of :mod:`trajectories.network.arithmetic`. The results agree with torch's
+Every product of matrices is a :func:`~trajectories.network.arithmetic.matmul` (BLAS made exact, so the
+same bits whatever kernel a CPU runs), every sum over samples a fixed-order pairwise sum; activations and
+losses use the exact-operation kernels of :mod:`trajectories.network.arithmetic`. The results agree with torch's
 autograd to about 1e-15 relatively (``tests/test_network_backprop.py``).
 
 >>> from trajectories.network.models import parse_model
@@ -34,7 +34,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .activations import ACTIVATIONS
-from .arithmetic import dot, pairwise_sum
+from .arithmetic import matmul, pairwise_sum
 from .losses import Loss
 from .models import Model
 
@@ -64,7 +64,7 @@ def forward(model: Model, params: Array, inputs: Array) -> ForwardPass:
     zs, activations = [], [a]
     with np.errstate(all="ignore"):
         for index, (weights, bias) in enumerate(layers):
-            z = dot(a[:, :, None, :], weights[:, None, :, :]) + bias[:, None, :]
+            z = matmul(a, np.swapaxes(weights, -1, -2)) + bias[:, None, :]
             zs.append(z)
             a = phi(z) if index < len(layers) - 1 else z
             activations.append(a)
@@ -93,10 +93,10 @@ def loss_and_gradient(model: Model, loss: Loss, params: Array, inputs: Array, ta
             below = passed.a[index]
             weights = layers[index][0]
             slices = model.layout()[index]
-            grads[:, slices.weights] = dot(delta[:, :, :, None], below[:, :, None, :], axis=1).reshape(len(grads), -1)
+            grads[:, slices.weights] = matmul(np.swapaxes(delta, -1, -2), below).reshape(len(grads), -1)
             grads[:, slices.bias] = pairwise_sum(delta, 1)
             if index:
-                back = dot(delta[:, :, :, None], weights[:, None, :, :], axis=2)
+                back = matmul(delta, weights)
                 delta = back * derivative(passed.z[index - 1], below)
     return value.reshape(lead), grads.reshape(*lead, model.parameter_count)
 

@@ -10,9 +10,9 @@ and Sandybridge kernels), and LAPACK picks the sign of each vector as it likes. 
   :math:`Q^\top C Q` is diagonalised by cyclic Jacobi rotations in Python floats. It stops when the
   leading vectors' residuals :math:`\lVert C u - \lambda u \rVert` fall under :data:`TOLERANCE`
   :math:`\lambda_1`, or after :data:`MAX_ITERATIONS`.
-- Every product is a :func:`~trajectories.network.arithmetic.dot`, every operation IEEE-exact or a
-  fixed-order sum, so the components are the same bits everywhere; their signs are fixed by the caller
-  (:mod:`trajectories.network.projection`).
+- Every product is a :func:`~trajectories.network.arithmetic.matmul` (BLAS made exact), every other
+  operation IEEE-exact or a fixed-order sum, so the components are the same bits everywhere; their signs
+  are fixed by the caller (:mod:`trajectories.network.projection`).
 
 >>> points = np.array([[0.0, 0.0], [2.0, 1.0], [4.0, 2.0], [6.0, 3.0]])
 >>> found = principal_components(points, 1)
@@ -28,7 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .arithmetic import dot, pairwise_sum
+from .arithmetic import matmul, pairwise_sum
 
 Array = np.ndarray
 
@@ -137,13 +137,13 @@ def principal_components(points: Array, count: int = 2) -> Components:
     ritz = block
     while iterations < MAX_ITERATIONS:
         iterations += 1
-        images = dot(centred[:, :, None], block[None, :, :], axis=1)             # X Q, (M, b)
-        small = dot(images[:, :, None], images[:, None, :], axis=0)              # Qᵀ C Q, (b, b)
+        images = matmul(centred, block)                                          # X Q, (M, b)
+        small = matmul(images.T, images)                                         # Qᵀ C Q, (b, b)
         values, vectors = jacobi_eigen(small.tolist())
         rotation = np.array(vectors)
-        ritz = dot(block[:, :, None], rotation[None, :, :], axis=1)              # Q V, (P, b)
-        turned = dot(images[:, :, None], rotation[None, :, :], axis=1)           # X Q V, (M, b)
-        powered = dot(centred[:, :, None], turned[:, None, :], axis=0)           # C Q V, (P, b)
+        ritz = matmul(block, rotation)                                           # Q V, (P, b)
+        turned = matmul(images, rotation)                                        # X Q V, (M, b)
+        powered = matmul(centred.T, turned)                                      # C Q V, (P, b)
         residual = powered[:, :count] - ritz[:, :count] * np.array(values[:count])
         worst = math.sqrt(float(np.max(pairwise_sum(residual * residual, 0))))
         if worst <= TOLERANCE * max(values[0], 0.0) or values[0] <= 0.0:

@@ -48,7 +48,7 @@ import numpy as np
 
 from ..errors import NetworkError, SpecError
 from ..keywords import parse_keywords
-from .arithmetic import dot, pairwise_sum
+from .arithmetic import matmul, pairwise_sum
 from .models import Model
 from .principal import principal_components
 
@@ -72,7 +72,7 @@ class Plane:
     @property
     def gram(self) -> Array:
         """:math:`G_{ij} = d_i \\cdot d_j`, ``(2, 2)``."""
-        return dot(self.axes[:, None, :], self.axes[None, :, :])
+        return matmul(self.axes, self.axes.T)
 
     def _solve(self, products: Array) -> Array:
         """:math:`G^{-1} w` for ``products`` ``w`` ``(..., 2)``, by Cramer's rule."""
@@ -86,7 +86,7 @@ class Plane:
         """Coordinates ``(..., 2)`` of ``points`` ``(..., P)`` (NaN stays NaN)."""
         offset = np.asarray(points, dtype=np.float64) - self.origin
         with np.errstate(invalid="ignore"):
-            return self._solve(dot(offset[..., None, :], self.axes))
+            return self._solve(_along(offset, self.axes))
 
     def point(self, coordinates: Array) -> Array:
         """The parameters ``(..., P)`` at ``coordinates`` ``(..., 2)``: :math:`o + \\alpha d_1 + \\beta d_2`."""
@@ -100,7 +100,7 @@ class Plane:
         movement = path - path[0]
         finite = np.isfinite(movement).all(axis=-1)
         movement = np.where(finite[..., None], movement, 0.0)
-        products = dot(movement[..., None, :], self.axes)
+        products = _along(movement, self.axes)
         inside = pairwise_sum(self._solve(products) * products, -1)
         total = pairwise_sum(movement * movement, -1)
         inside_sum, total_sum = pairwise_sum(inside, 0), pairwise_sum(total, 0)
@@ -194,6 +194,12 @@ def parse_projection(text: str) -> ProjectionSpec:
     return ProjectionSpec(kind.strip(), keywords)
 
 
+def _along(points: Array, axes: Array) -> Array:
+    """:math:`x \\cdot d_i` for points ``(..., P)`` and directions ``(k, P)``: ``(..., k)``."""
+    flat = points.reshape(-1, points.shape[-1])
+    return matmul(flat, axes.T).reshape(*points.shape[:-1], len(axes))
+
+
 def _finite_points(paths: Array) -> Array:
     flat = paths.reshape(-1, paths.shape[-1])
     return flat[np.isfinite(flat).all(axis=1)]
@@ -208,7 +214,7 @@ def _last_points(paths: Array) -> Array:
 
 def _orient(axis: Array, movement: Array) -> Array:
     """``axis`` or ``-axis``: the one the racers move along on average (the rule in the module docstring)."""
-    along = float(pairwise_sum(dot(movement, axis), 0))
+    along = float(pairwise_sum(_along(movement, axis[None])[:, 0], 0))
     if along == 0.0:
         along = float(axis[int(np.argmax(np.abs(axis)))])
     return -axis if along < 0 else axis
