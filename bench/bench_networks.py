@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -43,6 +44,17 @@ def interleaved(actions: dict, repeats: int = 3) -> dict[str, float]:
             action()
             times[name].append(time.perf_counter() - began)
     return {name: statistics.median(values) for name, values in times.items()}
+
+
+@contextmanager
+def one_thread(torch):
+    """torch on one thread within the block."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
 
 
 def sequential(model, params):
@@ -70,9 +82,7 @@ def torch_race(model, data, starts):
     criterion = torch.nn.BCEWithLogitsLoss()
 
     def run() -> None:
-        previous = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
+        with one_thread(torch):
             for make in optimizers:
                 for start in starts:
                     net = sequential(model, start)
@@ -81,8 +91,6 @@ def torch_race(model, data, starts):
                         optimizer.zero_grad()
                         criterion(net(x)[:, 0], y).backward()
                         optimizer.step()
-        finally:
-            torch.set_num_threads(previous)
 
     return run
 
@@ -146,14 +154,9 @@ def main() -> None:
         criterion = torch.nn.BCEWithLogitsLoss()
 
         def torch_points() -> None:
-            previous = torch.get_num_threads()
-            torch.set_num_threads(1)
-            try:
-                with torch.no_grad():
-                    for _ in range(41 * 41 // 8):  # an eighth of the grid, scaled below
-                        criterion(net(x)[:, 0], y)
-            finally:
-                torch.set_num_threads(previous)
+            with one_thread(torch), torch.no_grad():
+                for _ in range(41 * 41 // 8):  # an eighth of the grid, scaled below
+                    criterion(net(x)[:, 0], y)
 
         actions["torch"] = torch_points
     times = interleaved(actions, repeats=3)

@@ -3,7 +3,8 @@ racers as one batch of networks, and the planes on which their paths and the net
 drawn. No matplotlib here; every number is the same bits on every CPU (``arithmetic``).
 
 - ``models``, ``activations``, ``losses``: logistic regression and MLPs, their flat parameter layout and
-  seeded initial weights, spec text such as ``mlp:2-16-16-1:tanh``; ``bounds``: how large they may be.
+  seeded initial weights, spec text such as ``mlp:2-16-16-1:tanh`` (``spec_text``: what every spec shares);
+  ``bounds``: how large they may be.
 - ``data``, ``datasets``, ``csv_data``: generated datasets (``moons:n=400,noise=0.2``) and CSV files, split
   into training and validation samples.
 - ``arithmetic``, ``backprop``, ``evaluation``: exp, log and fixed-order sums from exact operations; forward

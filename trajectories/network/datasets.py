@@ -41,12 +41,12 @@ from typing import Any
 import numpy as np
 
 from .. import portable
-from ..errors import NetworkError, SpecError
+from ..errors import NetworkError
 from ..gradients import make_regression
-from ..keywords import parse_keywords
 from .bounds import MAX_CLASSES
 from .csv_data import check_csv_keys, csv_text, read_csv
 from .data import COMMON, Data, DataSplit, Parameter, check_value, split
+from .spec_text import keywords, split_spec
 
 Array = np.ndarray
 def _cos_sin(angles: Array) -> tuple[Array, Array]:
@@ -225,20 +225,10 @@ def _check_split(kind: str, n: int | None, validation: float) -> None:
 
 def parse_dataset(text: str) -> DatasetSpec:
     """A :class:`DatasetSpec` from ``NAME[:key=value,...]``; one-line :class:`NetworkError`\\ s."""
-    if not isinstance(text, str) or not text.strip() or not text.strip().isprintable():
-        raise NetworkError(f"a dataset spec is one line such as 'moons:n=400,noise=0.2,seed=0', got {text!r}")
-    whole = text.strip()
-    kind, colon, rest = whole.partition(":")
-    kind = kind.strip()
+    whole, kind, rest = split_spec(text, "a dataset spec", "moons:n=400,noise=0.2,seed=0")
     if kind not in DATASETS:
         raise NetworkError(f"unknown dataset {kind!r} in {whole!r} (datasets: {', '.join(DATASETS)})")
-    if colon and not rest.strip():
-        raise NetworkError(f"{kind}: nothing after ':' in {whole!r}")
-    try:
-        keywords = parse_keywords(kind, rest, whole) if rest.strip() else {}
-    except SpecError as error:
-        raise NetworkError(str(error)) from None
-    return DatasetSpec(kind, keywords)
+    return DatasetSpec(kind, keywords(kind, rest, whole))
 
 
 def make_dataset(text: str) -> DataSplit:

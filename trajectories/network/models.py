@@ -35,11 +35,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..errors import NetworkError, SpecError
-from ..keywords import parse_keywords
+from ..errors import NetworkError
 from .activations import ACTIVATIONS
 from .bounds import MAX_FEATURES, MAX_HIDDEN_LAYERS, MAX_PARAMETERS, MAX_WIDTH, check_count
 from .losses import LOSSES
+from .spec_text import keywords, split_spec
 
 Array = np.ndarray
 
@@ -153,17 +153,13 @@ class Model:
 
 def parse_model(text: str) -> Model:
     """A :class:`Model` from spec text (see the module's docstring); :class:`NetworkError` with one line."""
-    if not isinstance(text, str) or not text.strip() or not text.strip().isprintable():
-        raise NetworkError(f"a model spec is one line such as 'mlp:2-16-16-1:tanh' or 'logistic:2', got {text!r}")
-    whole = text.strip()
-    kind, _, rest = whole.partition(":")
-    kind = kind.strip()
+    whole, kind, rest = split_spec(text, "a model spec", "mlp:2-16-16-1:tanh")
     if kind not in KINDS:
         raise NetworkError(f"unknown model {kind!r} in {whole!r} (models: {', '.join(KINDS)}, "
                            "e.g. 'mlp:2-16-16-1:tanh' or 'logistic:2')")
     parts = [part.strip() for part in rest.split(":")] if rest.strip() else []
-    keywords = _keywords(kind, parts[-1], whole) if parts and "=" in parts[-1] else {}
-    if keywords:
+    given = keywords(kind, parts[-1], whole) if parts and "=" in parts[-1] else {}
+    if given:
         parts = parts[:-1]
     if not parts:
         raise NetworkError(f"{kind}: give the layer widths, e.g. '{kind}:2-16-1' (in {whole!r})"
@@ -173,22 +169,15 @@ def parse_model(text: str) -> Model:
         if len(parts) > 1 or len(widths) != 1:
             raise NetworkError(f"logistic: expected 'logistic:INPUTS[:seed=N]', got {whole!r}")
         widths = (widths[0], 1)
-        keywords.setdefault("loss", "bce")
+        given.setdefault("loss", "bce")
     elif len(parts) > 2:
         raise NetworkError(f"mlp: expected 'mlp:WIDTHS[:ACTIVATION][:key=value,...]', got {whole!r}")
     activation = parts[1] if len(parts) > 1 else DEFAULT_ACTIVATION
-    unknown = sorted(set(keywords) - {"seed", "loss"})
+    unknown = sorted(set(given) - {"seed", "loss"})
     if unknown:
         raise NetworkError(f"{kind}: unknown key {unknown[0]!r} in {whole!r} (keys: seed, loss)")
-    seed = _whole(kind, "seed", keywords.get("seed", "0"))
-    return Model(widths, activation, keywords.get("loss"), seed, kind)
-
-
-def _keywords(kind: str, items: str, whole: str) -> dict[str, str]:
-    try:
-        return parse_keywords(kind, items, whole)
-    except SpecError as error:
-        raise NetworkError(str(error)) from None
+    seed = _whole(kind, "seed", given.get("seed", "0"))
+    return Model(widths, activation, given.get("loss"), seed, kind)
 
 
 def _width(kind: str, item: str, whole: str) -> int:

@@ -46,11 +46,11 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import NetworkError, SpecError
-from ..keywords import parse_keywords
+from ..errors import NetworkError
 from .arithmetic import matmul, pairwise_sum
 from .models import Model
 from .principal import principal_components
+from .spec_text import keywords, split_spec
 
 Array = np.ndarray
 METHODS = ("pca", "random", "plane")
@@ -181,17 +181,8 @@ def _check(kind: str, key: str, value: Any) -> Any:
 
 def parse_projection(text: str) -> ProjectionSpec:
     """A :class:`ProjectionSpec` from ``NAME[:key=value,...]``; one-line :class:`NetworkError`\\ s."""
-    if not isinstance(text, str) or not text.strip() or not text.strip().isprintable():
-        raise NetworkError(f"a projection is one of {', '.join(METHODS)} (e.g. 'random:seed=1'), got {text!r}")
-    whole = text.strip()
-    kind, colon, rest = whole.partition(":")
-    if colon and not rest.strip():
-        raise NetworkError(f"{kind.strip()}: nothing after ':' in {whole!r}")
-    try:
-        keywords = parse_keywords(kind.strip(), rest, whole) if rest.strip() else {}
-    except SpecError as error:
-        raise NetworkError(str(error)) from None
-    return ProjectionSpec(kind.strip(), keywords)
+    whole, kind, rest = split_spec(text, f"a projection ({', '.join(METHODS)})", "random:seed=1")
+    return ProjectionSpec(kind, keywords(kind, rest, whole))
 
 
 def _along(points: Array, axes: Array) -> Array:
