@@ -222,6 +222,9 @@ def test_bad_training_requests_get_one_line():
         (lambda: train(model, data, [Learner("sgd", batch_size=21)], 5), "from 1 to the 20 training samples"),
         (lambda: train(model, data, ["sgd"], 5, starts=np.zeros(4)), r"starts must be \(S, 3\)"),
         (lambda: train(model, data, ["sgd"], 5, starts=[np.nan, 0, 0]), "must be finite"),
+        # 10**8 points of 3 float64 parameters: 2.2 GiB, with 8 starts 17.9 GiB, past the 4 GiB budget
+        (lambda: train(model, data, ["sgd"], 10**8 - 1, starts=np.zeros((8, 3))),
+         r"the network paths would need about 1[78].\d GiB of memory \(8 networks × 100000000 points × 3"),
     ]:
         with pytest.raises(NetworkError, match=message):
             call()

@@ -28,11 +28,13 @@ MAX_CSV_BYTES = 16 * 2**20
 MAX_CSV_COLUMNS = MAX_FEATURES + 1
 """Columns a CSV file may have (every feature and the target)."""
 
-PARAMETER_BYTES = 8
-"""A float64 parameter."""
-POINT_BYTES_PER_PARAMETER = 5 * PARAMETER_BYTES
-"""What training keeps per parameter and path point: the point (8) and, while it runs, the four shadows of
-the reproducibility horizon (32)."""
+NUMBER_BYTES = 8
+"""A float64."""
+ARRAYS_PER_LAYER = 2
+"""What a forward pass keeps for the backward one per layer and sample: pre-activations and activations."""
+TEMPORARY_ARRAYS = 8
+"""Arrays of one layer's size alive at once besides those: the exact product's slices of both operands
+(:func:`trajectories.network.arithmetic.matmul`, 3 each) and two temporaries."""
 
 
 def check_count(where: str, value: int, low: int, high: int, what: str) -> int:
@@ -42,20 +44,21 @@ def check_count(where: str, value: int, low: int, high: int, what: str) -> int:
     return value
 
 
-def training_needs(parameters: int, networks: int, steps: int, samples: int, widest: int) -> list[Need]:
-    """The memory a training needs: every path point of every network (with its horizon's shadows), and
-    the activations of one forward and backward pass over ``samples``."""
+def training_needs(parameters: int, networks: int, steps: int, samples: int, widest: int, layers: int) -> list[Need]:
+    """The memory a training needs: every path point of every network (float64 parameters), and one forward
+    and backward pass of every network over ``samples`` with ``layers`` layers at most ``widest`` wide."""
     points = (steps + 1) * networks
-    paths = Need("the network paths", points * parameters * POINT_BYTES_PER_PARAMETER,
+    paths = Need("the network paths", points * parameters * NUMBER_BYTES,
                  f"{networks} networks × {steps + 1} points × {parameters} parameters",
                  "use fewer steps, racers or parameters")
-    activations = Need("the activations", 5 * networks * 6 * samples * widest * PARAMETER_BYTES,
-                       f"{networks} networks × {samples} samples × {widest} units",
+    per_network = samples * widest * (ARRAYS_PER_LAYER * layers + TEMPORARY_ARRAYS) * NUMBER_BYTES
+    activations = Need("the activations", networks * per_network,
+                       f"{networks} networks × {samples} samples × {layers} layers of up to {widest} units",
                        "use fewer samples (a mini-batch), racers or units")
     return [paths, activations]
 
 
-def check_training(parameters: int, networks: int, steps: int, samples: int, widest: int) -> None:
+def check_training(parameters: int, networks: int, steps: int, samples: int, widest: int, layers: int) -> None:
     """:class:`NetworkError` when :func:`training_needs` passes the memory budget
-    (:data:`trajectories.limits.MEMORY_BUDGET`)."""
-    check_memory(training_needs(parameters, networks, steps, samples, widest), NetworkError)
+    (:data:`trajectories.limits.MEMORY_BUDGET`), before any work."""
+    check_memory(training_needs(parameters, networks, steps, samples, widest, layers), NetworkError)

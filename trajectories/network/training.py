@@ -209,7 +209,8 @@ def descend(
     targets = loss_targets(loss, train_data)
     orders = tuple(_order(learner, len(train_data), batch_seed) for learner in learners)
     check_training(model.parameter_count, len(learners) * len(points), steps,
-                   max((learner.batch_size or len(train_data)) for learner in learners), model.widest)
+                   max((learner.batch_size or len(train_data)) for learner in learners), model.widest,
+                   len(model.widths) - 1)
     transforms = [learner.build() for learner in learners]
 
     shape = (len(learners), *points.shape)
