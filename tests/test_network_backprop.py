@@ -10,6 +10,7 @@ from trajectories.network.backprop import loss_and_gradient, losses, outputs
 from trajectories.network.losses import LOSSES
 from trajectories.network.models import parse_model
 
+from .adapter_support import require
 from .network_torch import as_tensor, criterion, flat_gradient, sequential
 
 RNG = np.random.default_rng(20261207)
@@ -43,6 +44,7 @@ CASES = [
 
 @pytest.mark.parametrize(("spec", "loss_name"), CASES, ids=[f"{s}-{loss}" for s, loss in CASES])
 def test_loss_and_gradient_match_torch_autograd(spec, loss_name):
+    require("torch")
     model, loss = parse_model(spec), LOSSES[loss_name]
     inputs, targets, params = _problem(model, loss_name)
     value, gradient = loss_and_gradient(model, loss, params, inputs, targets)
@@ -125,6 +127,7 @@ def test_a_network_gives_the_same_bits_alone_or_in_a_batch():
 
 def test_the_layout_is_torchs_parameter_order():
     """Row j of layer l's block holds the weights into unit j, as ``nn.Linear.weight[j]`` does."""
+    require("torch")
     model = parse_model("mlp:3-4-2:relu")
     params = np.arange(model.parameter_count, dtype=np.float64)
     net = sequential(model, params)

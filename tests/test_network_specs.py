@@ -40,6 +40,9 @@ def test_initial_weights_are_torchs_default_distribution_seeded():
         bound = 1 / math.sqrt(fan_in)  # nn.Linear: kaiming_uniform(a=sqrt(5)) and the bias both give this
         assert np.abs(values).max() <= bound and np.abs(values).max() > 0.95 * bound
         assert abs(values.mean()) < 0.1 * bound and values.std() == pytest.approx(bound / math.sqrt(3), rel=0.1)
+
+
+def test_torchs_linear_layers_draw_within_the_same_bound():
     torch = require("torch")
     layer = torch.nn.Linear(40, 1000, dtype=torch.float64)
     assert layer.weight.abs().max().item() <= 1 / math.sqrt(40) < 1.01 * layer.weight.abs().max().item()
