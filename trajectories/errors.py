@@ -48,3 +48,8 @@ class OutputError(TrajectoriesError):
 
 class CompareError(TrajectoriesError):
     """Animations that cannot be compared (unreadable, or of different sizes or lengths)."""
+
+
+class NetworkError(TrajectoriesError):
+    """A network, dataset or projection spec (``mlp:2-16-1:tanh``, ``moons:n=400``, ``pca``) that does not
+    parse, is out of bounds or does not fit the rest, or a data file that cannot be read as asked."""

@@ -154,35 +154,40 @@ def regression_surface(dataset: Dataset | None = None, name: str = "regression")
 
 
 @dataclass
-class MiniBatchGradient:
-    """Exact mini-batch gradients of :func:`regression_surface` for ``dataset``.
+class BatchOrder:
+    """Which samples each update reads: figure 3's mini-batches, for any loss over ``samples`` samples.
 
-    Each epoch visits the samples in a fresh permutation drawn from ``default_rng([seed, epoch])``,
-    cut into consecutive batches of ``batch_size``. The last, partial batch is used (its gradient is
-    the mean over its own samples) unless ``drop_last``. Step ``t`` uses batch ``t mod k`` of epoch
-    ``t // k`` (``k`` batches per epoch), whatever was asked before: a pure function of ``t``.
+    Each epoch visits the samples in a fresh permutation drawn from ``default_rng([seed, epoch])``, cut
+    into consecutive batches of ``batch_size``. The last, partial batch is used unless ``drop_last``.
+    Step ``t`` uses batch ``t mod k`` of epoch ``t // k`` (``k`` batches per epoch), whatever was asked
+    before: a pure function of ``t``.
+
+    >>> order = BatchOrder(5, 2, seed=0)
+    >>> order.batches_per_epoch, [len(order.batch(t)) for t in range(4)], order.samples_processed(4)
+    (3, [2, 2, 1, 2], 7)
     """
 
-    dataset: Dataset
+    samples: int
     batch_size: int
     seed: int = 0
     drop_last: bool = False
     _epoch_cache: tuple[int, Array] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        n = len(self.dataset)
-        if not 1 <= self.batch_size <= n:
-            raise ValueError(f"batch size must be between 1 and the dataset's {n} samples, got {self.batch_size}")
+        if not 1 <= self.batch_size <= self.samples:
+            raise ValueError(
+                f"batch size must be between 1 and the dataset's {self.samples} samples, got {self.batch_size}"
+            )
 
     @property
     def batches_per_epoch(self) -> int:
-        n = len(self.dataset)
+        n = self.samples
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
     def permutation(self, epoch: int) -> Array:
         """The sample order of ``epoch``."""
         if self._epoch_cache is None or self._epoch_cache[0] != epoch:
-            order = np.random.default_rng([self.seed, epoch]).permutation(len(self.dataset))
+            order = np.random.default_rng([self.seed, epoch]).permutation(self.samples)
             self._epoch_cache = (epoch, order)
         return self._epoch_cache[1]
 
@@ -193,9 +198,40 @@ class MiniBatchGradient:
 
     def samples_processed(self, steps: int) -> int:
         """How many samples the first ``steps`` updates have read."""
-        per_epoch = self.batches_per_epoch * self.batch_size if self.drop_last else len(self.dataset)
+        per_epoch = self.batches_per_epoch * self.batch_size if self.drop_last else self.samples
         epochs, batches = divmod(steps, self.batches_per_epoch)
         return epochs * per_epoch + batches * self.batch_size  # only an epoch's last batch is partial
+
+
+@dataclass
+class MiniBatchGradient:
+    """Exact mini-batch gradients of :func:`regression_surface` for ``dataset``, in the
+    :class:`BatchOrder` of its samples for ``batch_size``, ``seed`` and ``drop_last``."""
+
+    dataset: Dataset
+    batch_size: int
+    seed: int = 0
+    drop_last: bool = False
+    order: BatchOrder = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.order = BatchOrder(len(self.dataset), self.batch_size, self.seed, self.drop_last)
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return self.order.batches_per_epoch
+
+    def permutation(self, epoch: int) -> Array:
+        """The sample order of ``epoch``."""
+        return self.order.permutation(epoch)
+
+    def batch(self, step: int) -> Array:
+        """Indices of the samples used at update ``step``."""
+        return self.order.batch(step)
+
+    def samples_processed(self, steps: int) -> int:
+        """How many samples the first ``steps`` updates have read."""
+        return self.order.samples_processed(steps)
 
     def __call__(self, params: Array, step: int) -> Array:
         indices = self.batch(step)
