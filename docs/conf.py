@@ -20,7 +20,7 @@ from trajectories_docs import sources  # noqa: E402
 
 project = "trajectories"
 author = "the trajectories authors"
-copyright = "2026, the trajectories authors"  # noqa: A001 - Sphinx's name
+copyright = "2026, the trajectories authors"
 release = version = sources.load("trajectories.version:__version__")
 
 extensions = [

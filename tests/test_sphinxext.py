@@ -159,7 +159,7 @@ def test_html_is_the_player_inline_and_scale_multiplies_size_and_dpi(tmp_path):
     import json
 
     source = project(tmp_path / "docs", {"index.rst": PLAYER})
-    app, warnings = build(source, tmp_path / "build")
+    _, warnings = build(source, tmp_path / "build")
     (problem,) = warnings.splitlines()
     assert problem.startswith(f"{source / 'index.rst'}:10: WARNING: trajectories: :scale: must be a number from 0.1 "
                               "to 8, got 20"), problem

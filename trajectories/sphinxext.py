@@ -19,7 +19,7 @@ In ``conf.py``: ``extensions = ["trajectories.sphinxext"]``. Then, in reStructur
        name = "adam"
        hyperparameters = { lr = 0.1 }
 
-and the same in MyST Markdown as a fenced ```` ```{trajectories} ```` block. The argument is a built-in
+and the same in MyST Markdown as a fenced ``{trajectories}`` block. The argument is a built-in
 scene's name, ``path.py:NAME`` or ``path.toml`` (relative to the document; ``/path`` from the source
 folder), or nothing with a TOML scene as the body. Options: ``format`` (gif, png, apng, webp, mp4, html;
 an mp4 is a looping ``<video>`` in HTML, and html the player, with play/pause and a scrubber, inline in the

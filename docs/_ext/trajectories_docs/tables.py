@@ -237,7 +237,8 @@ class BadInputTable(SphinxDirective):
         group += nodes.colspec(colwidth=45)
         group += nodes.colspec(colwidth=55)
         head = nodes.thead()
-        head += _row([nodes.paragraph(text="command"), nodes.paragraph(text="what it says (after trajectories: error:)")])
+        head += _row([nodes.paragraph(text="command"),
+                      nodes.paragraph(text="what it says (after trajectories: error:)")])
         group += head
         body = nodes.tbody()
         group += body
@@ -259,9 +260,99 @@ def _row(cells: list[nodes.Node]) -> nodes.row:
     return row
 
 
+# --- run's outputs, from a real run --------------------------------------------------------------------------
+
+
+def _run(args: list[str], folder: Path) -> Path:
+    from click.testing import CliRunner
+
+    with _inside(folder):
+        result = CliRunner().invoke(sources.load(sources.CLI), args)
+    if result.exit_code != 0:
+        raise RuntimeError(f"trajectories {' '.join(args)}: {result.output.strip()}")
+    return folder / args[args.index("-o") + 1]
+
+
+def _shortened(value: Any) -> Any:
+    """A JSON document with every long list cut to its first two entries and ``"..."``."""
+    if isinstance(value, list):
+        return [_shortened(v) for v in value[:2]] + (["..."] if len(value) > 2 else [])
+    if isinstance(value, dict):
+        return {key: _shortened(v) for key, v in value.items()}
+    return value
+
+
+class RunJson(SphinxDirective):
+    """The JSON that ``trajectories ARGS -o run.json`` writes (the directive's argument), long lists cut."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+
+    def run(self) -> list[nodes.Node]:
+        import json
+
+        with tempfile.TemporaryDirectory() as folder:
+            path = _run([*shlex.split(self.arguments[0]), "-o", "run.json"], Path(folder))
+            document = json.loads(path.read_text(encoding="utf-8"))
+        text = json.dumps(_shortened(document), indent=2, ensure_ascii=False)
+        block = nodes.literal_block(text, text, language="json")
+        return [block]
+
+
+class RunCsv(SphinxDirective):
+    """The first lines of the CSV that ``trajectories ARGS -o run.csv`` writes."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+
+    def run(self) -> list[nodes.Node]:
+        with tempfile.TemporaryDirectory() as folder:
+            path = _run([*shlex.split(self.arguments[0]), "-o", "run.csv"], Path(folder))
+            lines = path.read_text(encoding="utf-8").splitlines()[:4]
+        text = "\n".join([*lines, "..."])
+        return [nodes.literal_block(text, text, language="text")]
+
+
+class NpzKeys(SphinxDirective):
+    """A table of the arrays ``trajectories ARGS -o run.npz`` writes (full and ``--reduce``d): key, shape and
+    dtype read from the files, beside what each holds (the content: ``key: meaning`` lines). A key the files
+    hold without a meaning here, or a meaning for a key they lack, is a warning."""
+
+    required_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        import numpy as np
+
+        meanings = dict(line.split(": ", 1) for line in self.content if line.strip())
+        found: dict[str, tuple[str, str, set[str]]] = {}
+        with tempfile.TemporaryDirectory() as folder:
+            for reduced in (False, True):
+                args = [*shlex.split(self.arguments[0]), *(["--reduce"] if reduced else []), "-o", "run.npz"]
+                with np.load(_run(args, Path(folder)), allow_pickle=False) as arrays:
+                    for key in arrays.files:
+                        shape = "×".join(map(str, arrays[key].shape)) or "0-d"
+                        runs = found.setdefault(key, (shape, str(arrays[key].dtype), set()))[2]
+                        runs.add("reduced" if reduced else "full")
+        for key in sorted(set(found) ^ set(meanings)):
+            logger.warning("npz-keys: %s is %s", key, "undocumented" if key in found else "not in the files",
+                           location=self.get_location())
+        rows = ["| key | shape here | dtype | in | holds |", "|---|---|---|---|---|"]
+        for key, (shape, dtype, runs) in found.items():
+            kinds = "both" if len(runs) == 2 else f"{next(iter(runs))} runs only"
+            rows.append(f"| `{key}` | {shape} | {dtype} | {kinds} | {_cell(meanings.get(key, ''))} |")
+        container = nodes.container(classes=["generated-table"])
+        self.state.nested_parse(StringList(rows, source=self.env.docname), self.content_offset, container)
+        return container.children
+
+
 def setup(app: Any) -> None:
     app.add_directive("options-table", OptionsTable)
     app.add_directive("surface-table", SurfaceTable)
     app.add_directive("optimizer-table", OptimizerTable)
     app.add_directive("schedule-table", ScheduleTable)
     app.add_directive("bad-input-table", BadInputTable)
+    app.add_directive("run-json", RunJson)
+    app.add_directive("run-csv", RunCsv)
+    app.add_directive("npz-keys", NpzKeys)
