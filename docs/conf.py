@@ -32,7 +32,7 @@ extensions = [
     "trajectories_docs",
 ]
 
-exclude_patterns = ["_build", "**/_*", "issue-16", "options_table.py", "**.ipynb_checkpoints", "Thumbs.db",
+exclude_patterns = ["_build", "_*", "**/_*", "issue-16", "options_table.py", "**.ipynb_checkpoints", "Thumbs.db",
                     ".DS_Store"]
 templates_path: list[str] = []
 

@@ -202,7 +202,7 @@ the scene's source and everything `trajectories describe` knows about it. Render
     for stem, scenes in groups.items():
         parts.append(f"## {GROUPS.get(stem, stem.replace('_', ' ').capitalize())}\n")
         if docstrings.get(stem):
-            parts.append(docstrings[stem] + f" (`scenes/{stem}.py`)\n")
+            parts.append(f"{docstrings[stem]} The scenes of `scenes/{stem}.py`:\n")
         cards = []
         for scene in scenes:
             toctree.append(scene.name)
