@@ -6,7 +6,9 @@ import os
 
 import pytest
 
-EXTRA = {"torch": "torch", "pytorch_optimizer": "torch", "jax": "jax", "optax": "jax"}
+EXTRA = {"torch": "torch", "pytorch_optimizer": "torch", "jax": "jax", "optax": "jax",
+         # the documentation site's tools (tests/test_docs_site.py)
+         "furo": "docs", "myst_nb": "docs", "sphinx_click": "docs", "ipykernel": "docs"}
 
 
 def require(name: str):

@@ -266,14 +266,7 @@ class TrajectoriesDirective(SphinxDirective):
         image = kind(uri=uri, alt=alt, classes=["trajectories", *self.options.get("class", [])])
         if fmt == "mp4":  # an image keeps its own size (and a width would make Sphinx link it to itself)
             image["video_width"] = scene.size[0]
-        self.set_source_info(image)
-        if "caption" not in self.options:
-            return [image]
-        figure = nodes.figure("", image, classes=["trajectories-figure"])
-        inline, messages = self.state.inline_text(self.options["caption"], self.lineno)
-        figure += nodes.caption(self.options["caption"], "", *inline)
-        self.set_source_info(figure)
-        return [figure, *messages]
+        return self._captioned(image)
 
     def _player(self, scene: Any, path: Path, alt: str) -> list[nodes.Node]:
         """The player's own markup, inline (its frames are ``data:`` URIs, so no file is copied)."""
@@ -281,10 +274,14 @@ class TrajectoriesDirective(SphinxDirective):
 
         player = trajectories_player(html=fragment(path.read_text(encoding="utf-8")), alt=alt, width=scene.size[0],
                                      classes=["trajectories", "trajectories-player", *self.options.get("class", [])])
-        self.set_source_info(player)
+        return self._captioned(player)
+
+    def _captioned(self, shown: nodes.Element) -> list[nodes.Node]:
+        """``shown`` alone, or in a figure with the ``:caption:`` (inline markup parsed) when there is one."""
+        self.set_source_info(shown)
         if "caption" not in self.options:
-            return [player]
-        figure = nodes.figure("", player, classes=["trajectories-figure"])
+            return [shown]
+        figure = nodes.figure("", shown, classes=["trajectories-figure"])
         inline, messages = self.state.inline_text(self.options["caption"], self.lineno)
         figure += nodes.caption(self.options["caption"], "", *inline)
         self.set_source_info(figure)

@@ -247,7 +247,9 @@ class BadInputTable(SphinxDirective):
                 heading = nodes.entry(morecols=1)
                 heading += nodes.paragraph("", "", nodes.strong(text=section))
                 body += nodes.row("", heading)
-            body += _row([nodes.paragraph("", "", nodes.literal(text=command)), nodes.paragraph(text=said)])
+            # both as literals: exact text, which Sphinx's smart quotes must not turn into typography
+            body += _row([nodes.paragraph("", "", nodes.literal(text=command)),
+                          nodes.paragraph("", "", nodes.literal(text=said, classes=["message"]))])
         return [table]
 
 
@@ -274,43 +276,61 @@ def _run(args: list[str], folder: Path) -> Path:
 
 
 def _shortened(value: Any) -> Any:
-    """A JSON document with every long list cut to its first two entries and ``"..."``."""
+    """A JSON document with every long list (a path's points) cut to its first two entries and ``"..."``."""
     if isinstance(value, list):
-        return [_shortened(v) for v in value[:2]] + (["..."] if len(value) > 2 else [])
+        return [_shortened(v) for v in value[:2]] + ["..."] if len(value) > 6 else [_shortened(v) for v in value]
     if isinstance(value, dict):
         return {key: _shortened(v) for key, v in value.items()}
     return value
 
 
-class RunJson(SphinxDirective):
-    """The JSON that ``trajectories ARGS -o run.json`` writes (the directive's argument), long lists cut."""
+def _json_text(value: Any, indent: str = "") -> str:
+    """JSON with objects one key a line and lists of plain values on one line, as people write it."""
+    import json
+
+    inner = indent + "  "
+    if isinstance(value, dict) and value:
+        items = [f"{inner}{json.dumps(key)}: {_json_text(item, inner)}" for key, item in value.items()]
+        return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+    if isinstance(value, list) and any(isinstance(item, dict | list) for item in value):
+        return "[\n" + ",\n".join(inner + _json_text(item, inner) for item in value) + "\n" + indent + "]"
+    return json.dumps(value, ensure_ascii=False)
+
+
+class RunOutput(SphinxDirective):
+    """What ``trajectories ARGS -o run.EXT`` writes (the directive's argument is ARGS), as :meth:`shown`
+    writes it into the page."""
 
     required_arguments = 1
     final_argument_whitespace = True
+    suffix, language = ".json", "json"
+
+    def shown(self, text: str) -> str:
+        raise NotImplementedError
 
     def run(self) -> list[nodes.Node]:
+        with tempfile.TemporaryDirectory() as folder:
+            path = _run([*shlex.split(self.arguments[0]), "-o", "run" + self.suffix], Path(folder))
+            text = self.shown(path.read_text(encoding="utf-8"))
+        return [nodes.literal_block(text, text, language=self.language)]
+
+
+class RunJson(RunOutput):
+    """The JSON document, every long list cut to its first two entries."""
+
+    def shown(self, text: str) -> str:
         import json
 
-        with tempfile.TemporaryDirectory() as folder:
-            path = _run([*shlex.split(self.arguments[0]), "-o", "run.json"], Path(folder))
-            document = json.loads(path.read_text(encoding="utf-8"))
-        text = json.dumps(_shortened(document), indent=2, ensure_ascii=False)
-        block = nodes.literal_block(text, text, language="json")
-        return [block]
+        return _json_text(_shortened(json.loads(text)))
 
 
-class RunCsv(SphinxDirective):
-    """The first lines of the CSV that ``trajectories ARGS -o run.csv`` writes."""
+class RunCsv(RunOutput):
+    """The CSV's header and first rows."""
 
-    required_arguments = 1
-    final_argument_whitespace = True
+    suffix, language = ".csv", "text"
 
-    def run(self) -> list[nodes.Node]:
-        with tempfile.TemporaryDirectory() as folder:
-            path = _run([*shlex.split(self.arguments[0]), "-o", "run.csv"], Path(folder))
-            lines = path.read_text(encoding="utf-8").splitlines()[:4]
-        text = "\n".join([*lines, "..."])
-        return [nodes.literal_block(text, text, language="text")]
+    def shown(self, text: str) -> str:
+        return "\n".join([*text.splitlines()[:4], "..."])
 
 
 class NpzKeys(SphinxDirective):
