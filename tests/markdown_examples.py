@@ -3,8 +3,8 @@ in one folder.
 
 - A ```` ```console ```` block is commands: each ``$ `` line (``\\`` continues it) is run, and the lines after it,
   up to the next ``$``, are what it must print (each an exact line of the output; ``...`` stands for any text).
-  ``trajectories ...`` runs in this process (click's runner: no interpreter start per command); anything else
-  (``python -m pytest ...``) in a shell.
+  ``trajectories ...`` runs in this process (click's runner: no interpreter start per command), unless it loads
+  JAX (``optax:``), after which a fork could hang; anything else (``python -m pytest ...``) in a subprocess.
 - A ```` ```python ```` block runs in the page's own namespace (the blocks of a page share it, as cells do).
 - A ```` ```{literalinclude} FILE ```` (MyST) with ``:caption: NAME`` writes FILE, as the page shows it, to NAME
   in the folder, so that later blocks can use it; a ```` ```{code-block} LANG ```` with a ``:caption:`` too.
@@ -130,7 +130,7 @@ def inside(folder: Path) -> Iterator[None]:
 def run_command(command: str, folder: Path) -> tuple[int, str]:
     """Run one console command in ``folder``: ``(exit status, what it printed)``."""
     words = shlex.split(_without_comment(command))
-    if words[0] == "trajectories":
+    if words[0] == "trajectories" and "optax:" not in command:  # JAX in this process would make forks unsafe
         from click.testing import CliRunner
 
         from trajectories.cli import cli
@@ -140,6 +140,8 @@ def run_command(command: str, folder: Path) -> tuple[int, str]:
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise result.exception
         return result.exit_code, result.output
+    if words[0] == "trajectories":
+        words = [sys.executable, "-m", "trajectories", *words[1:]]
     done = subprocess.run(words, cwd=folder, capture_output=True, text=True, timeout=600,
                           env={**os.environ, "PYTHONPATH": str(folder)})
     return done.returncode, done.stdout + done.stderr

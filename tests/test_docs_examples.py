@@ -3,6 +3,7 @@ kind of block is run): each page's commands and snippets in order, in a folder o
 is shown printing checked against what it prints. The notebook is run by the site's build itself
 (``tests/test_docs_site.py``)."""
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -34,12 +35,14 @@ def test_every_example_of_the_page_runs_as_written(page, tmp_path, monkeypatch):
         if phrase in text:
             if module == "imageio_ffmpeg":
                 pytest.importorskip(module, reason='mp4 needs the mp4 extra: pip install ".[mp4]"')
-            else:
-                require(module)
+            elif importlib.util.find_spec(module) is None:  # found without importing it: JAX here would make
+                require(module)  # this worker's later forks unsafe (it skips, naming the extra)
     monkeypatch.setenv("TRAJECTORIES_CACHE", str(tmp_path / "cache"))  # render --tune's cache
     folder = tmp_path / "work"
     folder.mkdir()
+    jax_before = "jax" in sys.modules
     assert run_page(page, folder) == []
+    assert jax_before or "jax" not in sys.modules, "the page loaded JAX into this worker: its forks are unsafe now"
 
 
 def test_the_tuned_scene_the_tuning_page_shows_is_what_tune_writes(tmp_path):

@@ -172,14 +172,14 @@ $ trajectories describe {name}      # every option, optimizer and reproducibilit
 
 ## The scene
 
-From `scenes/{file}`, with the helpers and imports it uses (the statement alone makes the scene; the file
-is read by `trajectories render`, never imported):
+The statement of `scenes/{file}` that makes it, with the imports and helpers it uses: this snippet runs on
+its own, and `tests/test_docs_site.py` checks that it makes this very scene.
 
 ```python
 {source.rstrip()}
 ```
 
-## What `trajectories describe {name}` says
+## What `describe` says
 
 ```text
 {describe_text.rstrip()}
