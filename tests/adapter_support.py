@@ -9,6 +9,11 @@ INSTALL = {
     "pytorch_optimizer": "pip install pytorch-optimizer",
     "jax": "pip install '.[jax]'",
     "optax": "pip install '.[jax]'",
+    # the documentation site's tools (tests/test_docs_site.py)
+    "furo": "pip install '.[docs]'",
+    "myst_nb": "pip install '.[docs]'",
+    "sphinx_click": "pip install '.[docs]'",
+    "ipykernel": "pip install '.[docs]'",
 }
 
 

@@ -132,10 +132,6 @@ def render_scene(
         quiet: no progress bar.
         jobs: processes drawing frames, for views whose frames are full redraws (3-D); the output is the
             same bytes whatever the number.
-
-    Before any work, the frame count (at most :data:`trajectories.limits.MAX_FRAMES`) and the memory the
-    render would need (:func:`trajectories.limits.render_needs`: paths, frame buffers of every drawing
-    process, the frames APNG and WebP keep) are checked: :class:`RenderError` with the estimate otherwise.
         text: draw text (titles, labels, ticks, legend entries, counters); ``False`` keeps every shape
             (legend frames and handles included) but no glyph, for snapshot tests across machines whose
             fonts rasterise differently.
@@ -145,6 +141,10 @@ def render_scene(
         writer_factory: ``(file, size, mapper) -> FrameWriter``, to replace the format's writer (tests).
         client: a ``dask.distributed.Client``: the basins view's paths are reduced on its cluster
             (:mod:`trajectories.distributed`), the same numbers and bytes as here.
+
+    Before any work, the frame count (at most :data:`trajectories.limits.MAX_FRAMES`) and the memory the
+    render would need (:func:`trajectories.limits.render_needs`: paths, frame buffers of every drawing
+    process, the frames APNG and WebP keep) are checked: :class:`RenderError` with the estimate otherwise.
     """
     fmt = infer_format(path, format)
     if sample is not None and (isinstance(sample, bool) or not isinstance(sample, int) or sample < 1):

@@ -30,10 +30,10 @@ class SeriesScene(SceneKind):
         data, column: a CSV file and the column to read; ``None``: a seeded synthetic series (labelled so).
         seed, days: the synthetic series' seed and length (253 trading days, as the original year; at most
             :data:`trajectories.ewa.MAX_ROWS`, as a CSV's rows).
+        size, dpi, fps, hold, theme, title, line_width, description: as for :class:`~trajectories.scene.Scene`.
 
     One frame shows one more value of each average, up to :attr:`MAX_FRAMES` frames; a longer series is
     spread evenly over them.
-        size, dpi, fps, hold, theme, title, line_width, description: as for :class:`~trajectories.scene.Scene`.
     """
 
     name: str
