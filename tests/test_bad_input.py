@@ -171,6 +171,15 @@ CASES = [
     ("paths of a reduced scene", ["render", "himmelblau_basins", "--paths", "p.json"],
      "keeps only where each path ends"),
     ("unknown view", ["render", "rosenbrock", "--view", "hologram"], "'--view': must be one of contour"),
+    # pauses, waivers and the frame checker
+    ("malformed pauses", ["render", "rosenbrock", "--pauses", "exits,soon"], "must be a list of steps"),
+    ("negative pause", ["render", "rosenbrock", "--pause", "-1"], "'--pause': must be a number from 0 to 60"),
+    ("unknown waiver", ["render", "badwaiver.toml"], "waivers: must be a table of frame checks"),
+    ("check nothing", ["check"], "name the scenes to check, or give --all"),
+    ("check unknown scene", ["check", "no_such_scene"], "unknown scene 'no_such_scene'"),
+    ("check an ad hoc scene", ["check", "rosenbrock", "--surface", "sphere"], "--surface describes an ad hoc scene"),
+    ("check an option no scene has", ["check", "fig4_minibatches", "--trail", "tail"],
+     "--trail does not apply to fig4_minibatches"),
 ]
 
 SCENE_FILES = {
@@ -184,6 +193,7 @@ SCENE_FILES = {
     "escape.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = "../escaped.gif"\n',
     "absolute.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = "/tmp/escaped.gif"\n',
     "badschedule.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\nschedule = "warmup"\n',
+    "badwaiver.toml": 'surface = "sphere"\nwaivers = { sparkle = "why" }\n[[optimizers]]\nname = "adam"\n',
     "prices.csv": "Date,Close\n" + "".join(f"d{i},{100 + i % 7}\n" for i in range(20)),
     "keep.json": "precious",
 }

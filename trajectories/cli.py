@@ -18,6 +18,7 @@ import click
 from . import optimizers
 from .atomic import write_bytes
 from .catalogue import get_surface, resolve_surface, surface_names
+from .cli_check import check_command
 from .cli_options import FilePath, command_options
 from .cli_tune import tune_command
 from .distributed import client_for
@@ -206,6 +207,7 @@ def run_command(
 
 
 cli.add_command(tune_command)
+cli.add_command(check_command)
 
 
 @cli.command("list")
