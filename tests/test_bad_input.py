@@ -182,6 +182,15 @@ CASES = [
      "out.pdf is named as pdf, but the format asked for is gif"),
     ("unknown extension in toml", ["render", "jpeg.toml"], "no format writes .jpeg files"),
     ("basins as a vector still", ["render", "himmelblau_basins", "-o", "b.svg"], "has no svg form; use png"),
+    # pauses, waivers and the frame checker
+    ("malformed pauses", ["render", "rosenbrock", "--pauses", "exits,soon"], "must be a list of steps"),
+    ("negative pause", ["render", "rosenbrock", "--pause", "-1"], "'--pause': must be a number from 0 to 60"),
+    ("unknown waiver", ["render", "badwaiver.toml"], "waivers: must be a table of frame checks"),
+    ("check nothing", ["check"], "name the scenes to check, or give --all"),
+    ("check unknown scene", ["check", "no_such_scene"], "unknown scene 'no_such_scene'"),
+    ("check an ad hoc scene", ["check", "rosenbrock", "--surface", "sphere"], "--surface describes an ad hoc scene"),
+    ("check an option no scene has", ["check", "fig4_minibatches", "--trail", "tail"],
+     "--trail does not apply to fig4_minibatches"),
 ]
 
 SCENE_FILES = {
@@ -196,6 +205,7 @@ SCENE_FILES = {
     "absolute.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = "/tmp/escaped.gif"\n',
     "badschedule.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\nschedule = "warmup"\n',
     "jpeg.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = "out.jpeg"\n',
+    "badwaiver.toml": 'surface = "sphere"\nwaivers = { sparkle = "why" }\n[[optimizers]]\nname = "adam"\n',
     "prices.csv": "Date,Close\n" + "".join(f"d{i},{100 + i % 7}\n" for i in range(20)),
     "keep.json": "precious",
 }

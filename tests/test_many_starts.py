@@ -336,7 +336,7 @@ def test_the_swarm_stamps_each_particle_where_it_is():
                   steps=3, view="swarm", size=(320, 320), dpi=50)
     view = make_view(scene, text=False)
     frame = view.frame(0)
-    box = view.axes.get_window_extent()
+    box = view.plots[0].get_window_extent()
     for x, y in [(0.0, 0.0), (1.0, -1.0)]:  # data to pixels by hand: the window is [-2, 2]²
         column = box.x0 + (x + 2) / 4 * box.width
         row = 320 - (box.y0 + (y + 2) / 4 * box.height)

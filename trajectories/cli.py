@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from .cli_check import check_command
 from .cli_options import FilePath, command_options
 from .cli_tune import tune_command
 from .errors import PlanError, TrajectoriesError
@@ -213,6 +214,7 @@ def run_command(
 
 
 cli.add_command(tune_command)
+cli.add_command(check_command)
 
 
 @cli.command("list")

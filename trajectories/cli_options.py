@@ -192,7 +192,7 @@ class TableNumber(click.ParamType):
 
 
 class TableNames(click.ParamType):
-    """A ``choices`` option of the table: names separated by commas, checked by the table."""
+    """A ``choices`` (or ``pauses``) option of the table: items separated by commas, checked by the table."""
 
     def __init__(self, option: Option) -> None:
         self.option = option
@@ -213,7 +213,7 @@ def param_type(option: Option) -> click.ParamType | None:
         return TableChoice(option)
     if option.kind in ("int", "number", "size"):
         return TableNumber(option)
-    if option.kind == "choices":
+    if option.kind in ("choices", "pauses"):
         return TableNames(option)
     return {"surface": SurfaceType, "optimizers": OptimizerSpecType, "points": PointType,
             "window": WindowType, "starts": StartSetType}.get(option.kind, lambda: click.STRING)()

@@ -51,10 +51,11 @@ def format_names() -> tuple[str, ...]:
 
 
 def palette_names() -> tuple[str, ...]:
-    """``default`` (the theme's colours), then every palette of :mod:`trajectories.render.palette`."""
+    """``default`` (the theme's colours), every palette of :mod:`trajectories.render.palette`, and ``ordered``
+    (for a parameter swept in order)."""
     from .render.palette import PALETTES  # numpy: not for the command line's help
 
-    return ("default", *PALETTES)
+    return ("default", *PALETTES, "ordered")
 
 
 def theme_names() -> tuple[str, ...]:
@@ -152,6 +153,48 @@ def as_names(value: Any) -> tuple[str, ...] | None:
     return None
 
 
+EXITS = "exits"
+"""In ``pauses``: the moments each racer leaves the window (its exit mark appears)."""
+
+
+def as_pauses(value: Any) -> tuple[int | str, ...] | None:
+    """``"exits,40"`` or a list of whole steps >= 0 and ``"exits"``, as a tuple without repeats in the order
+    given; ``None`` for anything else."""
+    items = [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+    if isinstance(items, (str, bytes)) or not isinstance(items, (list, tuple)):
+        return None
+    found: list[int | str] = []
+    for item in items:
+        if isinstance(item, str) and item.strip().isdigit():
+            item = int(item)
+        if item == EXITS or (_whole(item) and 0 <= item <= 10**9):
+            if item not in found:
+                found.append(item if isinstance(item, str) else int(item))
+        else:
+            return None
+    return tuple(found)
+
+
+FRAME_CHECKS = ("outside", "after-exit", "width", "text-cut", "text-overlap", "text-over-mark", "text-size",
+                "mark-size", "cramped", "hidden-head", "pace", "moment", "too-quick", "geometry")
+"""The checks of the frame checker (:mod:`trajectories.frame_check`), by the names its findings and a scene's
+``waivers`` use."""
+
+
+def as_waivers(value: Any) -> tuple[tuple[str, str], ...] | None:
+    """``{check: reason}`` (or pairs) naming checks of :mod:`trajectories.frame_check`, each with a reason
+    that is not empty, as a tuple of pairs; ``None`` for anything else."""
+    pairs = list(value.items()) if isinstance(value, Mapping) else value
+    if isinstance(pairs, (str, bytes)) or not isinstance(pairs, (list, tuple)):
+        return None
+    found = []
+    for pair in pairs:
+        if not _pair(pair) or pair[0] not in FRAME_CHECKS or not isinstance(pair[1], str) or not pair[1].strip():
+            return None
+        found.append((pair[0], pair[1]))
+    return tuple(found)
+
+
 def _shown(value: Any) -> str:
     if _pair(value) and all(map(_whole, value)):
         return f"{value[0]}x{value[1]}"
@@ -234,6 +277,9 @@ class Option:
             "points": lambda: "a finite point (x, y) or a list of them",
             "choices": lambda: "a list of names from " + ", ".join(self.choice_names()),
             "starts": lambda: "start sets: Grid, Random or Disk values (text: " + START_SET_HELP + ")",
+            "pauses": lambda: f"a list of steps (whole numbers from 0) and {EXITS!r}",
+            "waivers": lambda: "a table of frame checks (`trajectories check`'s names in brackets) to the reasons "
+                               "this scene is exempt, e.g. {hidden-head = \"why\"}",
         }.get(kind, lambda: "valid")()
 
     def normalise(self, value: Any) -> Any:
@@ -248,6 +294,10 @@ class Option:
             return tuple(value)
         if self.kind == "choices":
             return as_names(value)
+        if self.kind == "pauses":
+            return as_pauses(value)
+        if self.kind == "waivers":
+            return as_waivers(value)
         return value
 
     def problem(self, value: Any, kind: str = "race") -> str | None:
@@ -287,6 +337,10 @@ class Option:
             return as_window(value) is not None
         if kind == "points":
             return as_points(value) is not None
+        if kind == "pauses":
+            return as_pauses(value) is not None
+        if kind == "waivers":
+            return as_waivers(value) is not None
         if kind == "choices":
             names = as_names(value)
             return names is not None and len(set(names)) == len(names) and set(names) <= set(self.choice_names())
@@ -350,6 +404,8 @@ OPTIONS_LIST: tuple[Option, ...] = (
            "or the rate lr/(√v̂+ε)", None, choices=("gradient", "step", "velocity", "m_hat", "v", "v_hat", "rate"),
            flag="--state-panel", commands=("render",)),
     Option("description", "text", "one line for `trajectories list`", "", kinds=ALL, toml=""),
+    Option("waivers", "waivers", "frame checks (`trajectories check`) this scene is exempt from, each with the "
+           "reason, e.g. a head that hides behind a hill on purpose", None, toml=""),
     # frames: timing
     Option("fps", "int", "frames per second; GIF stores hundredths of a second, so 10, 20, 25 and 50 are exact",
            20, 1, 50, kinds=ALL, defaults={"panels": 10, "series": 10, "batches": 10}, group="frames",
@@ -359,13 +415,19 @@ OPTIONS_LIST: tuple[Option, ...] = (
     Option("hold", "number", "seconds the last frame stays before the loop restarts", 1.5, 0, 60, kinds=ALL,
            defaults={"series": 2.0, "batches": 2.0}, group="frames", flag="--hold", commands=("render",),
            metavar="SECONDS"),
+    Option("pauses", "pauses", "moments the animation stops at for `pause` seconds: steps (samples with "
+           "`epochs`), shown exactly, and `exits`: each frame where a racer leaves the window", None,
+           group="frames", flag="--pauses", commands=("render",), metavar="exits,STEP,..."),
+    Option("pause", "number", "seconds each of the `pauses` lasts", 1.0, 0, 60, group="frames", flag="--pause",
+           commands=("render",), metavar="SECONDS"),
     # look
     Option("theme", "choice", "colours: light, dark, or the article's black background and rainbow surfaces",
            "light", choices=theme_names, kinds=ALL,
            defaults={"panels": "article", "series": "article", "batches": "dark"}, group="look", flag="--theme",
            commands=("render",)),
-    Option("palette", "choice", "racers' colours: told apart by colour-blind viewers too (default), or the "
-           "article's originals", "default", choices=palette_names, kinds=("race", "series"), group="look",
+    Option("palette", "choice", "racers' colours: told apart by colour-blind viewers too (default), the "
+           "article's originals, or ordered: dark to light, perceptually even, for a parameter swept in order",
+           "default", choices=palette_names, kinds=("race", "series"), group="look",
            flag="--palette", commands=("render",)),
     Option("size", "size", "frame size in pixels, the same for every frame", (640, 480), 64, 4096, kinds=ALL,
            defaults={"panels": (1200, 600), "series": (800, 600)}, group="look", flag="--size",
@@ -389,6 +451,8 @@ OPTIONS_LIST: tuple[Option, ...] = (
     Option("azimuth", "number", "the 3-D camera's azimuth at step 0, in degrees", 45.0, -3600, 3600, group="camera"),
     Option("rotation", "number", "degrees the 3-D camera turns per step (180 steps × 2° = one turn)", 0.0, -360,
            360, group="camera"),
+    Option("rotation_steps", "range", "(from, to): the steps during which the 3-D camera turns (default: all); "
+           "still before and after, where a story wants a steady view", group="camera"),
     Option("zlim", "range", "the 3-D z range (default: the surface's range over the window)", group="camera"),
     Option("grid", "int", "samples per side of the surface grid in 3-D views", 100, 2, 1000, group="camera"),
     # trail

@@ -20,7 +20,7 @@ import contextlib
 import multiprocessing
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from .export import to_json
 from .folders import check_output_file, folders_kept_only_if_used
 from .horizon import render_tolerance
 from .limits import check_render_size, useful_workers
+from .moments import Moment, held_frames
 from .paths import ComputedPaths, compute_paths
 from .processes import die_with_parent, fork_is_safe
 from .progress import Progress
@@ -44,16 +45,32 @@ from .writers.html import fragment
 from .writers.quantize import PaletteMapper, build_palette
 
 
-def frame_delays(frames: int, fps: int, hold: float) -> list[int]:
-    """Per-frame delays in hundredths of a second; the last one includes ``hold`` seconds.
+def frame_delays(frames: int, fps: int, hold: float, pauses: Mapping[int, float] | None = None) -> list[int]:
+    """Per-frame delays in hundredths of a second; the last one includes ``hold`` seconds, and frame ``i``
+    of ``pauses`` its seconds.
 
     >>> frame_delays(4, 30, 0.5)
     [3, 4, 3, 53]
+    >>> frame_delays(4, 30, 0.5, {1: 1.0})
+    [3, 104, 3, 53]
     """
     ends = [round(100 * (i + 1) / fps) for i in range(frames)]
     delays = [end - start for start, end in zip([0, *ends[:-1]], ends, strict=True)]
     delays[-1] += round(100 * hold)
+    for index, seconds in (pauses or {}).items():
+        delays[index] += round(100 * seconds)
     return delays
+
+
+def view_moments(view: Any) -> list[Moment]:
+    """The moments ``view`` shows (:mod:`trajectories.moments`); none for a view that names none."""
+    moments = getattr(view, "moments", None)
+    return list(moments()) if moments is not None else []
+
+
+def animation_delays(scene: Any, view: Any) -> list[int]:
+    """Every frame's delay (hundredths of a second): the scene's fps, its last frame's hold and its pauses."""
+    return frame_delays(len(view.steps_shown), scene.fps, scene.hold, held_frames(view_moments(view)))
 
 
 @dataclass(frozen=True)
@@ -292,7 +309,7 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
         picks = [round(i * (count - 1) / (sample - 1)) for i in range(sample)] if sample > 1 else [count - 1]
     else:
         picks = list(range(count))
-    delays = frame_delays(count, scene.fps, scene.hold)
+    delays = animation_delays(scene, view)
     if fmt.still and writer_factory is None:  # the final frame alone
         picks = [count - 1]
     spans = [sum(delays[a:b]) for a, b in zip(picks, [*picks[1:], count], strict=True)]

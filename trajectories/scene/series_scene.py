@@ -8,7 +8,7 @@ from typing import ClassVar
 from ..errors import SceneError, SeriesError
 from ..ewa import MAX_ROWS, ewa, load_series, synthetic_prices
 from ..options import default
-from ..render.palette import OKABE_ITO_DARK
+from ..render.palette import OKABE_ITO_DARK, ordered
 from ..render.text import text_problem
 from ..surfaces import Array
 from .kind import SceneKind, check_name, check_options, check_positive_int
@@ -67,6 +67,10 @@ class SeriesScene(SceneKind):
             return self.colors
         if self.palette == "article":
             return ARTICLE_EWA_COLORS
+        if self.palette == "ordered":  # β in order: dark to light on the theme's background
+            from ..render.theme import get_theme
+
+            return ordered(len(self.betas), get_theme(self.theme).dark)
         return tuple(c for c in OKABE_ITO_DARK if c.upper() != self.price_color.upper())
 
     def __post_init__(self) -> None:
