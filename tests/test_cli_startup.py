@@ -18,7 +18,8 @@ HEAVY = ("numpy", "matplotlib", "mpmath", "PIL", "sympy", "imageio")
 # every module of ours that `trajectories --help` imports: the command group, the option table it declares
 # the commands' options from, and what that table needs to describe them
 HELP_MODULES = {
-    "trajectories", "trajectories.cli", "trajectories.cli_options", "trajectories.cli_tune", "trajectories.errors",
+    "trajectories", "trajectories.cli", "trajectories.cli_check", "trajectories.cli_options", "trajectories.cli_tune",
+    "trajectories.errors",
     "trajectories.options", "trajectories.processes", "trajectories.starts", "trajectories.version",
     "trajectories.view_registry",
 }

@@ -81,7 +81,7 @@ def test_each_console_example_prints_what_readme_shows(args, shown, tmp_path, mo
             'surface = "rosenbrok"\n[[optimizers]]\nname = "adam"\nhyperparameters = { lr = -1.0 }\n[view]\nfps = 60\n')
     result = CliRunner().invoke(cli, args)
     pattern = ".*".join(re.escape(part) for part in shown.strip().split("..."))  # README elides with "..."
-    assert re.fullmatch(pattern, (result.stdout + result.stderr).strip()), (result.stdout + result.stderr)
+    assert re.fullmatch(pattern, (result.stdout + result.stderr).strip(), flags=re.S), (result.stdout + result.stderr)
 
 
 def readme_json() -> dict:
