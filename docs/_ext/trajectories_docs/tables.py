@@ -310,13 +310,19 @@ class RunOutput(SphinxDirective):
         return [nodes.literal_block(text, text, language=self.language)]
 
 
+def shown_json(text: str) -> str:
+    """The JSON document ``text`` as the page shows it: every long list cut to its first two entries and
+    ``"..."``, objects one key a line."""
+    import json
+
+    return _json_text(_shortened(json.loads(text)))
+
+
 class RunJson(RunOutput):
-    """The JSON document, every long list cut to its first two entries."""
+    """The JSON document, every long list cut to its first two entries (:func:`shown_json`)."""
 
     def shown(self, text: str) -> str:
-        import json
-
-        return _json_text(_shortened(json.loads(text)))
+        return shown_json(text)
 
 
 class RunCsv(RunOutput):
