@@ -1,7 +1,8 @@
 """README's links point at what exists: every relative link and image names a file of the repository, and a
 link with an anchor (``docs/howto/slides.md#the-html-player``, ``#set-up-two-commands``) names a heading of
 that page, as GitHub and the site (MyST's heading anchors) spell it; CONTRIBUTING.md's too. README is the front
-page: short, linking every page of the site."""
+page: short, linking every page of the site. And no file of the repository sends a reader to a section of
+README (``README's "Layout"``) that it no longer holds."""
 
 import re
 from pathlib import Path
@@ -66,3 +67,25 @@ def test_the_front_page_is_short_and_links_every_part_of_the_site():
     assert 'pip install ".[docs]"' in text
     assert "security" in anchors(PAGES[0]), "a Security section (the trust boundary's page is linked from it)"
 
+
+SECTION = re.compile(r"""README(?:\.md)?(?:'s)?,? ["“]([^"”]+)["”]|["“]([^"”]+)["”] in README""")
+"""A reference to a section of README by its heading: ``README.md's "Layout"``, ``"Extending" in README.md``."""
+
+
+def test_no_file_points_at_a_readme_section_that_is_gone():
+    """A heading of README, or a comment line of its blocks (``# install with the test tools, ...``)."""
+    headings = {re.sub(r"[`*]", "", heading).strip().lower()
+                for heading in re.findall(r"^#{1,6} +(.+?)\s*$", PAGES[0].read_text(encoding="utf-8"), re.M)}
+    files = [*ROOT.glob("*.md"), ROOT / "setup.cfg", ROOT / ".ci" / "run"]
+    for folder in ("docs", "trajectories", "scenes", "bench", "tests"):
+        files += [path for path in (ROOT / folder).rglob("*") if path.suffix in (".md", ".py", ".ipynb")
+                  and "_build" not in path.parts and path.name != "test_readme_links.py"]
+    gone = []
+    for path in files:
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        for match in SECTION.finditer(text):
+            name = (match.group(1) or match.group(2)).rstrip(".,;:").strip().lower()
+            if not any(heading.startswith(name) for heading in headings):
+                gone.append((str(path.relative_to(ROOT)), name))
+    assert gone == []
+    assert SECTION.search('see README, "Inside the optimizer"') and SECTION.search('"Extending" in README.md')
