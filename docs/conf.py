@@ -37,6 +37,7 @@ extensions = [
 exclude_patterns = ["_build", "_*", "**/_*", "issue-16", "network-design.md", "options_table.py",
                     "**.ipynb_checkpoints", "Thumbs.db", ".DS_Store"]
 templates_path: list[str] = []
+smartquotes_action = "qe"  # curly quotes and ellipses, but no dashes: --start in prose stays what one types
 
 # --- MyST and notebooks ---
 myst_enable_extensions = ["colon_fence", "deflist", "substitution"]
