@@ -1,5 +1,5 @@
 """File size and render time of one scene in every format, as ratios to the GIF: the numbers behind
-README's "Which format for which use".
+the table of ``docs/howto/slides.md``, "Which format for which use".
 
     python bench/bench_formats.py                     # rosenbrock, 2-D, 640x480, 301 frames
     python bench/bench_formats.py --full-3d           # also figure 1 at full resolution (1200x600, 181 frames, 3-D)

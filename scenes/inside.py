@@ -1,5 +1,5 @@
-"""Inside the optimizer: what each racer holds, drawn at its head (``overlays``; see README, "Inside the
-optimizer"). ``tests/test_state.py`` checks each story in numbers."""
+"""Inside the optimizer: what each racer holds, drawn at its head (``overlays``; see the how-to guide
+``docs/howto/inside.md``). ``tests/test_state.py`` checks each story in numbers."""
 
 from trajectories.scene import Racer, Scene
 

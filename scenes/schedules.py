@@ -1,5 +1,5 @@
-"""Learning-rate schedules (``NAME:...@SCHEDULE``, torch's ``lr_scheduler``): see README, "Learning-rate
-schedules"; ``tests/test_schedules.py`` checks each story in numbers."""
+"""Learning-rate schedules (``NAME:...@SCHEDULE``, torch's ``lr_scheduler``): see the how-to guide
+``docs/howto/schedules.md``; ``tests/test_schedules.py`` checks each story in numbers."""
 
 from trajectories.scene import Racer, Scene
 

@@ -9,6 +9,7 @@ INSTALL = {
     "pytorch_optimizer": "pip install pytorch-optimizer",
     "jax": "pip install '.[jax]'",
     "optax": "pip install '.[jax]'",
+    "imageio_ffmpeg": "pip install '.[mp4]'",  # MP4 files (tests/test_docs_examples.py)
     # the documentation site's tools (tests/test_docs_site.py)
     "furo": "pip install '.[docs]'",
     "myst_nb": "pip install '.[docs]'",

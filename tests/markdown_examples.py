@@ -2,7 +2,9 @@
 in one folder.
 
 - A ```` ```console ```` block is commands: each ``$ `` line (``\\`` continues it) is run, and the lines after it,
-  up to the next ``$``, are what it must print (each an exact line of the output; ``...`` stands for any text).
+  up to the next ``$``, are what it prints: all of it, line for line (blank lines aside), where ``...`` in a line
+  stands for any text and a line of its own ``...`` for any lines. A command shown printing
+  ``trajectories: error: ...`` must exit with status 2, any other with 0.
   ``trajectories ...`` runs in this process (click's runner: no interpreter start per command), unless it loads
   JAX (``optax:``), after which a fork could hang; anything else (``python -m pytest ...``) in a subprocess.
 - A ```` ```python ```` block runs in the page's own namespace (the blocks of a page share it, as cells do).
@@ -12,7 +14,8 @@ in one folder.
   :data:`NOT_RUN` says which commands they may hold, so that nothing runnable hides in one.
 - Other blocks (TOML, JSON, ini, rst, text) are shown data, not examples.
 
-``run_page(path, folder)`` runs one page; ``examples(text)`` lists its blocks.
+``run_page(path, folder)`` runs one page; ``examples(text)`` lists its blocks; ``command_lines(text)`` lists every
+``trajectories`` command a page shows, run or not (for the check that each is a valid command line).
 """
 
 from __future__ import annotations
@@ -104,10 +107,31 @@ def _without_comment(command: str) -> str:
     return shlex.join(list(lexer))
 
 
-def expected_in(expected: str, output: str) -> bool:
-    """``expected`` (``...``: any text) is one whole line of ``output``."""
-    pattern = ".*".join(re.escape(part) for part in expected.strip().split("..."))
-    return any(re.fullmatch(pattern, line.strip()) for line in output.splitlines())
+def shows(expected: list[str], output: str) -> bool:
+    """``output`` is what the ``expected`` lines show: the same lines in order (blank lines and the spaces at
+    either end of a line aside), where ``...`` in a line is any text, and a line ``...`` any number of lines."""
+    pattern = "".join(r"(?:[^\n]*\n)*" if line.strip() == "..." else
+                      ".*".join(re.escape(part) for part in line.strip().split("...")) + "\n" for line in expected)
+    printed = "".join(line.strip() + "\n" for line in output.splitlines() if line.strip())
+    return re.fullmatch(pattern, printed) is not None
+
+
+def command_lines(text: str) -> list[tuple[int, list[str]]]:
+    """``(line, arguments after "trajectories")`` of every ``trajectories`` command the Markdown ``text`` shows:
+    the console blocks' commands and the ones a bash block chains after an install (``pip install . &&
+    trajectories render --all``), comments left out."""
+    found = []
+    for block in examples(text):
+        if block.kind == "console":
+            shown = [command for command, _ in commands(block.body)]
+        elif block.kind == "bash":
+            shown = [part.strip() for line in block.body.replace("\\\n", " ").splitlines()
+                     for part in re.split(r"&&|;", line)]
+        else:
+            continue
+        found += [(block.line, shlex.split(_without_comment(command))[1:]) for command in shown
+                  if command.startswith("trajectories ")]
+    return found
 
 
 @contextlib.contextmanager
@@ -175,8 +199,7 @@ def run_page(path: Path, folder: Path) -> list[str]:
                 refused = any(line.startswith("trajectories: error:") for line in expected)
                 if status != (2 if refused else 0):
                     problems.append(f"{where}: `{command}` exited {status}: {output.strip()[-400:]}")
-                for line in expected:
-                    if not expected_in(line, output):
-                        problems.append(f"{where}: `{command}` did not print {line!r}; it printed "
-                                        f"{output.strip()[-400:]!r}")
+                if expected and not shows(expected, output):
+                    problems.append(f"{where}: `{command}` printed {output.strip()[-400:]!r}, not what the page "
+                                    f"shows: {chr(10).join(expected)[-400:]!r}")
     return problems

@@ -105,6 +105,17 @@ def test_readme_speed_figure_says_how_it_was_measured():
     assert "1.5 s" not in intro  # the stale figure of issue 15
 
 
+def test_the_counts_readme_states_are_the_registries():
+    from trajectories.optimizers import OPTIMIZERS
+    from trajectories.scene import builtin_scenes
+
+    intro = " ".join(README.split("\n## ", 1)[0].split())
+    optimizers, surfaces = map(int, re.search(r"(\d+) optimizers, (\d+) cost surfaces", intro).groups())
+    assert (optimizers, surfaces) == (len(OPTIMIZERS), len(SURFACE_NAMES))
+    scenes = {int(n) for n in re.findall(r"(\d+) are built in|all (\d+) built-in scenes", README) for n in n if n}
+    assert scenes == {len(builtin_scenes())}
+
+
 def test_the_docs_say_which_format_to_pick_for_each_registered_format():
     from trajectories.writers import format_names
 

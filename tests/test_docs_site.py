@@ -132,6 +132,7 @@ def test_the_gallery_has_every_built_in_scene_with_its_player_notes_source_and_t
 
 
 def test_the_reference_is_made_from_the_code(site):
+    import click
     from click.testing import CliRunner
 
     from trajectories.catalogue import SURFACE_NAMES
@@ -143,8 +144,16 @@ def test_the_reference_is_made_from_the_code(site):
 
     reference = site / "reference"
     cli_page = (reference / "cli.html").read_text(encoding="utf-8")
+    cli_text = " ".join(html.unescape(re.sub(r"<[^>]+>", "", cli_page)).split())
     for command in cli.commands:
-        assert f"trajectories {command}" in cli_page, command
+        assert f"trajectories {command} [OPTIONS]" in cli_text, command  # its usage line
+        for option in cli.commands[command].params:  # each documented as an option, not as text
+            if isinstance(option, click.Option) and not option.hidden:
+                name = next(opt for opt in option.opts if opt.startswith("--")).lstrip("-")
+                assert f'id="cmdoption-trajectories-{command}-{name}"' in cli_page, (command, name)
+    assert ".. option::" not in cli_page and ".. rubric::" not in cli_page  # sphinx-click's reST, parsed as reST
+    unparsed = [path.name for path in site.rglob("*.html") if 'class="problematic"' in path.read_text("utf-8")]
+    assert unparsed == []  # docutils' mark of markup it could not resolve (a |g| read as a substitution)
     options = (reference / "options.html").read_text(encoding="utf-8")
     assert all(f"<code class=\"docutils literal notranslate\"><span class=\"pre\">{o.name}</span></code>" in options
                for o in OPTIONS_LIST)

@@ -254,3 +254,5 @@ def test_readme_copies_exist_and_fit_the_stated_budget():
     assert sum(sizes.values()) <= float(budget) * 1e6, sizes
     ignored = (ROOT / ".gitignore").read_text()
     assert all(f"!{path}" in ignored for path in shown), "every copy README shows is kept by git"
+    kept = set(re.findall(r"^!(output/\S+)$", ignored, flags=re.M)) - {"output/.gitkeep"}
+    assert kept <= set(shown), f"git keeps copies README no longer shows: {sorted(kept - set(shown))}"

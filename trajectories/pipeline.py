@@ -214,13 +214,15 @@ def render_scene(
 
 
 EARLY_EXIT = 0.05
-"""A path that leaves the window within this share of its steps is warned of: the animation would show it
-for a few frames and then nothing (a rate too large for the surface, or a window too small)."""
+"""A path that leaves the window for good within this share of its steps is warned of: the animation would
+show it for a few frames and then nothing (a rate too large for the surface, or a window too small)."""
 
 
 def early_exit_warnings(computed: ComputedPaths | None) -> tuple[str, ...]:
     """One line for each racer whose path (its first start that does) leaves the drawn window within the
-    first :data:`EARLY_EXIT` of its steps, for races of up to a few starts (a swarm's strays are its story)."""
+    first :data:`EARLY_EXIT` of its steps and never comes back into it, for races of up to a few starts (a
+    swarm's strays are its story). A path that overshoots and returns is drawn again once it is back, so it
+    is not warned of (a tuned rate at the edge of divergence often does that)."""
     notes: list[str] = []
     for panel in computed.panels if computed is not None else ():
         scene = panel.scene
@@ -230,10 +232,11 @@ def early_exit_warnings(computed: ComputedPaths | None) -> tuple[str, ...]:
         for racer, trajectory in zip(scene.optimizers, panel.trajectories, strict=True):
             with np.errstate(invalid="ignore"):
                 x, y = trajectory.positions[..., 0], trajectory.positions[..., 1]
-                outside = ~((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)) & np.isfinite(x) & np.isfinite(y)
+                inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)  # False for a diverged (NaN) point
+                outside = ~inside & np.isfinite(x) & np.isfinite(y)
             for start in range(outside.shape[1]):
                 steps = np.flatnonzero(outside[:, start])
-                if steps.size and steps[0] < EARLY_EXIT * trajectory.steps:
+                if steps.size and steps[0] < EARLY_EXIT * trajectory.steps and not inside[steps[0]:, start].any():
                     notes.append(f"{scene.name}: the path of {racer.label!r} leaves the window at step {steps[0]} of "
                                  f"{trajectory.steps}, and the animation shows nothing of it after; try a smaller lr "
                                  "or a larger window")

@@ -9,7 +9,7 @@ A writer is opened for one file and then given every frame with its delay::
 
 The pipeline (:mod:`trajectories.pipeline`) writes to a temporary file and renames it into place, so a
 writer never has to care about atomicity. To add a format, write a :class:`FrameWriter` and register a
-:class:`Format` (see "Extending" in README.md)::
+:class:`Format` (see "Extending" in CONTRIBUTING.md)::
 
     register_format(Format("ppm", ".ppm", lambda target: PpmWriter(target.path), paletted=False))
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-OPTION_ROWS = "trajectories.options:readme_rows"
 OPTIONS = "trajectories.options:OPTIONS_LIST"
 SURFACE_NAMES = "trajectories.catalogue:SURFACE_NAMES"
 GET_SURFACE = "trajectories.catalogue:get_surface"

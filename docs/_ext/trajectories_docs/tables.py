@@ -1,7 +1,9 @@
-"""Reference tables written from the code while the site builds: the scene options, the surfaces, the
-optimizers, the learning-rate schedules, and the error message of every bad input the suite tries.
+"""Reference tables written from the code while the site builds: the surfaces, the optimizers, the
+learning-rate schedules, the error message of every bad input the suite tries, and what ``run`` writes. (The
+scene options' table is plain Markdown in its page, written by ``python docs/options_table.py``, so that it
+reads the same where the repository is browsed.)
 
-Each is a directive with no arguments, used once in a reference page (```` ```{options-table} ````). The
+Each is a directive used once in a reference page (```` ```{surface-table} ````). The
 Markdown ones are parsed as the page's own Markdown, so their links and roles resolve like any other.
 """
 
@@ -52,13 +54,6 @@ class MarkdownTable(SphinxDirective):
         container = nodes.container(classes=["generated-table"])
         self.state.nested_parse(StringList(self.rows(), source=self.env.docname), self.content_offset, container)
         return container.children
-
-
-class OptionsTable(MarkdownTable):
-    """Every scene option (``trajectories.options``): its TOML key, flag, values, default and meaning."""
-
-    def rows(self) -> list[str]:
-        return sources.load(sources.OPTION_ROWS)()
 
 
 class SurfaceTable(MarkdownTable):
@@ -315,13 +310,19 @@ class RunOutput(SphinxDirective):
         return [nodes.literal_block(text, text, language=self.language)]
 
 
+def shown_json(text: str) -> str:
+    """The JSON document ``text`` as the page shows it: every long list cut to its first two entries and
+    ``"..."``, objects one key a line."""
+    import json
+
+    return _json_text(_shortened(json.loads(text)))
+
+
 class RunJson(RunOutput):
-    """The JSON document, every long list cut to its first two entries."""
+    """The JSON document, every long list cut to its first two entries (:func:`shown_json`)."""
 
     def shown(self, text: str) -> str:
-        import json
-
-        return _json_text(_shortened(json.loads(text)))
+        return shown_json(text)
 
 
 class RunCsv(RunOutput):
@@ -368,7 +369,6 @@ class NpzKeys(SphinxDirective):
 
 
 def setup(app: Any) -> None:
-    app.add_directive("options-table", OptionsTable)
     app.add_directive("surface-table", SurfaceTable)
     app.add_directive("optimizer-table", OptimizerTable)
     app.add_directive("schedule-table", ScheduleTable)
