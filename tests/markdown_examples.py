@@ -4,7 +4,8 @@ in one folder.
 - A ```` ```console ```` block is commands: each ``$ `` line (``\\`` continues it) is run, and the lines after it,
   up to the next ``$``, are what it prints: all of it, line for line (blank lines aside), where ``...`` in a line
   stands for any text and a line of its own ``...`` for any lines. A command shown printing
-  ``trajectories: error: ...`` must exit with status 2, any other with 0.
+  ``trajectories: error: ...`` must exit with status 2, one whose comment says ``# exit status N`` with N, any
+  other with 0.
   ``trajectories ...`` runs in this process (click's runner: no interpreter start per command), unless it loads
   JAX (``optax:``), after which a fork could hang; anything else (``python -m pytest ...``) in a subprocess.
 - A ```` ```python ```` block runs in the page's own namespace (the blocks of a page share it, as cells do).
@@ -107,6 +108,15 @@ def _without_comment(command: str) -> str:
     return shlex.join(list(lexer))
 
 
+def expected_status(command: str, expected: list[str]) -> int:
+    """The exit status a console command must give: what its comment says (``# exit status 1: ...``), else 2
+    when the page shows it refused (``trajectories: error: ...``), else 0."""
+    said = re.search(r"#.*\bexit status (\d+)", command)
+    if said:
+        return int(said.group(1))
+    return 2 if any(line.startswith("trajectories: error:") for line in expected) else 0
+
+
 def shows(expected: list[str], output: str) -> bool:
     """``output`` is what the ``expected`` lines show: the same lines in order (blank lines and the spaces at
     either end of a line aside), where ``...`` in a line is any text, and a line ``...`` any number of lines."""
@@ -196,8 +206,7 @@ def run_page(path: Path, folder: Path) -> list[str]:
         elif block.kind == "console":
             for command, expected in commands(block.body):
                 status, output = run_command(command, folder)
-                refused = any(line.startswith("trajectories: error:") for line in expected)
-                if status != (2 if refused else 0):
+                if status != expected_status(command, expected):
                     problems.append(f"{where}: `{command}` exited {status}: {output.strip()[-400:]}")
                 if expected and not shows(expected, output):
                     problems.append(f"{where}: `{command}` printed {output.strip()[-400:]!r}, not what the page "
