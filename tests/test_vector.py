@@ -107,10 +107,10 @@ def test_every_view_with_shapes_has_a_vector_still(name, tmp_path):
     assert root.tag == f"{SVG}svg" and texts
     if name != "fig5_ewa":  # the counter of steps, or of batches
         assert any(word in text for text in texts for word in ("step", "batch")), texts
-    if name == "swarm":  # 400 starts of each optimizer as dots: one marker each (and one in the legend), not pixels
+    if name == "swarm":  # 400 starts of each optimizer as dots in its own panel: one marker each, not pixels
         fills = [re.search(r"fill: (#[0-9a-f]{6})", use.get("style") or "") for use in root.iter(f"{SVG}use")]
         colors = [to_hex(c) for c in SWARM.racer_colors(get_theme(SWARM.theme))]
-        assert [sum(1 for f in fills if f and f.group(1) == color) for color in colors] == [401, 401]
+        assert [sum(1 for f in fills if f and f.group(1) == color) for color in colors] == [400, 400]
 
 
 def test_the_basins_view_has_no_vector_form_and_says_so_before_any_work(tmp_path):

@@ -231,9 +231,9 @@ class TrajectoriesDirective(SphinxDirective):
         try:
             scene = scene.with_options(**changes) if changes else scene
             if "scale" in self.options:  # after :size:, as render's --scale after --size
-                from .plan import _scaled
+                from .plan import scaled
 
-                scene = _scaled(scene, self.options["scale"])
+                scene = scaled(scene, self.options["scale"])
             return scene
         except ValueError as error:
             raise DirectiveProblem(str(error).replace("--scale", ":scale:")) from None

@@ -119,30 +119,29 @@ def _contour(view: Any, index: int) -> contextlib.AbstractContextManager[Figure]
     return _still(view.figure, added)
 
 
-@contextlib.contextmanager
-def _swarm(view: Any, index: int) -> Iterator[Figure]:
-    """The swarm view: its dots (and trails) as one scatter per optimizer, at the pixel sizes frames stamp."""
-    with _contour(view, index) as figure:
-        scale = 72 / view.scene.dpi  # points per pixel
-        tail = view.scene.tail if view.scene.trail in ("tail", "fade") else 0
-        added = []
-        for racer, (trajectory, step) in enumerate(zip(view.trajectories, view._steps, strict=True)):
-            positions = trajectory.positions.reshape(len(trajectory.positions), -1, 2)
-            color = view.colors[racer]
-            for back in range(min(tail, step), 0, -1):  # oldest first, as frames stamp them
-                weight = 0.5 if view.scene.trail == "tail" else 0.5 * (tail + 1 - back) / (tail + 1)
-                points = positions[step - back]
-                added.append(view.axes.scatter(points[:, 0], points[:, 1], s=scale**2, c=color, alpha=weight,
-                                               linewidths=0, zorder=5))
-            diameter = int(np.ptp(view.offsets[racer][:, 0])) + 1
-            points = positions[step]
-            added.append(view.axes.scatter(points[:, 0], points[:, 1], s=(diameter * scale) ** 2, c=color,
-                                           linewidths=0, zorder=6))
-        try:
-            yield figure
-        finally:
-            for artist in added:
-                artist.remove()
+def _swarm(view: Any, index: int) -> contextlib.AbstractContextManager[Figure]:
+    """The swarm view: each optimizer's dots (and trails) as one scatter in its own panel, at the pixel sizes
+    frames stamp, with the loss panel and the step counter as the frame has them."""
+    view.update(index)
+    added: list = []
+    if view.text and hasattr(view.counter, "make_text"):
+        counter = view.counter
+        step = view.timeline.values[index]
+        added.append(counter.make_text(f"{counter.prefix}{str(step).rjust(counter.places)}/{view.timeline.total}"))
+    scale = 72 / view.scene.dpi  # points per pixel
+    tail = view.scene.tail if view.scene.trail in ("tail", "fade") else 0
+    diameter = int(np.ptp(view.offsets[:, 0])) + 1
+    for racer, (axes, step) in enumerate(zip(view.plots, view.timeline.steps[index], strict=True)):
+        color = view.colors[racer]
+        for back in range(min(tail, step), 0, -1):  # oldest first, as frames stamp them
+            weight = 0.5 if view.scene.trail == "tail" else 0.5 * (tail + 1 - back) / (tail + 1)
+            points = view.positions(racer, step - back)
+            added.append(axes.scatter(points[:, 0], points[:, 1], s=scale**2, c=color, alpha=weight,
+                                      linewidths=0, zorder=5))
+        points = view.positions(racer, step)
+        added.append(axes.scatter(points[:, 0], points[:, 1], s=(diameter * scale) ** 2, c=color, linewidths=0,
+                                  zorder=6))
+    return _still(view.figure, added)
 
 
 def _redrawn(view: Any, index: int) -> contextlib.AbstractContextManager[Figure]:
