@@ -342,3 +342,20 @@ def test_the_swarm_stamps_each_particle_where_it_is():
         row = 320 - (box.y0 + (y + 2) / 4 * box.height)
         assert frame[int(row), int(column), :3].tolist() == [0xD5, 0x5E, 0x00]
     view.close()
+
+
+@pytest.mark.parametrize("view", ["contour", "swarm", "basins"])
+def test_a_count_of_starts_in_a_title_is_the_scenes_own_in_every_view(view):
+    """``{starts}`` in a title is replaced by the number of starts the scene draws, in each view of many
+    starts (the swarm view once drew it literally)."""
+    from trajectories.paths import compute_paths as compute
+    from trajectories.view_registry import get_view_kind
+
+    scene = Scene("count", "himmelblau", ["adam:lr=0.1"], start_sets=["grid:6x5"], steps=4, view=view,
+                  title="{starts} starts", size=(320, 240), dpi=50)
+    drawn = get_view_kind(view).factory()(scene, compute(scene), True)
+    try:
+        texts = [text.get_text() for text in drawn.figure.texts]
+    finally:
+        drawn.close()
+    assert "30 starts" in texts and not any("{starts}" in text for text in texts), texts

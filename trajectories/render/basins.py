@@ -31,6 +31,7 @@ from .legend import LegendLayout, legend_artists
 from .levels import contour_field
 from .sprites import Sprite, capture, pixel_box
 from .swarm import dot_offsets
+from .text import race_title
 from .theme import get_theme
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ class BasinsView:
             self.axes.append(axes)
             self.overlays.append([contours, *stars])
             axes.set_title(racer.legend_text(), fontsize=8.5, color=theme.foreground, pad=3)
-        title = scene.title if scene.title is not None else f"{scene.surface.name.replace('_', ' ')}: basins"
+        title = race_title(scene, f"{scene.surface.name.replace('_', ' ')}: basins")
         figure.text(0.5, 0.955, title, ha="center", va="center", fontsize=scene.title_size or 12,
                     color=theme.foreground)
         self.legend = legend_artists(legend, (width - legend.width) / 2, 0.05 * height + legend.height,

@@ -39,6 +39,7 @@ from .palette import readable
 from .side_panels import TOP, LearningRatePanel, PanelBoxes, StatePanel, panel_boxes
 from .sprites import Sprite, capture, pixel_box
 from .stripes import stacked_widths, widths_by_frame
+from .text import race_title
 from .theme import Theme, get_theme
 
 if TYPE_CHECKING:
@@ -199,8 +200,7 @@ class ContourView:
         self._place_legend()
         self._draw_surface()
         self._draw_markers()
-        title = scene.title if scene.title is not None else scene.surface.name.replace("_", " ")
-        title = title.replace("{starts}", f"{len(scene.starts):,}")  # a count in a title is the scene's own
+        title = race_title(scene, scene.surface.name.replace("_", " "))
         self.figure.text(
             0.5, 0.955, title, ha="center", va="center", fontsize=scene.title_size or 13, color=theme.foreground
         )

@@ -35,6 +35,7 @@ from .geometry import (
 )
 from .side_panels import TOP
 from .sprites import pixel_box
+from .text import race_title
 from .theme import get_theme
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ class SwarmView:
             if k:
                 axes.tick_params(labelleft=False)
             self.plots.append(axes)
-        title = scene.title if scene.title is not None else scene.surface.name.replace("_", " ")
+        title = race_title(scene, scene.surface.name.replace("_", " "))
         figure.text(0.5, 0.955, title, ha="center", va="center", fontsize=scene.title_size or 13,
                     color=theme.foreground)
         figure.text(0.5, 0.915, scene.surface.formula, ha="center", va="center", fontsize=8, color=theme.muted,
