@@ -1,7 +1,7 @@
 r"""How much a render or a run may ask for, checked before any work: the one memory budget and the counts.
 
-A hostile or mistyped request (``run --steps 1000000000``, ``render --format apng`` with thousands of large
-frames, ``--jobs 500`` on a 3-D view) must not end in numpy's out-of-memory traceback or an hour of swapping:
+A hostile or mistyped request (``run --steps 1000000000``, a million starts' full paths, ``--jobs 500`` on
+a 3-D view at 4096x4096) must not end in numpy's out-of-memory traceback or an hour of swapping:
 it gets one line, with an estimate, before a path is computed or a file is opened::
 
     >>> from trajectories.errors import PlanError
@@ -35,8 +35,8 @@ GIB = 2**30
 
 MEMORY_BUDGET = 4 * GIB
 """The most memory one render or run may need by its estimate. 4 GiB fits a 7 GB CI runner (GitHub's
-smallest Linux runner) with room for Python, matplotlib and the operating system, and it is ten times what
-the largest built-in scene needs (``fig5_ewa`` as APNG: about 3 GiB, the only one near it)."""
+smallest Linux runner) with room for Python, matplotlib and the operating system, and it is forty times what
+the largest built-in scene needs by this estimate (``rastrigin_swarm``: about 100 MiB)."""
 
 PATH_BYTES_KEPT = 40
 """Bytes kept per path point (one start's position after one step of one racer): position (16), loss (8)
@@ -174,7 +174,7 @@ def render_needs(scene: Any, fmt: Any, jobs: int = 1, paths_json: bool = False,
                  sample: int | None = None) -> list[Need]:
     """What rendering ``scene`` to format ``fmt`` (a :class:`trajectories.writers.Format`) with ``jobs``
     processes needs: its paths while drawn, the frame buffers of every drawing process, the frames a
-    writer keeps until the end (APNG, WebP), and the ``--paths`` JSON."""
+    writer keeps until the end (none of the built-in formats: they stream), and the ``--paths`` JSON."""
     width, height = scene.size
     pixels = width * height
     frames = scene.frame_count

@@ -153,7 +153,7 @@ def render_scene(
 
     Before any work, the frame count (at most :data:`trajectories.limits.MAX_FRAMES`) and the memory the
     render would need (:func:`trajectories.limits.render_needs`: paths, frame buffers of every drawing
-    process, the frames APNG and WebP keep) are checked: :class:`RenderError` with the estimate otherwise.
+    process, the frames a writer keeps) are checked: :class:`RenderError` with the estimate otherwise.
         text: draw text (titles, labels, ticks, legend entries, counters); ``False`` keeps every shape
             (legend frames and handles included) but no glyph, for snapshot tests across machines whose
             fonts rasterise differently.
