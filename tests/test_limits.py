@@ -88,6 +88,23 @@ def test_run_estimate_covers_tracemalloc_peak_and_is_not_far_above():
     assert peak <= need.bytes <= 2.5 * peak, (peak, need.bytes)
 
 
+@pytest.mark.parametrize("spec", ["sgd:lr=0.01", "adam:lr=0.1"])
+def test_reduced_estimate_covers_tracemalloc_peak_and_is_not_far_above(spec):
+    from trajectories.basins import reduce_paths
+    from trajectories.starts import Random
+
+    surface = get_surface("himmelblau")
+    starts = Random(20_000, seed=1).points(surface.window)
+    tracemalloc.start()
+    try:
+        reduce_paths(surface, parse_optimizer(spec).build(), starts, 100)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    (need,) = limits.npz_needs(100, len(starts), 1, reduced=True)
+    assert peak <= need.bytes <= 2.5 * peak, (peak, need.bytes)
+
+
 def test_run_estimate_scales_with_steps_starts_and_optimizers():
     one = limits.run_needs(999, 1, 1)[0].bytes
     assert limits.run_needs(999, 3, 1)[0].bytes == pytest.approx(3 * one)

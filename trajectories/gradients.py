@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -30,6 +30,7 @@ class ExactGradient:
     """The surface's analytic gradient: :math:`g_t = \\nabla f(\\theta_t)`."""
 
     surface: Surface
+    pointwise: ClassVar[bool] = True  # each point's gradient from that point alone (:mod:`.stepping`)
 
     def __call__(self, params: Array, step: int) -> Array:
         return self.surface.grad(params)
@@ -167,6 +168,7 @@ class MiniBatchGradient:
     batch_size: int
     seed: int = 0
     drop_last: bool = False
+    pointwise: ClassVar[bool] = True  # the batch depends on the step only (:mod:`.stepping`)
     _epoch_cache: tuple[int, Array] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

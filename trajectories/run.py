@@ -20,6 +20,7 @@ import numpy as np
 from .adapters.objective import evaluating
 from .gradients import ExactGradient, GradientSource
 from .state import StateRecorder
+from .stepping import can_step, march
 from .surfaces import Array, Surface
 from .transforms import GradientTransformation
 
@@ -93,6 +94,29 @@ def advance(params: Array, updates: Array, alive: np.ndarray, diverged_step: np.
     alive &= valid
     return np.where(alive[..., None], candidate, params)
 
+class Recorder:
+    """Keeps every point the many-start loop shows (:class:`trajectories.stepping.PointConsumer`) in
+    ``positions`` ``(steps + 1, N, 2)``, which holds NaN where no point is shown."""
+
+    def __init__(self, positions: Array) -> None:
+        self.positions = positions
+        self.rows = np.arange(0)
+        self.slice: slice | None = None
+
+    def start(self, rows: Array) -> None:
+        self.rows, self.slice = rows, slice(int(rows[0]), int(rows[-1]) + 1)  # a tile is a run of rows
+
+    def block(self, first: int, points: Array) -> None:
+        where = self.slice if self.slice is not None else self.rows
+        self.positions[first:first + len(points), where] = points
+
+    def keep(self, kept: Array) -> None:
+        self.rows, self.slice = self.rows[kept], None
+
+    def finish(self) -> None:
+        pass
+
+
 def run(
     surface: Surface,
     optimizer: GradientTransformation,
@@ -127,6 +151,12 @@ def run(
     centre, half = escape_box(surface, escape)
     positions = np.full((steps + 1, *params.shape), np.nan)
     positions[0] = params
+    if can_step(optimizer) and not record_state:  # the many-start loop: the same numbers, faster
+        ends = march(optimizer, source, params, steps, centre, half, Recorder(positions.reshape(steps + 1, -1, 2)))
+        with np.errstate(all="ignore"):
+            losses = surface.f(positions)
+            grad_norms = np.linalg.norm(surface.grad(positions), axis=-1)
+        return Trajectory(positions, losses, grad_norms, ends.diverged_step)
     alive = np.ones(params.shape[:-1], dtype=bool)
     diverged_step = np.full(params.shape[:-1], -1, dtype=np.int64)
 
