@@ -78,6 +78,9 @@ class PointConsumer(Protocol):
     def finish(self) -> None:
         """The tile is done."""
 
+    # optional: ``finished() -> Array``, a mask over the remaining paths of those it needs no more after a
+    # block; they stop there (their end points are where they stopped)
+
 
 class BoxConsumer(Protocol):
     """Sees, per block, each path's bounding box, and asks for the points of the paths it must look at
@@ -203,6 +206,14 @@ class Loop:
             else:
                 consumer.block(done + 1, new)
             done += length
+            finished = getattr(consumer, "finished", None)
+            if finished is not None:  # paths the consumer needs no more: they end where they are
+                over = finished() & ~gone
+                if over.any():
+                    self.final[rows[over]] = history[length, over]
+                    if self.whole is not None:
+                        self.whole.points[rows[over]] = history[length, over]
+                    gone |= over
             if gone.any():
                 kept_history = blocks(block + 1, int(np.count_nonzero(~gone)))
                 kept_history[:] = history[:, ~gone]
