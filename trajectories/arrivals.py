@@ -36,6 +36,9 @@ import numpy as np
 
 from .surfaces import Array
 
+WHOLE = 4
+"""Check the block's points of every path at once when more than one path in this many has arrived."""
+
 CALM = 32
 """The tracker is calm when at most one path in this many may come near a ball in the next block."""
 
@@ -137,10 +140,11 @@ class HomeTracker:
         self.gap = np.zeros(len(rows))  # no nearer than this to any target (a lower bound)
 
     def watch(self) -> Array:
-        """The paths that may come near a ball in the next block (arriving, hovering, near a ball's edge),
-        judged by where their last block's box was and how large it was: the loop keeps their points as
-        they go, so that checking them needs no second computation."""
-        return self.near
+        """The paths whose points the loop should keep as they go, so that checking them needs no second
+        computation: every path while many are on the move (copying whole arrays costs little), then those
+        that may come near a ball in the next block (arriving, hovering, near a ball's edge), judged by where
+        their last block's box was and how large it was."""
+        return self.near if self.calm() else np.arange(len(self.home))
 
     def calm(self) -> bool:
         """Few paths may come near a ball in the next block (at most one in :data:`CALM`): the others have
@@ -209,18 +213,33 @@ class HomeTracker:
 
     def _trailing(self, points: Any, paths: Array, ball: Array) -> Array:
         """How many of the block's points of ``paths``, counted back from the last (which is in its
-        ``ball``), lie in that ball without a break: 2, 4, 8... points further back at a time, for the
-        paths not yet out of it; ``length + 1`` when all of them do, the block's first point included."""
+        ``ball``), lie in that ball without a break: 3, 6, 12... points further back at a time, for the
+        paths not yet out of it; ``length + 1`` when all of them do, the block's first point included. While
+        many paths are to be checked and every path's points were kept, the block's rows are checked for
+        every path at once (no copies of the rows) and the paths' columns read off."""
         squared = self.radius * self.radius
         xs, ys = self.xs[ball], self.ys[ball]
         count = np.ones(len(paths), dtype=np.int64)
         going = np.arange(len(paths))  # paths whose run goes on
-        end, reach = points.length, 2  # ``end``: the index (0 = the block's first point) checked before
+        every = points.every_coordinate() if points.kept_all() else None
+        end, reach = points.length, 3  # ``end``: the index (0 = the block's first point) checked before
         while going.size and end > 0:
             begin = max(0, end - reach)
-            x, y = points.coordinates(paths[going], begin, end)  # (end - begin, s) each
-            dx, dy = x - xs[going], y - ys[going]
-            inside = dx * dx + dy * dy <= squared  # the rule's comparison
+            wide = every is not None and WHOLE * going.size > len(self.home)
+            with np.errstate(invalid="ignore"):
+                if wide:
+                    tx, ty = np.full(len(self.home), np.nan), np.full(len(self.home), np.nan)  # NaN: no ball
+                    tx[paths[going]], ty[paths[going]] = xs[going], ys[going]
+                    dx, dy = every[0][begin:end] - tx, every[1][begin:end] - ty
+                else:
+                    x, y = points.coordinates(paths[going], begin, end)  # (end - begin, s) each
+                    dx, dy = x - xs[going], y - ys[going]
+                dx *= dx
+                dy *= dy
+                dx += dy
+                inside = dx <= squared  # the rule's comparison
+            if wide:
+                inside = inside[:, paths[going]]
             run = np.where(inside.all(axis=0), end - begin, np.argmax(~inside[::-1], axis=0))
             count[going] += run
             going = going[run == end - begin]

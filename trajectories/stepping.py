@@ -313,6 +313,15 @@ class Replay:
         ``(b, s, 2)``, the starts first in the first block."""
         return self.steps(paths)[0 if self.done == 0 else 1:]
 
+    def kept_all(self) -> bool:
+        """Whether every current path's points were kept as they went (and none has left since)."""
+        return self.everyone and len(self.index) == len(self.rows) and self.loop.whole is None
+
+    def every_coordinate(self) -> tuple[Array, Array]:
+        """Every current path's x and y at each of the block's points, ``(length + 1, m)`` each (views of the
+        kept points; only when :meth:`kept_all`)."""
+        return self.xs, self.ys
+
     def coordinates(self, paths: Array, begin: int = 0, end: int | None = None) -> tuple[Array, Array]:
         """The x and y of ``paths`` (indices among the current paths) at the block's points ``begin`` to
         ``end`` (0: the block's first point, then one per step), ``(end - begin, s)`` each."""
