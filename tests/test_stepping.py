@@ -121,6 +121,66 @@ def test_any_tile_and_block_give_the_same_numbers(tile, block):
     assert np.array_equal(ends.final, reference.final)
 
 
+class BoxLooker:
+    """A box consumer that watches a few paths (or every one), then asks for every path's points of each
+    block twice, in two pieces, and keeps them with the boxes it was shown."""
+
+    boxes = True
+
+    def __init__(self, count, steps, watch_every):
+        self.points = np.full((steps + 1, count, 2), np.nan)
+        self.low, self.high = np.full((count, 2), np.inf), np.full((count, 2), -np.inf)
+        self.watch_every = watch_every
+
+    def start(self, rows):
+        self.rows = rows
+
+    def watch(self):
+        return np.arange(0, len(self.rows), self.watch_every)
+
+    def calm(self):
+        return True
+
+    def box(self, first, low, high, points):
+        paths, middle = np.arange(len(self.rows)), points.length // 2
+        for _ in range(2):
+            pieces = [points.coordinates(paths, 0, middle), points.coordinates(paths, middle)]
+            xs, ys = (np.concatenate([piece[axis] for piece in pieces]) for axis in (0, 1))
+            self.points[first:first + points.length + 1, self.rows] = np.stack((xs, ys), axis=-1)
+        self.low[self.rows], self.high[self.rows] = low, high
+        self.span = first, points.length
+        assert np.array_equal(points.last, self.points[first + points.length, self.rows])
+
+    def keep(self, kept):
+        self.rows = self.rows[kept]
+
+    def finish(self):
+        pass
+
+
+@pytest.mark.parametrize(("watch_every", "tile", "block"), [(1, 4096, 4), (20, 4096, 4), (50, 40, 3)])
+def test_a_box_consumer_sees_the_plain_loops_points(watch_every, tile, block):
+    """Kept as they go (written where they are kept when every path is watched) or computed again, asked
+    for once or twice: the points of the paths that stay are the plain loop's, and each box bounds its
+    path's last block (blocks grow to the steps' end: the last box is the longest block's)."""
+    surface = get_surface("himmelblau")
+    starts = Random(150, seed=9).points(surface.window)
+    centre, half = escape_box(surface)
+    reference = run(surface, build("sgd", lr=0.03), starts, 40)  # a fifth of the paths leave
+    looker = BoxLooker(150, 40, watch_every)
+    ends = stepping.march(build("sgd", lr=0.03), basins.ExactGradient(surface), starts, 40, centre, half, looker,
+                          tile=tile, block=block)
+    stayed = reference.diverged_step < 0
+    assert (~stayed).any() and stayed.any()
+    assert np.array_equal(looker.points[:, stayed], reference.positions[:, stayed])
+    assert np.array_equal(ends.final, reference.final)
+    first, length = looker.span
+    assert length > block  # the blocks grew
+    span = reference.positions[first:first + length + 1, stayed]
+    assert np.array_equal(looker.low[stayed], span.min(axis=0))
+    assert np.array_equal(looker.high[stayed], span.max(axis=0))
+
+
 def both_trackers(monkeypatch, surface, rule, starts, steps, targets, tile, block):
     """The reduction with the home tracker, then with the every-target tracker."""
     original = stepping.march

@@ -124,8 +124,9 @@ class HomeTracker:
         self.ys = np.append(self.points[:, 1], np.nan)
         self.inside_limit = radius * radius * (1.0 - MARGIN)
         side = radius * (1.0 - MARGIN) / math.sqrt(2.0)  # the square inside each ball, with a margin
-        self.square_low = np.append(self.points - side, [[np.inf, np.inf]], axis=0).T.copy()  # none: no square
-        self.square_high = np.append(self.points + side, [[-np.inf, -np.inf]], axis=0).T.copy()
+        # each target's square, x and y apart (one-dimensional arrays are the fastest to pick from)
+        self.square_low = [np.append(self.points[:, axis] - side, np.inf) for axis in (0, 1)]  # none: no square
+        self.square_high = [np.append(self.points[:, axis] + side, -np.inf) for axis in (0, 1)]
         self.all_home = np.full(count, none, dtype=np.int64)
         self.all_since = np.full(count, -1, dtype=np.int64)
         self.start(np.arange(0))
@@ -134,7 +135,8 @@ class HomeTracker:
         self.rows = rows
         self.home = np.full(len(rows), len(self.points), dtype=np.int64)
         self.since = np.zeros(len(rows), dtype=np.int64)
-        self.low, self.high = self.square_low[:, self.home], self.square_high[:, self.home]  # each home's square
+        self.low = [edge[self.home] for edge in self.square_low]  # each home's square, x and y apart
+        self.high = [edge[self.home] for edge in self.square_high]
         self.near = np.arange(len(rows))  # the first block: any path may arrive
         self.moved = len(rows)
         self.gap = np.zeros(len(rows))  # no nearer than this to any target (a lower bound)
@@ -190,34 +192,41 @@ class HomeTracker:
     def _look(self, first: int, points: Any, paths: Array) -> None:
         """The last points of ``paths`` against every target: their homes and their distances to the
         nearest target; the stays of those in a ball (:meth:`_trailing`)."""
-        last = points.last[paths]
+        everyone = len(paths) == len(self.home)
+        lx, ly = (points.last[:, axis] if everyone else points.last[:, axis].take(paths) for axis in (0, 1))
         ball = np.full(len(paths), len(self.points), dtype=np.int64)
         squared = self.radius * self.radius
         nearest = np.full(len(paths), np.inf)
         for k, (x, y) in enumerate(self.points):
-            dx, dy = last[:, 0] - x, last[:, 1] - y
+            dx, dy = lx - x, ly - y
             dx *= dx
             dy *= dy
             dx += dy
-            ball[dx <= squared] = k  # the rule's comparison: (x - tx)² + (y - ty)² <= τ²
+            np.copyto(ball, k, where=dx <= squared)  # the rule's comparison: (x - tx)² + (y - ty)² <= τ²
             np.minimum(nearest, dx, out=nearest)
-        self.gap[paths] = np.sqrt(nearest) * (1.0 - MARGIN)
+        np.sqrt(nearest, out=nearest)
+        nearest *= 1.0 - MARGIN
+        if everyone:
+            self.gap = nearest
+        else:
+            self.gap[paths] = nearest
         arrived = np.flatnonzero(ball < len(self.points))
         if arrived.size:
-            trailing = self._trailing(points, paths[arrived], ball[arrived])
+            which, to = paths.take(arrived), ball.take(arrived)
+            trailing = self._trailing(points, which, to)
             whole = trailing == points.length + 1
-            kept = whole & (self.home[paths[arrived]] == ball[arrived])  # in that ball since before the block
-            self.since[paths[arrived[~kept]]] = first + points.length - trailing[~kept] + 1
+            kept = whole & (self.home.take(which) == to)  # in that ball since before the block
+            self.since[which[~kept]] = first + points.length - trailing[~kept] + 1
         self.home[paths] = ball
-        self.low[:, paths], self.high[:, paths] = self.square_low[:, ball], self.square_high[:, ball]
+        for axis in (0, 1):
+            self.low[axis][paths], self.high[axis][paths] = self.square_low[axis][ball], self.square_high[axis][ball]
 
     def _trailing(self, points: Any, paths: Array, ball: Array) -> Array:
         """How many of the block's points of ``paths``, counted back from the last (which is in its
         ``ball``), lie in that ball without a break: 3, 6, 12... points further back at a time, for the
         paths not yet out of it; ``length + 1`` when all of them do, the block's first point included. While
-        many paths are to be checked and every path's points were kept, the block's rows are checked for
-        every path at once (no copies of the rows) and the paths' columns read off."""
-        squared = self.radius * self.radius
+        many paths are to be checked and every path's points were kept, whole rows are checked
+        (:meth:`_inside_rows`)."""
         xs, ys = self.xs[ball], self.ys[ball]
         count = np.ones(len(paths), dtype=np.int64)
         going = np.arange(len(paths))  # paths whose run goes on
@@ -226,29 +235,42 @@ class HomeTracker:
         while going.size and end > 0:
             begin = max(0, end - reach)
             wide = every is not None and WHOLE * going.size > len(self.home)
-            with np.errstate(invalid="ignore"):
-                if wide:
-                    tx, ty = np.full(len(self.home), np.nan), np.full(len(self.home), np.nan)  # NaN: no ball
-                    tx[paths[going]], ty[paths[going]] = xs[going], ys[going]
-                    dx, dy = every[0][begin:end] - tx, every[1][begin:end] - ty
-                else:
-                    x, y = points.coordinates(paths[going], begin, end)  # (end - begin, s) each
-                    dx, dy = x - xs[going], y - ys[going]
-                dx *= dx
-                dy *= dy
-                dx += dy
-                inside = dx <= squared  # the rule's comparison
             if wide:
-                inside = inside[:, paths[going]]
-            run = np.where(inside.all(axis=0), end - begin, np.argmax(~inside[::-1], axis=0))
+                inside = self._inside_rows(every, begin, end, paths[going], xs[going], ys[going])
+            else:
+                x, y = points.coordinates(paths[going], begin, end)  # (end - begin, s) each
+                inside = self._inside(x, y, xs[going], ys[going])
+            run = _run_at_end(inside)
             count[going] += run
             going = going[run == end - begin]
             end, reach = begin, 2 * reach
         return count
 
+    def _inside(self, x: Array, y: Array, tx: Array, ty: Array) -> Array:
+        """Whether each point ``(x, y)`` lies in the ball around ``(tx, ty)`` (NaN: in none)."""
+        with np.errstate(invalid="ignore"):
+            dx, dy = x - tx, y - ty
+            dx *= dx
+            dy *= dy
+            dx += dy
+            return dx <= self.radius * self.radius  # the rule's comparison
+
+    def _inside_rows(self, every: tuple[Array, Array], begin: int, end: int, paths: Array, xs: Array,
+                     ys: Array) -> Array:
+        """:meth:`_inside` for ``paths`` (in the balls ``xs``, ``ys``) at the block's points ``begin`` to
+        ``end``, ``(end - begin, s)``, checked over every path's whole rows (one row at a time: no copies
+        of their columns, little memory), then the paths' columns read off."""
+        tx, ty = np.full(len(self.home), np.nan), np.full(len(self.home), np.nan)  # NaN: no ball
+        tx[paths], ty[paths] = xs, ys
+        inside = np.empty((end - begin, len(self.home)), dtype=bool)
+        for row in range(begin, end):
+            inside[row - begin] = self._inside(every[0][row], every[1][row], tx, ty)
+        return inside.take(paths, axis=1)
+
     def keep(self, kept: Array) -> None:
         self.rows, self.home, self.since = self.rows[kept], self.home[kept], self.since[kept]
-        self.low, self.high, self.gap = self.low[:, kept], self.high[:, kept], self.gap[kept]
+        self.low, self.high = [edge[kept] for edge in self.low], [edge[kept] for edge in self.high]
+        self.gap = self.gap[kept]
         place = np.cumsum(kept) - 1  # each kept path's new index
         self.near = place[self.near[kept[self.near]]]
 
@@ -261,6 +283,16 @@ class HomeTracker:
         point is in a ball converged to it, from the first step of its stay."""
         reached = (diverged_step < 0) & (self.all_home < len(self.points))
         return np.where(reached, self.all_home, -1), np.where(reached, self.all_since, -1)
+
+
+def _run_at_end(inside: Array) -> Array:
+    """Per column of ``inside`` ``(r, s)`` (booleans), how many of its last rows are all true: ``r`` less
+    the (1-based) row of its last false, found as the largest of ``row * (not inside)`` in bytes."""
+    rows = len(inside)
+    numbers = np.arange(1, rows + 1, dtype=np.uint8 if rows < 256 else np.int64)[:, None]
+    outside = np.logical_not(inside).view(np.uint8) if rows < 256 else np.logical_not(inside).astype(np.int64)
+    outside *= numbers
+    return rows - outside.max(axis=0).astype(np.int64)
 
 
 def tracker(targets: Sequence[Any], count: int, radius: float) -> ArrivalTracker | HomeTracker:

@@ -23,7 +23,8 @@ bits. What makes it fast:
   optimizer's state, the gradient: :meth:`trajectories.surfaces.Surface.grad`) keeps that order.
   Element-wise arithmetic does not depend on it: the same bits.
 - **Tiles.** Starts move in tiles of :data:`TILE`, each through every step: large enough that numpy's
-  cost per call is small against its work on the tile.
+  cost per call is small against its work on the tile, small enough that a block's kept points stay in
+  a core's cache while they are checked.
 
 Gradient sources that work point by point (``pointwise``: the surface's gradient, mini-batches of data)
 see the current paths' points only. Any other source (Gaussian noise or a shadow run's jitter, drawn for
@@ -43,8 +44,9 @@ from .gradients import GradientSource
 from .surfaces import Array
 from .transforms import GradientTransformation, copy_state, select_state
 
-TILE = 65_536
-"""Starts moved together through every step (a few MB of arrays)."""
+TILE = 16_384
+"""Starts moved together through every step: a block's kept points of a tile are 4.5 MB (65,536 starts
+were 5 % slower, 4,096 starts 15 %: ``bench/bench_many_starts.py``)."""
 
 BLOCK = 16
 """Steps between two checks of the escape box (and the steps of a block a consumer sees)."""
@@ -71,6 +73,15 @@ class PointConsumer(Protocol):
     def block(self, first: int, points: Array) -> None:
         """``points[j]`` (``(b, m, 2)``) are the tile's remaining paths at step ``first + j`` (NaN from the
         step one left the escape box)."""
+
+    def written(self) -> bool:
+        """Whether the loop may write each step of every path straight where it is kept (:meth:`point`)."""
+        return self.everyone and self.loop.whole is None and self.kept[0].T.flags.f_contiguous
+
+    def point(self, j: int) -> Array:
+        """Where every path's point ``j`` of the block is kept, ``(m, 2)`` in Fortran order (only when
+        :meth:`written`)."""
+        return self.kept[j].T
 
     def keep(self, kept: Array) -> None:
         """Only the paths ``kept`` (a mask over the tile's remaining paths) go on."""
@@ -138,6 +149,12 @@ def blocks(count: int, paths: int) -> Array:
     return np.empty((count, 2, paths)).transpose(0, 2, 1)
 
 
+def room(block: int, paths: int) -> Array:
+    """Room for a block's points of ``paths`` paths: ``(block + 1, 2, paths)``, so that each point's x and y
+    of every path (``[j].T``) is an ``(paths, 2)`` array in Fortran order, like the loop's own."""
+    return np.empty((block + 1, 2, paths))
+
+
 def march(optimizer: GradientTransformation, gradient: GradientSource, starts: Array, steps: int,
           centre: Array, half: Array, consumer: PointConsumer | BoxConsumer, tile: int = TILE,
           block: int = BLOCK) -> Ends:
@@ -147,15 +164,16 @@ def march(optimizer: GradientTransformation, gradient: GradientSource, starts: A
     shape = np.shape(starts)
     flat = np.array(starts, dtype=np.float64).reshape(-1, 2)
     count = len(flat)
-    final, diverged = flat.copy(), np.full(count, -1, dtype=np.int64)
     whole = None if pointwise(gradient) else Whole(gradient, flat, shape)
+    # the paths' last points: over the starts when every tile's rows are read before they are written
+    final, diverged = flat if whole is None else flat.copy(), np.full(count, -1, dtype=np.int64)
     size = max(1, tile) if whole is None else max(1, count)
     loop = Loop(optimizer, gradient, whole, Box(centre, half), final, diverged)
     run_tile = loop.boxes if getattr(consumer, "boxes", False) else loop.points
     with np.errstate(all="ignore"):
         for begin in range(0, count, size):
             rows = np.arange(begin, min(begin + size, count))
-            run_tile(flat[rows], rows, steps, consumer, block)
+            run_tile(flat[begin:begin + size], rows, steps, consumer, block)
     return Ends(final.reshape(shape), diverged.reshape(shape[:-1]))
 
 
@@ -229,10 +247,10 @@ class Loop:
         """The points moved in place, each path's bounding box over a block kept; a block's points are
         recomputed (:class:`Replay`) only for the paths whose box needs a closer look."""
         consumer.start(rows)
-        here = fortran(points.copy())
+        here = np.array(points, order="F")
         state = self.optimizer.init(here.copy(order="K"))
         low, high = np.empty_like(here), np.empty_like(here)
-        kept_points = np.empty((2, block + 1, len(here)))  # where a block's points are kept (reused: no new pages)
+        kept_points = room(block, len(here))  # where a block's points are kept (reused: no new pages)
         done, length = 0, block
         while done < steps and len(rows):
             length = min(2 * length if done and consumer.calm() else block, LONGEST, steps - done)
@@ -240,13 +258,22 @@ class Loop:
             replay = Replay(self, here, state, rows, done, length, watched, kept_points)
             np.copyto(low, here)  # the box holds the block's first point too
             np.copyto(high, here)
+            written = replay.written()  # every path kept: each step is written where it is kept
+            current = here
             for j in range(length):
-                updates, state = self.optimizer.step(self.grads(here, rows, done + j), state, here)
-                here += updates
-                np.minimum(low, here, out=low)
-                np.maximum(high, here, out=high)
-                if watched.size:
-                    replay.record(j + 1, here)
+                updates, state = self.optimizer.step(self.grads(current, rows, done + j), state, current)
+                if written:
+                    after = replay.point(j + 1)
+                    np.add(current, updates, out=after)
+                    current = after
+                else:
+                    current += updates
+                    if watched.size:
+                        replay.record(j + 1, current)
+                np.minimum(low, current, out=low)
+                np.maximum(high, current, out=high)
+            if written:
+                np.copyto(here, current)
             suspects = self.box.suspects(low, high)  # paths not surely inside the box at every step
             if suspects.size:
                 seen = replay.steps(suspects)
@@ -258,7 +285,7 @@ class Loop:
                     kept = np.ones(len(rows), dtype=bool)
                     kept[lost] = False
                     here, low, high = fortran(here[kept]), fortran(low[kept]), fortran(high[kept])
-                    kept_points = kept_points[:, :, :len(rows) - lost.size]
+                    kept_points = room(block, len(rows) - lost.size)
                     state = select_state(state, kept, len(rows))
                     rows = rows[kept]
                     replay.keep(kept)
@@ -286,15 +313,20 @@ class Replay:
         # the block's first point and state, to compute points again (not needed when every path is kept)
         self.points = None if self.everyone and loop.whole is None else points.copy(order="K")
         self.state = None if self.points is None else copy_state(state)
-        if room.shape[1] > length and room.shape[2] >= len(watched):  # ``room``: arrays to keep them in
-            self.xs, self.ys = room[0, :length + 1, :len(watched)], room[1, :length + 1, :len(watched)]
+        if len(room) > length and room.shape[2] >= len(watched):  # ``room``: where to keep them
+            self.kept = room[:length + 1, :, :len(watched)]
         else:
-            self.xs, self.ys = np.empty((length + 1, len(watched))), np.empty((length + 1, len(watched)))
-        self.slot = np.full(len(rows), -1, dtype=np.int64)  # each path's place among the watched, or -1
-        self.slot[watched] = np.arange(len(watched))
+            self.kept = np.empty((length + 1, 2, len(watched)))
+        self.xs, self.ys = self.kept[:, 0], self.kept[:, 1]  # ``(length + 1, w)`` each
+        if self.everyone:
+            self.slot = self.index  # each path's place among the watched, or -1
+        else:
+            self.slot = np.full(len(rows), -1, dtype=np.int64)
+            self.slot[watched] = np.arange(len(watched))
         if watched.size:
             self.record(0, points)
         self.everything: Array | None = None  # every path at once (for a source that needs them all)
+        self.again, self.again_slot = blocks(length + 1, 0), np.full(len(rows), -1, dtype=np.int64)  # :meth:`_again`
         self.last = points  # the current paths' points at the block's end, once it has run
 
     def record(self, j: int, points: Array) -> None:
@@ -303,6 +335,15 @@ class Replay:
             self.xs[j], self.ys[j] = points[:, 0], points[:, 1]
         else:
             self.xs[j], self.ys[j] = points[self.watched, 0], points[self.watched, 1]
+
+    def written(self) -> bool:
+        """Whether the loop may write each step of every path straight where it is kept (:meth:`point`)."""
+        return self.everyone and self.loop.whole is None and self.kept[0].T.flags.f_contiguous
+
+    def point(self, j: int) -> Array:
+        """Where every path's point ``j`` of the block is kept, ``(m, 2)`` in Fortran order (only when
+        :meth:`written`)."""
+        return self.kept[j].T
 
     def keep(self, kept: Array) -> None:
         """Only the paths ``kept`` (a mask over the current ones) go on."""
@@ -327,7 +368,7 @@ class Replay:
         ``end`` (0: the block's first point, then one per step), ``(end - begin, s)`` each."""
         slots = self.slot[self.index[paths]]
         if self.loop.whole is None and (slots >= 0).all():
-            return self.xs[begin:end, slots], self.ys[begin:end, slots]
+            return self.xs[begin:end].take(slots, axis=1), self.ys[begin:end].take(slots, axis=1)
         points = self.steps(paths)[begin:end]
         return points[..., 0], points[..., 1]
 
@@ -343,8 +384,17 @@ class Replay:
         points = blocks(self.length + 1, len(which))
         points[:, kept, 0], points[:, kept, 1] = self.xs[:, slots[kept]], self.ys[:, slots[kept]]
         if not kept.all():
-            points[:, ~kept] = self._run(which[~kept])
+            points[:, ~kept] = self._again(which[~kept])
         return points
+
+    def _again(self, which: Array) -> Array:
+        """The block's points of the unwatched paths ``which``, each computed once and then kept (a
+        consumer may ask for a path's points more than once)."""
+        new = np.unique(which[self.again_slot[which] < 0])
+        if new.size:
+            self.again_slot[new] = self.again.shape[1] + np.arange(new.size)
+            self.again = np.concatenate((self.again, self._run(new)), axis=1)
+        return self.again[:, self.again_slot[which]]
 
     def _run(self, which: Array) -> Array:
         points = blocks(self.length + 1, len(which))
