@@ -166,7 +166,8 @@ def nudge(points: Array, direction: tuple[int, int], ulps: int = START_ULPS) -> 
 class Departures:
     """Compares a shadow run with the paths it shadows (``positions`` ``(steps + 1, N, 2)``), block by
     block as the many-start loop shows it (:class:`trajectories.stepping.PointConsumer`): per path the first
-    step at which they are ``tolerance`` apart (-1: never), and whether they ever were ``near`` that."""
+    step at which they are ``tolerance`` apart (-1: never); or, screening (``near`` given, below the
+    tolerance), only whether they ever were ``near`` apart or one of them left the escape box."""
 
     def __init__(self, positions: Array, extent: Array, tolerance: float, near: float | None = None) -> None:
         self.positions, self.extent, self.tolerance = positions, extent, tolerance
@@ -189,12 +190,15 @@ class Departures:
             other /= self.extent[1]
             np.fmax(gap, other, out=gap)  # the larger gap, a NaN one counting as none
             lost = np.isnan(points[..., 0]) != np.isnan(main[..., 0])  # a path's NaN is on both axes
+            if self.near is not None:  # screening: whether the gap came near (``near`` < ``tolerance``)
+                flagged = gap > self.near
+                flagged |= lost
+                self.close[self.rows] |= flagged.any(axis=0)
+                return
             departed = gap > self.tolerance
             departed |= lost
         found = departed.any(axis=0) & (self.first[self.rows] < 0)
         self.first[self.rows[found]] = first + np.argmax(departed[:, found], axis=0)
-        if self.near is not None:
-            self.close[self.rows] |= departed.any(axis=0) | (gap > self.near).any(axis=0)
 
     def keep(self, kept: Array) -> None:
         self.rows, self.slice = self.rows[kept], None
