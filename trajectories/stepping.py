@@ -74,15 +74,6 @@ class PointConsumer(Protocol):
         """``points[j]`` (``(b, m, 2)``) are the tile's remaining paths at step ``first + j`` (NaN from the
         step one left the escape box)."""
 
-    def written(self) -> bool:
-        """Whether the loop may write each step of every path straight where it is kept (:meth:`point`)."""
-        return self.everyone and self.loop.whole is None and self.kept[0].T.flags.f_contiguous
-
-    def point(self, j: int) -> Array:
-        """Where every path's point ``j`` of the block is kept, ``(m, 2)`` in Fortran order (only when
-        :meth:`written`)."""
-        return self.kept[j].T
-
     def keep(self, kept: Array) -> None:
         """Only the paths ``kept`` (a mask over the tile's remaining paths) go on."""
 

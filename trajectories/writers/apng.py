@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from .changes import Change, ChangeTracker
+from .changes import Change, ChangedFrames, ChangeTracker
 from .quantize import TRANSPARENT, PaletteMapper
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -40,12 +40,12 @@ def scanlines(indices: np.ndarray) -> bytes:
     return rows.tobytes()
 
 
-class ApngWriter:
+class ApngWriter(ChangedFrames):
     """A streamed, paletted APNG that loops forever."""
 
     def __init__(self, file: BinaryIO, size: tuple[int, int], mapper: PaletteMapper) -> None:
+        super().__init__(ChangeTracker(mapper))
         self.file = file
-        self._changes = ChangeTracker(mapper)
         width, height = size
         palette = np.zeros((256, 3), dtype=np.uint8)
         palette[: len(mapper.palette)] = mapper.palette
@@ -55,23 +55,10 @@ class ApngWriter:
         self._control_at = file.tell()
         file.write(chunk(b"acTL", struct.pack(">II", 0, 0)))  # frame count: written at the end
         file.write(chunk(b"PLTE", palette.tobytes()) + chunk(b"tRNS", alpha.tobytes()))
-        self._pending: Change | None = None
-        self._pending_delay = 0
         self._sequence = 0
         self.frames_written = 0
 
-    def add(self, frame: np.ndarray, delay: int) -> None:
-        change = self._changes(frame)
-        if change is None:
-            self._pending_delay += delay  # identical frame: show the previous one longer
-            return
-        self._flush()
-        self._pending, self._pending_delay = change, delay
-
-    def _flush(self) -> None:
-        if self._pending is None:
-            return
-        change, self._pending = self._pending, None
+    def write_change(self, change: Change, delay: int) -> None:
         pixels = change.indices
         blend = BLEND_SOURCE
         if change.unchanged is not None and change.unchanged.any():
@@ -79,7 +66,7 @@ class ApngWriter:
             blend = BLEND_OVER
         height, width = pixels.shape
         x, y = change.offset
-        control = struct.pack(">IIIIIHHBB", self._sequence, width, height, x, y, self._pending_delay, 100,
+        control = struct.pack(">IIIIIHHBB", self._sequence, width, height, x, y, delay, 100,
                               DISPOSE_NONE, blend)
         self.file.write(chunk(b"fcTL", control))
         self._sequence += 1
@@ -92,7 +79,7 @@ class ApngWriter:
         self.frames_written += 1
 
     def finish(self) -> None:
-        self._flush()
+        self.flush()
         self.file.write(chunk(b"IEND", b""))
         end = self.file.tell()
         self.file.seek(self._control_at)

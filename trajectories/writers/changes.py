@@ -27,6 +27,33 @@ class Change:
     offset: tuple[int, int]
 
 
+class ChangedFrames:
+    """What the writers of changed rectangles share: each frame's :class:`Change` is held until a frame
+    that differs comes (an identical frame only lengthens the held one's delay, in hundredths of a
+    second), then handed to :meth:`write_change` with its whole delay; :meth:`flush` hands over the last."""
+
+    def __init__(self, tracker: ChangeTracker) -> None:
+        self._changes = tracker
+        self._pending: Change | None = None
+        self._pending_delay = 0
+
+    def add(self, frame: np.ndarray, delay: int) -> None:
+        change = self._changes(frame)
+        if change is None:
+            self._pending_delay += delay  # identical frame: show the previous one longer
+            return
+        self.flush()
+        self._pending, self._pending_delay = change, delay
+
+    def flush(self) -> None:
+        if self._pending is not None:
+            change, self._pending = self._pending, None
+            self.write_change(change, self._pending_delay)
+
+    def write_change(self, change: Change, delay: int) -> None:
+        raise NotImplementedError
+
+
 class ChangeTracker:
     """Frames in, :class:`Change` rectangles out. With ``even``, rectangles start at even coordinates
     (WebP stores frame offsets halved)."""

@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 import numpy as np
 
-from .changes import Change, ChangeTracker
+from .changes import Change, ChangedFrames, ChangeTracker
 from .gif_frames import Way, frame_block, held, palette_order, ways
 from .quantize import TRANSPARENT, PaletteMapper, build_palette
 
@@ -28,36 +28,23 @@ HOLD_BYTES = 16 * 2**20
 fixed from them and the file starts."""
 
 
-class GifWriter:
+class GifWriter(ChangedFrames):
     """A streamed GIF89a with a global palette, cropped frames and transparency; loops forever."""
 
     def __init__(self, file: BinaryIO, size: tuple[int, int], mapper: PaletteMapper) -> None:
+        super().__init__(ChangeTracker(mapper))
         self.file, self.mapper, self.size = file, mapper, size
-        self._changes = ChangeTracker(mapper)
-        self._pending: Change | None = None
-        self._pending_delay = 0
         self._held: list[tuple[Change, int]] = []
         self._held_bytes = 0
         self._needs = np.zeros(256, dtype=np.int64)  # per palette index, the frames that need it
         self._lookup: np.ndarray | None = None  # palette index -> index in the file
         self.frames_written = 0
 
-    def add(self, frame: np.ndarray, delay: int) -> None:
-        change = self._changes(frame)
-        if change is None:
-            self._pending_delay += delay  # identical frame: show the previous one longer
-            return
-        self._flush()
-        self._pending, self._pending_delay = change, delay
-
-    def _flush(self) -> None:
-        if self._pending is None:
-            return
-        change, self._pending = self._pending, None
+    def write_change(self, change: Change, delay: int) -> None:
         if self._lookup is not None:
-            self._write(change, self._pending_delay)
+            self._write(change, delay)
             return
-        self._held.append((change, self._pending_delay))
+        self._held.append((change, delay))
         self._held_bytes += 2 * change.indices.size
         unchanged = change.unchanged
         self._needs += held(change.indices if unchanged is None else change.indices[~unchanged])  # others may hide
@@ -86,7 +73,7 @@ class GifWriter:
         self.frames_written += 1
 
     def finish(self) -> None:
-        self._flush()
+        self.flush()
         if self._lookup is None:
             self._start()
         self.file.write(b";")

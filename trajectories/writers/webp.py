@@ -20,7 +20,7 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image
 
-from .changes import Change, ChangeTracker
+from .changes import Change, ChangedFrames, ChangeTracker
 from .quantize import PaletteMapper
 
 ANIMATION, ALPHA = 0x02, 0x10  # VP8X flags
@@ -46,34 +46,21 @@ def lossless_bitstream(pixels: np.ndarray, method: int = 4) -> bytes:
     raise ValueError("libwebp wrote no lossless bitstream")
 
 
-class WebpWriter:
+class WebpWriter(ChangedFrames):
     """A streamed, lossless animated WebP that loops forever."""
 
     def __init__(self, file: BinaryIO, size: tuple[int, int], mapper: PaletteMapper, method: int = 4) -> None:
+        super().__init__(ChangeTracker(mapper, even=True))
         self.file, self.mapper, self.method = file, mapper, method
-        self._changes = ChangeTracker(mapper, even=True)
         self._start = file.tell()
         width, height = size
         canvas = struct.pack("<I", width - 1)[:3] + struct.pack("<I", height - 1)[:3]
         file.write(b"RIFF" + struct.pack("<I", 0) + b"WEBP")  # the size: written at the end
         file.write(riff_chunk(b"VP8X", bytes([ANIMATION | ALPHA, 0, 0, 0]) + canvas))
         file.write(riff_chunk(b"ANIM", struct.pack("<IH", 0, 0)))  # background transparent black, loop forever
-        self._pending: Change | None = None
-        self._pending_delay = 0
         self.frames_written = 0
 
-    def add(self, frame: np.ndarray, delay: int) -> None:
-        change = self._changes(frame)
-        if change is None:
-            self._pending_delay += delay  # identical frame: show the previous one longer
-            return
-        self._flush()
-        self._pending, self._pending_delay = change, delay
-
-    def _flush(self) -> None:
-        if self._pending is None:
-            return
-        change, self._pending = self._pending, None
+    def write_change(self, change: Change, delay: int) -> None:
         rgb = self.mapper.to_rgb(change.indices)
         flags = NO_BLEND
         if change.unchanged is not None and change.unchanged.any():
@@ -82,12 +69,12 @@ class WebpWriter:
         height, width = change.indices.shape
         x, y = change.offset
         header = b"".join(struct.pack("<I", value)[:3] for value in (x // 2, y // 2, width - 1, height - 1,
-                                                                       10 * self._pending_delay))
+                                                                       10 * delay))
         self.file.write(riff_chunk(b"ANMF", header + bytes([flags]) + lossless_bitstream(rgb, self.method)))
         self.frames_written += 1
 
     def finish(self) -> None:
-        self._flush()
+        self.flush()
         end = self.file.tell()
         self.file.seek(self._start + 4)
         self.file.write(struct.pack("<I", end - self._start - 8))
