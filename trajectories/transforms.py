@@ -168,23 +168,21 @@ def chain(*transforms: GradientTransformation) -> GradientTransformation:
     def init(params: Array) -> tuple:
         return tuple(t.init(params) for t in transforms)
 
-    def update(grads: Array, state: tuple, params: Array) -> tuple[Array, tuple]:
-        new_states = []
-        for transform, inner in zip(transforms, state, strict=True):
-            grads, inner = transform.update(grads, inner, params)
-            new_states.append(inner)
-        return grads, tuple(new_states)
+    def through(kind: str) -> Callable[[Array, tuple, Array], tuple[Array, tuple]]:
+        """The chain's ``update`` or ``step``: each transform's own, one after the other."""
 
-    def step(grads: Array, state: tuple, params: Array) -> tuple[Array, tuple]:
-        new_states = []
-        for transform, inner in zip(transforms, state, strict=True):
-            grads, inner = transform.step(grads, inner, params)
-            new_states.append(inner)
-        return grads, tuple(new_states)
+        def apply(grads: Array, state: tuple, params: Array) -> tuple[Array, tuple]:
+            new_states = []
+            for transform, inner in zip(transforms, state, strict=True):
+                grads, inner = getattr(transform, kind)(grads, inner, params)
+                new_states.append(inner)
+            return grads, tuple(new_states)
+
+        return apply
 
     if all(transform.step is not None for transform in transforms):
-        return in_place(init, step)
-    return GradientTransformation(init, update)
+        return in_place(init, through("step"))
+    return GradientTransformation(init, through("update"))
 
 
 def scale_by_learning_rate(learning_rate: float | Schedule) -> GradientTransformation:
