@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -30,6 +30,7 @@ class ExactGradient:
     """The surface's analytic gradient: :math:`g_t = \\nabla f(\\theta_t)`."""
 
     surface: Surface
+    pointwise: ClassVar[bool] = True  # each point's gradient from that point alone (:mod:`.stepping`)
 
     def __call__(self, params: Array, step: int) -> Array:
         return self.surface.grad(params)
@@ -64,8 +65,32 @@ class NoisyGradient:
         noise = np.random.default_rng([self.seed, step]).standard_normal(np.shape(params))
         return self.surface.grad(params) + (self.sigma / math.sqrt(self.batch_size)) * noise
 
+    def for_rows(self, rows: Array, shape: tuple[int, ...]) -> RowsOf:
+        """The gradients this source gives rows ``rows`` of a run from starts of ``shape`` (the noise drawn
+        for the whole array, the rows read back), for points of those rows alone."""
+        return RowsOf(self, rows, shape)
+
     def describe(self) -> dict[str, Any]:
         return {"kind": "noise", "sigma": self.sigma, "batch_size": self.batch_size, "seed": self.seed}
+
+
+@dataclass(frozen=True)
+class RowsOf:
+    """A gradient source's gradients for rows ``rows`` of a run from starts of ``shape``, computed for those
+    rows' points alone: the gradient (point by point) plus the noise the source draws for the whole array,
+    its rows read back."""
+
+    source: NoisyGradient
+    rows: Array = field(repr=False)
+    shape: tuple[int, ...]
+
+    def __call__(self, params: Array, step: int) -> Array:
+        noise = np.random.default_rng([self.source.seed, step]).standard_normal(self.shape).reshape(-1, 2)
+        scale = self.source.sigma / math.sqrt(self.source.batch_size)
+        return self.source.surface.grad(params) + scale * noise[self.rows]
+
+    def describe(self) -> dict[str, Any]:
+        return self.source.describe()
 
 
 @dataclass(frozen=True)
@@ -171,6 +196,7 @@ class BatchOrder:
     batch_size: int
     seed: int = 0
     drop_last: bool = False
+    pointwise: ClassVar[bool] = True  # the batch depends on the step only (:mod:`.stepping`)
     _epoch_cache: tuple[int, Array] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

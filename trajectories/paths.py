@@ -28,7 +28,7 @@ from .basins import Reduction, reduce_race
 from .errors import RenderError
 from .export import PathRecord, panels_document, paths_of, run_document
 from .gradients import ExactGradient, GradientSource
-from .horizon import RUN_TOLERANCE, horizons
+from .horizon import RUN_TOLERANCE, horizons, reduction_changes
 from .run import Trajectory, run
 from .spec import OptimizerSpec
 from .surfaces import Array, Surface
@@ -74,10 +74,19 @@ class PanelPaths:
         return race_horizons(self.scene, self.trajectories, tolerance)
 
     def chaotic_paths(self, tolerance: float = RUN_TOLERANCE) -> list[ChaoticPath]:
-        """The paths whose horizon lies within their steps (none known when the paths were reduced)."""
+        """The paths whose horizon lies within their steps (none known when the paths were reduced: see
+        :meth:`changed_ends`)."""
         if self.reductions:
             return []
         return self.scene.chaotic_paths(self.trajectories, tolerance)
+
+    def changed_ends(self, jobs: int = 1, client: Any = None) -> list[Array]:
+        """For reduced paths (a basin map), per racer, which starts end at another target or step when their
+        last bits change (:func:`trajectories.horizon.reduction_changes`); ``[]`` for whole paths."""
+        scene = self.scene
+        return [reduction_changes(scene.path_surface, racer.spec.build(), np.asarray(scene.starts), steps, found,
+                                  gradient=scene.gradient_source(racer), jobs=jobs, client=client)
+                for racer, steps, found in zip(scene.optimizers, scene.racer_steps(), self.reductions, strict=True)]
 
     def records(self) -> list[PathRecord]:
         """One export record per (racer, start), labelled as in the legend, with each path's horizon."""

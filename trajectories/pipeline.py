@@ -207,7 +207,7 @@ def render_scene(
             if paths_json is not None and computed is not None:
                 with atomic_path(paths_json) as temporary:
                     temporary.write_text(to_json(computed.document()))
-        notes = chaos_warnings(computed, scene.size) + early_exit_warnings(computed)
+        notes = chaos_warnings(computed, scene.size, jobs, client) + early_exit_warnings(computed)
     finally:
         view.close()
     return RenderResult(path, fmt.name, frames, scene.size, path.stat().st_size, time.perf_counter() - began, notes)
@@ -244,12 +244,21 @@ def early_exit_warnings(computed: ComputedPaths | None) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def chaos_warnings(computed: ComputedPaths | None, size: tuple[int, int]) -> tuple[str, ...]:
+def chaos_warnings(computed: ComputedPaths | None, size: tuple[int, int], jobs: int = 1,
+                   client: Any = None) -> tuple[str, ...]:
     """One line for each drawn path whose steps go past its reproducibility horizon (a quarter pixel at
-    ``size``) while its arithmetic is not the same on every CPU: frames that can differ between CPUs."""
+    ``size``), and for each basin map's racer whose starts end elsewhere when their last bits change, while
+    the arithmetic is not the same on every CPU: frames that can differ between CPUs."""
     notes: list[str] = []
     for panel in computed.panels if computed is not None else ():
-        if not panel.scene.reproducible_everywhere:
+        if panel.reductions and not panel.scene.reproducible_everywhere:
+            for racer, changed in zip(panel.scene.optimizers, panel.changed_ends(jobs, client), strict=True):
+                if changed.any():
+                    notes.append(f"{panel.scene.name}: {int(np.count_nonzero(changed))} of the {changed.size} "
+                                 f"starts of {racer.label!r} end at another target or step when their last bits "
+                                 "change: the map can differ between CPUs; render it with --arithmetic portable "
+                                 '(in a scene: arithmetic="portable") for the same bytes on every machine')
+        elif not panel.scene.reproducible_everywhere:
             found = [path.warning() for path in panel.chaotic_paths(render_tolerance(size))]
             if len(found) > MANY_WARNINGS:  # a swarm: the first path, and how many more
                 found = [*found[:1], f"{panel.scene.name}: {len(found) - 1} more of its paths are chaotic within "

@@ -57,10 +57,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from . import portable
 from .errors import SpecError
 from .keywords import parse_keywords
-from .transforms import GradientTransformation
+from .transforms import GradientTransformation, in_place
 
 Params = Mapping[str, Any]
 REQUIRED = object()  # the default of a parameter torch requires
@@ -494,7 +496,8 @@ def scale_by_schedule(chain: ScheduleChain, base: float) -> GradientTransformati
     def init(params: Any) -> ScheduleState:
         return ScheduleState(0)
 
-    def update(grads: Any, state: ScheduleState, params: Any) -> tuple[Any, ScheduleState]:
-        return grads * chain.rate(base, state.count), ScheduleState(state.count + 1)
+    def step(grads: Any, state: ScheduleState, params: Any) -> tuple[Any, ScheduleState]:
+        out = grads if grads.flags.writeable else None  # a state array passed on: a new array
+        return np.multiply(grads, chain.rate(base, state.count), out=out), ScheduleState(state.count + 1)
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)

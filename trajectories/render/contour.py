@@ -53,6 +53,9 @@ CORNERS = {
     "lower right": (0.985, 0.015, "right", "bottom"),
 }
 
+CORNER_CHUNK = 65_536
+"""Path points counted at once for the corners (their temporary arrays stay in a core's cache)."""
+
 
 @dataclass(frozen=True)
 class Exit:
@@ -365,14 +368,19 @@ class ContourView:
     def _quiet_corners(self) -> list[str]:
         """The axes' corners ordered by how few path points fall near them (legend first, counter next)."""
         x0, x1, y0, y1 = self.scene.plot_window
-        points = np.concatenate([t.positions.reshape(-1, 2) for t in self.trajectories])
-        points = points[np.isfinite(points).all(axis=1)]
-        u, v = (points[:, 0] - x0) / (x1 - x0), (points[:, 1] - y0) / (y1 - y0)
-        crowd = {}
-        for name, (cx, cy, _, _) in CORNERS.items():
-            near_x = u >= 0.5 if cx > 0.5 else u <= 0.5
-            near_y = v >= 0.7 if cy > 0.5 else v <= 0.3
-            crowd[name] = int(np.count_nonzero(near_x & near_y))
+        crowd = dict.fromkeys(CORNERS, 0)
+        for trajectory in self.trajectories:  # a diverged path's NaN points are near no corner
+            points = trajectory.positions.reshape(-1, 2)
+            for begin in range(0, len(points), CORNER_CHUNK):  # a swarm's millions of points, a cache's worth at a time
+                u = points[begin:begin + CORNER_CHUNK, 0] - x0
+                u /= x1 - x0
+                v = points[begin:begin + CORNER_CHUNK, 1] - y0
+                v /= y1 - y0
+                with np.errstate(invalid="ignore"):
+                    sides = {"right": u >= 0.5, "left": u <= 0.5, "top": v >= 0.7, "bottom": v <= 0.3}
+                for name, (cx, cy, _, _) in CORNERS.items():
+                    near = sides["right" if cx > 0.5 else "left"] & sides["top" if cy > 0.5 else "bottom"]
+                    crowd[name] += int(np.count_nonzero(near))
         return sorted(CORNERS, key=lambda name: (crowd[name], list(CORNERS).index(name)))
 
     def _capture_sprites(self) -> None:

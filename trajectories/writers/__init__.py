@@ -27,12 +27,14 @@ from typing import BinaryIO, Protocol
 import numpy as np
 
 from ..errors import RenderError
+from .apng import ApngWriter
 from .gif import GifWriter
 from .html import HtmlWriter
 from .mp4 import Mp4Writer, require_ffmpeg
-from .pillow import APNG_BYTES_PER_PIXEL, WEBP_BYTES_PER_PIXEL, CollectingWriter, StillWriter
+from .pillow import StillWriter
 from .quantize import PaletteMapper
 from .vector import VectorWriter
+from .webp import WebpWriter
 
 
 class FrameWriter(Protocol):
@@ -136,11 +138,8 @@ def infer_format(path: str | Path | None, name: str | None) -> Format:
 
 register_format(Format("gif", ".gif", lambda t: GifWriter(t.file, t.size, t.mapper), suffixes=(".gif",)))
 register_format(Format("png", ".png", lambda t: StillWriter(t.path), paletted=False, still=True, suffixes=(".png",)))
-register_format(Format("apng", ".png", lambda t: CollectingWriter(t.path, t.mapper, "PNG", {"default_image": False}),
-                       suffixes=(".apng",), memory_per_pixel=APNG_BYTES_PER_PIXEL))
-register_format(Format("webp", ".webp",
-                       lambda t: CollectingWriter(t.path, t.mapper, "WEBP", {"lossless": True, "method": 4}),
-                       suffixes=(".webp",), memory_per_pixel=WEBP_BYTES_PER_PIXEL))
+register_format(Format("apng", ".png", lambda t: ApngWriter(t.file, t.size, t.mapper), suffixes=(".apng",)))
+register_format(Format("webp", ".webp", lambda t: WebpWriter(t.file, t.size, t.mapper), suffixes=(".webp",)))
 register_format(Format("mp4", ".mp4", lambda t: Mp4Writer(t.path, t.fps), paletted=False, suffixes=(".mp4",),
                        check=require_ffmpeg))
 register_format(Format("html", ".html", lambda t: HtmlWriter(t.file, t.size, t.mapper, t.steps, t.title),
