@@ -41,6 +41,9 @@ def test_the_pages_are_found_and_hold_examples():
 @pytest.mark.parametrize("page", PAGES, ids=NAMES)
 def test_every_example_of_the_page_runs_as_written(page, tmp_path, monkeypatch):
     text = page.read_text(encoding="utf-8")
+    included = [(page.parent / block.argument.strip()).read_text(encoding="utf-8")
+                for block in examples(text) if block.kind == "file" and not block.body.strip()]
+    text = "\n".join([text, *included])  # a literalinclude'd scene needs what it imports, too
     for phrase, module in NEEDS.items():
         if phrase in text and importlib.util.find_spec(module) is None:  # found without importing it: JAX here
             require(module)  # would make this worker's later forks unsafe (it skips, naming the extra)
