@@ -6,6 +6,10 @@ at 500 steps (memory independent of the steps), and the full ``run`` at 50 steps
 whose ``(steps + 1, N, 2)`` arrays grow with the steps (500 steps would need about 4 GB: it is estimated
 from the 50-step peak, not run). Ratios matter, not absolute times (shared machine).
 
+Then the map's reproducibility check (:func:`trajectories.horizon.reduction_changes`: one shadow
+reduction, wobbled by an ulp every step) against the reduction it checks, in CPU seconds, side by side
+(the goal: at most 1.5×), with how many starts it finds changed.
+
     python bench/bench_basins.py [--quick]
 """
 
@@ -17,6 +21,7 @@ import tracemalloc
 
 from trajectories.basins import reduce_paths
 from trajectories.catalogue import get_surface
+from trajectories.horizon import reduction_changes
 from trajectories.optimizers import adam
 from trajectories.run import run
 from trajectories.starts import Grid
@@ -56,6 +61,17 @@ def main() -> None:
     print(f"peak memory, reduction 500 / 50 steps: {reduced_500 / reduced_50:.2f}×")
     print(f"full paths at 500 steps (estimated from 50): about {full_50 * 501 / 51 / 1024:.1f} GiB, "
           f"{full_50 * 501 / 51 / reduced_500:.0f}× the reduction's peak")
+    reduced, checked = [], []
+    for _ in range(2 if args.quick else 3):
+        began = time.process_time()
+        found = reduce_paths(SURFACE, adam(lr=0.1), starts, 500)
+        reduced.append(time.process_time() - began)
+        began = time.process_time()
+        changed = reduction_changes(SURFACE, adam(lr=0.1), starts, 500, found)
+        checked.append(time.process_time() - began)
+    ratio = min(checked) / min(reduced)
+    print(f"the map's check: {min(checked):.2f} CPU s against the reduction's {min(reduced):.2f} s: {ratio:.2f}× "
+          f"(goal ≤ 1.5×: {'met' if ratio <= 1.5 else 'NOT met'}); {int(changed.sum())} of {count} starts change")
 
 
 if __name__ == "__main__":

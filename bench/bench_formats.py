@@ -1,5 +1,5 @@
 """File size and render time of one scene in every format, as ratios to the GIF: the numbers behind
-README's "Which format for which use".
+the table of ``docs/howto/slides.md``, "Which format for which use".
 
     python bench/bench_formats.py                     # rosenbrock, 2-D, 640x480, 301 frames
     python bench/bench_formats.py --full-3d           # also figure 1 at full resolution (1200x600, 181 frames, 3-D)
@@ -47,7 +47,7 @@ def main() -> None:
     scenes = builtin_scenes()
     race = scenes["rosenbrock"]
     report(f"rosenbrock (2-D), {race.size[0]}x{race.size[1]}, {race.steps + 1} frames",
-           measure(race, ["gif", "png", "apng", "webp", "mp4", "html"], jobs=2))
+           measure(race, ["gif", "png", "apng", "webp", "mp4", "html", "svg", "pdf"], jobs=2))
     if args.full_3d:
         figure = _scaled(scenes["fig1_critical_points"], 1.875).with_options(frames=181)
         report(f"fig1_critical_points (3-D) at full resolution, {figure.size[0]}x{figure.size[1]}, 181 frames",

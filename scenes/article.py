@@ -4,9 +4,10 @@ Numbers are the original ones (``shared/ARTICLE.md``): surfaces, windows, starts
 counts, and TensorFlow 1's update conventions for figure 7, with two departures, each so that the figure
 shows what the article says: figure 1's local-minimum panel shows [−2, 2]² (the global minimum is outside
 the original [−1, 1]²), and figure 6 uses lr 0.0395 (see there). Racers' colours are told apart by
-colour-blind viewers (``palette="article"`` restores the originals'). Frame sizes are smaller than the
-originals so that the README's copies stay light: ``--scale 1.875 --frames 181`` gives figures 1 and 2 at
-the original 1200×600 with one frame per step, ``--scale 2.083 --frames 181`` figure 7 at 1000×1000.
+colour-blind viewers (``palette="article"`` restores the originals'). The 3-D figures show one frame a step
+at 10 fps, as the originals do; their frame sizes are smaller than the originals' so that the README's copies
+stay light (``--scale 1.875`` gives figures 1 and 2 at the original 1200×600, ``--scale 2.083`` figure 7 at
+1000×1000), and their cameras turn for 50 steps rather than all 180 (``rotation_steps``).
 """
 
 from trajectories.scene import Racer, Scene, SideBySide
@@ -18,9 +19,13 @@ from trajectories.scene import Racer, Scene, SideBySide
 # One racer per panel: its path must stand out from the rainbow surface rather than from other racers, and
 # the original red does (CIEDE2000 ≥ 24 from the rainbow's low and middle values, deuteranopia included,
 # where the sky blue of the default palette is as close as 2); hence palette="article" in figures 1 and 2.
+# The camera turns 2° a frame, as in the original, but only from step 60 to 110 (100°; still before and
+# after): a turning 3-D frame costs as much as twenty still ones in a GIF. At elevation 40 (the original: 30)
+# and turning this way, the ball in the local minimum stays in sight (at 30 the surface hides it from
+# azimuths 60° to 120°).
 _fig1_panel = dict(
-    steps=180, view="surface", start=(1.0, 0.0), elevation=30, azimuth=45, rotation=2.0, line_width=3,
-    theme="article", palette="article",
+    steps=180, view="surface", start=(1.0, 0.0), elevation=40, azimuth=45, rotation=-2.0, rotation_steps=(60, 110),
+    line_width=3, theme="article", palette="article",
 )
 fig1_critical_points = SideBySide(
     "fig1_critical_points",
@@ -30,7 +35,7 @@ fig1_critical_points = SideBySide(
         Scene("fig1_saddle_point", "monkey_saddle", [Racer("sgd:lr=0.005", "Gradient descent")],
               title="Saddle point", window=(-1, 1, -1, 1), **_fig1_panel),
     ],
-    size=(640, 320), dpi=45, fps=10, frames=41,
+    size=(640, 320), dpi=45, fps=10, frames=181,
     description="figure 1: GD settles in a local minimum of peaks (the global one: the pit), crawls on a monkey saddle",
 )
 fig1_local_minimum_2d = Scene(
@@ -48,9 +53,13 @@ fig1_saddle_point_2d = Scene(
 
 # --- Figure 2: a big and a small learning rate (only the last 10 steps drawn) ------------------------
 
+# The small rate's ball sits at the bottom of the deep pit from step 10 on: from the original camera
+# (elevation 30) the pit's near wall hides it from every azimuth, so the camera looks down at 65° and turns
+# (2° a frame, from step 60 to 110) only through azimuths 210° to 310°, from which the pit's floor is in sight.
 _fig2_panel = dict(
-    steps=180, view="surface", window=(-4, 4, -4, 4), start=(-0.5, -1.0), elevation=30, azimuth=225,
-    rotation=2.0, trail="tail", tail=10, line_width=2, show_start=False, theme="article", palette="article",
+    steps=180, view="surface", window=(-4, 4, -4, 4), start=(-0.5, -1.0), elevation=65, azimuth=210,
+    rotation=2.0, rotation_steps=(60, 110), trail="tail", tail=10, line_width=2, show_start=False, theme="article",
+    palette="article",
 )
 fig2_learning_rates = SideBySide(
     "fig2_learning_rates",
@@ -61,7 +70,7 @@ fig2_learning_rates = SideBySide(
         Scene("fig2_small", "peaks", [Racer("sgd:lr=0.01", "Gradient descent")], title="Small learning rate",
               **_fig2_panel),
     ],
-    size=(640, 320), dpi=45, fps=10, frames=41,
+    size=(640, 320), dpi=45, fps=10, frames=181,
     description="figure 2: a big learning rate keeps bouncing around the valley, a small one finds the minimum at once",
 )
 fig2_learning_rates_2d = Scene(
@@ -105,15 +114,18 @@ _fig7_racers = [
     Racer("rmsprop:lr=0.02,alpha=0.9,eps=1e-10,initial_accumulator_value=1,eps_inside_sqrt=true", "RMSProp"),
     Racer("adam:lr=0.02,eps_hat=true", "Adam"),
 ]
+# one frame a step and a second's pause as each optimizer leaves, with the camera still: the order of the exits is
+# the story; the camera turns 2° a frame from step 70 to 120, once the four fast ones are out
 fig7_saddle_race = Scene(
     "fig7_saddle_race", "saddle", _fig7_racers, start=(1.0, -0.001), steps=180, window=(-1, 1, -1, 1),
-    view="wireframe", zlim=(-1, 1), grid=50, elevation=45, azimuth=180, rotation=2.0, line_width=3,
-    show_start=False, theme="article", size=(480, 480), dpi=48, fps=10, frames=41, title="",
+    view="wireframe", zlim=(-1, 1), grid=50, elevation=45, azimuth=180, rotation=2.0, rotation_steps=(70, 120),
+    line_width=3, show_start=False, theme="article", size=(480, 480), dpi=48, fps=10, pauses=("exits",), title="",
     description="figure 7: five optimizers leave the saddle x² − y² at different steps",
 )
 fig7_saddle_race_2d = Scene(
     "fig7_saddle_race_2d", "saddle", _fig7_racers, start=(1.0, -0.001), steps=180, window=(-1, 1, -1, 1),
-    fps=10, theme="dark", loss_panel=True, title="Five optimizers leave a saddle, each at its own step",
+    fps=10, theme="dark", loss_panel=True, pauses=("exits",),
+    title="Five optimizers leave a saddle, each at its own step",
     description="figure 7, 2-D: the same race on contours, with the step at which each path leaves",
 )
 

@@ -41,7 +41,7 @@ rastrigin = Scene(
 )
 saddle = Scene(
     "saddle", "saddle", five(0.05, 0.05, 0.05, 0.05, 0.05), start=(1.5, -0.01), steps=100, window=(-2, 2, -2, 2),
-    loss_panel=True,
+    loss_panel=True, pauses=("exits",),
     title="A saddle: the tiny offset must grow before anyone escapes",
     description="the saddle x² − y²: RMSProp's first steps are ten times lr, momentum builds up, GD escapes last",
 )

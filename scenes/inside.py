@@ -1,5 +1,5 @@
-"""Inside the optimizer: what each racer holds, drawn at its head (``overlays``; see README, "Inside the
-optimizer"). ``tests/test_state.py`` checks each story in numbers."""
+"""Inside the optimizer: what each racer holds, drawn at its head (``overlays``; see the how-to guide
+``docs/howto/inside.md``). ``tests/test_state.py`` checks each story in numbers."""
 
 from trajectories.scene import Racer, Scene
 
@@ -19,7 +19,7 @@ inside_momentum = Scene(
 inside_rmsprop = Scene(
     "inside_rmsprop", "ravine",
     [Racer("sgd:lr=0.035", "GD"), Racer("rmsprop:lr=0.05", "RMSProp")],
-    start=(6.0, 3.0), steps=40, overlays=("gradient", "step", "adaptive"), state_panel="rate",
+    start=(6.0, 3.0), steps=40, fps=10, overlays=("gradient", "step", "adaptive"), state_panel="rate",
     title="RMSProp: a rate per axis makes the steps even",
     description="on the ravine GD's step follows the gradient, 50 times steeper across the valley than along "
     "it; RMSProp divides each axis by its root mean square gradient (the flat ellipse: a large rate along the "
@@ -31,7 +31,9 @@ inside_rmsprop = Scene(
 inside_adam_bias = Scene(
     "inside_adam_bias", "ravine",
     [Racer("adam:lr=0.3", "Adam"), Racer("adam:lr=0.3,bias_correction=false", "Adam, raw moments")],
-    start=(6.0, 3.0), steps=30, overlays=("velocity", "step", "adaptive"), state_panel="v_hat",
+    # the story is in the first updates: a second's pause on each of the first three frames
+    start=(6.0, 3.0), steps=30, fps=10, pauses=(0, 1, 2), overlays=("velocity", "step", "adaptive"),
+    state_panel="v_hat",
     title="Adam's bias correction: the first steps at the right size",
     description="both moments start at 0; divided by the raw √v, which is still far too small, the rate per "
     "axis (the ellipse) is many times too large in the first steps and raw Adam jumps across the ravine; "

@@ -27,7 +27,7 @@ lesson_rmsprop_accumulator = Scene(
     "lesson_rmsprop_accumulator", "saddle",
     [Racer(f"{_FIG7_RMSPROP},initial_accumulator_value=1", "RMSProp, s₀ = 1 (TensorFlow 1)"),
      Racer(_FIG7_RMSPROP, "RMSProp, s₀ = 0 (torch)")],
-    start=(1.0, -0.001), steps=180, frames=91, window=(-1, 1, -1, 1), fps=10, loss_panel=True,
+    start=(1.0, -0.001), steps=180, frames=91, window=(-1, 1, -1, 1), fps=10, loss_panel=True, pauses=("exits",),
     title="RMSProp leaves the saddle at step 29 from s₀ = 0, at 69 from 1",
     description="figure 7's RMSProp with its accumulator starting at 1 (TensorFlow 1) and at 0 (torch): from 0, "
     "the first steps are lr/√(1−α) ≈ 3 lr in every direction and RMSProp leaves first, at step 29 (from 1: 69)",
@@ -64,7 +64,7 @@ lesson_clipping_cliff = Scene(
     "lesson_clipping_cliff", "cliff",
     [Racer("sgd:lr=1", "GD"), Racer("sgd:lr=1,clip_norm=1", "GD, norm clipped to 1"),
      Racer("sgd:lr=1,clip_value=1", "GD, values clipped to 1")],
-    start=(5.0, 3.0), steps=30, fps=10, loss_panel=True,
+    start=(5.0, 3.0), steps=30, fps=10, loss_panel=True, pauses=("exits",),
     title="A step on the cliff face catapults GD; clipped, it walks on",
     description="GD walks off a cliff whose slope is 40 times the bowl's: one step throws it far out of the picture; "
     "clipped to norm (or values) 1, the same step is at most lr long and GD walks on to the minimum",
@@ -84,15 +84,12 @@ lesson_batch_sizes = Scene(
 
 # --- A learning-rate sweep ---------------------------------------------------------------------------------
 
-# viridis sampled at 8 evenly spaced points of [0, 0.85] (hex typed in: scenes do not import matplotlib);
-# dark = small rate, light green = large
-_VIRIDIS = ("#440154", "#472c7a", "#3c508b", "#2d708e", "#228d8d", "#24aa83", "#52c569", "#9bd93c")
+# the ordered palette: dark to light as the rate grows, each colour as far from the next (CIEDE2000 about 15)
 _RATES = (0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1)  # the 1-2-5 series: log-spaced, round numbers
 lesson_learning_rate_sweep = Scene(
     "lesson_learning_rate_sweep", "himmelblau",
-    [Racer(OptimizerSpec("sgd", {"lr": lr}, label=f"lr {lr:g}"), color=color)  # the label is the legend
-     for lr, color in zip(_RATES, _VIRIDIS, strict=True)],
-    start=(-0.27, -0.92), steps=80, loss_panel=True,
+    [Racer(OptimizerSpec("sgd", {"lr": lr}, label=f"lr {lr:g}")) for lr in _RATES],  # the label is the legend
+    start=(-0.27, -0.92), steps=80, loss_panel=True, pauses=("exits",), palette="ordered",
     title="Eight learning rates, one start: too small, right, too big",
     description="GD from Himmelblau's hilltop at rates 0.0005 to 0.1: the two smallest barely move, 0.002 is on "
     "its way, 0.005 and 0.01 arrive, 0.02 bounces across the minimum for ever, 0.05 and 0.1 are thrown out",

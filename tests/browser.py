@@ -34,9 +34,9 @@ def missing() -> str | None:
     try:
         import websocket  # noqa: F401
     except ImportError:
-        return "websocket-client is not installed (pip install '.[test]')"
+        return "websocket-client: pip install '.[test]'"
     if find_chromium() is None:
-        return "no chromium on PATH (apt-get install chromium)"
+        return "chromium: apt-get install chromium"
     return None
 
 
@@ -172,12 +172,9 @@ class Page:
 
 
 def unavailable(reason: str) -> None:
-    """Skip the test for a missing tool, with the reason; under CI (``CI=true``, which installs every tool
-    in ``.ci/run``) fail instead: nothing is skipped there."""
-    import os
+    """Skip the test for a missing tool (``reason``: what it is and how to install it, as :func:`missing`
+    says); in CI's second stage, which installs every tool, fail instead (``tests/requirements.py``)."""
+    from .requirements import missing
 
-    import pytest
-
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}; CI must install it (.ci/run)")
-    pytest.skip(reason)
+    what, _, install = reason.partition(": ")
+    missing(what, install or "see .ci/run")

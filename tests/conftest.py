@@ -1,13 +1,17 @@
 """Fixtures shared by the test modules."""
 
 import builtins
+import inspect
 import os
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
 from trajectories.cli import cli
+
+from . import requirements
 
 pytest_plugins = ["pytester"]
 
@@ -44,7 +48,7 @@ def no_ffmpeg(monkeypatch):
 @pytest.fixture(scope="session")
 def chromium():
     """One headless Chromium for the whole session (tests/browser.py); skipped, with the reason, where
-    Chromium or websocket-client is missing (under CI, which installs both, that fails)."""
+    Chromium or websocket-client is missing (in CI's second stage, which installs both, that fails)."""
     from .browser import Chromium, missing, unavailable
 
     reason = missing()
@@ -72,3 +76,76 @@ def small_renders(tmp_path_factory):
         return done[name]
 
     return get
+
+
+# --- CI in two stages (tests/requirements.py): the `extras` marker, stage 1's record of what skipped for a
+# missing library or program, and stage 2, which runs exactly those tests and lets none of them skip ---
+
+REQUIREMENT_CALLS = ("require(", "require_module(", "require_programs(", "unavailable(", "missing(")
+"""A test (or a fixture it uses) that calls one of these can skip for a missing requirement."""
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "extras: needs an extra's library or a system program (tests/requirements.py)")
+
+
+def _needs_something(item) -> bool:
+    if "chromium" in item.fixturenames:
+        return True
+    functions = [getattr(item, "function", None)]
+    for name in item.fixturenames:
+        definitions = getattr(item, "_fixtureinfo", None) and item._fixtureinfo.name2fixturedefs.get(name)
+        if definitions and not definitions[-1].func.__module__.startswith(("_pytest", "pytest")):
+            functions.append(definitions[-1].func)
+    for function in functions:
+        try:
+            source = inspect.getsource(function) if function is not None else ""
+        except (OSError, TypeError):
+            continue
+        if any(call in source for call in REQUIREMENT_CALLS):
+            return True
+    return False
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if _needs_something(item):
+            item.add_marker(pytest.mark.extras)
+    only = os.environ.get(requirements.RUN_ONLY)
+    if only is None:
+        return
+    wanted = set(Path(only).read_text(encoding="utf-8").split("\n")) - {""}
+    found = {item.nodeid: item for item in items}
+    lost = sorted(wanted - set(found))
+    unmarked = sorted(nodeid for nodeid in wanted & set(found) if found[nodeid].get_closest_marker("extras") is None)
+    if lost or unmarked:
+        raise pytest.UsageError(
+            (f"stage 1 skipped tests that stage 2 cannot find: {lost[:5]}" if lost else "")
+            + (f"tests skipped for a missing requirement without the extras marker: {unmarked[:5]}" if unmarked
+               else ""))
+    config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in wanted])
+    items[:] = [item for item in items if item.nodeid in wanted]
+
+
+def pytest_runtest_logreport(report):
+    if not report.skipped:  # (an xdist worker keeps its own list, unused: the controller sees every report)
+        return
+    reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    SKIPPED_REPORTS.append((report.nodeid, reason))
+
+
+SKIPPED_REPORTS: list[tuple[str, str]] = []
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if hasattr(session.config, "workerinput"):  # an xdist worker: the controller sees every report
+        return
+    record = os.environ.get(requirements.RECORD)
+    if record is not None:
+        ids = sorted({nodeid for nodeid, reason in SKIPPED_REPORTS if requirements.PREFIX in reason})
+        Path(record).write_text("".join(f"{nodeid}\n" for nodeid in ids), encoding="utf-8")
+    if os.environ.get(requirements.RUN_ONLY) is not None and SKIPPED_REPORTS:
+        nodeid, reason = SKIPPED_REPORTS[0]
+        session.config.get_terminal_writer().line(
+            f"stage 2 lets no test skip: {len(SKIPPED_REPORTS)} did, first {nodeid}: {reason}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

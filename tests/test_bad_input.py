@@ -15,6 +15,8 @@ from click.testing import CliRunner
 
 from trajectories.cli import cli
 
+from .adapter_support import require
+
 RUN = ["run", "--surface", "sphere", "--optimizer", "adam"]
 LONG_NAME = "x" * 300 + ".gif"
 
@@ -109,8 +111,10 @@ CASES = [
     ("out-dir not writable", ["render", "rosenbrock", "--out-dir", "/proc/sys"], "is not writable"),
     ("overlong output name", ["render", "rosenbrock", "-o", LONG_NAME], "bytes long; the file system allows"),
     ("-o and --paths alike", ["render", "rosenbrock", "-o", "a.gif", "--paths", "a.gif"], "name the same file"),
-    ("-o is the scene file", ["render", "mine.py", "-o", "mine.py"], "an output never overwrites an input"),
-    ("-o is the series", ["render", "fig5_ewa", "--series", "prices.csv", "--column", "Close", "-o", "prices.csv"],
+    ("-o is the scene file", ["render", "mine.py", "--format", "gif", "-o", "mine.py"],
+     "an output never overwrites an input"),
+    ("-o is the series", ["render", "fig5_ewa", "--series", "prices.csv", "--column", "Close", "--format", "gif", "-o",
+                          "prices.csv"],
      "an output never overwrites an input"),
     ("toml output outside", ["render", "escape.toml"], "must stay inside the scene file's folder"),
     ("toml output absolute", ["render", "absolute.toml"], "must stay inside the scene file's folder"),
@@ -222,7 +226,7 @@ CASES = [
     ("full disk", ["render", "rosenbrock", "--frames", "3", "--size", "64x64", "-o", "new/full.gif"],
      "cannot write new/full.gif: No space left on device; nothing was written"),
     ("mp4 named html", ["render", "saddle", "--frames", "2", "--size", "64x64", "--format", "mp4", "-o", "x.html"],
-     "mp4 output needs a file name ending in .mp4"),
+     "x.html is named as html, but the format asked for is mp4"),
     ("adapter keyword not finite", [*RUN[:-1], "torch:torch.optim.Adam:lr=0.1,eps=inf"],
      "eps must hold finite numbers, got inf"),
     ("adapter tuple not finite", ["render", "--surface", "sphere", "--optimizer",
@@ -230,6 +234,22 @@ CASES = [
      "betas must hold finite numbers, got (0.9,nan)"),
     ("lr panel without a rate", ["render", "--surface", "sphere", "--optimizer", "optax:optax.adam:learning_rate=none",
                                  "--lr-panel"], "lr_panel draws each racer's learning rate"),
+    # formats say what they are (issue 24)
+    ("unknown extension", ["render", "rosenbrock", "-o", "out.jpg"],
+     "out.jpg: no format writes .jpg files; the formats: gif (.gif), png (.png)"),
+    ("extension of another format", ["render", "rosenbrock", "-o", "out.pdf", "--format", "gif"],
+     "out.pdf is named as pdf, but the format asked for is gif"),
+    ("unknown extension in toml", ["render", "jpeg.toml"], "no format writes .jpeg files"),
+    ("basins as a vector still", ["render", "himmelblau_basins", "-o", "b.svg"], "has no svg form; use png"),
+    # pauses, waivers and the frame checker
+    ("malformed pauses", ["render", "rosenbrock", "--pauses", "exits,soon"], "must be a list of steps"),
+    ("negative pause", ["render", "rosenbrock", "--pause", "-1"], "'--pause': must be a number from 0 to 60"),
+    ("unknown waiver", ["render", "badwaiver.toml"], "waivers: must be a table of frame checks"),
+    ("check nothing", ["check"], "name the scenes to check, or give --all"),
+    ("check unknown scene", ["check", "no_such_scene"], "unknown scene 'no_such_scene'"),
+    ("check an ad hoc scene", ["check", "rosenbrock", "--surface", "sphere"], "--surface describes an ad hoc scene"),
+    ("check an option no scene has", ["check", "fig4_minibatches", "--trail", "tail"],
+     "--trail does not apply to fig4_minibatches"),
 ]
 
 SCENE_FILES = {
@@ -243,6 +263,8 @@ SCENE_FILES = {
     "escape.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = "../escaped.gif"\n',
     "absolute.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = "/tmp/escaped.gif"\n',
     "badschedule.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\nschedule = "warmup"\n',
+    "jpeg.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = "out.jpeg"\n',
+    "badwaiver.toml": 'surface = "sphere"\nwaivers = { sparkle = "why" }\n[[optimizers]]\nname = "adam"\n',
     "prices.csv": "Date,Close\n" + "".join(f"d{i},{100 + i % 7}\n" for i in range(20)),
     "system.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:os.system"\n'
                    'hyperparameters = { command = "id > ran.txt" }\n',
@@ -329,6 +351,8 @@ def assert_refused(result, message: str | None = None) -> None:
 
 @pytest.mark.parametrize(("case", "args", "message"), CASES, ids=[c[0] for c in CASES])
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(workdir, request, monkeypatch, case, args, message):
+    if case.startswith(("torch ", "optax ")):  # the message is the library's own: it must be installed
+        require(case.split()[0])
     if case == "no ffmpeg":
         request.getfixturevalue("no_ffmpeg")
     if case in SETUPS:

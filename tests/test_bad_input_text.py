@@ -206,6 +206,11 @@ def run_cli_cases(cases, folder):
 
 def test_normal_diverging_and_singular_runs_and_renders_leave_stderr_empty(tmp_path):
     for report in run_cli_cases(CLEAN, tmp_path):
+        if report["name"] == "render diverging":  # a path gone at step 1 shows nothing: one line says so
+            assert report["code"] == 0 and report["stderr"] == (
+                "trajectories: warning: rosenbrock: the path of 'sgd:lr=1' leaves the window at step 1 of 60, and "
+                "the animation shows nothing of it after; try a smaller lr or a larger window\n"), report
+            continue
         assert (report["code"], report["stderr"]) == (0, ""), report
 
 

@@ -104,7 +104,7 @@ def test_failed_write_leaves_the_old_file(invoke, tmp_path, monkeypatch):
     def explode(document):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("trajectories.cli.to_json", explode)
+    monkeypatch.setattr("trajectories.export.to_json", explode)  # the command imports it when it runs
     with pytest.raises(RuntimeError):
         invoke("run", "--surface", "sphere", "--optimizer", "adam", "-o", str(target))
     assert target.read_text() == "precious"

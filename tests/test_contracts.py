@@ -8,6 +8,7 @@ from trajectories.scene import Scene, builtin_scenes
 from trajectories.view_registry import VIEWS
 
 from .contracts import check_format_contract, check_view_contract, format_available
+from .requirements import missing
 
 BUILTIN = builtin_scenes()
 
@@ -38,7 +39,7 @@ def test_every_registered_view_draws_a_built_in_scene(view):
 @pytest.mark.parametrize("name", writers.format_names())
 def test_every_registered_format_writes_the_same_bytes_atomically(name, tmp_path):
     if not format_available(name):
-        pytest.skip(f"{name}: its optional dependency is not installed")
+        missing(f"the {name} format's library", "pip install '.[mp4]'")
     scene = Scene("contract", "sphere", ["sgd:lr=0.1"], start=(1.0, 1.0), steps=4, size=(80, 64), dpi=20)
     written = check_format_contract(name, scene, tmp_path)
     assert written.suffix == writers.get_format(name).extension

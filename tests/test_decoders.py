@@ -14,7 +14,6 @@ format stores), and the time each one lasts.
 from __future__ import annotations
 
 import hashlib
-import shutil
 
 import numpy as np
 import pytest
@@ -24,6 +23,7 @@ from trajectories.writers import WriteTarget, get_format
 
 from . import decoders
 from .browser import missing, unavailable
+from .requirements import require_programs
 
 SCENES = builtin_scenes()
 SUFFIX = {"gif": ".gif", "apng": ".png", "webp": ".webp"}
@@ -89,9 +89,7 @@ def test_the_matrix_covers_every_decoder_and_format():
 def test_every_builtin_scene_decodes_to_our_frames(decoder, fmt, name, animations, request):
     if decoder == "chromium" and missing():
         unavailable(missing())
-    absent = [tool for tool in TOOLS.get(decoder, ()) if shutil.which(tool) is None]
-    if absent:
-        unavailable(f"{' and '.join(absent)} not installed (apt-get install {decoder})")
+    require_programs(*TOOLS.get(decoder, ()), install=f"apt-get install {decoder}")
     path, size, expected, durations = animations(name, fmt)
     if decoder == "chromium":
         page = request.getfixturevalue("decoder_page")

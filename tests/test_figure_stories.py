@@ -203,6 +203,39 @@ def test_default_racer_colours_are_told_apart(theme, deficiency):
     assert min(distance(c, background, deficiency) for c in colors) >= 25
 
 
+@pytest.mark.parametrize("dark", [False, True])
+def test_the_ordered_palette_is_perceptually_even_and_rises_in_lightness(dark):
+    from trajectories.render.palette import ORDERED_ANCHORS, ORDERED_STOPS, ordered, ordered_stops
+
+    key = "dark" if dark else "light"
+    assert ORDERED_STOPS[key] == ordered_stops(ORDERED_ANCHORS[key], 33)  # the table is what the rule gives
+    for count in (3, 5, 8):
+        colors = ordered(count, dark)
+        steps = [distance(a, b) for a, b in itertools.pairwise(colors)]
+        assert max(steps) <= 1.15 * min(steps), steps  # even: each colour as far from the next
+        assert all(to_lab(a)[0] < to_lab(b)[0] for a, b in itertools.pairwise(colors))  # dark to light
+    colors = ordered(8, dark)
+    assert closest_pair(colors)[0] >= 13.5
+    assert min(closest_pair(colors, d)[0] for d in ("deuteranopia", "protanopia")) >= 5
+    background = THEMES["dark" if dark else "light"].background
+    assert min(distance(c, background) for c in colors) >= 25
+
+
+def test_the_sweep_is_easier_to_tell_apart_than_viridis_was():
+    """lesson_learning_rate_sweep's eight rates, in the ordered palette against the viridis shades they had."""
+    viridis = ("#440154", "#472c7a", "#3c508b", "#2d708e", "#228d8d", "#24aa83", "#52c569", "#9bd93c")
+    colors = SCENES["lesson_learning_rate_sweep"].racer_colors(THEMES["light"])
+    assert closest_pair(colors)[0] > closest_pair(viridis)[0] + 3  # 13.9 against 10.4
+    assert closest_pair(colors, "deuteranopia")[0] > closest_pair(viridis, "deuteranopia")[0] + 2  # 9.6, 6.8
+    assert closest_pair(colors, "protanopia")[0] >= closest_pair(viridis, "protanopia")[0] - 0.05  # 8.6 both
+
+    def unevenness(shades):
+        steps = [distance(a, b) for a, b in itertools.pairwise(shades)]
+        return max(steps) / min(steps)
+
+    assert unevenness(colors) < 1.15 < 1.6 < unevenness(viridis)
+
+
 def test_the_article_palette_is_the_original_and_fails_the_check():
     """The check can fail: the original figure 7's colours are nearly one under deuteranopia."""
     assert ARTICLE == ("#F2112D", "#F06E1E", "#EED82A", "#A5EC37", "#54EA43")
@@ -221,3 +254,5 @@ def test_readme_copies_exist_and_fit_the_stated_budget():
     assert sum(sizes.values()) <= float(budget) * 1e6, sizes
     ignored = (ROOT / ".gitignore").read_text()
     assert all(f"!{path}" in ignored for path in shown), "every copy README shows is kept by git"
+    kept = set(re.findall(r"^!(output/\S+)$", ignored, flags=re.M)) - {"output/.gitkeep"}
+    assert kept <= set(shown), f"git keeps copies README no longer shows: {sorted(kept - set(shown))}"

@@ -184,3 +184,49 @@ def test_run_reports_horizons_in_json_and_csv(invoke):
     assert rows[0]["horizon"] == str(wild["horizon"]) and rows[-1]["horizon"] == ""
     portable = json.loads(invoke(*args, "--arithmetic", "portable").output)
     assert portable["arithmetic"] == "portable" and portable["trajectories"][0]["horizon"] is not None
+
+
+# --- many paths: screened swarms, and basin maps ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("surface", "spec", "steps", "chaotic"), [
+    (PEAKS, "sgd:lr=0.15", 150, 30), (ROSENBROCK, CENTERED_RMSPROP, 300, 30), (get_surface("rastrigin"), "adam:lr=0.5",
+                                                                               120, 0)])
+def test_a_screened_swarm_gets_the_four_shadows_horizons_path_for_path(surface, spec, steps, chaotic, monkeypatch):
+    from trajectories import horizon
+    from trajectories.starts import Random
+
+    starts = Random(300, seed=11).points(surface.window)
+    optimizer = parse_optimizer(spec).build()
+    paths = run(surface, optimizer, starts, steps).positions
+    screened = horizons(surface, optimizer, paths, tolerance=render_tolerance((640, 480)))
+    monkeypatch.setattr(horizon, "SCREEN_FROM", 10**9)  # every path gets the four shadows
+    every = horizons(surface, optimizer, paths, tolerance=render_tolerance((640, 480)))
+    assert np.array_equal(screened, every)
+    assert (every >= 0).sum() >= chaotic
+
+
+def test_a_chaotic_basin_map_warns_with_how_many_starts_end_elsewhere(tmp_path):
+    """The basin map's check against whole paths: the map's starts and a shadow's (nudged a few ulps and
+    wobbled an ulp a step), run in full and judged by the convergence rule on full paths."""
+    from trajectories.basins import converged, known_targets, tolerance_of
+    from trajectories.horizon import _DIRECTIONS, nudge, wobbled
+    from trajectories.starts import Grid
+
+    scene = Scene("wild", "peaks", ["sgd:lr=0.1"], start_sets=[Grid(30, 30)], steps=150, view="basins",
+                  size=(200, 150))
+    with pytest.warns(ReproducibilityWarning) as caught:
+        scene.render(tmp_path / "wild.gif")
+    starts = np.asarray(scene.starts)
+    targets, radius = known_targets(PEAKS), tolerance_of(PEAKS.window)
+    main = run(PEAKS, parse_optimizer("sgd:lr=0.1").build(), starts, 150)
+    shadow = run(PEAKS, wobbled(parse_optimizer("sgd:lr=0.1").build()), nudge(starts, _DIRECTIONS[0]), 150)
+    ends = [(*converged(p.positions, p.diverged_step, targets, radius), p.diverged_step) for p in (main, shadow)]
+    differ = int(np.count_nonzero(np.logical_or.reduce([a != b for a, b in zip(*ends, strict=True)])))
+    assert differ > 10
+    assert [str(w.message) for w in caught] == [
+        f"wild: {differ} of the 900 starts of 'sgd:lr=0.1' end at another target or step when their last bits "
+        "change: the map can differ between CPUs; render it with --arithmetic portable (in a scene: "
+        'arithmetic="portable") for the same bytes on every machine']
+    calm = scene.with_options(optimizers=["sgd:lr=0.01"])
+    assert calm.render(tmp_path / "calm.gif").warnings == ()

@@ -191,7 +191,9 @@ def test_the_sweep_fans_out_from_crawling_to_exploding():
     assert rates == sorted(rates) and len(rates) == 8 and rates[-1] / rates[0] == 200
     assert np.allclose(np.diff(np.log10(rates)), np.log10(rates[1]) - np.log10(rates[0]), atol=0.21)  # ~log
     assert [r.legend_text() for r in scene.optimizers] == [f"lr {lr:g}" for lr in rates]
-    luminance = [_luminance(r.color) for r in scene.optimizers]
+    from trajectories.render.theme import get_theme
+
+    luminance = [_luminance(color) for color in scene.racer_colors(get_theme(scene.theme))]
     assert luminance == sorted(luminance)  # a sequential colour scale: darker = smaller rate
     found = list(paths("lesson_learning_rate_sweep").values())
     start, best = np.array(scene.starts[0]), np.array((3.584428, -1.848127))

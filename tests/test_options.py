@@ -1,5 +1,6 @@
 """The options table (:mod:`trajectories.options`) is the one source of every scene option: ``Scene(...)``,
-TOML files, the command line, the starter files and README agree with it, and with each other.
+TOML files, the command line, the starter files and the option reference (``docs/reference/options.md``) agree
+with it, and with each other.
 
 Each option is probed at and beyond its bounds (and with every choice and a bad one); the three ways in
 must accept the same values and refuse the others with the same words.
@@ -18,12 +19,12 @@ from trajectories.errors import SceneError
 from trajectories.options import (
     OPTIONS,
     OPTIONS_LIST,
-    README_BEGIN,
-    README_END,
     SCENE_KINDS,
+    TABLE_BEGIN,
+    TABLE_END,
     default,
     options_for,
-    readme_rows,
+    table_rows,
 )
 from trajectories.scene import BatchDiagram, Scene, SeriesScene, SideBySide
 from trajectories.scene.toml_file import load_toml_scene
@@ -205,8 +206,16 @@ def test_starter_files_offer_exactly_the_tables_choices():
             assert tuple(word.strip() for word in offered) == OPTIONS[name].choice_names(), line
 
 
-def test_readme_option_rows_are_the_tables():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    rows = readme.split(README_BEGIN, 1)[1].split(README_END, 1)[0].strip().splitlines()
-    assert rows == readme_rows(), "README is stale: run `python docs/options_table.py`"
-    assert len(rows) == len(OPTIONS_LIST) + 2
+def test_the_option_reference_rows_are_the_tables():
+    """The option reference (``docs/reference/options.md``) holds the table's rows between its markers, as
+    ``python docs/options_table.py`` writes them; so does any other page that holds the markers."""
+    assert len(table_rows()) == len(OPTIONS_LIST) + 2
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    holding = [page for page in pages if TABLE_BEGIN in page.read_text(encoding="utf-8")]
+    assert ROOT / "docs" / "reference" / "options.md" in holding
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert text.count(TABLE_BEGIN) == text.count(TABLE_END) == (page in holding), page
+        if page in holding:
+            rows = text.split(TABLE_BEGIN, 1)[1].split(TABLE_END, 1)[0].strip().splitlines()
+            assert rows == table_rows(), f"{page.name} is stale: run `python docs/options_table.py`"

@@ -129,6 +129,23 @@ def test_diverging_paths_render_without_warnings(tmp_path):
     assert result.frames == 21
 
 
+def test_a_path_that_leaves_the_window_early_is_warned_of_only_if_it_never_comes_back():
+    """GD on x² + y² is x_t = x_0 (1 − 2 lr)^t: from x_0 = 1.5 in the window [−1, 2], lr 0.9 jumps to −1.2
+    (out) and back to 0.96 (in), drawn again from there; lr 1.1 jumps to −1.8 and 2.16 and never returns."""
+    from trajectories.paths import compute_paths
+    from trajectories.pipeline import early_exit_warnings
+
+    def x(lr, t):
+        return 1.5 * (1 - 2 * lr) ** t
+
+    assert x(0.9, 1) < -1 and -1 < x(0.9, 2) < 2 and all(abs(x(1.1, t)) > 1.5 for t in range(1, 41))
+    racers = ["sgd:lr=0.9", "sgd:lr=1.1", "sgd:lr=0.1"]
+    scene = Scene("bowl", "x**2 + y**2", racers, start=(1.5, 0.0), window=(-1, 2, -1, 1), steps=40, **SMALL)
+    notes = early_exit_warnings(compute_paths(scene))
+    assert notes == ("bowl: the path of 'sgd:lr=1.1' leaves the window at step 1 of 40, and the animation shows "
+                     "nothing of it after; try a smaller lr or a larger window",)
+
+
 def test_gif_file_decodes_with_the_promised_frames_timing_and_loop(tmp_path):
     scene = small_scene(fps=25, hold=1.0)
     result = scene.render(tmp_path / "x.gif")
@@ -181,8 +198,7 @@ def test_apng_and_webp_hold_every_frame_and_timing(tmp_path, fmt):
 
 
 def test_mp4_when_ffmpeg_is_there(tmp_path):
-    pytest.importorskip("imageio_ffmpeg")
-    import imageio.v2 as imageio
+    import imageio.v2 as imageio  # and imageio-ffmpeg, of the test extra
 
     result = small_scene(steps=9, hold=0.5, size=(160, 120)).render(tmp_path / "x.mp4")
     reader = imageio.get_reader(result.path)
@@ -291,23 +307,6 @@ def test_loss_curves_end_where_their_paths_leave_the_window():
     for curve, exit_ in zip(curves, exits, strict=True):
         expected = 181 if exit_ is None else exit_.step
         assert len(curve) == expected
-
-
-def test_progress_bar_only_on_a_terminal_and_after_a_second(monkeypatch, capsys):
-    from trajectories import pipeline as encode
-
-    clock = iter([0.0, 0.5, 2.0, 2.1])
-    monkeypatch.setattr(encode.time, "perf_counter", lambda: next(clock))
-    monkeypatch.setattr(encode.sys.stderr, "isatty", lambda: True, raising=False)
-    progress = encode.Progress("scene", 4, enabled=True)  # started at t = 0
-    progress(1)  # t = 0.5: too early, silent
-    progress(2)  # t = 2.0: shown
-    progress(4)  # finished: newline
-    err = capsys.readouterr().err
-    assert "1/4" not in err and "2/4 frames" in err and err.endswith("4/4 frames\n")
-    quiet = encode.Progress("scene", 4, enabled=False)
-    quiet(4)
-    assert capsys.readouterr().err == ""
 
 
 def test_a_big_legend_moves_out_of_the_plot_and_a_small_one_stays_in():

@@ -14,6 +14,8 @@ from trajectories.run import run
 from trajectories.schedules import KINDS, parse_schedules, schedule_of
 from trajectories.spec import OptimizerSpec, parse_optimizer
 
+from .adapter_support import require
+
 GOLDEN = json.loads((Path(__file__).parent / "fixtures" / "schedules_golden.json").read_text())
 TOLERANCE = 1e-12
 
@@ -116,7 +118,9 @@ def test_names_and_defaults_are_torchs():
     module's docstring); the refused ones are torch's too."""
     import inspect
 
-    lr_scheduler = pytest.importorskip("torch.optim.lr_scheduler", reason="torch is not installed here (CI has it)")
+    require("torch")
+    from torch.optim import lr_scheduler
+
     for name, kind in KINDS.items():
         signature = inspect.signature(getattr(lr_scheduler, kind.torch_class)).parameters
         for key, parameter in kind.parameters.items():

@@ -10,10 +10,6 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-
-pytest.importorskip("sphinx", reason="sphinx is in the test extra")
-pytest.importorskip("myst_parser", reason="myst-parser is in the test extra")
-
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
@@ -129,7 +125,6 @@ def test_rst_and_myst_pages_show_the_scenes_asked_for_and_a_rebuild_renders_noth
 
 
 def test_mp4_is_a_looping_video(tmp_path):
-    pytest.importorskip("imageio_ffmpeg", reason="mp4 needs the mp4 extra (in the test extra)")
     page = ".. trajectories:: saddle\n   :format: mp4\n   :size: 96x72\n   :frames: 3\n"
     source = project(tmp_path / "docs", {"index.rst": page})
     _, warnings = build(source, tmp_path / "build")
@@ -137,6 +132,43 @@ def test_mp4_is_a_looping_video(tmp_path):
     ((tag, video),) = embedded(tmp_path / "build" / "html" / "index.html")
     assert tag == "video" and video.read_bytes()[4:8] == b"ftyp"  # an MP4 container
     assert re.search(r"<video [^>]*autoplay loop muted", (video.parent.parent / "index.html").read_text())
+
+
+PLAYER = """\
+The player
+==========
+
+.. trajectories:: saddle
+   :format: html
+   :scale: 0.25
+   :frames: 3
+   :caption: Four optimizers leave the saddle.
+
+.. trajectories:: saddle
+   :scale: 20
+"""
+
+
+def test_html_is_the_player_inline_and_scale_multiplies_size_and_dpi(tmp_path):
+    import base64
+    import json
+
+    source = project(tmp_path / "docs", {"index.rst": PLAYER})
+    _, warnings = build(source, tmp_path / "build")
+    (problem,) = warnings.splitlines()
+    assert problem.startswith(f"{source / 'index.rst'}:10: WARNING: trajectories: :scale: must be a number from 0.1 "
+                              "to 8, got 20"), problem
+    page = (tmp_path / "build" / "html" / "index.html").read_text(encoding="utf-8")
+    assert embedded(tmp_path / "build" / "html" / "index.html") == []  # no file: the frames are in the page
+    assert page.count("<!-- trajectories player -->") == 1 and page.count("<script>") >= 1
+    assert re.search(r'<figure[^>]*>\s*<div class="trajectories trajectories-player" role="group" '
+                     r'aria-label="animation: [^"]*" style="max-width:160px">', page)  # 640 × 0.25
+    assert "Four optimizers leave the saddle." in page
+    data = json.loads(re.search(r'class="tj-data"[^>]*>(.*?)</script>', page, re.S).group(1))
+    assert len(data["frames"]) == 3
+    first = base64.b64decode(data["frames"][0][-1].split(",", 1)[1])
+    with Image.open(io.BytesIO(first)) as image:  # the first frame whole, at 640x480 scaled by 0.25
+        assert image.size == (160, 120)
 
 
 def test_a_scene_file_is_a_dependency(tmp_path, counted_renders):
@@ -249,10 +281,10 @@ def test_the_cache_key_follows_the_scene_its_file_and_the_versions(tmp_path, mon
     assert key != sphinxext.cache_key(race, "gif")
 
 
-def test_readme_documents_the_directive_and_its_options():
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("### In Sphinx documentation", 1)[1].split("\n## ", 1)[0]
+def test_the_docs_document_the_directive_and_its_options():
+    section = (Path(__file__).resolve().parent.parent / "docs" / "howto" / "sphinx.md").read_text(encoding="utf-8")
     assert "trajectories.sphinxext" in section and "```{trajectories}" in section
+    assert all(f"`{name}`" in section for name in sphinxext.FORMATS)
     for option in sphinxext.TrajectoriesDirective.option_spec:
         assert f":{option}:" in section, option
     assert textwrap.dedent(sphinxext.__doc__).count("trajectories") > 3

@@ -110,6 +110,8 @@ def test_tune_writes_the_same_toml_scene_for_the_same_seed(tmp_path):
                     parse_metric("final"))
     assert adam.spec.params["lr"] == expected.lr and sgd.spec.params["momentum"] == 0.9
     assert adam.legend_text() == f"adam lr={expected.lr:.2g} (tuned: 1e-5..1, 12+3 trials, seed 0)"
+    assert f"adam: lr={expected.lr!r} (final {expected.score:.4g}, 15 trials)" in result.output  # the rates chosen
+    assert result.output.splitlines()[-1] == f"wrote {second}; render it with: trajectories render {second}"
     assert scene.steps == 60 and scene.starts == ((-1.5, 2.0),)
 
 

@@ -11,12 +11,14 @@ operations, the same on every CPU); ``converged_to`` is then
 :math:`k`, else ``None`` (-1 in arrays). Its ``converged_step`` is the first step :math:`t` from which every
 point :math:`t, t+1, \dots, T` lies within :math:`\tau` of target :math:`k`.
 
-**The streaming reduction.** :func:`reduce_paths` runs an optimizer from many starts and keeps, per start,
-its current point, the step it diverged at and, per target, the last step it was outside the target's
-ball: :math:`O(N \cdot K)` numbers whatever the number of steps, never the ``(steps + 1, N, 2)`` array.
-Starts are independent, so they run in chunks of :data:`CHUNK` (the working memory of one chunk), and the
-result is the same bytes for any chunking. Formulas need two passes: the end points first (to find the
-clusters), then the arrival steps.
+**The streaming reduction.** :func:`reduce_paths` runs an optimizer from many starts in the many-start
+loop (:mod:`trajectories.stepping`: in place, checked once a block of steps, in cache-sized tiles) and
+keeps, per start, its current point, the step it diverged at and where it is arriving
+(:mod:`trajectories.arrivals`: its home ball and since when, or per target the last step it was outside):
+a few numbers per start whatever the number of steps, never the ``(steps + 1, N, 2)`` array. Starts are
+independent, so they run in chunks of :data:`CHUNK` (a unit of work for ``jobs`` processes or a Dask
+cluster), and the result is the same bytes for any chunking. Formulas need two passes: the end points
+first (to find the clusters), then the arrival steps.
 
 >>> from trajectories.catalogue import get_surface
 >>> from trajectories.optimizers import sgd
@@ -28,15 +30,17 @@ clusters), then the arrival steps.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from .adapters.objective import evaluating
+from .arrivals import ArrivalTracker, tracker
 from .gradients import ExactGradient, GradientSource, NoisyGradient
 from .run import ESCAPE_FACTOR, advance, as_starts, escape_box
+from .stepping import can_step, march
 from .surfaces import Array, Surface
 from .transforms import GradientTransformation
 
@@ -83,38 +87,6 @@ def cluster_targets(ends: Array, radius: float) -> tuple[Target, ...]:
     return tuple(targets)
 
 
-class ArrivalTracker:
-    """Per start and target, the last step the path was outside the target's ball (-1: never), updated
-    one step at a time: the streaming half of the rule."""
-
-    def __init__(self, targets: Sequence[Target], count: int, radius: float) -> None:
-        self.points = np.array([[t.x, t.y] for t in targets], dtype=np.float64).reshape(-1, 2)
-        self.radius = radius
-        self.last_outside = np.full((len(self.points), count), -1, dtype=np.int64)
-
-    def update(self, step: int, params: Array) -> None:
-        """Point ``step`` of every path is ``params`` ``(N, 2)`` (NaN for a diverged path)."""
-        for k, (x, y) in enumerate(self.points):
-            dx, dy = params[:, 0] - x, params[:, 1] - y
-            with np.errstate(invalid="ignore"):
-                inside = dx * dx + dy * dy <= self.radius * self.radius  # exact operations: the same on every CPU
-            self.last_outside[k, ~inside] = step
-
-    def result(self, final: Array, diverged_step: Array) -> tuple[Array, Array]:
-        """``(converged_to, converged_step)``, -1 where none, from the paths' last points ``final``."""
-        count = len(final)
-        if not len(self.points):
-            return np.full(count, -1, dtype=np.int64), np.full(count, -1, dtype=np.int64)
-        dx, dy = final[:, None, 0] - self.points[None, :, 0], final[:, None, 1] - self.points[None, :, 1]
-        gaps = dx * dx + dy * dy  # squared distances
-        nearest = np.argmin(np.where(np.isfinite(gaps), gaps, np.inf), axis=1)
-        nearest_gap = np.take_along_axis(gaps, nearest[:, None], 1)[:, 0]
-        reached = (diverged_step < 0) & (nearest_gap <= self.radius * self.radius)
-        converged_to = np.where(reached, nearest, -1)
-        step = self.last_outside[nearest, np.arange(count)] + 1
-        return converged_to.astype(np.int64), np.where(reached, step, -1).astype(np.int64)
-
-
 @dataclass(frozen=True)
 class Reduction:
     """One optimizer from ``N`` starts, reduced: ``final`` ``(N, 2)`` (the last finite point),
@@ -144,16 +116,16 @@ def converged(positions: Array, diverged_step: Array, targets: Sequence[Target],
     over steps: ``(converged_to, converged_step)``, -1 where none; the same numbers as the streaming
     :class:`ArrivalTracker`."""
     count = positions.shape[1]
-    tracker = ArrivalTracker(targets, count, radius)
-    for k, (x, y) in enumerate(tracker.points):
+    arrivals = ArrivalTracker(targets, count, radius)
+    for k, (x, y) in enumerate(arrivals.points):
         dx, dy = positions[..., 0] - x, positions[..., 1] - y
         with np.errstate(invalid="ignore"):
             outside = ~(dx * dx + dy * dy <= radius * radius)  # NaN (diverged) is outside
         last = len(positions) - 1 - np.argmax(outside[::-1], axis=0)
-        tracker.last_outside[k] = np.where(outside.any(axis=0), last, -1)
+        arrivals.last_outside[k] = np.where(outside.any(axis=0), last, -1)
     last = np.where(diverged_step >= 0, diverged_step - 1, len(positions) - 1)
     final = positions[last, np.arange(count)]
-    return tracker.result(final, diverged_step)
+    return arrivals.result(final, diverged_step)
 
 
 def path_convergence(surface: Surface, trajectories: Sequence[Any], tolerance: float = CONVERGENCE_TOLERANCE
@@ -173,24 +145,41 @@ def path_convergence(surface: Surface, trajectories: Sequence[Any], tolerance: f
 def _run_chunk(surface: Surface, optimizer: GradientTransformation, starts: Array, steps: int,
                gradient: GradientSource, escape: float, targets: Sequence[Target], radius: float
                ) -> tuple[Array, Array, Array, Array]:
-    """The runner's loop (:func:`trajectories.run.run`, step for step the same arithmetic) keeping only the
-    current point: ``(final, diverged_step, converged_to, converged_step)``."""
-    params = starts
+    """The runner's arithmetic (:func:`trajectories.run.run`, step for step) keeping only what the rule
+    needs: ``(final, diverged_step, converged_to, converged_step)``. Our own rules run in the many-start
+    loop (:mod:`trajectories.stepping`); an adapter's optimizer in the runner's plain loop, point by point."""
     centre, half = escape_box(surface, escape)
+    if can_step(optimizer):
+        arrivals = tracker(targets, len(starts), radius)
+        ends = march(optimizer, gradient, starts, steps, centre, half, arrivals)
+        final, diverged_step = ends.final, ends.diverged_step
+    else:
+        arrivals = ArrivalTracker(targets, len(starts), radius)
+        final, diverged_step = _plain_loop(surface, optimizer, starts, steps, gradient, centre, half, arrivals)
+    converged_to, converged_step = arrivals.result(final, diverged_step)
+    return final, diverged_step, converged_to, converged_step
+
+
+def _plain_loop(surface: Surface, optimizer: GradientTransformation, starts: Array, steps: int,
+                gradient: GradientSource, centre: Array, half: Array, arrivals: ArrivalTracker
+                ) -> tuple[Array, Array]:
+    """The runner's loop for an optimizer with no in-place step (an adapter's): one step at a time, every
+    point shown to ``arrivals``; ``(final, diverged_step)``."""
+    params = starts
     alive = np.ones(len(params), dtype=bool)
     diverged_step = np.full(len(params), -1, dtype=np.int64)
-    tracker = ArrivalTracker(targets, len(params), radius)
+    arrivals.start(np.arange(len(params)))
     with np.errstate(all="ignore"), evaluating(surface.f, gradient):  # for optimizers that evaluate it (L-BFGS)
-        tracker.update(0, params)
+        arrivals.block(0, params[None])
         state = optimizer.init(params)
         for t in range(steps):
             updates, state = optimizer.update(gradient(params, t), state, params)
             params = advance(params, updates, alive, diverged_step, t, centre, half)
             if not alive.any():
                 break
-            tracker.update(t + 1, np.where(alive[..., None], params, np.nan))
-    converged_to, converged_step = tracker.result(params, diverged_step)
-    return params, diverged_step, converged_to, converged_step
+            arrivals.block(t + 1, np.where(alive[..., None], params, np.nan)[None])
+    arrivals.finish()
+    return params, diverged_step
 
 
 _TASK: dict[str, Any] = {}
@@ -207,26 +196,37 @@ def _chunk_in_worker(piece: Array) -> tuple[Array, Array, Array, Array]:
     return run_task(piece, _TASK["task"])
 
 
-def in_processes(task: tuple, pieces: list[Array], jobs: int, client: Any = None
-                 ) -> list[tuple[Array, Array, Array, Array]]:
+def in_processes(task: tuple, pieces: list[Array], jobs: int, client: Any = None,
+                 progress: Callable[[int], None] | None = None) -> list[tuple[Array, Array, Array, Array]]:
     """:func:`_run_chunk` of ``task`` over each piece of starts, in order: on the Dask cluster of
     ``client`` (:mod:`trajectories.distributed`), here, or in ``jobs`` forked processes when there are
-    several pieces (each result depends on its own starts only)."""
+    several pieces (each result depends on its own starts only). ``progress(n)`` hears of each piece of
+    ``n`` starts as it is done (on a cluster: of all of them at the end)."""
     import multiprocessing
 
+    told = progress if progress is not None else (lambda count: None)
     if client is not None:
         from .distributed import map_chunks
 
-        return map_chunks(client, run_task, task, pieces)
+        done = map_chunks(client, run_task, task, pieces)
+        told(sum(len(piece) for piece in pieces))
+        return done
     _TASK["task"] = task
     try:
         workers = min(jobs, len(pieces))
+        results = []
         if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            return [_chunk_in_worker(piece) for piece in pieces]
+            for piece in pieces:
+                results.append(_chunk_in_worker(piece))
+                told(len(piece))
+            return results
         from .processes import die_with_parent
 
         with multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
-            return pool.map(_chunk_in_worker, pieces)
+            for piece, result in zip(pieces, pool.imap(_chunk_in_worker, pieces), strict=True):
+                results.append(result)
+                told(len(piece))
+        return results
     finally:
         _TASK.clear()
 
@@ -244,13 +244,14 @@ def reduce_paths(
     chunk: int = CHUNK,
     jobs: int = 1,
     client: Any = None,
+    progress: Callable[[int], None] | None = None,
 ) -> Reduction:
     """Run ``optimizer`` from ``starts`` ``(N, 2)`` for ``steps`` updates keeping only what the rule needs
     (see the module's docstring); ``targets`` default to the surface's known minima, else the clusters of
     the end points (a second pass). Chunks of ``chunk`` starts run in ``jobs`` forked processes; the result
     is the same for any ``chunk`` and ``jobs`` (Gaussian gradient noise, drawn for all starts at once, keeps
     the starts in one chunk); with a ``dask.distributed.Client``, the chunks run on its cluster instead,
-    with the same result."""
+    with the same result. ``progress(n)`` is told of each chunk of ``n`` starts done (each pass's)."""
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
     points = as_starts(starts).reshape(-1, 2)
@@ -266,7 +267,7 @@ def reduce_paths(
     def sweep(goal: Sequence[Target]) -> list[tuple[Array, Array, Array, Array]]:
         pieces = [points[i:i + chunk] for i in range(0, len(points), chunk)]
         task = (surface, optimizer, steps, source, escape, tuple(goal), radius)
-        return in_processes(task, pieces, jobs, client)
+        return in_processes(task, pieces, jobs, client, progress)
 
     parts = sweep(chosen)
     if targets is None and not chosen:
@@ -291,6 +292,7 @@ def reduce_race(
     tolerance: float = CONVERGENCE_TOLERANCE,
     jobs: int = 1,
     client: Any = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[Reduction]:
     """:func:`reduce_paths` for several optimizers from the same starts, sharing one list of targets:
     the surface's minima, or the clusters of every optimizer's end points (in optimizer order, then start
@@ -300,12 +302,12 @@ def reduce_race(
     targets = known_targets(surface)
     if not targets:
         ends = [reduce_paths(surface, o, starts, n, gradient=g, targets=(), tolerance=tolerance, jobs=jobs,
-                             client=client)
+                             client=client, progress=progress)
                 for o, n, g in zip(optimizers, counts, sources, strict=True)]
         points = np.concatenate([np.where((e.diverged_step >= 0)[:, None], np.nan, e.final) for e in ends])
         targets = cluster_targets(points, tolerance_of(surface.window, tolerance))
         if not targets:
             return ends
     return [reduce_paths(surface, o, starts, n, gradient=g, targets=targets, tolerance=tolerance, jobs=jobs,
-                         client=client)
+                         client=client, progress=progress)
             for o, n, g in zip(optimizers, counts, sources, strict=True)]

@@ -8,11 +8,13 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .basins import known_targets
 from .errors import PlanError
 from .gradients import stochastic_gradient
 from .limits import check_memory, check_time, npz_needs, run_seconds
 from .npz import run_arrays, write_npz
 from .portable import portable_surface
+from .progress import Progress
 from .spec import OptimizerSpec
 from .starts import StartSet, StartSetError, expand
 from .surfaces import Surface
@@ -61,10 +63,13 @@ def run_npz(surface: Surface, specs: Sequence[OptimizerSpec], starts: Sequence[t
         gradient = stochastic_gradient(surface, batch_size, sigma, seed)
     except ValueError as error:
         raise PlanError(str(error)) from None
+    # a reduced run can take minutes: a bar on a terminal, a line every few seconds elsewhere
+    passes = 1 if known_targets(surface) else 2  # a formula: end points first, for the clusters
+    progress = Progress("run --reduce", passes * len(specs) * len(points), "starts", enabled=reduced)
     if dask_address is None:
-        write_npz(output, run_arrays(surface, specs, points, steps, gradient, reduced))
+        write_npz(output, run_arrays(surface, specs, points, steps, gradient, reduced, progress=progress.advance))
         return
     from .distributed import client_for
 
     with client_for(dask_address) as client:
-        write_npz(output, run_arrays(surface, specs, points, steps, gradient, reduced, client))
+        write_npz(output, run_arrays(surface, specs, points, steps, gradient, reduced, client, progress.advance))

@@ -11,27 +11,22 @@ import os
 import signal
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from . import optimizers
-from .atomic import write_bytes
-from .catalogue import get_surface, resolve_surface, surface_names
+from .cli_check import check_command
 from .cli_options import FilePath, allow_module_option, command_options
 from .cli_tune import tune_command
-from .distributed import client_for
 from .errors import PlanError, TrajectoriesError
-from .export import run_document, to_csv, to_json
-from .folders import check_creatable, check_output_file, folders_kept_only_if_used
-from .gradients import stochastic_gradient
-from .limits import check_memory, run_needs
-from .options import MAX_RACERS
-from .paths import record_paths
-from .portable import portable_surface
 from .processes import Stopped, signals_unwind
-from .spec import OptimizerSpec
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .spec import OptimizerSpec
+
+# Each command imports what it uses when it runs: `trajectories --help` and `trajectories list` answer
+# without loading numpy, matplotlib or mpmath (tests/test_cli_startup.py pins what they import).
 
 
 class OneLineErrors(click.Group):
@@ -111,6 +106,7 @@ def cli() -> None:
 @cli.command("surfaces")
 def surfaces_command() -> None:
     """List the catalogue's surfaces: name, window, minima, description (fitted to the terminal's width)."""
+    from .catalogue import get_surface, surface_names
     from .terminal import table_lines
 
     rows = []
@@ -132,6 +128,8 @@ def surfaces_command() -> None:
 @cli.command("optimizers")
 def optimizers_command() -> None:
     """List the optimizers with their hyperparameters and defaults."""
+    from . import optimizers
+
     for name in optimizers.names():  # built in, then plugins'
         defaults = optimizers.hyperparameters(name)
         shown = " ".join(
@@ -173,9 +171,20 @@ def run_command(
 ) -> None:
     """Run optimizers on a surface and print each trajectory as JSON or CSV (with each path's
     reproducibility horizon: the step from which it depends on the last bits of the arithmetic)."""
+    from .atomic import write_bytes
+    from .catalogue import resolve_surface
+    from .export import run_document, to_csv, to_json
+    from .folders import check_output_file, folders_kept_only_if_used
+    from .gradients import stochastic_gradient
+    from .limits import check_memory, run_needs
+    from .options import MAX_RACERS
+    from .paths import record_paths
+    from .portable import portable_surface
+
     if len(specs) > MAX_RACERS:
         raise click.BadParameter(f"{len(specs)} optimizers, more than the {MAX_RACERS} one run may race",
                                  param_hint="'--optimizer'")
+
     surface = resolve_surface(surface, window)
     starts = starts or (() if start_sets else (surface.start,))
     for x, y in starts:
@@ -222,6 +231,7 @@ def run_command(
 
 
 cli.add_command(tune_command)
+cli.add_command(check_command)
 
 
 @cli.command("list")
@@ -229,17 +239,45 @@ cli.add_command(tune_command)
 @click.argument("scene_file", required=False, type=FilePath(dir_okay=False))
 def list_command(scene_file: str | None) -> None:
     """List the built-in scenes (or those of SCENE_FILE) with one line each."""
-    from .scene import builtin_scenes, load_scenes, plugin_scenes
+    from .plugins import discover
 
-    scenes = load_scenes(scene_file) if scene_file else builtin_scenes()
-    if not scene_file:
-        scenes = {**scenes, **plugin_scenes(tuple(scenes))}  # then the scenes of installed plugins
-    if not scenes:
+    if scene_file:
+        from .scene import load_scenes
+
+        lines = {name: scene_line(scene) for name, scene in load_scenes(scene_file).items()}
+    else:
+        lines = builtin_lines()  # read from the files' text: no scene is built
+        if discover("scenes"):  # then the scenes of installed plugins
+            from .scene import plugin_scenes
+
+            lines.update((name, scene_line(scene)) for name, scene in plugin_scenes(tuple(lines)).items())
+    if not lines:
         click.echo("no scenes", err=True)
         return
-    width = max(len(name) for name in scenes)
-    for name, scene in scenes.items():
-        click.echo(f"{name:<{width}}  {scene.description or scene.surface.description}")
+    width = max(len(name) for name in lines)
+    for name, line in lines.items():
+        click.echo(f"{name:<{width}}  {line}")
+
+
+def scene_line(scene: Any) -> str:
+    """What ``list`` says of a scene: its description, else its surface's."""
+    return scene.description or scene.surface.description
+
+
+def builtin_lines() -> dict[str, str]:
+    """Each built-in scene's line for ``list``, from the scene files' text; a file whose scene has no literal
+    description runs, and the scene tells."""
+    from .scene_index import builtin_index
+
+    lines: dict[str, str] = {}
+    for name, entry in builtin_index().items():
+        if not entry.description:
+            from .scene import load_scene_file
+
+            lines[name] = scene_line(load_scene_file(entry.path)[name])
+        else:
+            lines[name] = entry.description
+    return lines
 
 
 @cli.command("render")
@@ -276,6 +314,8 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
                    specs: tuple[OptimizerSpec, ...], starts: tuple[tuple[float, float], ...], steps: int | None,
                    **options: Any) -> None:
     """Render scenes to animations: built-in names, path/to/file.py[:NAME], --all, or an ad hoc scene."""
+    from .distributed import client_for
+    from .folders import folders_kept_only_if_used
     from .pipeline import render_many, render_scene
     from .plan import adhoc_scene, plan_render
 
@@ -300,13 +340,20 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
         if len(chosen.scenes) == 1:
             results = [render_scene(chosen.scenes[0], chosen.targets[0], format=chosen.formats[0],
                                     paths_json=chosen.paths_json, quiet=quiet, jobs=jobs, client=client, **settings)]
-        else:
-            results = render_many(chosen.scenes, chosen.targets, chosen.formats, jobs, quiet, **settings)
+        else:  # a line for each file as soon as it is written: a long --all is never silent
+            results = render_many(chosen.scenes, chosen.targets, chosen.formats, jobs, quiet,
+                                  None if quiet else summary, **settings)
     for result in results:
         for warning in result.warnings:
             click.echo(f"trajectories: warning: {warning}", err=True)
-    for result in results if not quiet else ():
-        click.echo(f"{result.path}  {result.frames} frames  {result.bytes / 1024:.0f} KB  {result.seconds:.1f} s")
+    if len(results) == 1 and not quiet:
+        summary(results[0])
+
+
+def summary(result: Any) -> None:
+    """``render``'s line for a file it wrote, flushed at once (a log shows it as it happens)."""
+    click.echo(f"{result.path}  {result.frames} frames  {result.bytes / 1024:.0f} KB  {result.seconds:.1f} s")
+    sys.stdout.flush()
 
 
 @cli.command("describe")
@@ -314,8 +361,10 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
 @click.argument("name")
 def describe_command(name: str) -> None:
     """Describe a surface (name or formula: its formula, window and minima) or a scene (all its options)."""
+    from .catalogue import resolve_surface
     from .describe import describe_scene, describe_surface
-    from .scene import builtin_scenes, find_scenes
+    from .scene import builtin_scene, find_scenes
+    from .scene_index import builtin_index
 
     lines: list[str] = []
     is_file = name.endswith((".py", ".toml")) or ".py:" in name or ".toml:" in name
@@ -326,9 +375,9 @@ def describe_command(name: str) -> None:
             surface_problem = str(surface_error)
         else:
             surface_problem = ""
-        scenes = builtin_scenes()
-        if name in scenes:
-            lines += ([""] if lines else []) + describe_scene(scenes[name])
+        index = builtin_index()
+        if name in index:
+            lines += ([""] if lines else []) + describe_scene(builtin_scene(index[name]))
         if not lines:
             raise click.UsageError(f"{surface_problem}; no built-in scene {name!r} either")
     else:
@@ -345,6 +394,7 @@ def describe_command(name: str) -> None:
 def new_command(name: str, toml: bool, folder: str) -> None:
     """Write a commented starter scene file NAME.py (or NAME.toml) to edit and render."""
     from .describe import write_starter
+    from .folders import check_creatable, folders_kept_only_if_used
 
     check_creatable(folder, "--dir")
     with folders_kept_only_if_used([folder]):
@@ -367,6 +417,7 @@ def compare_command(expected: str, actual: str, tolerance: float, diff_path: str
     """
     import math
 
+    from .folders import folders_kept_only_if_used
     from .snapshot import compare_files, write_diff
 
     if not math.isfinite(tolerance):

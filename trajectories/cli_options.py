@@ -21,11 +21,8 @@ from typing import Any, TypeVar
 
 import click
 
-from .catalogue import resolve_surface
-from .errors import TrustError
+from .errors import SpecError, StartSetError, TrustError
 from .options import OPTIONS_LIST, Option, as_window, window_problem
-from .spec import OptimizerSpec, SpecError, parse_optimizer
-from .starts import START_SETS, StartSetError, parse_start_set
 from .trust import allowing, check_module_names, named_in
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -84,7 +81,9 @@ class OptimizerSpecType(click.ParamType):
 
     name = "SPEC"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> OptimizerSpec:
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from .spec import OptimizerSpec, parse_optimizer  # the optimizers' numpy: not for --help
+
         if isinstance(value, OptimizerSpec):
             return value
         try:
@@ -101,6 +100,8 @@ class StartSetType(click.ParamType):
     name = "SET"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from .starts import START_SETS, parse_start_set
+
         if isinstance(value, START_SETS):
             return value
         try:
@@ -115,6 +116,8 @@ class SurfaceType(click.ParamType):
     name = "NAME|FORMULA"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        from .catalogue import resolve_surface
+
         try:
             resolve_surface(value)
         except ValueError as error:
@@ -137,7 +140,7 @@ class RegistryChoice(click.Choice):
 
     def __init__(self, names: Callable[[], Sequence[str]] | Sequence[str]) -> None:
         self.names = names if callable(names) else (lambda: tuple(names))
-        super().__init__(tuple(self.names()))
+        super().__init__(())  # read when parsed or shown: a registry may import what the command's help never needs
 
     @property
     def choices(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -191,7 +194,7 @@ class TableNumber(click.ParamType):
 
 
 class TableNames(click.ParamType):
-    """A ``choices`` option of the table: names separated by commas, checked by the table."""
+    """A ``choices`` (or ``pauses``) option of the table: items separated by commas, checked by the table."""
 
     def __init__(self, option: Option) -> None:
         self.option = option
@@ -212,7 +215,7 @@ def param_type(option: Option) -> click.ParamType | None:
         return TableChoice(option)
     if option.kind in ("int", "number", "size"):
         return TableNumber(option)
-    if option.kind == "choices":
+    if option.kind in ("choices", "pauses"):
         return TableNames(option)
     return {"surface": SurfaceType, "optimizers": OptimizerSpecType, "points": PointType,
             "window": WindowType, "starts": StartSetType}.get(option.kind, lambda: click.STRING)()

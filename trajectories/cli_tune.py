@@ -4,20 +4,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import numpy as np
 
-from .atomic import write_bytes
-from .catalogue import resolve_surface
 from .cli_options import FilePath, OptimizerSpecType, PointType, SurfaceType, WindowType, allow_module_option
-from .errors import PlanError
-from .folders import check_output_file, folders_kept_only_if_used
-from .limits import check_memory, run_needs
-from .options import outside_window
-from .spec import OptimizerSpec
-from .tune import Budget, TuneError, parse_metric, parse_param, scene_toml, tune, tuned_label
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .spec import OptimizerSpec
 
 
 @click.command("tune")
@@ -41,6 +36,17 @@ def tune_command(surface: str, window: tuple[float, float, float, float] | None,
                  starts: tuple[tuple[float, float], ...], steps: int, trials: int, refine: int | None, seed: int,
                  search: str, metric: str, param: str, output: str | None) -> None:
     """Tune each optimizer's learning rate on the same budget; write a TOML scene that races the winners."""
+    import numpy as np
+
+    from .atomic import write_bytes
+    from .catalogue import resolve_surface
+    from .errors import PlanError
+    from .folders import check_output_file, folders_kept_only_if_used
+    from .limits import check_memory, run_needs
+    from .options import outside_window
+    from .progress import Progress
+    from .tune import Budget, TuneError, parse_metric, parse_param, scene_toml, tune, tuned_label
+
     space = parse_param(param)
     budget = Budget(trials, seed, search, refine)
     scoring = parse_metric(metric)
@@ -54,17 +60,24 @@ def tune_command(surface: str, window: tuple[float, float, float, float] | None,
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="'-o'") from None
     check_memory(run_needs(steps, len(points) * budget.first, 1), PlanError)  # one batch at a time
-    results = []
     for spec in specs:
         if "lr" in spec.changed():
             raise TuneError(f"{spec.name}: lr is what tune searches (--param); leave it out of the optimizer spec")
+    results = []
+    progress = Progress("tune", len(specs), "optimizers")  # a bar on a terminal, a line every few seconds elsewhere
+    for spec in specs:
         result = tune(resolved, spec, np.array(points, dtype=np.float64), steps, space, budget, scoring)
         results.append((result, tuned_label(spec.label, result.lr, space, budget)))
+        progress.advance()
     comment = (f"tuned by trajectories {__version__}: --param {param} --trials {trials} --search {search} "
                f"--seed {seed} --metric {scoring.text} --steps {steps}")
     text = scene_toml("tuned", surface, window, points, steps, results, comment)
     if output is None:
-        click.echo(text, nl=False)
-    else:
-        with folders_kept_only_if_used([Path(output).parent]):
-            write_bytes(output, text.encode())
+        click.echo(text, nl=False)  # the rates are in the scene
+        return
+    with folders_kept_only_if_used([Path(output).parent]):
+        write_bytes(output, text.encode())
+    for result, _ in results:  # what was chosen, and how it scored
+        click.echo(f"{result.spec.label}: lr={result.lr!r} ({scoring.text} {result.score:.4g}, {result.trials} "
+                   "trials)")
+    click.echo(f"wrote {output}; render it with: trajectories render {output}")

@@ -57,3 +57,8 @@ class TrustError(TrajectoriesError):
 
 class InputError(TrajectoriesError):
     """An input file that cannot be read as asked: missing, not a regular file, unreadable or too large."""
+
+
+class NetworkError(TrajectoriesError):
+    """A network, dataset or projection spec (``mlp:2-16-1:tanh``, ``moons:n=400``, ``pca``) that does not
+    parse, is out of bounds or does not fit the rest, or a data file that cannot be read as asked."""

@@ -1,6 +1,6 @@
 """The stable data interface: trajectories as JSON (schema ``trajectories.run`` version 2) or CSV.
 
-The JSON document (documented in README.md)::
+The JSON document (documented in ``docs/reference/run-output.md``)::
 
     {
       "format": "trajectories.run", "version": 3, "generator": "trajectories X.Y.Z",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
@@ -30,6 +30,7 @@ class ExactGradient:
     """The surface's analytic gradient: :math:`g_t = \\nabla f(\\theta_t)`."""
 
     surface: Surface
+    pointwise: ClassVar[bool] = True  # each point's gradient from that point alone (:mod:`.stepping`)
 
     def __call__(self, params: Array, step: int) -> Array:
         return self.surface.grad(params)
@@ -64,8 +65,32 @@ class NoisyGradient:
         noise = np.random.default_rng([self.seed, step]).standard_normal(np.shape(params))
         return self.surface.grad(params) + (self.sigma / math.sqrt(self.batch_size)) * noise
 
+    def for_rows(self, rows: Array, shape: tuple[int, ...]) -> RowsOf:
+        """The gradients this source gives rows ``rows`` of a run from starts of ``shape`` (the noise drawn
+        for the whole array, the rows read back), for points of those rows alone."""
+        return RowsOf(self, rows, shape)
+
     def describe(self) -> dict[str, Any]:
         return {"kind": "noise", "sigma": self.sigma, "batch_size": self.batch_size, "seed": self.seed}
+
+
+@dataclass(frozen=True)
+class RowsOf:
+    """A gradient source's gradients for rows ``rows`` of a run from starts of ``shape``, computed for those
+    rows' points alone: the gradient (point by point) plus the noise the source draws for the whole array,
+    its rows read back."""
+
+    source: NoisyGradient
+    rows: Array = field(repr=False)
+    shape: tuple[int, ...]
+
+    def __call__(self, params: Array, step: int) -> Array:
+        noise = np.random.default_rng([self.source.seed, step]).standard_normal(self.shape).reshape(-1, 2)
+        scale = self.source.sigma / math.sqrt(self.source.batch_size)
+        return self.source.surface.grad(params) + scale * noise[self.rows]
+
+    def describe(self) -> dict[str, Any]:
+        return self.source.describe()
 
 
 @dataclass(frozen=True)
@@ -154,35 +179,41 @@ def regression_surface(dataset: Dataset | None = None, name: str = "regression")
 
 
 @dataclass
-class MiniBatchGradient:
-    """Exact mini-batch gradients of :func:`regression_surface` for ``dataset``.
+class BatchOrder:
+    """Which samples each update reads: figure 3's mini-batches, for any loss over ``samples`` samples.
 
-    Each epoch visits the samples in a fresh permutation drawn from ``default_rng([seed, epoch])``,
-    cut into consecutive batches of ``batch_size``. The last, partial batch is used (its gradient is
-    the mean over its own samples) unless ``drop_last``. Step ``t`` uses batch ``t mod k`` of epoch
-    ``t // k`` (``k`` batches per epoch), whatever was asked before: a pure function of ``t``.
+    Each epoch visits the samples in a fresh permutation drawn from ``default_rng([seed, epoch])``, cut
+    into consecutive batches of ``batch_size``. The last, partial batch is used unless ``drop_last``.
+    Step ``t`` uses batch ``t mod k`` of epoch ``t // k`` (``k`` batches per epoch), whatever was asked
+    before: a pure function of ``t``.
+
+    >>> order = BatchOrder(5, 2, seed=0)
+    >>> order.batches_per_epoch, [len(order.batch(t)) for t in range(4)], order.samples_processed(4)
+    (3, [2, 2, 1, 2], 7)
     """
 
-    dataset: Dataset
+    samples: int
     batch_size: int
     seed: int = 0
     drop_last: bool = False
+    pointwise: ClassVar[bool] = True  # the batch depends on the step only (:mod:`.stepping`)
     _epoch_cache: tuple[int, Array] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        n = len(self.dataset)
-        if not 1 <= self.batch_size <= n:
-            raise ValueError(f"batch size must be between 1 and the dataset's {n} samples, got {self.batch_size}")
+        if not 1 <= self.batch_size <= self.samples:
+            raise ValueError(
+                f"batch size must be between 1 and the dataset's {self.samples} samples, got {self.batch_size}"
+            )
 
     @property
     def batches_per_epoch(self) -> int:
-        n = len(self.dataset)
+        n = self.samples
         return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
 
     def permutation(self, epoch: int) -> Array:
         """The sample order of ``epoch``."""
         if self._epoch_cache is None or self._epoch_cache[0] != epoch:
-            order = np.random.default_rng([self.seed, epoch]).permutation(len(self.dataset))
+            order = np.random.default_rng([self.seed, epoch]).permutation(self.samples)
             self._epoch_cache = (epoch, order)
         return self._epoch_cache[1]
 
@@ -193,9 +224,40 @@ class MiniBatchGradient:
 
     def samples_processed(self, steps: int) -> int:
         """How many samples the first ``steps`` updates have read."""
-        per_epoch = self.batches_per_epoch * self.batch_size if self.drop_last else len(self.dataset)
+        per_epoch = self.batches_per_epoch * self.batch_size if self.drop_last else self.samples
         epochs, batches = divmod(steps, self.batches_per_epoch)
         return epochs * per_epoch + batches * self.batch_size  # only an epoch's last batch is partial
+
+
+@dataclass
+class MiniBatchGradient:
+    """Exact mini-batch gradients of :func:`regression_surface` for ``dataset``, in the
+    :class:`BatchOrder` of its samples for ``batch_size``, ``seed`` and ``drop_last``."""
+
+    dataset: Dataset
+    batch_size: int
+    seed: int = 0
+    drop_last: bool = False
+    order: BatchOrder = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.order = BatchOrder(len(self.dataset), self.batch_size, self.seed, self.drop_last)
+
+    @property
+    def batches_per_epoch(self) -> int:
+        return self.order.batches_per_epoch
+
+    def permutation(self, epoch: int) -> Array:
+        """The sample order of ``epoch``."""
+        return self.order.permutation(epoch)
+
+    def batch(self, step: int) -> Array:
+        """Indices of the samples used at update ``step``."""
+        return self.order.batch(step)
+
+    def samples_processed(self, steps: int) -> int:
+        """How many samples the first ``steps`` updates have read."""
+        return self.order.samples_processed(steps)
 
     def __call__(self, params: Array, step: int) -> Array:
         indices = self.batch(step)

@@ -1,7 +1,7 @@
 r"""How much a render or a run may ask for, checked before any work: the one memory budget and the counts.
 
-A hostile or mistyped request (``run --steps 1000000000``, ``render --format apng`` with thousands of large
-frames, ``--jobs 500`` on a 3-D view) must not end in numpy's out-of-memory traceback or an hour of swapping:
+A hostile or mistyped request (``run --steps 1000000000``, a million starts' full paths, ``--jobs 500`` on
+a 3-D view at 4096x4096) must not end in numpy's out-of-memory traceback or an hour of swapping:
 it gets one line, with an estimate, before a path is computed or a file is opened::
 
     >>> from trajectories.errors import PlanError
@@ -35,8 +35,8 @@ GIB = 2**30
 
 MEMORY_BUDGET = 4 * GIB
 """The most memory one render or run may need by its estimate. 4 GiB fits a 7 GB CI runner (GitHub's
-smallest Linux runner) with room for Python, matplotlib and the operating system, and it is ten times what
-the largest built-in scene needs (``fig5_ewa`` as APNG: about 3 GiB, the only one near it)."""
+smallest Linux runner) with room for Python, matplotlib and the operating system, and it is forty times what
+the largest built-in scene needs by this estimate (``rastrigin_swarm``: about 100 MiB)."""
 
 PATH_BYTES_KEPT = 40
 """Bytes kept per path point (one start's position after one step of one racer): position (16), loss (8)
@@ -117,9 +117,25 @@ NPZ_BYTES_PER_POINT = 80
 """Bytes per path point of a full npz run beyond the paths' own: the four ``(O, S, T + 1)`` arrays (32) and
 the largest one's copy while it is written into the file (8), rounded up twice."""
 
-REDUCED_BYTES_PER_START = 400
-"""Bytes per start and optimizer of a reduced run: the result arrays (64) and, for the starts moving
-together, the optimizer's state and the runner's temporaries (measured about 250 B with Adam, tracemalloc)."""
+REDUCED_BYTES_PER_START = 64
+"""Bytes per start and optimizer that a reduced run keeps: its result arrays (end point, loss, steps and
+target: 48) and their concatenation, rounded up."""
+
+REDUCED_WORKING_BYTES = 1200
+"""Bytes per start of the chunk of starts that move together in a reduced run (at most
+:data:`trajectories.basins.CHUNK`): the points, their bounding boxes, the optimizer's state and a copy, a
+block of kept points and the arrival tracker's arrays; measured 780 B (Adam) to 980 B (SGD, whose first
+block brings most paths home at once) of tracemalloc peak per start, 16,384 to 65,536 starts."""
+
+
+def reduced_need(starts: int, optimizers: int, detail: str) -> Need:
+    """What a reduced run of ``starts`` × ``optimizers`` needs: a few numbers per start, and one chunk's
+    working memory, whatever the steps."""
+    from .basins import CHUNK
+
+    working = min(starts, CHUNK) * REDUCED_WORKING_BYTES
+    return Need("the end points", starts * optimizers * REDUCED_BYTES_PER_START + working, detail,
+                "use fewer starts or optimizers")
 
 
 def npz_needs(steps: int, starts: int, optimizers: int, reduced: bool) -> list[Any]:
@@ -127,8 +143,7 @@ def npz_needs(steps: int, starts: int, optimizers: int, reduced: bool) -> list[A
     ``reduced``, a few numbers per start whatever ``steps``."""
     detail = f"{optimizers} optimizer{'s' * (optimizers != 1)} × {starts} start{'s' * (starts != 1)}"
     if reduced:
-        return [Need("the end points", starts * optimizers * REDUCED_BYTES_PER_START, detail,
-                     "use fewer starts or optimizers")]
+        return [reduced_need(starts, optimizers, detail)]
     needs = run_needs(steps, starts, optimizers, text=False)
     needs.append(Need("the npz arrays", (steps + 1) * starts * optimizers * NPZ_BYTES_PER_POINT,
                       f"{detail} × {steps + 1} points", "use fewer steps, starts or optimizers, or --reduce"))
@@ -174,7 +189,7 @@ def render_needs(scene: Any, fmt: Any, jobs: int = 1, paths_json: bool = False,
                  sample: int | None = None) -> list[Need]:
     """What rendering ``scene`` to format ``fmt`` (a :class:`trajectories.writers.Format`) with ``jobs``
     processes needs: its paths while drawn, the frame buffers of every drawing process, the frames a
-    writer keeps until the end (APNG, WebP), and the ``--paths`` JSON."""
+    writer keeps until the end (none of the built-in formats: they stream), and the ``--paths`` JSON."""
     width, height = scene.size
     pixels = width * height
     frames = scene.frame_count
@@ -182,9 +197,9 @@ def render_needs(scene: Any, fmt: Any, jobs: int = 1, paths_json: bool = False,
     points = race_points(scene)
     if points and _reduces(scene):  # only where each path ends is kept (trajectories.basins)
         races = getattr(scene, "panels", None) or [scene]
+        starts = max(len(race.starts) for race in races)
         ends = sum(len(race.starts) * len(race.optimizers) for race in races)
-        needs.append(Need("the end points", ends * REDUCED_BYTES_PER_START, _race_detail(scene),
-                          "use fewer starts or optimizers"))
+        needs.append(reduced_need(starts, ends // max(starts, 1), _race_detail(scene)))
     elif points:
         detail = _race_detail(scene)
         needs.append(paths_need(points, detail, "use fewer steps, starts or optimizers",

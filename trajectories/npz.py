@@ -61,14 +61,16 @@ def _meta(surface: Surface, specs: Sequence[OptimizerSpec], steps: int, gradient
 
 
 def run_arrays(surface: Surface, specs: Sequence[OptimizerSpec], starts: Array, steps: int,
-               gradient: GradientSource, reduced: bool = False, client: Any = None) -> dict[str, Array]:
+               gradient: GradientSource, reduced: bool = False, client: Any = None,
+               progress: Any = None) -> dict[str, Array]:
     """Every optimizer from every start, as the arrays of the module's docstring; ``client``: a
-    ``dask.distributed.Client`` on whose cluster a reduced run goes (:mod:`trajectories.distributed`)."""
+    ``dask.distributed.Client`` on whose cluster a reduced run goes (:mod:`trajectories.distributed`);
+    ``progress(n)``: told of each chunk of ``n`` starts a reduced run has done."""
     starts = np.asarray(starts, dtype=np.float64).reshape(-1, 2)
     arrays: dict[str, Array] = {"starts": starts}
     if reduced:
         found = reduce_race(surface, [s.build() for s in specs], starts, steps, [gradient] * len(specs),
-                            client=client)
+                            client=client, progress=progress)
         targets = found[0].targets
         arrays.update(
             final=np.stack([r.final for r in found]), final_loss=np.stack([r.final_loss for r in found]),

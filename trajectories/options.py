@@ -3,8 +3,9 @@ applies to and the value of the scene it belongs to.
 
 The scene checks (:mod:`trajectories.scene`), the TOML checks (:mod:`trajectories.scene.toml_file`), the
 click options of ``trajectories run`` and ``render`` (:mod:`trajectories.cli_options`), the starter files
-(:mod:`trajectories.describe`) and README's option table are all made from :data:`OPTIONS`;
-``tests/test_options.py`` proves they agree. Regenerate README's rows with ``python docs/options_table.py``.
+(:mod:`trajectories.describe`) and the documentation's option table (``docs/reference/options.md``) are all
+made from :data:`OPTIONS`; ``tests/test_options.py`` proves they agree. Regenerate the documentation's rows with
+``python docs/options_table.py``.
 
 >>> OPTIONS["fps"].problem(60)
 'must be a whole number from 1 to 50, got 60'
@@ -25,10 +26,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import SceneError
-from .portable import ARITHMETICS
-from .render.palette import PALETTES
-from .render.text import text_problem
-from .render.theme import THEMES
 from .starts import START_SET_HELP, as_start_sets, start_sets_problem
 from .view_registry import race_view_names as _registered_race_views
 
@@ -55,8 +52,25 @@ def format_names() -> tuple[str, ...]:
 
 
 def palette_names() -> tuple[str, ...]:
-    """``default`` (the theme's colours), then every palette of :mod:`trajectories.render.palette`."""
-    return ("default", *PALETTES)
+    """``default`` (the theme's colours), every palette of :mod:`trajectories.render.palette`, and ``ordered``
+    (for a parameter swept in order)."""
+    from .render.palette import PALETTES  # numpy: not for the command line's help
+
+    return ("default", *PALETTES, "ordered")
+
+
+def theme_names() -> tuple[str, ...]:
+    """The themes of :mod:`trajectories.render.theme`."""
+    from .render.theme import THEMES
+
+    return tuple(THEMES)
+
+
+def arithmetic_names() -> tuple[str, ...]:
+    """How paths may be computed (:data:`trajectories.portable.ARITHMETICS`)."""
+    from .portable import ARITHMETICS
+
+    return ARITHMETICS
 
 
 def _real(value: Any) -> bool:
@@ -140,6 +154,48 @@ def as_names(value: Any) -> tuple[str, ...] | None:
     return None
 
 
+EXITS = "exits"
+"""In ``pauses``: the moments each racer leaves the window (its exit mark appears)."""
+
+
+def as_pauses(value: Any) -> tuple[int | str, ...] | None:
+    """``"exits,40"`` or a list of whole steps >= 0 and ``"exits"``, as a tuple without repeats in the order
+    given; ``None`` for anything else."""
+    items = [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+    if isinstance(items, (str, bytes)) or not isinstance(items, (list, tuple)):
+        return None
+    found: list[int | str] = []
+    for item in items:
+        if isinstance(item, str) and item.strip().isdigit():
+            item = int(item)
+        if item == EXITS or (_whole(item) and 0 <= item <= 10**9):
+            if item not in found:
+                found.append(item if isinstance(item, str) else int(item))
+        else:
+            return None
+    return tuple(found)
+
+
+FRAME_CHECKS = ("outside", "after-exit", "width", "text-cut", "text-overlap", "text-over-mark", "text-size",
+                "mark-size", "cramped", "hidden-head", "pace", "moment", "too-quick", "geometry")
+"""The checks of the frame checker (:mod:`trajectories.frame_check`), by the names its findings and a scene's
+``waivers`` use."""
+
+
+def as_waivers(value: Any) -> tuple[tuple[str, str], ...] | None:
+    """``{check: reason}`` (or pairs) naming checks of :mod:`trajectories.frame_check`, each with a reason
+    that is not empty, as a tuple of pairs; ``None`` for anything else."""
+    pairs = list(value.items()) if isinstance(value, Mapping) else value
+    if isinstance(pairs, (str, bytes)) or not isinstance(pairs, (list, tuple)):
+        return None
+    found = []
+    for pair in pairs:
+        if not _pair(pair) or pair[0] not in FRAME_CHECKS or not isinstance(pair[1], str) or not pair[1].strip():
+            return None
+        found.append((pair[0], pair[1]))
+    return tuple(found)
+
+
 def _shown(value: Any) -> str:
     if _pair(value) and all(map(_whole, value)):
         return f"{value[0]}x{value[1]}"
@@ -156,7 +212,7 @@ class Option:
             high), ``window``, ``points`` (start points), ``surface`` or ``optimizers`` (the last two are
             checked by :mod:`trajectories.catalogue` and :mod:`trajectories.spec`); ``choices``: a list of
             names from ``choices`` (a list, or text with commas).
-        help: one line for ``--help``, README and the starter files.
+        help: one line for ``--help``, the option table and the starter files.
         default: the race scene's default (``None``: unset; then ``None`` is accepted).
         low, high: the bounds of ``int``, ``number`` and ``size`` (each side); ``above``: ``low`` excluded.
         choices: the names of a ``choice``, or a function that returns them when a value is checked.
@@ -222,6 +278,9 @@ class Option:
             "points": lambda: "a finite point (x, y) or a list of them",
             "choices": lambda: "a list of names from " + ", ".join(self.choice_names()),
             "starts": lambda: "start sets: Grid, Random or Disk values (text: " + START_SET_HELP + ")",
+            "pauses": lambda: f"a list of steps (whole numbers from 0) and {EXITS!r}",
+            "waivers": lambda: "a table of frame checks (`trajectories check`'s names in brackets) to the reasons "
+                               "this scene is exempt, e.g. {hidden-head = \"why\"}",
         }.get(kind, lambda: "valid")()
 
     def normalise(self, value: Any) -> Any:
@@ -236,6 +295,10 @@ class Option:
             return tuple(value)
         if self.kind == "choices":
             return as_names(value)
+        if self.kind == "pauses":
+            return as_pauses(value)
+        if self.kind == "waivers":
+            return as_waivers(value)
         return value
 
     def problem(self, value: Any, kind: str = "race") -> str | None:
@@ -250,6 +313,8 @@ class Option:
         if not self._allows(value):
             return f"must be {self.requirement()}, got {_shown(value)}"
         if self.drawn and isinstance(value, str):
+            from .render.text import text_problem  # logging: not for the command line's start
+
             return text_problem(value)
         return None
 
@@ -273,6 +338,10 @@ class Option:
             return as_window(value) is not None
         if kind == "points":
             return as_points(value) is not None
+        if kind == "pauses":
+            return as_pauses(value) is not None
+        if kind == "waivers":
+            return as_waivers(value) is not None
         if kind == "choices":
             names = as_names(value)
             return names is not None and len(set(names)) == len(names) and set(names) <= set(self.choice_names())
@@ -319,7 +388,7 @@ OPTIONS_LIST: tuple[Option, ...] = (
     Option("seed", "int", "seed of the batches or the noise; the same seed gives the same bytes", 0, 0,
            2**63 - 1, kinds=("race", "series", "batches"), toml="", flag="--seed", commands=("run",)),
     Option("arithmetic", "choice", "how paths are computed: numpy's own (fast), or portable: the same paths on "
-           "every CPU and platform, for chaotic paths (about 10x slower)", "numpy", choices=ARITHMETICS, toml="",
+           "every CPU and platform, for chaotic paths (about 10x slower)", "numpy", choices=arithmetic_names, toml="",
            flag="--arithmetic", commands=("run", "render")),
     Option("view", "choice", "how the race is drawn: 2-D contours, a 3-D surface or wireframe, a swarm of dots, or "
            "basins of attraction", "contour", choices=race_view_names, flag="--view", commands=("render",)),
@@ -339,6 +408,8 @@ OPTIONS_LIST: tuple[Option, ...] = (
            "or the rate lr/(√v̂+ε)", None, choices=("gradient", "step", "velocity", "m_hat", "v", "v_hat", "rate"),
            flag="--state-panel", commands=("render",)),
     Option("description", "text", "one line for `trajectories list`", "", kinds=ALL, toml=""),
+    Option("waivers", "waivers", "frame checks (`trajectories check`) this scene is exempt from, each with the "
+           "reason, e.g. a head that hides behind a hill on purpose", None, toml=""),
     # frames: timing
     Option("fps", "int", "frames per second; GIF stores hundredths of a second, so 10, 20, 25 and 50 are exact",
            20, 1, 50, kinds=ALL, defaults={"panels": 10, "series": 10, "batches": 10}, group="frames",
@@ -348,20 +419,27 @@ OPTIONS_LIST: tuple[Option, ...] = (
     Option("hold", "number", "seconds the last frame stays before the loop restarts", 1.5, 0, 60, kinds=ALL,
            defaults={"series": 2.0, "batches": 2.0}, group="frames", flag="--hold", commands=("render",),
            metavar="SECONDS"),
+    Option("pauses", "pauses", "moments the animation stops at for `pause` seconds: steps (samples with "
+           "`epochs`), shown exactly, and `exits`: each frame where a racer leaves the window", None,
+           group="frames", flag="--pauses", commands=("render",), metavar="exits,STEP,..."),
+    Option("pause", "number", "seconds each of the `pauses` lasts", 1.0, 0, 60, group="frames", flag="--pause",
+           commands=("render",), metavar="SECONDS"),
     # look
     Option("theme", "choice", "colours: light, dark, or the article's black background and rainbow surfaces",
-           "light", choices=tuple(THEMES), kinds=ALL,
+           "light", choices=theme_names, kinds=ALL,
            defaults={"panels": "article", "series": "article", "batches": "dark"}, group="look", flag="--theme",
            commands=("render",)),
-    Option("palette", "choice", "racers' colours: told apart by colour-blind viewers too (default), or the "
-           "article's originals", "default", choices=palette_names, kinds=("race", "series"), group="look",
+    Option("palette", "choice", "racers' colours: told apart by colour-blind viewers too (default), the "
+           "article's originals, or ordered: dark to light, perceptually even, for a parameter swept in order",
+           "default", choices=palette_names, kinds=("race", "series"), group="look",
            flag="--palette", commands=("render",)),
     Option("size", "size", "frame size in pixels, the same for every frame", (640, 480), 64, 4096, kinds=ALL,
            defaults={"panels": (1200, 600), "series": (800, 600)}, group="look", flag="--size",
            commands=("render",), metavar="WxH"),
     Option("dpi", "int", "dots per inch: the scale of text and lines for the same pixel size", 100, 8, 1000,
            kinds=ALL, defaults={"series": 50}, group="look", flag="--dpi", commands=("render",)),
-    Option("title", "text", "the title (default: the surface's name); `$...$` is mathtext, `\\$` a dollar sign",
+    Option("title", "text", "the title (default: the surface's name); `$...$` is mathtext, `\\$` a dollar sign, "
+           "`{starts}` the number of starts",
            None, kinds=("race", "series", "batches"), group="look", drawn=True),
     Option("title_size", "number", "title font size in points (default: the view's)", None, 5, 200, group="look"),
     Option("line_width", "number", "path width (default: the theme's)", None, 0.1, 50, kinds=("race", "series"),
@@ -377,6 +455,8 @@ OPTIONS_LIST: tuple[Option, ...] = (
     Option("azimuth", "number", "the 3-D camera's azimuth at step 0, in degrees", 45.0, -3600, 3600, group="camera"),
     Option("rotation", "number", "degrees the 3-D camera turns per step (180 steps × 2° = one turn)", 0.0, -360,
            360, group="camera"),
+    Option("rotation_steps", "range", "(from, to): the steps during which the 3-D camera turns (default: all); "
+           "still before and after, where a story wants a steady view", group="camera"),
     Option("zlim", "range", "the 3-D z range (default: the surface's range over the window)", group="camera"),
     Option("grid", "int", "samples per side of the surface grid in 3-D views", 100, 2, 1000, group="camera"),
     # trail
@@ -448,8 +528,8 @@ def _values_text(option: Option) -> str:
             "bool": "true · false"}.get(option.kind, option.requirement())
 
 
-def readme_rows() -> list[str]:
-    """README's table of scene options, one Markdown row per option (the header first)."""
+def table_rows() -> list[str]:
+    """The documentation's table of scene options, one Markdown row per option (the header first)."""
     rows = ["| option | TOML | command line | values | default | meaning |", "|---|---|---|---|---|---|"]
     for option in OPTIONS_LIST:
         toml = "" if option.toml is None else f"`{option.toml + '.' if option.toml else ''}{option.key}`"
@@ -459,12 +539,12 @@ def readme_rows() -> list[str]:
     return rows
 
 
-README_BEGIN = "<!-- options table: generated by `python docs/options_table.py` -->"
-README_END = "<!-- end of options table -->"
+TABLE_BEGIN = "<!-- options table: generated by `python docs/options_table.py` -->"
+TABLE_END = "<!-- end of options table -->"
 
 
-def readme_with_rows(text: str) -> str:
-    """README's ``text`` with the rows between :data:`README_BEGIN` and :data:`README_END` regenerated."""
-    head, rest = text.split(README_BEGIN, 1)
-    _, tail = rest.split(README_END, 1)
-    return head + README_BEGIN + "\n" + "\n".join(readme_rows()) + "\n" + README_END + tail
+def with_table_rows(text: str) -> str:
+    """A Markdown page's ``text`` with the rows between :data:`TABLE_BEGIN` and :data:`TABLE_END` regenerated."""
+    head, rest = text.split(TABLE_BEGIN, 1)
+    _, tail = rest.split(TABLE_END, 1)
+    return head + TABLE_BEGIN + "\n" + "\n".join(table_rows()) + "\n" + TABLE_END + tail

@@ -28,7 +28,7 @@ from .basins import Reduction, reduce_race
 from .errors import RenderError
 from .export import PathRecord, panels_document, paths_of, run_document
 from .gradients import ExactGradient, GradientSource
-from .horizon import RUN_TOLERANCE, horizons
+from .horizon import RUN_TOLERANCE, horizons, reduction_changes
 from .run import Trajectory, run
 from .spec import OptimizerSpec
 from .surfaces import Array, Surface
@@ -74,10 +74,19 @@ class PanelPaths:
         return race_horizons(self.scene, self.trajectories, tolerance)
 
     def chaotic_paths(self, tolerance: float = RUN_TOLERANCE) -> list[ChaoticPath]:
-        """The paths whose horizon lies within their steps (none known when the paths were reduced)."""
+        """The paths whose horizon lies within their steps (none known when the paths were reduced: see
+        :meth:`changed_ends`)."""
         if self.reductions:
             return []
         return self.scene.chaotic_paths(self.trajectories, tolerance)
+
+    def changed_ends(self, jobs: int = 1, client: Any = None) -> list[Array]:
+        """For reduced paths (a basin map), per racer, which starts end at another target or step when their
+        last bits change (:func:`trajectories.horizon.reduction_changes`); ``[]`` for whole paths."""
+        scene = self.scene
+        return [reduction_changes(scene.path_surface, racer.spec.build(), np.asarray(scene.starts), steps, found,
+                                  gradient=scene.gradient_source(racer), jobs=jobs, client=client)
+                for racer, steps, found in zip(scene.optimizers, scene.racer_steps(), self.reductions, strict=True)]
 
     def records(self) -> list[PathRecord]:
         """One export record per (racer, start), labelled as in the legend, with each path's horizon."""
@@ -109,21 +118,22 @@ class ComputedPaths:
         return panels_document(self.name, [panel.document() for panel in self.panels])
 
 
-def compute_panel(scene: Scene, jobs: int = 1, client: Any = None) -> PanelPaths:
+def compute_panel(scene: Scene, jobs: int = 1, client: Any = None, progress: Any = None) -> PanelPaths:
     """A race's paths and timeline; for a view that draws only where paths end, their reductions (in
-    ``jobs`` processes: the same numbers for any number)."""
+    ``jobs`` processes: the same numbers for any number; ``progress(n)`` told of each chunk of ``n``
+    starts done)."""
     from .view_registry import get_view_kind
 
     if get_view_kind(scene.view).reduces:
         surface = scene.path_surface
         found = reduce_race(surface, [racer.spec.build() for racer in scene.optimizers], scene.starts,
                             scene.racer_steps(), [scene.gradient_source(racer) for racer in scene.optimizers],
-                            jobs=jobs, client=client)
+                            jobs=jobs, client=client, progress=progress)
         return PanelPaths(scene, (), scene.timeline(), tuple(found))
     return PanelPaths(scene, tuple(race_trajectories(scene)), scene.timeline())
 
 
-def compute_paths(scene: Any, jobs: int = 1, client: Any = None) -> ComputedPaths | None:
+def compute_paths(scene: Any, jobs: int = 1, client: Any = None, progress: Any = None) -> ComputedPaths | None:
     """The computed paths of any scene kind: a race, panels side by side (each computed with the
     animation's frame count), or ``None`` for a kind without optimizers; ``jobs``: processes for paths
     that are reduced (the ``basins`` view), the same numbers for any number; ``client``: a
@@ -133,7 +143,7 @@ def compute_paths(scene: Any, jobs: int = 1, client: Any = None) -> ComputedPath
         frames = scene.frame_count
         return ComputedPaths(scene.name, tuple(compute_panel(p.with_options(frames=frames)) for p in panels))
     if hasattr(scene, "optimizers") and hasattr(scene, "timeline"):
-        return ComputedPaths(scene.name, (compute_panel(scene, jobs, client),))
+        return ComputedPaths(scene.name, (compute_panel(scene, jobs, client, progress),))
     return None
 
 

@@ -18,10 +18,9 @@ from __future__ import annotations
 import base64
 import contextlib
 import multiprocessing
-import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,14 +28,18 @@ from typing import Any
 import numpy as np
 
 from .atomic import atomic_path, temporaries
+from .basins import known_targets
 from .errors import RenderError
 from .export import to_json
 from .folders import check_output_file, confining_folder, folders_kept_only_if_used
 from .guard import guarded
 from .horizon import render_tolerance
 from .limits import check_render_size, useful_workers
+from .moments import Moment, held_frames
 from .paths import ComputedPaths, compute_paths
 from .processes import die_with_parent, fork_is_safe
+from .progress import Progress
+from .render.vector import VECTOR_FORMATS, check_vector_form, write_vector
 from .render.views import View, is_parallel, make_view, view_kind
 from .trust import is_data
 from .writers import Format, FrameWriter, WriteTarget, infer_format
@@ -44,16 +47,32 @@ from .writers.html import fragment
 from .writers.quantize import PaletteMapper, build_palette
 
 
-def frame_delays(frames: int, fps: int, hold: float) -> list[int]:
-    """Per-frame delays in hundredths of a second; the last one includes ``hold`` seconds.
+def frame_delays(frames: int, fps: int, hold: float, pauses: Mapping[int, float] | None = None) -> list[int]:
+    """Per-frame delays in hundredths of a second; the last one includes ``hold`` seconds, and frame ``i``
+    of ``pauses`` its seconds.
 
     >>> frame_delays(4, 30, 0.5)
     [3, 4, 3, 53]
+    >>> frame_delays(4, 30, 0.5, {1: 1.0})
+    [3, 104, 3, 53]
     """
     ends = [round(100 * (i + 1) / fps) for i in range(frames)]
     delays = [end - start for start, end in zip([0, *ends[:-1]], ends, strict=True)]
     delays[-1] += round(100 * hold)
+    for index, seconds in (pauses or {}).items():
+        delays[index] += round(100 * seconds)
     return delays
+
+
+def view_moments(view: Any) -> list[Moment]:
+    """The moments ``view`` shows (:mod:`trajectories.moments`); none for a view that names none."""
+    moments = getattr(view, "moments", None)
+    return list(moments()) if moments is not None else []
+
+
+def animation_delays(scene: Any, view: Any) -> list[int]:
+    """Every frame's delay (hundredths of a second): the scene's fps, its last frame's hold and its pauses."""
+    return frame_delays(len(view.steps_shown), scene.fps, scene.hold, held_frames(view_moments(view)))
 
 
 @dataclass(frozen=True)
@@ -103,26 +122,6 @@ def default_path(scene: Any, fmt: Format, out_dir: str | Path = "output") -> Pat
     return Path(out_dir) / f"{scene.name}{fmt.extension}"
 
 
-class Progress:
-    """A one-line progress bar on stderr, shown only on a terminal and only once a render passes a second."""
-
-    def __init__(self, label: str, total: int, enabled: bool) -> None:
-        self.label, self.total = label, total
-        self.enabled = enabled and sys.stderr.isatty()
-        self.started = time.perf_counter()
-        self.shown = False
-
-    def __call__(self, done: int) -> None:
-        if not self.enabled or (not self.shown and time.perf_counter() - self.started < 1.0):
-            return
-        self.shown = True
-        filled = int(30 * done / self.total)
-        sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{self.total} frames")
-        if done == self.total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-
-
 WriterFactory = Callable[[Any, tuple[int, int], PaletteMapper], FrameWriter]
 
 
@@ -152,10 +151,6 @@ def render_scene(
         quiet: no progress bar.
         jobs: processes drawing frames, for views whose frames are full redraws (3-D); the output is the
             same bytes whatever the number.
-
-    Before any work, the frame count (at most :data:`trajectories.limits.MAX_FRAMES`) and the memory the
-    render would need (:func:`trajectories.limits.render_needs`: paths, frame buffers of every drawing
-    process, the frames APNG and WebP keep) are checked: :class:`RenderError` with the estimate otherwise.
         text: draw text (titles, labels, ticks, legend entries, counters); ``False`` keeps every shape
             (legend frames and handles included) but no glyph, for snapshot tests across machines whose
             fonts rasterise differently.
@@ -165,6 +160,10 @@ def render_scene(
         writer_factory: ``(file, size, mapper) -> FrameWriter``, to replace the format's writer (tests).
         client: a ``dask.distributed.Client``: the basins view's paths are reduced on its cluster
             (:mod:`trajectories.distributed`), the same numbers and bytes as here.
+
+    Before any work, the frame count (at most :data:`trajectories.limits.MAX_FRAMES`) and the memory the
+    render would need (:func:`trajectories.limits.render_needs`: paths, frame buffers of every drawing
+    process, the frames APNG and WebP keep) are checked: :class:`RenderError` with the estimate otherwise.
     """
     fmt = infer_format(path, format)
     if sample is not None and (isinstance(sample, bool) or not isinstance(sample, int) or sample < 1):
@@ -182,6 +181,8 @@ def render_scene(
     if paths_json is not None and kind.reduces:
         raise RenderError(f"{scene.name}: the {kind.name} view keeps only where each path ends, not the paths; "
                           "use `trajectories run --format npz` for them")
+    if fmt.name in VECTOR_FORMATS:
+        check_vector_form(kind, fmt.name)
     # before any work, and before the default folder is made: frames and memory within bounds
     check_render_size(scene, fmt, RenderError, jobs, paths_json is not None, 1 if fmt.still else sample)
     path = Path(path) if path is not None else default_path(scene, fmt)
@@ -195,17 +196,22 @@ def render_scene(
     outputs = [path, *([Path(paths_json)] if paths_json is not None else [])]
     with guarded(scene.source, outputs) if is_data(scene) else contextlib.nullcontext():  # a TOML scene: data
         frames, notes = _computed_and_written(scene, path, fmt, paths_json, quiet, jobs, text, sample, colors,
-                                              writer_factory, client, kind.needs_paths)
+                                              writer_factory, client, kind)
     return RenderResult(path, fmt.name, frames, scene.size, path.stat().st_size, time.perf_counter() - began, notes)
 
 
 def _computed_and_written(scene: Any, path: Path, fmt: Format, paths_json: str | Path | None, quiet: bool, jobs: int,
                           text: bool, sample: int | None, colors: int, writer_factory: WriterFactory | None,
-                          client: Any, needs_paths: bool) -> tuple[int, tuple[str, ...]]:
+                          client: Any, kind: Any) -> tuple[int, tuple[str, ...]]:
     """The paths computed, the frames drawn and written to ``path`` and the paths' JSON to ``paths_json``:
     the frames written and the warnings. The JSON is made before any file is written, so that a document
     that cannot be written (a non-finite number) leaves no animation behind either."""
-    computed = compute_paths(scene, jobs, client) if needs_paths else None
+    reducing = None
+    if kind.reduces:  # a basin map's reduction can take minutes: its own progress, in starts
+        passes = 1 if known_targets(scene.path_surface) else 2
+        reducing = Progress(f"{scene.name} paths", passes * len(scene.optimizers) * len(scene.starts), "starts",
+                            enabled=not quiet)
+    computed = compute_paths(scene, jobs, client, reducing and reducing.advance) if kind.needs_paths else None
     document = to_json(computed.document()) if paths_json is not None and computed is not None else None
     view = make_view(scene, computed, text)
     folders = [path.parent, *([Path(paths_json).parent] if paths_json is not None else [])]
@@ -218,17 +224,57 @@ def _computed_and_written(scene: Any, path: Path, fmt: Format, paths_json: str |
                 if document is not None:  # inside: a JSON that cannot be written leaves no animation either
                     with atomic_path(paths_json) as json_temporary:
                         json_temporary.write_text(document)
-        return frames, chaos_warnings(computed, scene.size)
+        return frames, chaos_warnings(computed, scene.size, jobs, client) + early_exit_warnings(computed)
     finally:
         view.close()
 
 
-def chaos_warnings(computed: ComputedPaths | None, size: tuple[int, int]) -> tuple[str, ...]:
-    """One line for each drawn path whose steps go past its reproducibility horizon (a quarter pixel at
-    ``size``) while its arithmetic is not the same on every CPU: frames that can differ between CPUs."""
+EARLY_EXIT = 0.05
+"""A path that leaves the window for good within this share of its steps is warned of: the animation would
+show it for a few frames and then nothing (a rate too large for the surface, or a window too small)."""
+
+
+def early_exit_warnings(computed: ComputedPaths | None) -> tuple[str, ...]:
+    """One line for each racer whose path (its first start that does) leaves the drawn window within the
+    first :data:`EARLY_EXIT` of its steps and never comes back into it, for races of up to a few starts (a
+    swarm's strays are its story). A path that overshoots and returns is drawn again once it is back, so it
+    is not warned of (a tuned rate at the edge of divergence often does that)."""
     notes: list[str] = []
     for panel in computed.panels if computed is not None else ():
-        if not panel.scene.reproducible_everywhere:
+        scene = panel.scene
+        if len(getattr(scene, "starts", ())) > 3 or not panel.trajectories:
+            continue
+        x0, x1, y0, y1 = scene.plot_window
+        for racer, trajectory in zip(scene.optimizers, panel.trajectories, strict=True):
+            with np.errstate(invalid="ignore"):
+                x, y = trajectory.positions[..., 0], trajectory.positions[..., 1]
+                inside = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)  # False for a diverged (NaN) point
+                outside = ~inside & np.isfinite(x) & np.isfinite(y)
+            for start in range(outside.shape[1]):
+                steps = np.flatnonzero(outside[:, start])
+                if steps.size and steps[0] < EARLY_EXIT * trajectory.steps and not inside[steps[0]:, start].any():
+                    notes.append(f"{scene.name}: the path of {racer.label!r} leaves the window at step {steps[0]} of "
+                                 f"{trajectory.steps}, and the animation shows nothing of it after; try a smaller lr "
+                                 "or a larger window")
+                    break
+    return tuple(notes)
+
+
+def chaos_warnings(computed: ComputedPaths | None, size: tuple[int, int], jobs: int = 1,
+                   client: Any = None) -> tuple[str, ...]:
+    """One line for each drawn path whose steps go past its reproducibility horizon (a quarter pixel at
+    ``size``), and for each basin map's racer whose starts end elsewhere when their last bits change, while
+    the arithmetic is not the same on every CPU: frames that can differ between CPUs."""
+    notes: list[str] = []
+    for panel in computed.panels if computed is not None else ():
+        if panel.reductions and not panel.scene.reproducible_everywhere:
+            for racer, changed in zip(panel.scene.optimizers, panel.changed_ends(jobs, client), strict=True):
+                if changed.any():
+                    notes.append(f"{panel.scene.name}: {int(np.count_nonzero(changed))} of the {changed.size} "
+                                 f"starts of {racer.label!r} end at another target or step when their last bits "
+                                 "change: the map can differ between CPUs; render it with --arithmetic portable "
+                                 '(in a scene: arithmetic="portable") for the same bytes on every machine')
+        elif not panel.scene.reproducible_everywhere:
             found = [path.warning() for path in panel.chaotic_paths(render_tolerance(size))]
             if len(found) > MANY_WARNINGS:  # a swarm: the first path, and how many more
                 found = [*found[:1], f"{panel.scene.name}: {len(found) - 1} more of its paths are chaotic within "
@@ -275,10 +321,11 @@ def _draw_frames(indices: range) -> list[np.ndarray]:
 
 
 def _open_writer(fmt: Format, file: Any, temporary: Path, scene: Any, mapper: PaletteMapper | None,
-                 writer_factory: WriterFactory | None, steps: tuple[int, ...] = ()) -> FrameWriter:
+                 writer_factory: WriterFactory | None, steps: tuple[int, ...] = (),
+                 vector: Callable[[Any, str], None] | None = None) -> FrameWriter:
     if writer_factory is not None:
         return writer_factory(file, scene.size, mapper)
-    return fmt.open(WriteTarget(file, temporary, scene.size, scene.fps, mapper, steps, scene.name))
+    return fmt.open(WriteTarget(file, temporary, scene.size, scene.fps, mapper, steps, scene.name, vector))
 
 
 def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format, temporary: Path, quiet: bool,
@@ -290,7 +337,7 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
         picks = [round(i * (count - 1) / (sample - 1)) for i in range(sample)] if sample > 1 else [count - 1]
     else:
         picks = list(range(count))
-    delays = frame_delays(count, scene.fps, scene.hold)
+    delays = animation_delays(scene, view)
     if fmt.still and writer_factory is None:  # the final frame alone
         picks = [count - 1]
     spans = [sum(delays[a:b]) for a, b in zip(picks, [*picks[1:], count], strict=True)]
@@ -306,10 +353,13 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
     paletted = fmt.paletted or writer_factory is not None
     reserved = view.reserved_colors()
     mapper = PaletteMapper(build_palette(palette_frames, reserved, colors), exact=reserved) if paletted else None
-    progress = Progress(scene.name, len(picks), not quiet and sample is None)
+    progress = Progress(scene.name, len(picks), "frames", enabled=not quiet and sample is None)
     with open(temporary, "wb") as file:
         steps = tuple(int(view.steps_shown[index]) for index in picks)
-        writer = _open_writer(fmt, file, temporary, scene, mapper, writer_factory, steps)
+        def vector(target: Any, name: str) -> None:  # svg, pdf: the final frame drawn by matplotlib's backend
+            write_vector(view, count - 1, target, name, text)
+
+        writer = _open_writer(fmt, file, temporary, scene, mapper, writer_factory, steps, vector)
         if sample is not None or fmt.still:
             frames: Iterator[np.ndarray] = (known[index] for index in picks)
         else:
@@ -320,6 +370,7 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
                 progress(done)
             writer.finish()
         except BaseException:
+            progress.close()
             abort_writer(writer)  # a writer's helper process must let go of the file before it is removed
             raise
     return getattr(writer, "frames_written", len(picks))  # GIF merges identical consecutive frames
@@ -334,19 +385,24 @@ def abort_writer(writer: FrameWriter) -> None:
 
 
 def render_many(
-    scenes: list, targets: list[Path], formats: str | list[str], jobs: int, quiet: bool = True, **options: Any
+    scenes: list, targets: list[Path], formats: str | list[str], jobs: int, quiet: bool = True,
+    finished: Callable[[RenderResult], None] | None = None, **options: Any
 ) -> list[RenderResult]:
     """Render ``scenes`` to ``targets``: views with full-redraw frames one at a time with ``jobs``
-    processes each, the others ``jobs`` scenes at a time. Results come back in the order given."""
+    processes each, the others ``jobs`` scenes at a time. Results come back in the order given;
+    ``finished(result)`` hears of each file as soon as it is written (in the order they finish)."""
     formats = [formats] * len(scenes) if isinstance(formats, str) else list(formats)
     results: dict[int, RenderResult] = {}
+    told = finished if finished is not None else (lambda result: None)
     alone = [i for i, scene in enumerate(scenes) if jobs == 1 or is_parallel(scene)]
     together = [i for i in range(len(scenes)) if i not in alone]
     for i in alone:
         results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, jobs=jobs, **options)
+        told(results[i])
     if together and not fork_is_safe(*(scenes[i] for i in together)):  # no fork here, or a scene runs JAX
         for i in together:
             results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, **options)
+            told(results[i])
     elif together:
         batch = [(scenes[i], targets[i], formats[i], options) for i in together]
         context = multiprocessing.get_context("fork")  # the batch is inherited, not pickled
@@ -354,9 +410,9 @@ def render_many(
         try:
             with context.Pool(min(jobs, len(together), useful_workers()), initializer=_start_batch,
                               initargs=(batch,)) as pool:
-                for i, result in zip(together, pool.map(_render_one, range(len(together)), chunksize=1),
-                                     strict=True):
-                    results[i] = result
+                for k, result in pool.imap_unordered(_render_one, range(len(together)), chunksize=1):
+                    results[together[k]] = result
+                    told(result)
         except BaseException:  # the pool's workers were killed mid-write (SIGTERM): their temporaries go here
             for i in together:
                 for temporary in temporaries(targets[i], began):
@@ -371,6 +427,6 @@ def _start_batch(batch: list) -> None:
     _IN_WORKER["batch"] = batch
 
 
-def _render_one(index: int) -> RenderResult:
+def _render_one(index: int) -> tuple[int, RenderResult]:
     scene, target, fmt, options = _IN_WORKER["batch"][index]
-    return render_scene(scene, target, format=fmt, quiet=True, **options)
+    return index, render_scene(scene, target, format=fmt, quiet=True, **options)

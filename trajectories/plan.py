@@ -155,12 +155,7 @@ def plan_render(
         overrides.update(data=series, column=column)
     if paths_json is not None and isinstance(scenes[0], SeriesScene):
         raise PlanError(f"--paths writes optimizer paths; {scenes[0].name} has none")
-    unused = [key for key in overrides if not any(key in option_names(scene) for scene in scenes)]
-    if unused:
-        raise PlanError(f"--{unused[0].replace('_', '-')} does not apply to {', '.join(s.name for s in scenes)}")
-    scenes = [apply_options(scene, overrides) for scene in scenes]
-    if scale is not None:
-        scenes = [_scaled(scene, scale) for scene in scenes]
+    scenes = with_overrides(scenes, overrides, scale)
     folder = Path(out_dir) if out_dir else DEFAULT_FOLDER
     if out_dir and folder.exists() and not folder.is_dir():
         raise PlanError(f"--out-dir: {folder} is a file, not a folder")
@@ -180,7 +175,17 @@ def plan_render(
     return RenderPlan(scenes, targets, formats, paths_json, folders)
 
 
-def _scaled(scene: Any, scale: float) -> Any:
+def with_overrides(scenes: list, overrides: dict[str, Any], scale: float | None = None) -> list:
+    """``scenes`` with the option ``overrides`` each has, then ``--scale``; :class:`PlanError` for an override
+    that none of them has."""
+    unused = [key for key in overrides if not any(key in option_names(scene) for scene in scenes)]
+    if unused:
+        raise PlanError(f"--{unused[0].replace('_', '-')} does not apply to {', '.join(s.name for s in scenes)}")
+    scenes = [apply_options(scene, overrides) for scene in scenes]
+    return scenes if scale is None else [scaled(scene, scale) for scene in scenes]
+
+
+def scaled(scene: Any, scale: float) -> Any:
     """``scene`` with its frame size and dpi multiplied by ``scale`` (``--scale``)."""
     if isinstance(scale, bool) or not isinstance(scale, int | float) or not SCALES[0] <= scale <= SCALES[1]:
         raise PlanError(f"--scale must be a number from {SCALES[0]:g} to {SCALES[1]:g}, got {scale!r}")

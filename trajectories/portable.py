@@ -34,7 +34,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from mpmath import libmp
 
 if TYPE_CHECKING:
     from .surfaces import Surface
@@ -47,7 +46,7 @@ ARITHMETICS = ("numpy", "portable")
 #: Working precision in bits. Every double input to exp, log, sin and cos whose correct rounding is hard
 #: needs fewer than 130 bits (Lefèvre and Muller's worst cases), so one rounding from 192 bits is correct.
 PRECISION = 192
-_NEAREST = libmp.round_nearest
+_NEAREST = "n"  # mpmath's round_nearest
 _SMALLEST_EXPONENT = -1074  # 2**-1074 is the smallest positive (subnormal) double
 
 #: ufuncs whose numpy loops are exact or correctly rounded by IEEE 754, hence CPU-independent.
@@ -60,12 +59,20 @@ EXACT = frozenset({
 })  # fmt: skip
 
 
+def _mp() -> Any:
+    """``mpmath.libmp``, imported when portable arithmetic first runs (importing this module never does)."""
+    from mpmath import libmp
+
+    return libmp
+
+
 class PortableArithmeticError(TypeError):
     """An operation that portable arithmetic cannot compute the same on every machine."""
 
 
 def _to_double(value: tuple) -> float:
     """The double nearest to the mpf ``value`` (ties to even), subnormals and overflow included."""
+    libmp = _mp()
     sign, mantissa, exponent, bits = value
     if not mantissa:
         return libmp.to_float(value)  # zero, infinities, NaN
@@ -83,10 +90,13 @@ def _to_double(value: tuple) -> float:
     return -result if sign else result
 
 
-def _unary(function: Callable[..., tuple]) -> Callable[[float], float]:
+def _unary(function: Callable[..., tuple] | str) -> Callable[[float], float]:
+    """``function`` (or mpmath's ``libmp.<function>``, named) of a double, correctly rounded."""
     def evaluate(x: float) -> float:
+        libmp = _mp()
+        mpf = getattr(libmp, function) if isinstance(function, str) else function
         try:
-            return _to_double(function(libmp.from_float(x), PRECISION, _NEAREST))
+            return _to_double(mpf(libmp.from_float(x), PRECISION, _NEAREST))
         except (libmp.ComplexResult, ValueError, ZeroDivisionError):
             return math.nan  # outside the real domain, as numpy answers
 
@@ -95,6 +105,7 @@ def _unary(function: Callable[..., tuple]) -> Callable[[float], float]:
 
 def _log_base(base: float) -> Callable[[tuple, int, str], tuple]:
     def log(x: tuple, prec: int, rnd: str) -> tuple:
+        libmp = _mp()
         extra = prec + 20
         return libmp.mpf_div(libmp.mpf_log(x, extra), libmp.mpf_log(libmp.from_float(base), extra), prec, rnd)
 
@@ -103,29 +114,34 @@ def _log_base(base: float) -> Callable[[tuple, int, str], tuple]:
 
 def _expm1(x: tuple, prec: int, rnd: str) -> tuple:
     # exp(x) - 1 loses the bits of a small x: work with enough extra bits to keep ``prec`` of them
+    libmp = _mp()
     extra = prec + max(0, -(x[2] + x[3])) + 10
     return libmp.mpf_sub(libmp.mpf_exp(x, extra), libmp.fone, prec, rnd)
 
 
 def _log1p(x: tuple, prec: int, rnd: str) -> tuple:
+    libmp = _mp()
     return libmp.mpf_log(libmp.mpf_add(x, libmp.fone, None), prec, rnd)  # 1 + x exactly (prec None)
 
 
 def _exp2(x: tuple, prec: int, rnd: str) -> tuple:
+    libmp = _mp()
     return libmp.mpf_pow(libmp.from_int(2), x, prec, rnd)
 
 
 def _cbrt(x: tuple, prec: int, rnd: str) -> tuple:
+    libmp = _mp()
     return libmp.mpf_neg(libmp.mpf_cbrt(libmp.mpf_neg(x), prec, rnd)) if x[0] else libmp.mpf_cbrt(x, prec, rnd)
 
 
-_UNARY_FUNCTIONS: dict[str, Callable[[tuple, int, str], tuple]] = {
-    "exp": libmp.mpf_exp, "expm1": _expm1, "exp2": _exp2,
-    "log": libmp.mpf_log, "log2": _log_base(2.0), "log10": _log_base(10.0), "log1p": _log1p,
-    "sin": libmp.mpf_sin, "cos": libmp.mpf_cos, "tan": libmp.mpf_tan,
-    "arcsin": libmp.mpf_asin, "arccos": libmp.mpf_acos, "arctan": libmp.mpf_atan,
-    "sinh": libmp.mpf_sinh, "cosh": libmp.mpf_cosh, "tanh": libmp.mpf_tanh,
-    "arcsinh": libmp.mpf_asinh, "arccosh": libmp.mpf_acosh, "arctanh": libmp.mpf_atanh,
+# mpmath's own functions by name (``libmp.mpf_exp``...), looked up when first evaluated
+_UNARY_FUNCTIONS: dict[str, Callable[[tuple, int, str], tuple] | str] = {
+    "exp": "mpf_exp", "expm1": _expm1, "exp2": _exp2,
+    "log": "mpf_log", "log2": _log_base(2.0), "log10": _log_base(10.0), "log1p": _log1p,
+    "sin": "mpf_sin", "cos": "mpf_cos", "tan": "mpf_tan",
+    "arcsin": "mpf_asin", "arccos": "mpf_acos", "arctan": "mpf_atan",
+    "sinh": "mpf_sinh", "cosh": "mpf_cosh", "tanh": "mpf_tanh",
+    "arcsinh": "mpf_asinh", "arccosh": "mpf_acosh", "arctanh": "mpf_atanh",
     "cbrt": _cbrt,
 }  # fmt: skip
 _SCALAR_UNARY = {name: _unary(function) for name, function in _UNARY_FUNCTIONS.items()}
@@ -135,6 +151,7 @@ def _power_scalar(x: float, y: float) -> float:
     """:math:`\\operatorname{RN}(x^y)` for finite, non-zero ``x`` and finite ``y``."""
     if y == 2.0:
         return x * x  # one IEEE multiplication is already correctly rounded
+    libmp = _mp()
     base = libmp.from_float(x)
     if y.is_integer():
         return _to_double(libmp.mpf_pow_int(base, int(y), PRECISION, _NEAREST))
@@ -144,10 +161,12 @@ def _power_scalar(x: float, y: float) -> float:
 
 
 def _arctan2_scalar(y: float, x: float) -> float:
+    libmp = _mp()
     return _to_double(libmp.mpf_atan2(libmp.from_float(y), libmp.from_float(x), PRECISION, _NEAREST))
 
 
 def _hypot_scalar(x: float, y: float) -> float:
+    libmp = _mp()
     return _to_double(libmp.mpf_hypot(libmp.from_float(x), libmp.from_float(y), PRECISION, _NEAREST))
 
 

@@ -10,7 +10,6 @@ temporary is removed while an exception unwinds. Python turns only SIGINT into a
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import sys
@@ -82,6 +81,8 @@ def die_with_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
+            import ctypes  # here: the command line's start never pays for it
+
             libc = ctypes.CDLL(None, use_errno=True)
             if libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0:  # 1 = PR_SET_PDEATHSIG
                 if os.getppid() != parent:  # the parent died before the request took hold

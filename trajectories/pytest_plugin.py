@@ -1,6 +1,12 @@
 """The pytest plugin (entry point ``pytest11``: installed with the package, active in every test run).
 
-It adds ``--update-snapshots`` and the ``animation_snapshot`` fixture::
+It adds the ``frame_check`` fixture, which fails a test with one line per finding of the frame checker
+(:mod:`trajectories.frame_check`)::
+
+    def test_race_is_clean(frame_check):
+        frame_check(race)  # every frame of the scene, as its view draws it
+
+and ``--update-snapshots`` and the ``animation_snapshot`` fixture::
 
     def test_race(animation_snapshot, tmp_path):
         result = race.with_options(frames=5, size=(240, 180), dpi=40).render(tmp_path / "race.gif")
@@ -76,3 +82,18 @@ class SnapshotChecker:
 def animation_snapshot(request: pytest.FixtureRequest) -> SnapshotChecker:
     """Compare a rendered animation with its stored baseline (``--update-snapshots`` writes it)."""
     return SnapshotChecker(request)
+
+
+@pytest.fixture
+def frame_check():
+    """``frame_check(scene, frames=None)``: fail the test with the frame checker's findings in ``scene``
+    (every frame, or ``frames``), one line each; pass when every frame is clean."""
+
+    def check(scene: object, frames: object = None) -> None:
+        from .frame_check import check_scene
+
+        found = check_scene(scene, frames)
+        if found:
+            pytest.fail("\n".join(finding.line() for finding in found), False)
+
+    return check

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
 from .adapters.objective import evaluating
 from .gradients import ExactGradient, GradientSource
 from .state import StateRecorder
+from .stepping import can_step, march
 from .surfaces import Array, Surface
 from .transforms import GradientTransformation
 
@@ -32,6 +34,7 @@ class Trajectory:
 
     Attributes:
         positions: ``(steps + 1, ..., 2)``; NaN from the step a path diverged at.
+        surface: the surface the paths ran on (it gives ``losses`` and ``grad_norms``).
         losses: ``(steps + 1, ...)``, the surface's value at each position.
         grad_norms: ``(steps + 1, ...)``, the norm of the surface's exact gradient at each position
             (not of the noisy gradient a stochastic run used).
@@ -39,13 +42,28 @@ class Trajectory:
             diverged.
         state: with ``record_state``, each update's gradient, step and the rule's buffers, ``(steps, ..., 2)``
             by name (:mod:`trajectories.state`); ``None`` otherwise.
+
+    ``losses`` and ``grad_norms`` are computed when first read: a swarm of 10,000 paths without a loss panel
+    reads neither (a third of its computing), exports and 3-D views do.
     """
 
     positions: Array = field(repr=False)
-    losses: Array = field(repr=False)
-    grad_norms: Array = field(repr=False)
+    surface: Surface = field(repr=False, compare=False)
     diverged_step: Array
     state: Mapping[str, Array] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def losses(self) -> Array:
+        """``(steps + 1, ...)``: :math:`f` at each position (NaN where there is none)."""
+        with np.errstate(all="ignore"):
+            return self.surface.f(self.positions)
+
+    @cached_property
+    def grad_norms(self) -> Array:
+        r"""``(steps + 1, ...)``: :math:`\lVert \nabla f \rVert` at each position (NaN where there is none)."""
+        with np.errstate(all="ignore"):
+            grads = self.surface.grad(self.positions)
+            return np.sqrt(grads[..., 0] * grads[..., 0] + grads[..., 1] * grads[..., 1])  # numpy's norm, bit for bit
 
     @property
     def steps(self) -> int:
@@ -93,6 +111,29 @@ def advance(params: Array, updates: Array, alive: np.ndarray, diverged_step: np.
     alive &= valid
     return np.where(alive[..., None], candidate, params)
 
+class Recorder:
+    """Keeps every point the many-start loop shows (:class:`trajectories.stepping.PointConsumer`) in
+    ``positions`` ``(steps + 1, N, 2)``, which holds NaN where no point is shown."""
+
+    def __init__(self, positions: Array) -> None:
+        self.positions = positions
+        self.rows = np.arange(0)
+        self.slice: slice | None = None
+
+    def start(self, rows: Array) -> None:
+        self.rows, self.slice = rows, slice(int(rows[0]), int(rows[-1]) + 1)  # a tile is a run of rows
+
+    def block(self, first: int, points: Array) -> None:
+        where = self.slice if self.slice is not None else self.rows
+        self.positions[first:first + len(points), where] = points
+
+    def keep(self, kept: Array) -> None:
+        self.rows, self.slice = self.rows[kept], None
+
+    def finish(self) -> None:
+        pass
+
+
 def run(
     surface: Surface,
     optimizer: GradientTransformation,
@@ -127,6 +168,9 @@ def run(
     centre, half = escape_box(surface, escape)
     positions = np.full((steps + 1, *params.shape), np.nan)
     positions[0] = params
+    if can_step(optimizer) and not record_state:  # the many-start loop: the same numbers, faster
+        ends = march(optimizer, source, params, steps, centre, half, Recorder(positions.reshape(steps + 1, -1, 2)))
+        return Trajectory(positions, surface, ends.diverged_step)
     alive = np.ones(params.shape[:-1], dtype=bool)
     diverged_step = np.full(params.shape[:-1], -1, dtype=np.int64)
 
@@ -142,7 +186,5 @@ def run(
             if not alive.any():
                 break
             positions[t + 1] = np.where(alive[..., None], params, np.nan)
-        losses = surface.f(positions)
-        grad_norms = np.linalg.norm(surface.grad(positions), axis=-1)
     recorded = recorder.result(diverged_step) if recorder is not None else None
-    return Trajectory(positions, losses, grad_norms, diverged_step, recorded)
+    return Trajectory(positions, surface, diverged_step, recorded)

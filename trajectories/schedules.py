@@ -10,20 +10,20 @@ Each schedule gives the learning rate :math:`\alpha_t` of update :math:`t = 0, 1
 optimizer's own ``lr`` (:math:`\alpha`, torch's ``base_lr``), exactly as torch's scheduler does when it is
 stepped once after every ``optimizer.step()``:
 
-=========================  ==============================  ====================================================
-name                       torch                           :math:`\alpha_t`
-=========================  ==============================  ====================================================
-``constant``               ``ConstantLR``                  :math:`\alpha f` for :math:`t < n`, then :math:`\alpha`
-``linear``                 ``LinearLR``                    :math:`\alpha\,(s + (e - s)\min(t, n)/n)`
-``step``                   ``StepLR``                      :math:`\alpha\,\gamma^{\lfloor t / k \rfloor}` (k: step_size)
-``multistep``              ``MultiStepLR``                 :math:`\alpha\,\gamma^{m(t)}`, m(t) milestones :math:`\le t`
-``exponential``            ``ExponentialLR``               :math:`\alpha\,\gamma^t`
-``cosine``                 ``CosineAnnealingLR``           :math:`\eta + (\alpha - \eta)(1 + \cos(\pi t / T_{max}))/2`
-``cosine_warm_restarts``   ``CosineAnnealingWarmRestarts`` the same within each cycle, :math:`T_i = T_0 T_{mult}^i`
-``polynomial``             ``PolynomialLR``                :math:`\alpha\,(1 - \min(t, n)/n)^p`
-``onecycle``               ``OneCycleLR``                  up from ``max_lr/div_factor`` to ``max_lr``, then down
-``cyclic``                 ``CyclicLR``                    triangles between ``base_lr`` and ``max_lr``
-=========================  ==============================  ====================================================
+========================  ===============================  ====================================================
+name                      torch                            :math:`\alpha_t`
+========================  ===============================  ====================================================
+``constant``              ``ConstantLR``                   :math:`\alpha f` for :math:`t < n`, then :math:`\alpha`
+``linear``                ``LinearLR``                     :math:`\alpha\,(s + (e - s)\min(t, n)/n)`
+``step``                  ``StepLR``                       :math:`\alpha\,\gamma^{\lfloor t / k \rfloor}` (k: step_size)
+``multistep``             ``MultiStepLR``                  :math:`\alpha\,\gamma^{m(t)}`, m(t) milestones :math:`\le t`
+``exponential``           ``ExponentialLR``                :math:`\alpha\,\gamma^t`
+``cosine``                ``CosineAnnealingLR``            :math:`\eta + (\alpha - \eta)(1 + \cos(\pi t / T_{max}))/2`
+``cosine_warm_restarts``  ``CosineAnnealingWarmRestarts``  the same within each cycle, :math:`T_i = T_0 T_{mult}^i`
+``polynomial``            ``PolynomialLR``                 :math:`\alpha\,(1 - \min(t, n)/n)^p`
+``onecycle``              ``OneCycleLR``                   up from ``max_lr/div_factor`` to ``max_lr``, then down
+``cyclic``                ``CyclicLR``                     triangles between ``base_lr`` and ``max_lr``
+========================  ===============================  ====================================================
 
 **A chain runs its schedules one after the other**, as ``torch.optim.lr_scheduler.SequentialLR`` does:
 each schedule but the last runs for its own length (``total_iters`` of ``constant``, ``linear`` and
@@ -57,10 +57,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
+import numpy as np
+
 from . import portable
 from .errors import SpecError
 from .keywords import parse_keywords
-from .transforms import GradientTransformation
+from .transforms import GradientTransformation, in_place
 
 Params = Mapping[str, Any]
 REQUIRED = object()  # the default of a parameter torch requires
@@ -523,7 +525,8 @@ def scale_by_schedule(chain: ScheduleChain, base: float) -> GradientTransformati
     def init(params: Any) -> ScheduleState:
         return ScheduleState(0)
 
-    def update(grads: Any, state: ScheduleState, params: Any) -> tuple[Any, ScheduleState]:
-        return grads * chain.rate(base, state.count), ScheduleState(state.count + 1)
+    def step(grads: Any, state: ScheduleState, params: Any) -> tuple[Any, ScheduleState]:
+        out = grads if grads.flags.writeable else None  # a state array passed on: a new array
+        return np.multiply(grads, chain.rate(base, state.count), out=out), ScheduleState(state.count + 1)
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)

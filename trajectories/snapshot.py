@@ -6,7 +6,7 @@ differences on a 0-255 scale (matplotlib's image-comparison measure). A moved pa
 or a wrong colour changes hundreds of pixels by a lot; a different palette (another Pillow's median
 cut) shifts many pixels by a little. Text is the exception: another FreeType rasterises glyphs
 differently, and text changes the palette, so snapshots leave text out (``render(..., text=False)``).
-See README.md, "Snapshot tests", and ``DEFAULT_TOLERANCE`` for the measured margins.
+See ``docs/howto/snapshot-tests.md`` and ``DEFAULT_TOLERANCE`` for the measured margins.
 
 The pytest plugin built on this lives in :mod:`trajectories.pytest_plugin`.
 """

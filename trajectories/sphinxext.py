@@ -19,11 +19,12 @@ In ``conf.py``: ``extensions = ["trajectories.sphinxext"]``. Then, in reStructur
        name = "adam"
        hyperparameters = { lr = 0.1 }
 
-and the same in MyST Markdown as a fenced ```` ```{trajectories} ```` block. The argument is a built-in
+and the same in MyST Markdown as a fenced ``{trajectories}`` block. The argument is a built-in
 scene's name, ``path.py:NAME`` or ``path.toml`` (relative to the document; ``/path`` from the source
-folder), or nothing with a TOML scene as the body. Options: ``format`` (gif, png, apng, webp, mp4; an
-mp4 is a looping ``<video>`` in HTML), ``size`` (``WIDTHxHEIGHT``), ``frames``, ``alt``, ``caption``
-(makes a figure) and ``class``.
+folder), or nothing with a TOML scene as the body. Options: ``format`` (gif, png, apng, webp, mp4, html;
+an mp4 is a looping ``<video>`` in HTML, and html the player, with play/pause and a scrubber, inline in the
+page), ``size`` (``WIDTHxHEIGHT``), ``scale`` (frame size and dpi multiplied: the same picture, smaller or
+sharper), ``frames``, ``alt``, ``caption`` (makes a figure) and ``class``.
 
 Scene files must lie in the source folder or in a folder ``conf.py`` lists in
 ``trajectories_scene_folders``; inline TOML and ``.toml`` files are data (:mod:`trajectories.trust`), read
@@ -64,8 +65,9 @@ from .version import __version__
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("gif", "png", "apng", "webp", "mp4")
-"""The formats the directive embeds: images, and mp4 as an HTML ``<video>``."""
+FORMATS = ("gif", "png", "apng", "webp", "mp4", "html")
+"""The formats the directive embeds: images, mp4 as an HTML ``<video>``, and html as the player itself, inline
+in the page (HTML builders only)."""
 DRAWING_PACKAGES = ("numpy", "matplotlib", "pillow", "mpmath", "imageio", "imageio-ffmpeg")
 CACHE_FOLDER = "trajectories"
 """The cache's folder inside Sphinx's doctree folder."""
@@ -73,6 +75,11 @@ CACHE_FOLDER = "trajectories"
 
 class DirectiveProblem(Exception):
     """A problem with one directive, reported as a warning at its line."""
+
+
+class trajectories_player(nodes.General, nodes.Element):
+    """The HTML player of one animation, inline in the page (its markup, frames and script: one file's
+    worth, with nothing fetched from elsewhere); other builders leave it out."""
 
 
 class trajectories_video(nodes.image):  # docutils finds visitors by the class name: visit_trajectories_video
@@ -132,6 +139,18 @@ def _format(text: str | None) -> str:
     return directives.choice(str(text).strip().lower(), FORMATS)
 
 
+def _scale(text: str | None) -> float:
+    from .plan import SCALES
+
+    try:
+        value = float(str(text).strip())
+    except ValueError:
+        raise ValueError(f"must be a number, got {text!r}") from None
+    if not SCALES[0] <= value <= SCALES[1]:
+        raise ValueError(f"must be a number from {SCALES[0]:g} to {SCALES[1]:g}, got {value:g}")
+    return value
+
+
 class TrajectoriesDirective(SphinxDirective):
     """``.. trajectories:: SCENE`` (or a TOML body): render the scene at build time and embed it."""
 
@@ -140,9 +159,9 @@ class TrajectoriesDirective(SphinxDirective):
     optional_arguments = 1
     final_argument_whitespace = True
     option_spec = {  # noqa: RUF012 - docutils reads it from the class
-        name: directives.unchanged for name in ("format", "size", "frames", "alt", "caption", "class")
+        name: directives.unchanged for name in ("format", "size", "scale", "frames", "alt", "caption", "class")
     }  # all read in run(), so that a bad value is a warning of ours at the line, as every other problem
-    parsers = {"format": _format, "size": _size, "frames": _positive_int}  # noqa: RUF012
+    parsers = {"format": _format, "size": _size, "scale": _scale, "frames": _positive_int}  # noqa: RUF012
 
     def run(self) -> list[nodes.Node]:
         location = (self.env.docname, self.lineno)
@@ -231,9 +250,14 @@ class TrajectoriesDirective(SphinxDirective):
         if missing:
             raise DirectiveProblem(f":{missing[0]}: does not apply to {scene.name}")
         try:
-            return scene.with_options(**changes) if changes else scene
+            scene = scene.with_options(**changes) if changes else scene
+            if "scale" in self.options:  # after :size:, as render's --scale after --size
+                from .plan import scaled
+
+                scene = scaled(scene, self.options["scale"])
+            return scene
         except ValueError as error:
-            raise DirectiveProblem(str(error)) from None
+            raise DirectiveProblem(str(error).replace("--scale", ":scale:")) from None
 
     # --- rendering, cached -------------------------------------------------------------------------------
 
@@ -259,14 +283,28 @@ class TrajectoriesDirective(SphinxDirective):
         uri = Path(os.path.relpath(path, source_folder)).as_posix()
         description = getattr(scene, "description", "") or scene.name
         alt = self.options.get("alt", f"animation: {description}")
+        if fmt == "html":
+            return self._player(scene, path, alt)
         kind = trajectories_video if fmt == "mp4" else nodes.image
         image = kind(uri=uri, alt=alt, classes=["trajectories", *self.options.get("class", [])])
         if fmt == "mp4":  # an image keeps its own size (and a width would make Sphinx link it to itself)
             image["video_width"] = scene.size[0]
-        self.set_source_info(image)
+        return self._captioned(image)
+
+    def _player(self, scene: Any, path: Path, alt: str) -> list[nodes.Node]:
+        """The player's own markup, inline (its frames are ``data:`` URIs, so no file is copied)."""
+        from .writers.html import fragment
+
+        player = trajectories_player(html=fragment(path.read_text(encoding="utf-8")), alt=alt, width=scene.size[0],
+                                     classes=["trajectories", "trajectories-player", *self.options.get("class", [])])
+        return self._captioned(player)
+
+    def _captioned(self, shown: nodes.Element) -> list[nodes.Node]:
+        """``shown`` alone, or in a figure with the ``:caption:`` (inline markup parsed) when there is one."""
+        self.set_source_info(shown)
         if "caption" not in self.options:
-            return [image]
-        figure = nodes.figure("", image, classes=["trajectories-figure"])
+            return [shown]
+        figure = nodes.figure("", shown, classes=["trajectories-figure"])
         inline, messages = self.state.inline_text(self.options["caption"], self.lineno)
         figure += nodes.caption(self.options["caption"], "", *inline)
         self.set_source_info(figure)
@@ -293,6 +331,14 @@ def visit_video_html(translator: Any, node: trajectories_video) -> None:
     raise nodes.SkipNode
 
 
+def visit_player_html(translator: Any, node: trajectories_player) -> None:
+    classes = translator.attval(" ".join(node.get("classes", [])))
+    label = translator.attval(node.get("alt", ""))
+    translator.body.append(f'<div class="{classes}" role="group" aria-label="{label}" '
+                           f'style="max-width:{int(node["width"])}px">\n{node["html"]}\n</div>\n')
+    raise nodes.SkipNode
+
+
 def skip(translator: Any, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
@@ -306,6 +352,8 @@ def _folders_from_conf(app: Any, config: Any) -> None:
 def setup(app: Any) -> dict[str, Any]:
     """Register the directive (Sphinx calls this for ``extensions = ["trajectories.sphinxext"]``)."""
     app.add_node(trajectories_video, html=(visit_video_html, None), latex=(skip, None), text=(skip, None),
+                 man=(skip, None), texinfo=(skip, None))
+    app.add_node(trajectories_player, html=(visit_player_html, None), latex=(skip, None), text=(skip, None),
                  man=(skip, None), texinfo=(skip, None))
     app.add_directive("trajectories", TrajectoriesDirective)
     app.add_config_value("trajectories_allow_modules", [], "env", [list, tuple])

@@ -31,11 +31,12 @@ import numbers
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .errors import StartSetError
+
+if TYPE_CHECKING:  # numpy is imported where points are made: the command line's help never needs it
+    import numpy as np
 
 Window = tuple[float, float, float, float]
 
@@ -66,6 +67,8 @@ def _seed_problem(value: Any) -> str | None:
 
 def _centred(low: float, high: float, count: int) -> np.ndarray:
     """``count`` cell centres over ``[low, high]``, mirror-exact about the middle."""
+    import numpy as np
+
     u = (2.0 * np.arange(count) + 1.0 - count) / count
     return (low + high) / 2 + (high - low) / 2 * u
 
@@ -94,6 +97,8 @@ class Grid:
 
     def points(self, window: Sequence[float]) -> np.ndarray:
         """``(ny·nx, 2)``: row by row from the bottom, ``x`` fastest."""
+        import numpy as np
+
         x0, x1, y0, y1 = window
         xs, ys = np.meshgrid(_centred(x0, x1, self.nx), _centred(y0, y1, self.ny))
         return np.stack([xs.ravel(), ys.ravel()], axis=-1)
@@ -118,6 +123,8 @@ class Random:
         return f"random:{self.count}" + (f":seed={self.seed}" if self.seed else "")
 
     def points(self, window: Sequence[float]) -> np.ndarray:
+        import numpy as np
+
         x0, x1, y0, y1 = window
         unit = np.random.default_rng(self.seed).random((self.count, 2))
         return np.column_stack([x0 + (x1 - x0) * unit[:, 0], y0 + (y1 - y0) * unit[:, 1]])
@@ -155,6 +162,8 @@ class Disk:
         return f"disk:{self.count}:center={cx:g},{cy:g},radius={self.radius:g}{seed}"
 
     def points(self, window: Sequence[float]) -> np.ndarray:
+        import numpy as np
+
         rng = np.random.default_rng(self.seed)
         found: list[np.ndarray] = []
         needed = self.count
@@ -295,6 +304,8 @@ def start_sets_problem(value: Any) -> str | None:
 def expand(sets: Sequence[StartSet], window: Sequence[float]) -> np.ndarray:
     """Every point of ``sets`` in order, ``(N, 2)``; :class:`StartSetError` if a set does not fit the
     window or the sets hold more than :data:`MAX_STARTS` points together."""
+    import numpy as np
+
     total = sum(s.count for s in sets)
     if total > MAX_STARTS:
         raise StartSetError(f"{total} start points, more than the {MAX_STARTS} a scene or run may have")

@@ -76,9 +76,15 @@ class Surface:
         return np.asarray(self.value(points[..., 0], points[..., 1]), dtype=np.float64)
 
     def grad(self, points: Array) -> Array:
-        """Analytic gradient at ``points`` of shape ``(..., 2)``; returns shape ``(..., 2)``."""
+        """Analytic gradient at ``points`` of shape ``(..., 2)``; returns shape ``(..., 2)``, laid out in
+        memory as ``points`` are when they are ``(N, 2)`` in Fortran order (x and y each contiguous: what
+        the many-start loop keeps, :mod:`trajectories.stepping`)."""
         points = np.asarray(points, dtype=np.float64)
         gx, gy = self.gradient(points[..., 0], points[..., 1])
+        if points.ndim == 2 and points.flags.f_contiguous and not points.flags.c_contiguous:
+            out = np.empty(points.shape, order="F")
+            out[:, 0], out[:, 1] = gx, gy
+            return out
         return np.stack(np.broadcast_arrays(gx, gy), axis=-1).astype(np.float64, copy=False)
 
     @property

@@ -11,6 +11,16 @@ lives in exactly one place: :func:`scale_by_learning_rate`, which multiplies by 
 
 States are NamedTuples whose fields say what they hold. ``count`` is the number of updates already
 applied (0 before the first), shared by every point because all points step together.
+
+Every transformation here also has ``step(grads, state, params) -> (updates, new_state)``, the same
+arithmetic in place: it overwrites ``grads`` (unless it is read-only) and the arrays of ``state`` (whose
+``init`` gives each field its own array). A step whose direction *is* one of its state's arrays (a
+momentum buffer) returns a read-only view of it rather than a copy, and the step after it (the learning
+rate) writes its result to a new array, as ``p -= lr * b`` does. That is what the many-start loop runs
+(:mod:`trajectories.stepping`): no new arrays per step, as a hand-written numpy loop does it. ``update``
+is ``step`` on copies (:func:`pure`), so both give the same bits; every expression keeps the operand order
+of the formula it implements (``(1 - β) g²`` is ``((1 - β) g) g``, not ``(1 - β) (g g)``), because
+floating-point multiplication does not associate.
 """
 
 from __future__ import annotations
@@ -27,10 +37,64 @@ Schedule = Callable[[int], float]
 
 
 class GradientTransformation(NamedTuple):
-    """An ``(init, update)`` pair; see the module docstring."""
+    """An ``(init, update)`` pair, and for the transformations here ``step``, ``update`` in place; see the
+    module docstring."""
 
     init: Callable[[Array], Any]
     update: Callable[[Array, Any, Array], tuple[Array, Any]]
+    step: Callable[[Array, Any, Array], tuple[Array, Any]] | None = None
+
+
+def writable(grads: Array) -> Array:
+    """``grads`` to overwrite: itself, or a copy when it is read-only (a state array passed on)."""
+    return grads if grads.flags.writeable else grads.copy(order="K")
+
+
+def passed_on(array: Array) -> Array:
+    """A read-only view of a state ``array``, passed on as a direction without a copy."""
+    view = array.view()
+    view.flags.writeable = False
+    return view
+
+
+def copy_state(state: Any) -> Any:
+    """``state`` with every array copied (NamedTuples and tuples rebuilt around them)."""
+    if isinstance(state, np.ndarray):
+        return state.copy(order="K")
+    if isinstance(state, tuple):
+        parts = [copy_state(part) for part in state]
+        return type(state)(*parts) if hasattr(state, "_fields") else tuple(parts)
+    return state
+
+
+def select_state(state: Any, keep: Array, count: int) -> Any:
+    """``state`` with every array of ``count`` rows cut down to the rows ``keep`` (a mask or indices): the
+    state of the points kept when the others leave a many-start run (in the arrays' memory order)."""
+    if isinstance(state, np.ndarray):
+        if not state.ndim or state.shape[0] != count:
+            return state
+        kept = state[keep]
+        return np.asfortranarray(kept) if state.flags.f_contiguous and not state.flags.c_contiguous else kept
+    if isinstance(state, tuple):
+        parts = [select_state(part, keep, count) for part in state]
+        return type(state)(*parts) if hasattr(state, "_fields") else tuple(parts)
+    return state
+
+
+def pure(step: Callable[[Array, Any, Array], tuple[Array, Any]]) -> Callable[[Array, Any, Array], tuple[Array, Any]]:
+    """The pure ``update`` of an in-place ``step``: the step on a copy of the gradients and of the state."""
+
+    def update(grads: Array, state: Any, params: Array) -> tuple[Array, Any]:
+        updates, new_state = step(np.array(grads, dtype=np.float64), copy_state(state), params)
+        return writable(updates), new_state  # never a view of the state
+
+    return update
+
+
+def in_place(init: Callable[[Array], Any], step: Callable[[Array, Any, Array], tuple[Array, Any]]
+             ) -> GradientTransformation:
+    """A transformation from ``init`` and its in-place ``step``."""
+    return GradientTransformation(init, pure(step), step)
 
 
 class EmptyState(NamedTuple):
@@ -98,19 +162,27 @@ class LionState(NamedTuple):
 
 
 def chain(*transforms: GradientTransformation) -> GradientTransformation:
-    """Apply ``transforms`` one after the other: each one's updates are the next one's gradients."""
+    """Apply ``transforms`` one after the other: each one's updates are the next one's gradients (in place
+    when every one of them has a ``step``)."""
 
     def init(params: Array) -> tuple:
         return tuple(t.init(params) for t in transforms)
 
-    def update(grads: Array, state: tuple, params: Array) -> tuple[Array, tuple]:
-        new_states = []
-        for transform, inner in zip(transforms, state, strict=True):
-            grads, inner = transform.update(grads, inner, params)
-            new_states.append(inner)
-        return grads, tuple(new_states)
+    def through(kind: str) -> Callable[[Array, tuple, Array], tuple[Array, tuple]]:
+        """The chain's ``update`` or ``step``: each transform's own, one after the other."""
 
-    return GradientTransformation(init, update)
+        def apply(grads: Array, state: tuple, params: Array) -> tuple[Array, tuple]:
+            new_states = []
+            for transform, inner in zip(transforms, state, strict=True):
+                grads, inner = getattr(transform, kind)(grads, inner, params)
+                new_states.append(inner)
+            return grads, tuple(new_states)
+
+        return apply
+
+    if all(transform.step is not None for transform in transforms):
+        return in_place(init, through("step"))
+    return GradientTransformation(init, through("update"))
 
 
 def scale_by_learning_rate(learning_rate: float | Schedule) -> GradientTransformation:
@@ -122,11 +194,12 @@ def scale_by_learning_rate(learning_rate: float | Schedule) -> GradientTransform
     def init(params: Array) -> CountState:
         return CountState(count=0)
 
-    def update(grads: Array, state: CountState, params: Array) -> tuple[Array, CountState]:
+    def step(grads: Array, state: CountState, params: Array) -> tuple[Array, CountState]:
         rate = learning_rate(state.count) if callable(learning_rate) else learning_rate
-        return -rate * grads, CountState(count=state.count + 1)
+        out = grads if grads.flags.writeable else None  # a state array passed on: a new array
+        return np.multiply(grads, -rate, out=out), CountState(count=state.count + 1)
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)
 
 
 def add_decayed_weights(weight_decay: float) -> GradientTransformation:
@@ -135,12 +208,13 @@ def add_decayed_weights(weight_decay: float) -> GradientTransformation:
     def init(params: Array) -> EmptyState:
         return EmptyState()
 
-    def update(grads: Array, state: EmptyState, params: Array) -> tuple[Array, EmptyState]:
-        if weight_decay == 0:
-            return grads, state
-        return grads + weight_decay * params, state
+    def step(grads: Array, state: EmptyState, params: Array) -> tuple[Array, EmptyState]:
+        if weight_decay != 0:
+            grads = writable(grads)
+            grads += weight_decay * params
+        return grads, state
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)
 
 
 def clip_by_norm(max_norm: float) -> GradientTransformation:
@@ -164,13 +238,14 @@ def clip_by_norm(max_norm: float) -> GradientTransformation:
     def init(params: Array) -> EmptyState:
         return EmptyState()
 
-    def update(grads: Array, state: EmptyState, params: Array) -> tuple[Array, EmptyState]:
+    def step(grads: Array, state: EmptyState, params: Array) -> tuple[Array, EmptyState]:
         norm = np.sqrt(np.sum(grads * grads, axis=-1, keepdims=True))
         over = norm > max_norm
-        factor = np.where(over, max_norm / np.where(over, norm, 1.0), 1.0)
-        return grads * factor, state
+        grads = writable(grads)
+        grads *= np.where(over, max_norm / np.where(over, norm, 1.0), 1.0)
+        return grads, state
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)
 
 
 def clip_by_value(max_value: float) -> GradientTransformation:
@@ -190,10 +265,10 @@ def clip_by_value(max_value: float) -> GradientTransformation:
     def init(params: Array) -> EmptyState:
         return EmptyState()
 
-    def update(grads: Array, state: EmptyState, params: Array) -> tuple[Array, EmptyState]:
-        return np.clip(grads, -max_value, max_value), state
+    def step(grads: Array, state: EmptyState, params: Array) -> tuple[Array, EmptyState]:
+        return np.clip(grads, -max_value, max_value, out=writable(grads)), state
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)
 
 
 def trace(momentum: float, dampening: float = 0.0, nesterov: bool = False) -> GradientTransformation:
@@ -210,17 +285,22 @@ def trace(momentum: float, dampening: float = 0.0, nesterov: bool = False) -> Gr
     def init(params: Array) -> TraceState:
         return TraceState(count=0, velocity=np.zeros_like(params))
 
-    def update(grads: Array, state: TraceState, params: Array) -> tuple[Array, TraceState]:
+    def step(grads: Array, state: TraceState, params: Array) -> tuple[Array, TraceState]:
+        velocity = state.velocity
         if momentum == 0:
-            return grads, TraceState(state.count + 1, state.velocity)
+            return grads, TraceState(state.count + 1, velocity)
         if state.count == 0:
-            velocity = grads.copy()
+            np.copyto(velocity, grads)
         else:
-            velocity = momentum * state.velocity + (1.0 - dampening) * grads
-        direction = grads + momentum * velocity if nesterov else velocity
-        return direction, TraceState(state.count + 1, velocity)
+            velocity *= momentum
+            velocity += grads if dampening == 0 else (1.0 - dampening) * grads  # (1 - 0) g is g, bit for bit
+        if nesterov:
+            grads = writable(grads)
+            grads += momentum * velocity
+            return grads, TraceState(state.count + 1, velocity)
+        return passed_on(velocity), TraceState(state.count + 1, velocity)
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)
 
 
 def ema(decay: float) -> GradientTransformation:
@@ -232,11 +312,13 @@ def ema(decay: float) -> GradientTransformation:
     def init(params: Array) -> TraceState:
         return TraceState(count=0, velocity=np.zeros_like(params))
 
-    def update(grads: Array, state: TraceState, params: Array) -> tuple[Array, TraceState]:
-        velocity = decay * state.velocity + (1.0 - decay) * grads
-        return velocity, TraceState(state.count + 1, velocity)
+    def step(grads: Array, state: TraceState, params: Array) -> tuple[Array, TraceState]:
+        velocity = state.velocity
+        velocity *= decay
+        velocity += (1.0 - decay) * grads
+        return passed_on(velocity), TraceState(state.count + 1, velocity)
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)
 
 
 def scale_by_rss(initial_accumulator_value: float, eps: float) -> GradientTransformation:
@@ -249,11 +331,16 @@ def scale_by_rss(initial_accumulator_value: float, eps: float) -> GradientTransf
         filled = np.full_like(params, initial_accumulator_value)
         return AccumulatorState(count=0, square_avg=filled, grad_avg=np.zeros_like(params))
 
-    def update(grads: Array, state: AccumulatorState, params: Array) -> tuple[Array, AccumulatorState]:
-        total = state.square_avg + grads * grads
-        return grads / (np.sqrt(total) + eps), state._replace(count=state.count + 1, square_avg=total)
+    def step(grads: Array, state: AccumulatorState, params: Array) -> tuple[Array, AccumulatorState]:
+        grads = writable(grads)
+        total = state.square_avg
+        total += grads * grads
+        root = np.sqrt(total)
+        root += eps
+        grads /= root
+        return grads, state._replace(count=state.count + 1)
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)
 
 
 def scale_by_rms(
@@ -280,18 +367,28 @@ def scale_by_rms(
         filled = np.full_like(params, initial_accumulator_value)
         return AccumulatorState(count=0, square_avg=filled, grad_avg=np.zeros_like(params))
 
-    def update(grads: Array, state: AccumulatorState, params: Array) -> tuple[Array, AccumulatorState]:
-        square_avg = alpha * state.square_avg + (1.0 - alpha) * grads * grads
-        grad_avg = state.grad_avg
+    def step(grads: Array, state: AccumulatorState, params: Array) -> tuple[Array, AccumulatorState]:
+        grads = writable(grads)
+        square_avg, grad_avg = state.square_avg, state.grad_avg
+        scaled = (1.0 - alpha) * grads
+        scaled *= grads
+        square_avg *= alpha
+        square_avg += scaled
         variance = square_avg
         if centered:
-            grad_avg = grad_avg + (1.0 - alpha) * (grads - grad_avg)
-            variance = square_avg - grad_avg * grad_avg
-        denom = np.sqrt(variance + eps) if eps_inside_sqrt else np.sqrt(variance) + eps
-        new_state = AccumulatorState(count=state.count + 1, square_avg=square_avg, grad_avg=grad_avg)
-        return grads / denom, new_state
+            change = grads - grad_avg
+            change *= 1.0 - alpha
+            grad_avg += change
+            variance = np.subtract(square_avg, grad_avg * grad_avg, out=change)
+        if eps_inside_sqrt:
+            denom = np.sqrt(variance + eps, out=scaled)
+        else:
+            denom = np.sqrt(variance, out=scaled)
+            denom += eps
+        grads /= denom
+        return grads, AccumulatorState(count=state.count + 1, square_avg=square_avg, grad_avg=grad_avg)
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)
 
 
 def accumulate(momentum: float) -> GradientTransformation:
@@ -303,13 +400,15 @@ def accumulate(momentum: float) -> GradientTransformation:
     def init(params: Array) -> TraceState:
         return TraceState(count=0, velocity=np.zeros_like(params))
 
-    def update(grads: Array, state: TraceState, params: Array) -> tuple[Array, TraceState]:
+    def step(grads: Array, state: TraceState, params: Array) -> tuple[Array, TraceState]:
+        velocity = state.velocity
         if momentum == 0:
-            return grads, TraceState(state.count + 1, state.velocity)
-        velocity = momentum * state.velocity + grads
-        return velocity, TraceState(state.count + 1, velocity)
+            return grads, TraceState(state.count + 1, velocity)
+        velocity *= momentum
+        velocity += grads
+        return passed_on(velocity), TraceState(state.count + 1, velocity)
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)
 
 
 def scale_by_adadelta(rho: float, eps: float) -> GradientTransformation:
@@ -325,18 +424,37 @@ def scale_by_adadelta(rho: float, eps: float) -> GradientTransformation:
     def init(params: Array) -> AdadeltaState:
         return AdadeltaState(square_avg=np.zeros_like(params), delta_avg=np.zeros_like(params))
 
-    def update(grads: Array, state: AdadeltaState, params: Array) -> tuple[Array, AdadeltaState]:
-        square_avg = rho * state.square_avg + (1.0 - rho) * grads * grads
-        delta = np.sqrt(state.delta_avg + eps) / np.sqrt(square_avg + eps) * grads
-        delta_avg = rho * state.delta_avg + (1.0 - rho) * delta * delta
-        return delta, AdadeltaState(square_avg=square_avg, delta_avg=delta_avg)
+    def step(grads: Array, state: AdadeltaState, params: Array) -> tuple[Array, AdadeltaState]:
+        grads = writable(grads)
+        square_avg, delta_avg = state
+        scaled = (1.0 - rho) * grads
+        scaled *= grads
+        square_avg *= rho
+        square_avg += scaled
+        ratio = np.sqrt(delta_avg + eps)
+        ratio /= np.sqrt(np.add(square_avg, eps, out=scaled), out=scaled)
+        grads *= ratio  # the step: sqrt(u + eps) / sqrt(s + eps) * g
+        np.multiply(grads, 1.0 - rho, out=scaled)
+        scaled *= grads
+        delta_avg *= rho
+        delta_avg += scaled
+        return grads, AdadeltaState(square_avg=square_avg, delta_avg=delta_avg)
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)
 
 
-def _moments(beta1: float, beta2: float, grads: Array, mu: Array, nu: Array) -> tuple[Array, Array]:
-    """Adam's first and second moment recurrences, one step."""
-    return beta1 * mu + (1.0 - beta1) * grads, beta2 * nu + (1.0 - beta2) * grads * grads
+def _moments(beta1: float, beta2: float, grads: Array, mu: Array, nu: Array) -> Array:
+    r"""Adam's first and second moment recurrences, one step, in place: :math:`m \leftarrow \beta_1 m +
+    (1-\beta_1) g`, :math:`v \leftarrow \beta_2 v + (1-\beta_2) g^2`; returns a scratch array of ``g``'s
+    shape."""
+    scratch = (1.0 - beta1) * grads
+    mu *= beta1
+    mu += scratch
+    np.multiply(grads, 1.0 - beta2, out=scratch)
+    scratch *= grads
+    nu *= beta2
+    nu += scratch
+    return scratch
 
 
 def scale_by_adam(
@@ -369,23 +487,30 @@ def scale_by_adam(
     """
 
     def init(params: Array) -> AdamState:
-        zeros = np.zeros_like(params)
-        return AdamState(count=0, mu=zeros, nu=zeros, nu_max=zeros)
+        return AdamState(count=0, mu=np.zeros_like(params), nu=np.zeros_like(params), nu_max=np.zeros_like(params))
 
-    def update(grads: Array, state: AdamState, params: Array) -> tuple[Array, AdamState]:
+    def step(grads: Array, state: AdamState, params: Array) -> tuple[Array, AdamState]:
+        grads = writable(grads)
         t = state.count + 1
-        mu, nu = _moments(beta1, beta2, grads, state.mu, state.nu)
-        nu_max = np.maximum(state.nu_max, nu) if amsgrad else state.nu_max
+        _, mu, nu, nu_max = state
+        scratch = _moments(beta1, beta2, grads, mu, nu)
+        if amsgrad:
+            np.maximum(nu_max, nu, out=nu_max)
         second = nu_max if amsgrad else nu
         correction1 = 1.0 - power(beta1, t) if bias_correction else 1.0
         correction2 = 1.0 - power(beta2, t) if bias_correction else 1.0
+        denom = np.sqrt(second, out=scratch)
         if eps_hat:
-            direction = (np.sqrt(correction2) / correction1) * mu / (np.sqrt(second) + eps)
+            denom += eps
+            np.multiply(mu, np.sqrt(correction2) / correction1, out=grads)
         else:
-            direction = (mu / correction1) / (np.sqrt(second) / np.sqrt(correction2) + eps)
-        return direction, AdamState(count=t, mu=mu, nu=nu, nu_max=nu_max)
+            denom /= np.sqrt(correction2)
+            denom += eps
+            np.divide(mu, correction1, out=grads)
+        grads /= denom
+        return grads, AdamState(count=t, mu=mu, nu=nu, nu_max=nu_max)
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)
 
 
 def scale_by_adamax(beta1: float, beta2: float, eps: float) -> GradientTransformation:
@@ -400,13 +525,21 @@ def scale_by_adamax(beta1: float, beta2: float, eps: float) -> GradientTransform
     def init(params: Array) -> AdamaxState:
         return AdamaxState(count=0, mu=np.zeros_like(params), u=np.zeros_like(params))
 
-    def update(grads: Array, state: AdamaxState, params: Array) -> tuple[Array, AdamaxState]:
+    def step(grads: Array, state: AdamaxState, params: Array) -> tuple[Array, AdamaxState]:
+        grads = writable(grads)
         t = state.count + 1
-        mu = beta1 * state.mu + (1.0 - beta1) * grads
-        u = np.maximum(beta2 * state.u, np.abs(grads) + eps)
-        return mu / ((1.0 - power(beta1, t)) * u), AdamaxState(count=t, mu=mu, u=u)
+        _, mu, u = state
+        scratch = (1.0 - beta1) * grads
+        mu *= beta1
+        mu += scratch
+        u *= beta2
+        np.abs(grads, out=scratch)
+        scratch += eps
+        np.maximum(u, scratch, out=u)
+        np.multiply(u, 1.0 - power(beta1, t), out=scratch)
+        return np.divide(mu, scratch, out=grads), AdamaxState(count=t, mu=mu, u=u)
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)
 
 
 def scale_by_nadam(beta1: float, beta2: float, eps: float, momentum_decay: float) -> GradientTransformation:
@@ -423,22 +556,27 @@ def scale_by_nadam(beta1: float, beta2: float, eps: float, momentum_decay: float
     """
 
     def init(params: Array) -> NadamState:
-        zeros = np.zeros_like(params)
-        return NadamState(count=0, mu=zeros, nu=zeros, mu_product=1.0)
+        return NadamState(count=0, mu=np.zeros_like(params), nu=np.zeros_like(params), mu_product=1.0)
 
-    def update(grads: Array, state: NadamState, params: Array) -> tuple[Array, NadamState]:
+    def step(grads: Array, state: NadamState, params: Array) -> tuple[Array, NadamState]:
+        grads = writable(grads)
         t = state.count + 1
         momentum_now = beta1 * (1.0 - 0.5 * power(0.96, t * momentum_decay))
         momentum_next = beta1 * (1.0 - 0.5 * power(0.96, (t + 1) * momentum_decay))
         mu_product = state.mu_product * momentum_now
-        mu, nu = _moments(beta1, beta2, grads, state.mu, state.nu)
-        denom = np.sqrt(nu / (1.0 - power(beta2, t))) + eps
-        direction = (1.0 - momentum_now) / (1.0 - mu_product) * grads / denom + (
-            momentum_next / (1.0 - mu_product * momentum_next)
-        ) * mu / denom
-        return direction, NadamState(count=t, mu=mu, nu=nu, mu_product=mu_product)
+        _, mu, nu, _ = state
+        denom = _moments(beta1, beta2, grads, mu, nu)
+        np.divide(nu, 1.0 - power(beta2, t), out=denom)
+        np.sqrt(denom, out=denom)
+        denom += eps
+        grads *= (1.0 - momentum_now) / (1.0 - mu_product)
+        grads /= denom
+        later = mu * (momentum_next / (1.0 - mu_product * momentum_next))
+        later /= denom
+        grads += later
+        return grads, NadamState(count=t, mu=mu, nu=nu, mu_product=mu_product)
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)
 
 
 def scale_by_radam(beta1: float, beta2: float, eps: float) -> GradientTransformation:
@@ -456,23 +594,26 @@ def scale_by_radam(beta1: float, beta2: float, eps: float) -> GradientTransforma
     rho_inf = 2.0 / (1.0 - beta2) - 1.0
 
     def init(params: Array) -> AdamState:
-        zeros = np.zeros_like(params)
-        return AdamState(count=0, mu=zeros, nu=zeros, nu_max=zeros)
+        return AdamState(count=0, mu=np.zeros_like(params), nu=np.zeros_like(params), nu_max=np.zeros_like(params))
 
-    def update(grads: Array, state: AdamState, params: Array) -> tuple[Array, AdamState]:
+    def step(grads: Array, state: AdamState, params: Array) -> tuple[Array, AdamState]:
+        grads = writable(grads)
         t = state.count + 1
-        mu, nu = _moments(beta1, beta2, grads, state.mu, state.nu)
+        _, mu, nu, nu_max = state
+        scratch = _moments(beta1, beta2, grads, mu, nu)
         correction2 = 1.0 - power(beta2, t)
-        corrected_mu = mu / (1.0 - power(beta1, t))
+        np.divide(mu, 1.0 - power(beta1, t), out=grads)  # the corrected first moment
         rho_t = rho_inf - 2.0 * t * power(beta2, t) / correction2
         if rho_t > 5.0:
             rect = np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
-            direction = corrected_mu * (np.sqrt(correction2) / (np.sqrt(nu) + eps)) * rect
-        else:
-            direction = corrected_mu
-        return direction, AdamState(count=t, mu=mu, nu=nu, nu_max=state.nu_max)
+            np.sqrt(nu, out=scratch)
+            scratch += eps
+            np.divide(np.sqrt(correction2), scratch, out=scratch)
+            grads *= scratch
+            grads *= rect
+        return grads, AdamState(count=t, mu=mu, nu=nu, nu_max=nu_max)
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)
 
 
 def scale_by_lion(beta1: float, beta2: float) -> GradientTransformation:
@@ -485,8 +626,14 @@ def scale_by_lion(beta1: float, beta2: float) -> GradientTransformation:
     def init(params: Array) -> LionState:
         return LionState(mu=np.zeros_like(params))
 
-    def update(grads: Array, state: LionState, params: Array) -> tuple[Array, LionState]:
-        direction = np.sign(beta1 * state.mu + (1.0 - beta1) * grads)
-        return direction, LionState(mu=beta2 * state.mu + (1.0 - beta2) * grads)
+    def step(grads: Array, state: LionState, params: Array) -> tuple[Array, LionState]:
+        grads = writable(grads)
+        mu = state.mu
+        mixed = beta1 * mu
+        mixed += (1.0 - beta1) * grads
+        mu *= beta2
+        grads *= 1.0 - beta2
+        mu += grads
+        return np.sign(mixed, out=grads), LionState(mu=mu)
 
-    return GradientTransformation(init, update)
+    return in_place(init, step)

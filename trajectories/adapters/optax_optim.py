@@ -60,8 +60,15 @@ def _compiled(factory: Any, frozen: tuple[tuple[str, Any], ...]) -> tuple[Any, A
     return jax.jit(jax.vmap(transformation.init)), jax.jit(jax.vmap(transformation.update))
 
 
+def _rows(values: Any) -> np.ndarray:
+    """``values`` ``(..., P)`` as float64 rows ``(N, P)``: one row a start (a point, or a network's parameters)."""
+    values = np.asarray(values, dtype=np.float64)
+    return values.reshape(-1, values.shape[-1])
+
+
 def optax_transformation(factory: Any, keywords: dict[str, Any]) -> GradientTransformation:
-    """``factory(**keywords)`` as an ``(init, update)`` pair over points ``(..., 2)``, vectorised over starts."""
+    """``factory(**keywords)`` as an ``(init, update)`` pair over points ``(..., P)``, vectorised over starts
+    (one row of ``P`` parameters each: a point, or a network's flat parameters)."""
     try:
         init_all, update_all = _compiled(factory, tuple(sorted(keywords.items())))
     except TypeError:  # an unhashable keyword value: compile without the cache
@@ -69,11 +76,10 @@ def optax_transformation(factory: Any, keywords: dict[str, Any]) -> GradientTran
     import jax.numpy as jnp
 
     def init(params: np.ndarray) -> Any:
-        return init_all(jnp.asarray(np.asarray(params, dtype=np.float64).reshape(-1, 2)))
+        return init_all(jnp.asarray(_rows(params)))
 
     def update(grads: np.ndarray, state: Any, params: np.ndarray) -> tuple[np.ndarray, Any]:
-        points = jnp.asarray(np.asarray(params, dtype=np.float64).reshape(-1, 2))
-        gradient = jnp.asarray(np.asarray(grads, dtype=np.float64).reshape(-1, 2))
+        points, gradient = jnp.asarray(_rows(params)), jnp.asarray(_rows(grads))
         updates, state = update_all(gradient, state, points)
         return np.asarray(updates, dtype=np.float64).reshape(np.shape(params)), state
 

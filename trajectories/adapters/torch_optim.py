@@ -97,14 +97,22 @@ class _Instances:
     count: int = 0
 
 
+def _rows(values: Any) -> np.ndarray:
+    """``values`` ``(..., P)`` as float64 rows ``(N, P)``: one row a start (a point, ``P = 2``, or a network's
+    flat parameters)."""
+    values = np.asarray(values, dtype=np.float64)
+    return values.reshape(-1, values.shape[-1])
+
+
 def torch_transformation(cls: Any, keywords: dict[str, Any]) -> GradientTransformation:
-    """``cls(params, **keywords)`` as an ``(init, update)`` pair over points ``(..., 2)``."""
+    """``cls(params, **keywords)`` as an ``(init, update)`` pair over points ``(..., P)``: one parameter
+    tensor a start (a point, or a network's flat parameters), or one for all starts (:data:`ELEMENTWISE`)."""
     torch = import_library("torch")
     vectorised = is_elementwise(cls)
     closure_needed = needs_closure(cls)
 
     def init(params: np.ndarray) -> _Instances:
-        flat = np.asarray(params, dtype=np.float64).reshape(-1, 2)
+        flat = _rows(params)
         with float64_default(torch):
             rows = [flat] if vectorised else list(flat)
             tensors = [torch.tensor(row, dtype=torch.float64, requires_grad=True) for row in rows]
@@ -112,8 +120,7 @@ def torch_transformation(cls: Any, keywords: dict[str, Any]) -> GradientTransfor
         return _Instances(optimizers, tensors, vectorised)
 
     def update(grads: np.ndarray, state: _Instances, params: np.ndarray) -> tuple[np.ndarray, _Instances]:
-        points = np.asarray(params, dtype=np.float64).reshape(-1, 2)
-        gradient = np.asarray(grads, dtype=np.float64).reshape(-1, 2)
+        points, gradient = _rows(params), _rows(grads)
         rows = [slice(None)] if state.vectorised else range(points.shape[0])
         moved = np.empty_like(points)
         with float64_default(torch):

@@ -12,6 +12,16 @@ from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 
 from .canvas import Backdrop, frame_pixels, new_figure
+from .geometry import (
+    Area,
+    FrameGeometry,
+    Stroke,
+    axes_text_boxes,
+    figure_text_boxes,
+    frame_box,
+    frame_points,
+    pixels_per_point,
+)
 from .theme import get_theme
 
 
@@ -68,6 +78,22 @@ class AveragesView:
         self.curves.set_segments(segments)
         self.figure.draw_artist(self.curves)
         return frame_pixels(self.canvas)
+
+    def geometry(self, index: int) -> FrameGeometry:
+        """Frame ``index`` as :mod:`~trajectories.render.geometry` values: the plot, the averages drawn so
+        far and every text."""
+        figure, renderer = self.figure, self.canvas.get_renderer()
+        width = self.scene.line_width * pixels_per_point(figure)
+        strokes = [Stroke(f"average β = {beta:.2f}", frame_points(self.axes.transData.transform(
+                       np.column_stack([np.arange(shown), average[:shown]])), figure), width, width, 0, k)
+                   for k, (beta, average, shown) in enumerate(zip(self.scene.betas, self.averages,
+                                                                  self.shown_points(index), strict=True))]
+        if getattr(self, "_still_texts", None) is None:  # the background's text never moves: measured once
+            self._still_texts = tuple(figure_text_boxes(figure, renderer)
+                                      + axes_text_boxes(self.axes, renderer, figure, "plot"))
+        return FrameGeometry(index, tuple(self.scene.size), (Area("plot", frame_box(self.axes.get_window_extent(),
+                                                                                      figure)),),
+                             strokes=tuple(strokes), texts=self._still_texts)
 
     def reserved_colors(self) -> list[tuple[int, int, int]]:
         colors = [self.scene.price_color, *self.scene.curve_colors[: len(self.scene.betas)], self.theme.foreground,

@@ -22,13 +22,16 @@ from matplotlib.colors import to_rgb
 from matplotlib.transforms import Bbox
 
 from ..errors import RenderError
+from ..moments import Moment, declared_moments
 from ..starts import Grid
 from .canvas import Backdrop, new_figure
 from .contour import NoCounter, StepCounter
+from .geometry import Area, FrameGeometry, TextBox, axes_text_boxes, figure_text_boxes, frame_box, pixels_per_point
 from .legend import LegendLayout, legend_artists
 from .levels import contour_field
 from .sprites import Sprite, capture, pixel_box
 from .swarm import dot_offsets
+from .text import race_title
 from .theme import get_theme
 
 if TYPE_CHECKING:
@@ -128,17 +131,19 @@ class BasinsView:
         dpi = scene.dpi
         legend = LegendLayout(tuple(self.labels), tuple(self.colors), 7.5, dpi, len(self.labels)).fitted(0.96 * width)
         legend_rows = legend.height / height
-        top, bottom = 0.84, 0.06 + legend_rows + 0.02
-        gap = 0.02
-        panel_width = (0.96 - gap * (count - 1)) / count
+        point = dpi / 72  # pixels
+        ticks = 18 * point  # tick labels under the panels and left of the first one (7 points, and their pads)
+        top, bottom = 0.84, 0.06 + legend_rows + 0.02 + ticks / height
+        gap, left = 0.02, 0.02 + 1.4 * ticks / width
+        panel_width = (0.98 - left - gap * (count - 1)) / count
         field = contour_field(scene.surface, scene.plot_window)
         x0, x1, y0, y1 = scene.plot_window
         self.axes, self.overlays = [], []
         for i, racer in enumerate(scene.optimizers):
-            axes = figure.add_axes((0.02 + i * (panel_width + gap), bottom, panel_width, top - bottom))
+            axes = figure.add_axes((left + i * (panel_width + gap), bottom, panel_width, top - bottom))
             axes.set_facecolor(theme.background)
-            axes.set_xticks([])
-            axes.set_yticks([])
+            axes.tick_params(colors=theme.muted, labelsize=7, length=3, labelleft=i == 0)
+            axes.locator_params(nbins=5)
             for spine in axes.spines.values():
                 spine.set_color(theme.muted)
                 spine.set_linewidth(0.6)
@@ -158,7 +163,7 @@ class BasinsView:
             self.axes.append(axes)
             self.overlays.append([contours, *stars])
             axes.set_title(racer.legend_text(), fontsize=8.5, color=theme.foreground, pad=3)
-        title = scene.title if scene.title is not None else f"{scene.surface.name.replace('_', ' ')}: basins"
+        title = race_title(scene, f"{scene.surface.name.replace('_', ' ')}: basins")
         figure.text(0.5, 0.955, title, ha="center", va="center", fontsize=scene.title_size or 12,
                     color=theme.foreground)
         self.legend = legend_artists(legend, (width - legend.width) / 2, 0.05 * height + legend.height,
@@ -274,6 +279,25 @@ class BasinsView:
         if counter:
             boxes.append(("step counter", counter[0].box))
         return boxes
+
+    def geometry(self, index: int) -> FrameGeometry:
+        """Frame ``index`` as :mod:`~trajectories.render.geometry` values: the panels and every text."""
+        figure, renderer = self.figure, self.canvas.get_renderer()
+        areas = [Area(f"panel of {racer.label}", frame_box(axes.get_window_extent(), figure))
+                 for racer, axes in zip(self.scene.optimizers, self.axes, strict=True)]
+        if getattr(self, "_still_texts", None) is None:  # the background's text never moves: measured once
+            self._still_texts = figure_text_boxes(figure, renderer)
+            for racer, axes in zip(self.scene.optimizers, self.axes, strict=True):
+                self._still_texts += axes_text_boxes(axes, renderer, figure, f"panel of {racer.label}")
+        texts = list(self._still_texts)
+        counter = self.counter.sprites(self.steps_shown[index])
+        if counter:
+            texts.append(TextBox("step counter", counter[0].box, 8 * pixels_per_point(figure)))
+        return FrameGeometry(index, tuple(self.scene.size), tuple(areas), texts=tuple(texts))
+
+    def moments(self) -> list[Moment]:
+        """The scene's ``pauses`` (a basin map has no exits)."""
+        return declared_moments(self.scene, self.timeline)
 
     def reserved_colors(self) -> list[tuple[int, int, int]]:
         """The targets', diverged and not-converged colours, and the text's and background's."""

@@ -13,17 +13,33 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
-from matplotlib.colors import to_rgba
+from matplotlib.colors import to_hex, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
+from ..moments import Moment, declared_moments, exit_moment
 from ..surfaces import Array
 from .canvas import Backdrop, new_figure
+from .geometry import (
+    Area,
+    FrameGeometry,
+    Mark,
+    Stroke,
+    TextBox,
+    axes_text_boxes,
+    figure_text_boxes,
+    frame_box,
+    frame_points,
+    pixels_per_point,
+)
 from .legend import LegendLayout, legend_artists
 from .levels import contour_field
 from .overlays import OverlayLayer
-from .side_panels import LearningRatePanel, StatePanel, panel_boxes
+from .palette import readable
+from .side_panels import TOP, LearningRatePanel, PanelBoxes, StatePanel, panel_boxes
 from .sprites import Sprite, capture, pixel_box
+from .stripes import stacked_widths, widths_by_frame
+from .text import race_title
 from .theme import Theme, get_theme
 
 if TYPE_CHECKING:
@@ -36,6 +52,9 @@ CORNERS = {
     "lower left": (0.015, 0.015, "left", "bottom"),
     "lower right": (0.985, 0.015, "right", "bottom"),
 }
+
+CORNER_CHUNK = 65_536
+"""Path points counted at once for the corners (their temporary arrays stay in a core's cache)."""
 
 
 @dataclass(frozen=True)
@@ -63,33 +82,17 @@ def find_exit(positions: Array, window: tuple[float, float, float, float], diver
     if step > last_valid:  # no finite point after the window: it diverged from inside, mark where it was
         return Exit(step, (float(a[0]), float(a[1])), True)
     b = positions[step]
-    # the largest t in [0, 1] keeping a + t (b - a) inside the window
-    t = 1.0
+    # the largest t in [0, 1] keeping a + t (b - a) inside the window, and the edge it meets there
+    t, edge = 1.0, None
     for axis, (low, high) in enumerate(((x0, x1), (y0, y1))):
         delta = b[axis] - a[axis]
-        if delta > 0 and b[axis] > high:
-            t = min(t, (high - a[axis]) / delta)
-        elif delta < 0 and b[axis] < low:
-            t = min(t, (low - a[axis]) / delta)
+        bound = high if delta > 0 and b[axis] > high else low if delta < 0 and b[axis] < low else None
+        if bound is not None and (bound - a[axis]) / delta < t:
+            t, edge = (bound - a[axis]) / delta, (axis, bound)
     point = a + max(t, 0.0) * (b - a)
+    if edge is not None:  # exactly on the edge: the last bits of the path never decide how its end is clipped
+        point[edge[0]] = edge[1]
     return Exit(step, (float(point[0]), float(point[1])), False)
-
-
-def stacked_widths(paths: list[Array], base: float, window: tuple[float, float, float, float], dpi: float,
-                   ring: float = 1.5, near: float = 0.01, share: float = 0.2) -> Array:
-    """Widths (points) of ``paths`` (each ``(T, 2)``), drawn in that order: ``base``, plus ``ring`` pixels
-    on each side for every later path that runs along this one (``share`` of its points within ``near``
-    of the window's extent), so that paths that run together show as stripes of every colour."""
-    x0, x1, y0, y1 = window
-    scale = np.array([x1 - x0, y1 - y0])
-    points = [p[np.isfinite(p).all(axis=1)] / scale for p in paths]
-    later = np.zeros(len(paths))
-    for i, mine in enumerate(points):
-        for other in points[i + 1 :]:
-            if len(mine) and len(other):
-                gaps = np.abs(other[:, None, :] - mine[None, ::max(1, len(mine) // 400), :]).max(axis=-1)
-                later[i] += (gaps.min(axis=1) <= near).mean() >= share
-    return base + 2 * ring * 72 / dpi * later
 
 
 def nested_radii(centers: Array, base: float, ring: float = 2.5, uncovered: float = 1.0) -> Array:
@@ -106,6 +109,43 @@ def nested_radii(centers: Array, base: float, ring: float = 2.5, uncovered: floa
             if gaps[k, j] < radii[j] + uncovered:  # nan (a path gone) never covers
                 radii[k] = max(radii[k], gaps[k, j] + radii[j] + ring)
     return radii
+
+
+def style_axes(axes, theme: Theme) -> None:
+    """A plot or panel in the theme's colours: background, muted ticks (labels 7 points) and thin spines."""
+    axes.set_facecolor(theme.background)
+    axes.tick_params(colors=theme.muted, labelsize=7, length=3)
+    for spine in axes.spines.values():
+        spine.set_color(theme.muted)
+        spine.set_linewidth(0.6)
+
+
+def draw_field(axes, scene, theme: Theme) -> None:
+    """The surface over ``scene``'s window in ``axes``: filled contours, lines over the upper levels, equal
+    aspect."""
+    window = scene.plot_window
+    field = contour_field(scene.surface, window)
+    axes.contourf(field.xs, field.ys, field.values, levels=field.levels, cmap=theme.cmap(), extend="both")
+    # lines in the lowest third of log levels would trace valleys a few pixels wide: fills only there
+    lines = field.levels[len(field.levels) // 3 :: 2] if field.scale == "log" else field.levels[::2]
+    axes.contour(
+        field.xs, field.ys, field.values, levels=lines, colors=theme.contour_line,
+        linewidths=0.5, alpha=theme.contour_line_alpha, negative_linestyles="solid",
+    )
+    axes.set_xlim(window[0], window[1])
+    axes.set_ylim(window[2], window[3])
+    axes.set_aspect("equal", adjustable="box", anchor="C")
+
+
+def draw_stars(axes, scene, theme: Theme) -> None:
+    """The surface's known minima in the window as stars: filled for the global ones, hollow for the rest."""
+    window = scene.plot_window
+    for point in scene.surface.minima:
+        if window[0] <= point.x <= window[1] and window[2] <= point.y <= window[3]:
+            glob = point.kind == "global"
+            axes.plot(point.x, point.y, marker="*", markersize=13 if glob else 9, linestyle="none", zorder=4,
+                      markerfacecolor=theme.minimum_color if glob else "none", markeredgecolor=theme.minimum_color,
+                      markeredgewidth=0.8)
 
 
 class Marker(NamedTuple):
@@ -144,9 +184,15 @@ class ContourView:
     def _build(self) -> None:
         scene, theme = self.scene, self.theme
         x0, x1, y0, y1 = scene.plot_window
-        wide = (y1 - y0) / (x1 - x0) * scene.size[0] / scene.size[1] < 0.75  # a wide window: panel below
-        boxes = panel_boxes(wide, scene.loss_panel, scene.lr_panel, scene.state_panel is not None,
-                            caption=bool(scene.overlays))
+        ratio = (y1 - y0) / (x1 - x0)
+        wide = ratio * scene.size[0] / scene.size[1] < 0.75  # a wide window: panels below
+
+        def layout(top: float = TOP) -> PanelBoxes:
+            return panel_boxes(wide, scene.loss_panel, scene.lr_panel, scene.state_panel is not None,
+                               caption=bool(scene.overlays), size=scene.size, dpi=scene.dpi, ratio=ratio, top=top)
+
+        self.layout = layout
+        boxes = layout()
         self.axes = self.figure.add_axes(boxes.main)
         self.loss_axes = self.figure.add_axes(boxes.loss) if boxes.loss is not None else None
         self.lr_axes = self.figure.add_axes(boxes.lr) if boxes.lr is not None else None
@@ -157,7 +203,7 @@ class ContourView:
         self._place_legend()
         self._draw_surface()
         self._draw_markers()
-        title = scene.title if scene.title is not None else scene.surface.name.replace("_", " ")
+        title = race_title(scene, scene.surface.name.replace("_", " "))
         self.figure.text(
             0.5, 0.955, title, ha="center", va="center", fontsize=scene.title_size or 13, color=theme.foreground
         )
@@ -169,7 +215,7 @@ class ContourView:
         self.overlays = None
         if scene.overlays:
             self.overlays = OverlayLayer(self.axes, self.figure, scene, self.trajectories, self.colors, theme.muted,
-                                         self.last_valid)
+                                         self.last_shown)
         if self.lr_axes is not None:
             self._style_axes(self.lr_axes)
             self.lr_panel = LearningRatePanel(self.lr_axes, scene, self.colors, theme.foreground, theme.muted)
@@ -197,10 +243,10 @@ class ContourView:
         for artist in self.legend_outside:
             self.figure.add_artist(artist)
         lowered = strip.height / fig_h + 0.01
-        for axes in (self.axes, self.loss_axes, self.lr_axes, self.state_axes):
+        for axes, box in zip((self.axes, self.loss_axes, self.lr_axes, self.state_axes), self.layout(TOP - lowered),
+                             strict=True):
             if axes is not None:
-                left, bottom, w, h = axes.get_position().bounds
-                axes.set_position((left, bottom, w, h - lowered))
+                axes.set_position(box)
 
     def _legend(self, layout: LegendLayout, left: float, top: float, framed: bool) -> list:
         theme = self.theme
@@ -235,39 +281,14 @@ class ContourView:
         return (0.0, 0.0, box_w, box_h)
 
     def _style_axes(self, axes) -> None:
-        theme = self.theme
-        axes.set_facecolor(theme.background)
-        axes.tick_params(colors=theme.muted, labelsize=7, length=3)
-        for spine in axes.spines.values():
-            spine.set_color(theme.muted)
-            spine.set_linewidth(0.6)
+        style_axes(axes, self.theme)
 
     def _draw_surface(self) -> None:
-        scene, theme, axes = self.scene, self.theme, self.axes
-        window = scene.plot_window
-        field = contour_field(scene.surface, window)
-        axes.contourf(field.xs, field.ys, field.values, levels=field.levels, cmap=theme.cmap(), extend="both")
-        # lines in the lowest third of log levels would trace valleys a few pixels wide: fills only there
-        lines = field.levels[len(field.levels) // 3 :: 2] if field.scale == "log" else field.levels[::2]
-        axes.contour(
-            field.xs, field.ys, field.values, levels=lines, colors=theme.contour_line,
-            linewidths=0.5, alpha=theme.contour_line_alpha, negative_linestyles="solid",
-        )
-        axes.set_xlim(window[0], window[1])
-        axes.set_ylim(window[2], window[3])
-        axes.set_aspect("equal", adjustable="box", anchor="C")
+        draw_field(self.axes, self.scene, self.theme)
 
     def _draw_markers(self) -> None:
-        theme, axes, window = self.theme, self.axes, self.scene.plot_window
-        for point in self.scene.surface.minima:
-            if not (window[0] <= point.x <= window[1] and window[2] <= point.y <= window[3]):
-                continue
-            glob = point.kind == "global"
-            axes.plot(
-                point.x, point.y, marker="*", markersize=13 if glob else 9, linestyle="none", zorder=4,
-                markerfacecolor=theme.minimum_color if glob else "none", markeredgecolor=theme.minimum_color,
-                markeredgewidth=0.8,
-            )
+        theme, axes = self.theme, self.axes
+        draw_stars(axes, self.scene, theme)
         for x, y in self.scene.starts if self.scene.show_start else ():
             axes.plot(
                 x, y, marker="o", markersize=6, linestyle="none", zorder=4,
@@ -281,21 +302,6 @@ class ContourView:
         scene, theme, axes = self.scene, self.theme, self.axes
         starts = len(scene.starts)
         self.path_colors = [color for color in self.colors for _ in range(starts)]  # racer-major, then start
-        self.path_widths = stacked_widths(
-            [t.positions[:, j] for t in self.trajectories for j in range(starts)], self.line_width,
-            scene.plot_window, scene.dpi,
-        )
-        self.path_collection = LineCollection(
-            [], colors=self.path_colors, linewidths=self.path_widths, zorder=5, capstyle="round", joinstyle="round"
-        )
-        axes.add_collection(self.path_collection, autolim=False)
-        # heads shrink from the first racer to the last, drawn in that order: where paths meet (a shared
-        # start), every racer's head still shows, as a ring around the next one
-        self.head_collection = axes.scatter(
-            np.zeros(len(self.path_colors)), np.zeros(len(self.path_colors)),
-            s=theme.marker_size**2, zorder=6,
-            c=self.path_colors, edgecolors=theme.background, linewidths=0.6, clip_on=False,
-        )
         found = [
             [find_exit(trajectory.positions[:, j], scene.plot_window, int(trajectory.diverged_step[j]))
              for j in range(starts)]
@@ -314,20 +320,67 @@ class ContourView:
             [int(np.flatnonzero(np.isfinite(t.positions[:, j]).all(axis=1))[-1]) for j in range(starts)]
             for t in self.trajectories
         ])
+        # the last point drawn of each path: the last inside the window before its exit, else its last valid one
+        self.last_shown = np.array([
+            [exit_.step - 1 if exit_ is not None else int(self.last_valid[i, j]) for j, (exit_, _) in enumerate(row)]
+            for i, row in enumerate(self.exits)
+        ])
+        # widths in each frame from the paths as drawn so far (a tail's are made again each frame)
+        whole = [self._drawn_polyline(i, j, 0, self.trajectories[i].steps)
+                 for i in range(len(self.trajectories)) for j in range(starts)]
+        steps = np.repeat(np.array(self.timeline.steps, dtype=np.int64).reshape(len(self.timeline.steps), -1),
+                          starts, axis=1)
+        self.width_table = (widths_by_frame(whole, steps, self.line_width, scene.plot_window, scene.dpi,
+                                            self._axes_box()[2:]) if scene.trail == "full" else None)
+        self.path_widths = (self.width_table[-1] if self.width_table is not None
+                            else np.full(len(whole), self.line_width))
+        self.path_collection = LineCollection(
+            [], colors=self.path_colors, linewidths=self.path_widths, zorder=5, capstyle="round", joinstyle="round"
+        )
+        axes.add_collection(self.path_collection, autolim=False)
+        # heads shrink from the first racer to the last, drawn in that order: where paths meet (a shared
+        # start), every racer's head still shows, as a ring around the next one
+        self.head_collection = axes.scatter(
+            np.zeros(len(self.path_colors)), np.zeros(len(self.path_colors)),
+            s=theme.marker_size**2, zorder=6,
+            c=self.path_colors, edgecolors=theme.background, linewidths=0.6, clip_on=False,
+        )
         for artist in (self.path_collection, self.head_collection):
             artist.set_animated(True)
+
+    def _widths(self, polylines: list[Array]) -> Array:
+        return stacked_widths(polylines, self.line_width, self.scene.plot_window, self.scene.dpi, self._axes_box()[2:])
+
+    def _drawn_polyline(self, racer: int, start: int, first: int, step: int) -> Array:
+        """The points of path ``start`` of ``racer`` drawn when it is at ``step`` (from ``first``): up to its
+        head, or, once it has left the window, up to the point where it left (a path that diverged inside
+        the window ends at its last finite point)."""
+        positions = self.trajectories[racer].positions[:, start]
+        exit_ = self.exits[racer][start][0]
+        if exit_ is not None and step >= exit_.step:
+            shown = positions[first : exit_.step]
+            if exit_.diverged or not len(shown):
+                return shown
+            return np.concatenate([shown, np.array([exit_.point], dtype=float)])
+        last = min(step, int(self.last_valid[racer, start]))
+        return positions[min(first, last) : last + 1]
 
     def _quiet_corners(self) -> list[str]:
         """The axes' corners ordered by how few path points fall near them (legend first, counter next)."""
         x0, x1, y0, y1 = self.scene.plot_window
-        points = np.concatenate([t.positions.reshape(-1, 2) for t in self.trajectories])
-        points = points[np.isfinite(points).all(axis=1)]
-        u, v = (points[:, 0] - x0) / (x1 - x0), (points[:, 1] - y0) / (y1 - y0)
-        crowd = {}
-        for name, (cx, cy, _, _) in CORNERS.items():
-            near_x = u >= 0.5 if cx > 0.5 else u <= 0.5
-            near_y = v >= 0.7 if cy > 0.5 else v <= 0.3
-            crowd[name] = int(np.count_nonzero(near_x & near_y))
+        crowd = dict.fromkeys(CORNERS, 0)
+        for trajectory in self.trajectories:  # a diverged path's NaN points are near no corner
+            points = trajectory.positions.reshape(-1, 2)
+            for begin in range(0, len(points), CORNER_CHUNK):  # a swarm's millions of points, a cache's worth at a time
+                u = points[begin:begin + CORNER_CHUNK, 0] - x0
+                u /= x1 - x0
+                v = points[begin:begin + CORNER_CHUNK, 1] - y0
+                v /= y1 - y0
+                with np.errstate(invalid="ignore"):
+                    sides = {"right": u >= 0.5, "left": u <= 0.5, "top": v >= 0.7, "bottom": v <= 0.3}
+                for name, (cx, cy, _, _) in CORNERS.items():
+                    near = sides["right" if cx > 0.5 else "left"] & sides["top" if cy > 0.5 else "bottom"]
+                    crowd[name] += int(np.count_nonzero(near))
         return sorted(CORNERS, key=lambda name: (crowd[name], list(CORNERS).index(name)))
 
     def _capture_sprites(self) -> None:
@@ -387,7 +440,8 @@ class ContourView:
             name = f"{self.scene.optimizers[i].label} " if many else ""
             label = self.axes.text(
                 x, y - k * line if below else y + k * line, f"{name}{word} at step {exit_.step}",
-                transform=self.axes.transAxes, ha=ha, va=va, fontsize=7, color=self.colors[i], zorder=7,
+                transform=self.axes.transAxes, ha=ha, va=va, fontsize=7, zorder=7,
+                color=readable(to_hex(self.colors[i]), self.theme.legend_face, self.theme.foreground),
                 bbox={"facecolor": self.theme.legend_face, "edgecolor": "none", "alpha": 0.75, "pad": 1.5},
             )
             label.set_animated(True)
@@ -435,16 +489,89 @@ class ContourView:
                     boxes.append((f"exit label of {self.scene.optimizers[i].label}", item[1][1].box))
         return boxes
 
+    def racer_name(self, racer: int, start: int) -> str:
+        """How findings name path ``start`` of racer ``racer``: its label, and the start with several."""
+        label = self.scene.optimizers[racer].label
+        return label if len(self.scene.starts) == 1 else f"{label} (start {start + 1})"
+
+    def moments(self) -> list[Moment]:
+        """The frames the story is about: each exit from the window, and the scene's ``pauses``."""
+        found = [exit_moment(self.scene, self.timeline, i, self.exits[i][j][0].step, self.racer_name(i, j))
+                 for i, j in self.exit_order]
+        return [m for m in found if m is not None] + declared_moments(self.scene, self.timeline)
+
+    def geometry(self, index: int) -> FrameGeometry:
+        """Frame ``index`` as :mod:`~trajectories.render.geometry` values: the plot and its panels, the
+        heads and exit marks shown, the paths as drawn and every text (for the frame checker)."""
+        self.update(index)
+        figure, renderer = self.figure, self.canvas.get_renderer()
+        scale = pixels_per_point(figure)
+        areas = [Area("plot", frame_box(self.axes.get_window_extent(), figure))]
+        for name, axes in (("loss panel", self.loss_axes), ("learning-rate panel", self.lr_axes),
+                           ("state panel", self.state_axes)):
+            if axes is not None:
+                areas.append(Area(name, frame_box(axes.get_window_extent(), figure), "panel"))
+        return FrameGeometry(index, tuple(self.scene.size), tuple(areas), tuple(self._marks(index)),
+                             tuple(self._strokes()), tuple(self._texts(index, renderer, scale)))
+
+    def _marks(self, index: int) -> list[Mark]:
+        figure, starts, scale = self.figure, len(self.scene.starts), pixels_per_point(self.figure)
+        offsets = np.asarray(self.head_collection.get_offsets(), dtype=float)
+        radii = np.sqrt(np.asarray(self.head_collection.get_sizes(), dtype=float)) / 2 * scale
+        centers = frame_points(self.axes.transData.transform(offsets), figure)
+        found = []
+        for k, (center, radius) in enumerate(zip(centers, np.broadcast_to(radii, len(centers)), strict=True)):
+            if np.isfinite(center).all():
+                i, j = divmod(k, starts)
+                found.append(Mark(f"head of {self.racer_name(i, j)}", "head", (float(center[0]), float(center[1])),
+                                  float(radius), 0, i))
+        racer_steps = self.timeline.steps[index]
+        for i, j in self.exit_order:
+            exit_, artists = self.exits[i][j]
+            if racer_steps[i] >= exit_.step:
+                (center,) = frame_points(self.axes.transData.transform([exit_.point]), figure)
+                found.append(Mark(f"exit mark of {self.racer_name(i, j)}", "exit", (float(center[0]), float(center[1])),
+                                  artists[0].get_markersize() / 2 * scale, 0, i))
+        return found
+
+    def _strokes(self) -> list[Stroke]:
+        scale, starts = pixels_per_point(self.figure), len(self.scene.starts)
+        found = []
+        for k, (polyline, width) in enumerate(zip(self._drawn, self.path_widths, strict=True)):
+            i, j = divmod(k, starts)
+            points = frame_points(self.axes.transData.transform(polyline), self.figure) if len(polyline) else \
+                np.empty((0, 2))
+            found.append(Stroke(f"path of {self.racer_name(i, j)}", points, float(width) * scale,
+                                self.line_width * scale, 0, i))
+        return found
+
+    def _texts(self, index: int, renderer, scale: float) -> list[TextBox]:
+        figure = self.figure
+        if getattr(self, "_still_texts", None) is None:  # the background's text never moves: measured once
+            self._still_texts = figure_text_boxes(figure, renderer)
+            for name, axes in (("plot", self.axes), ("loss panel", self.loss_axes),
+                               ("learning-rate panel", self.lr_axes), ("state panel", self.state_axes)):
+                if axes is not None:
+                    self._still_texts += axes_text_boxes(axes, renderer, figure, name)
+        found = list(self._still_texts)
+        if self.legend_inside:
+            found += [TextBox("legend", sprite.box, self.legend_layout.size * scale) for sprite in self.legend_sprites]
+        counter = self.counter.sprites(0)
+        if counter:
+            found.append(TextBox("step counter", counter[0].box, 8 * scale))
+        racer_steps = self.timeline.steps[index]
+        for i, row in enumerate(self.exit_sprites):
+            for j, item in enumerate(row):
+                if item is not None and racer_steps[i] >= item[0].step and len(item[1]) > 1:
+                    found.append(TextBox(f"exit label of {self.racer_name(i, j)}", item[1][1].box, 7 * scale))
+        return found
+
     def _build_loss_panel(self) -> None:
         theme, axes, scene = self.theme, self.loss_axes, self.scene
         self._style_axes(axes)
         known = [p.value for p in scene.surface.global_minima]
         # a path's loss curve ends where the path leaves the window, as the path itself does
-        self.loss_last = np.array([
-            [min(int(self.last_valid[i, j]), exit_.step - 1 if exit_ is not None else self.trajectories[i].steps)
-             for j, (exit_, _) in enumerate(row)]
-            for i, row in enumerate(self.exits)
-        ])
+        self.loss_last = self.last_shown
         shown = [t.losses[: self.loss_last[i, j] + 1, j] for i, t in enumerate(self.trajectories)
                  for j in range(len(scene.starts))]
         losses = np.concatenate(shown)
@@ -466,7 +593,7 @@ class ContourView:
             axes.set_ylabel("f", color=theme.muted, fontsize=8)
         if self.timeline.epochs is not None:
             axes.set_xlim(0, scene.epochs)
-            axes.set_xlabel("epochs (samples read / dataset size)", color=theme.muted, fontsize=8)
+            axes.set_xlabel("epochs (passes over the data)", color=theme.muted, fontsize=8)
         else:
             axes.set_xlim(0, scene.steps)
             axes.set_xlabel("step", color=theme.muted, fontsize=8)
@@ -486,21 +613,28 @@ class ContourView:
         scene, racer_steps = self.scene, self.timeline.steps[index]
         self._steps = racer_steps
         polylines, heads = [], []
+        x0, x1, y0, y1 = scene.plot_window
         for i, trajectory in enumerate(self.trajectories):
             step = racer_steps[i]
             first = max(0, step - scene.tail) if scene.trail in ("tail", "fade") else 0
             for j in range(len(scene.starts)):
-                last = min(step, int(self.last_valid[i, j]))
-                polylines.append(trajectory.positions[min(first, last) : last + 1, j])
-                heads.append(trajectory.positions[last, j])
+                polylines.append(self._drawn_polyline(i, j, first, step))
+                exit_ = self.exits[i][j][0]
+                x, y = trajectory.positions[min(step, int(self.last_valid[i, j])), j]
+                # gone, or out of the window for a while (it comes back; the path is clipped): no head
+                shown = (exit_ is None or step < exit_.step) and x0 <= x <= x1 and y0 <= y <= y1
+                heads.append((x, y) if shown else (np.nan, np.nan))
+        # which paths run together changes as they are drawn
+        self.path_widths = self._widths(polylines) if self.width_table is None else self.width_table[index]
+        self.path_collection.set_linewidths(self.path_widths)
         self._drawn = polylines
         if scene.trail == "fade":
             self._set_fading(polylines)
         else:
             self.path_collection.set_segments(polylines)
-        self.head_collection.set_offsets(np.array(heads))
+        self.head_collection.set_offsets(np.array(heads, dtype=float).reshape(-1, 2))
         scale = scene.dpi / 72  # pixels per point
-        centers = self.axes.transData.transform(np.array(heads))
+        centers = self.axes.transData.transform(np.array(heads, dtype=float).reshape(-1, 2))
         radii = nested_radii(centers, self.theme.marker_size / 2 * scale)
         self.head_collection.set_sizes((2 * radii / scale) ** 2)
         drawn = [self.path_collection, self.head_collection]

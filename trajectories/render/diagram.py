@@ -11,6 +11,7 @@ from matplotlib import colormaps
 from matplotlib.colors import to_rgba
 
 from .canvas import Backdrop, frame_pixels, new_figure
+from .geometry import Area, FrameGeometry, figure_text_boxes, frame_box, text_box
 from .theme import get_theme
 
 
@@ -117,6 +118,16 @@ class BatchDiagramView:
         self.figure.draw_artist(self.cells)
         self.figure.draw_artist(self.status)
         return frame_pixels(self.canvas)
+
+    def geometry(self, index: int) -> FrameGeometry:
+        """Frame ``index`` as :mod:`~trajectories.render.geometry` values: the diagram's area and its text
+        (the title, and the status line of the frame)."""
+        figure, renderer = self.figure, self.canvas.get_renderer()
+        self.status.set_text(self.phase(index)[0])
+        texts = figure_text_boxes(figure, renderer)
+        status = text_box(self.status, renderer, figure, "status line")
+        return FrameGeometry(index, tuple(self.scene.size), (Area("diagram", frame_box(
+            self.axes.get_window_extent(), figure), "panel"),), texts=tuple(texts + ([status] if status else [])))
 
     def reserved_colors(self) -> list[tuple[int, int, int]]:
         return [tuple(round(255 * c) for c in to_rgba(color)[:3]) for color in

@@ -43,8 +43,8 @@ class OverlayLayer:
     """The overlays of a scene's racers: arrows in one collection, ellipses in another."""
 
     def __init__(self, axes: Any, figure: Any, scene: Any, trajectories: list, colors: list[str], muted: str,
-                 last_valid: np.ndarray) -> None:
-        self.scene, self.trajectories, self.last_valid = scene, trajectories, last_valid
+                 last_shown: np.ndarray) -> None:
+        self.scene, self.trajectories, self.last_shown = scene, trajectories, last_shown
         self.vectors: dict[str, list[np.ndarray | None]] = {}
         for kind in scene.overlays:
             found = []
@@ -98,7 +98,7 @@ class OverlayLayer:
         for i, trajectory in enumerate(self.trajectories):
             step = racer_steps[i]
             for j in range(trajectory.positions.shape[1]):
-                if step >= trajectory.steps or step > int(self.last_valid[i, j]):
+                if step >= trajectory.steps or step > int(self.last_shown[i, j]):
                     continue
                 head = trajectory.positions[step, j]
                 for kind, found in self.vectors.items():

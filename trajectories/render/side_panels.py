@@ -28,40 +28,54 @@ class PanelBoxes(NamedTuple):
 
 CAPTION = 0.035
 """The strip kept free at the bottom of the figure for a caption (the overlays' scales)."""
+TOP = 0.88
+"""The top of the plots, in figure fractions: the title and the formula are above it."""
+PLOT_SHARE = 0.62
+"""With the panels under the plot (a wide window), the plot's largest share of the height they share."""
 
 
-def panel_boxes(wide: bool, loss: bool, lr: bool, state: bool = False, caption: bool = False) -> PanelBoxes:
-    """The contour axes and the side panels: beside the contours, or under them for a ``wide`` window;
-    several panels share that place, in the order loss, learning rate, state (top to bottom, or left to
-    right). With a ``caption``, everything is raised and shortened to leave :data:`CAPTION` free below."""
-    boxes = _panel_boxes(wide, loss, lr, state)
-    if not caption:
-        return boxes
-    return PanelBoxes(*(None if box is None else (box[0], CAPTION + box[1] * (1 - CAPTION), box[2],
-                                                  box[3] * (1 - CAPTION)) for box in boxes))
-
-
-def _panel_boxes(wide: bool, loss: bool, lr: bool, state: bool) -> PanelBoxes:
+def panel_boxes(wide: bool, loss: bool, lr: bool, state: bool = False, caption: bool = False, *,
+                size: tuple[int, int] = (640, 480), dpi: float = 100.0, ratio: float | None = None,
+                top: float = TOP) -> PanelBoxes:
+    """The contour axes and the side panels, as figure fractions, laid out in pixels of ``size`` at ``dpi``
+    from the font sizes alone (tick labels 7 points, axis labels 8: never from measured text, so the same
+    on every machine): beside the contours, or under them for a ``wide`` window, where the plot (whose
+    height is ``ratio`` times its width) takes at most :data:`PLOT_SHARE` of the height and the panels the
+    rest. Several panels share their place in the order loss, learning rate, state (top to bottom, or
+    left to right). Everything stays under ``top``; with a ``caption``, :data:`CAPTION` of the height is
+    left free at the bottom."""
+    width, height = size
+    point = dpi / 72 / height  # one point, as a fraction of the height
+    floor = (CAPTION if caption else 0.0)
     shown = [name for name, on in (("loss", loss), ("lr", lr), ("state", state)) if on]
     if not shown:
-        return PanelBoxes((0.09, 0.1, 0.86, 0.78), None, None)
+        bottom = floor + 0.1 * (1 - floor)
+        return PanelBoxes((0.09, bottom, 0.86, top - bottom), None, None)
     boxes: dict[str, Box] = {}
     if wide:
-        main: Box = (0.09, 0.4, 0.86, 0.48)
+        bottom = floor + 30 * point  # the panels' x tick labels and x labels
+        gap = 30 * point  # the plot's x tick labels, and air between
+        room = top - bottom - gap
+        plot = PLOT_SHARE * room if ratio is None else min(0.86 * width * ratio / height, PLOT_SHARE * room)
+        panel = room - plot
+        main: Box = (0.09, bottom + panel + gap, 0.86, plot)
         if len(shown) == 1:
-            boxes[shown[0]] = (0.09, 0.07, 0.86, 0.22)
+            boxes[shown[0]] = (0.09, bottom, 0.86, panel)
         elif len(shown) == 2:
-            boxes.update(zip(shown, [(0.09, 0.07, 0.4, 0.22), (0.57, 0.07, 0.38, 0.22)], strict=True))
+            boxes.update(zip(shown, [(0.09, bottom, 0.4, panel), (0.57, bottom, 0.38, panel)], strict=True))
         else:
-            boxes.update(zip(shown, [(0.09 + 0.3 * i, 0.07, 0.23, 0.22) for i in range(3)], strict=True))
+            boxes.update(zip(shown, [(0.09 + 0.3 * i, bottom, 0.23, panel) for i in range(3)], strict=True))
     else:
-        main = (0.08, 0.1, 0.52, 0.78)
+        bottom = floor + 0.1 * (1 - floor)
+        main = (0.08, bottom, 0.5, top - bottom)
+        room = top - bottom
         if len(shown) == 1:
-            boxes[shown[0]] = (0.7, 0.1, 0.27, 0.78)
-        elif len(shown) == 2:
-            boxes.update(zip(shown, [(0.7, 0.55, 0.27, 0.33), (0.7, 0.1, 0.27, 0.33)], strict=True))
+            boxes[shown[0]] = (0.72, bottom, 0.25, room)
         else:
-            boxes.update(zip(shown, [(0.7, 0.1 + 0.28 * (2 - i), 0.27, 0.2) for i in range(3)], strict=True))
+            gap = 36 * point  # the upper panel's x tick labels and x label
+            each = (room - gap * (len(shown) - 1)) / len(shown)
+            boxes.update(zip(shown, [(0.72, bottom + (len(shown) - 1 - i) * (each + gap), 0.25, each)
+                                     for i in range(len(shown))], strict=True))
     return PanelBoxes(main, boxes.get("loss"), boxes.get("lr"), boxes.get("state"))
 
 

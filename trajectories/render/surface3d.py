@@ -20,8 +20,20 @@ from matplotlib.patheffects import Normal, Stroke
 from mpl_toolkits.mplot3d import proj3d
 
 from ..errors import RenderError
+from ..moments import Moment, declared_moments, exit_moment
 from .canvas import frame_pixels, new_figure
 from .contour import Marker, nested_radii
+from .geometry import (
+    Area,
+    FrameGeometry,
+    Mark,
+    axes_text_boxes,
+    figure_text_boxes,
+    frame_box,
+    frame_points,
+    pixels_per_point,
+)
+from .geometry import Stroke as DrawnPath
 from .sprites import pixel_box
 from .theme import get_theme
 
@@ -31,6 +43,9 @@ if TYPE_CHECKING:
 
 HEAD_SIZE = 7.0  # points; at least HEAD_PIXELS across whatever the dpi
 HEAD_PIXELS = 8.0
+EXIT_PIXELS = (14.0, 10.0)
+"""Exit marks, in pixels across: the first racer's, the last's (they nest where paths leave together)."""
+LEGEND_COLUMNS = 2
 
 
 def z_range(panel: Scene, z: np.ndarray, trajectories) -> tuple[float, float]:
@@ -127,7 +142,12 @@ class SurfaceView:
             axes = self.figure.add_subplot(1, len(self.panels), k + 1, projection="3d", computed_zorder=False)
             self.axes.append(axes)
             self.moving.append(self._build_panel(axes, panel, self.trajectories[k]))
-        self.figure.subplots_adjust(left=0, right=1, bottom=0, top=0.92, wspace=0)
+        # under the plots: each panel's legend, and a key to the stars
+        line = 1.5 * self.font_size * dpi / 72 / height  # a line of text, as a fraction of the height
+        rows = max([-(-len(p.optimizers) // LEGEND_COLUMNS) for p in self.panels if len(p.optimizers) > 1] or [0])
+        stars = self._star_key()
+        bottom = (rows * line + 0.02 if rows else 0.0) + (line + 0.01 if stars else 0.0)
+        self.figure.subplots_adjust(left=0, right=1, bottom=bottom, top=0.92, wspace=0)
         self.counter = self.figure.text(
             0.012, 0.985, "", ha="left", va="top", fontsize=self.font_size, family="monospace",
             color=self.theme.foreground,
@@ -158,7 +178,9 @@ class SurfaceView:
             for setter, text in ((axes.set_xlabel, "x"), (axes.set_ylabel, "y"), (axes.set_zlabel, "f(x, y)")):
                 setter(text, color=theme.muted, fontsize=self.font_size * 0.8, labelpad=-8)
         title = panel.title if panel.title is not None else panel.surface.name.replace("_", " ")
-        axes.set_title(title, fontsize=panel.title_size or 20, color=theme.foreground)
+        formula = panel.title is None and panel.surface.name == "formula"  # a formula's own text says more
+        axes.set_title(panel.surface.formula if formula else title, color=theme.foreground, parse_math=not formula,
+                       fontsize=panel.title_size or (12 if formula else 20))
         self._draw_minima(axes, panel, (z_low, z_high))
         width = panel.line_width or 3.0
         colors = panel.racer_colors(theme)
@@ -181,9 +203,10 @@ class SurfaceView:
                 exit_ = box_exit(trajectory.positions[:, j], trajectory.losses[:, j], box)
                 mark = None
                 if exit_ is not None:
+                    big, small = EXIT_PIXELS
                     (mark,) = axes.plot(
                         *([value] for value in exit_[1]), marker="X",
-                        markersize=11.0 - 4.0 * i / max(1, len(colors) - 1),
+                        markersize=(big - (big - small) * i / max(1, len(colors) - 1)) * 72 / self.figure.dpi,
                         markerfacecolor=color, markeredgecolor="#000000", markeredgewidth=0.6, linestyle="none",
                         zorder=20 + i, visible=False,
                     )
@@ -201,15 +224,42 @@ class SurfaceView:
         legend = None
         if len(panel.optimizers) > 1:
             handles = [
-                Line2D([], [], color=color, linewidth=width, marker="o", markersize=6, markeredgecolor="#000000")
+                Line2D([], [], color=color, linewidth=width, marker="o", markersize=self.head_size,
+                       markeredgecolor="#000000")
                 for color in colors
             ]
+            # under the plot, where an exit mark or a head never goes
             legend = axes.legend(
-                handles, [racer.label for racer in panel.optimizers], loc="lower right", fontsize=self.font_size,
-                facecolor=theme.legend_face, edgecolor=theme.muted, labelcolor=theme.foreground, framealpha=0.0,
+                handles, [racer.label for racer in panel.optimizers], loc="upper center", bbox_to_anchor=(0.5, 0.0),
+                ncols=LEGEND_COLUMNS, fontsize=self.font_size, facecolor=theme.legend_face, edgecolor=theme.muted,
+                labelcolor=theme.foreground, framealpha=0.0, borderaxespad=0.2, columnspacing=1.2,
             )
         self.legends.append(legend)
         return moving
+
+    def star_size(self, glob: bool) -> float:
+        """A minimum's star, in points: 14 (global) or 10 (local), and at least 14 or 11 pixels."""
+        return max(14.0, 14 * 72 / self.figure.dpi) if glob else max(10.0, 11 * 72 / self.figure.dpi)
+
+    def _star_key(self) -> list:
+        """A key under the plots to the stars drawn: filled for a global minimum, hollow for a local one."""
+        kinds = set()
+        for panel, axes in zip(self.panels, self.axes, strict=True):
+            x0, x1, y0, y1 = panel.plot_window
+            z0, z1 = axes.get_zlim()
+            kinds |= {p.kind == "global" for p in panel.surface.minima
+                      if x0 <= p.x <= x1 and y0 <= p.y <= y1 and z0 <= p.value <= z1}
+        if not kinds:
+            return []
+        theme = self.theme
+        shown = sorted(kinds, reverse=True)
+        handles = [Line2D([], [], marker="*", markersize=self.star_size(glob), linestyle="none",
+                          markerfacecolor=theme.foreground if glob else "none", markeredgecolor=theme.foreground)
+                   for glob in shown]
+        labels = ["global minimum" if glob else "local minimum" for glob in shown]
+        key = self.figure.legend(handles, labels, loc="lower center", ncols=len(labels), fontsize=self.font_size,
+                                 frameon=False, labelcolor=theme.foreground, borderaxespad=0.2, handletextpad=0.3)
+        return [key]
 
     def _draw_minima(self, axes, panel: Scene, zlim: tuple[float, float]) -> None:
         """Known minima in the window as stars on the surface: filled for the global ones."""
@@ -217,7 +267,7 @@ class SurfaceView:
         for point in panel.surface.minima:
             if x0 <= point.x <= x1 and y0 <= point.y <= y1 and zlim[0] <= point.value <= zlim[1]:
                 glob = point.kind == "global"
-                axes.plot([point.x], [point.y], [point.value], marker="*", markersize=14 if glob else 10,
+                axes.plot([point.x], [point.y], [point.value], marker="*", markersize=self.star_size(glob),
                           markerfacecolor=self.theme.foreground if glob else "none",
                           markeredgecolor=self.theme.foreground, markeredgewidth=1.0, linestyle="none", zorder=9)
 
@@ -226,7 +276,7 @@ class SurfaceView:
             zip(self.panels, self.axes, self.moving, self.timelines, strict=True)
         ):
             camera_step = timeline.values[index]
-            axes.view_init(elev=panel.elevation, azim=panel.azimuth + panel.rotation * camera_step)
+            axes.view_init(elev=panel.elevation, azim=panel.camera.azimuth_at(camera_step))
             labels = [racer.label for racer in panel.optimizers]
             heads = []
             eye = camera_center(axes.get_proj())
@@ -258,7 +308,7 @@ class SurfaceView:
                 if mark is not None:
                     mark.set_visible(gone)
                 if gone and len(panel.starts) == 1:
-                    labels[i] = f"{panel.optimizers[i].label}  left at step {exit_[0]}"
+                    labels[i] = f"{panel.optimizers[i].label}: left at {exit_[0]}"
             scale = self.figure.dpi / 72
             radii = nested_radii(self._project(axes, panel, np.array(heads)), self.head_size / 2 * scale, ring=2.0)
             for (_, _, _, head, *_), radius in zip(moving, radii, strict=True):
@@ -303,6 +353,62 @@ class SurfaceView:
                 color = to_rgba(shown.get_markeredgecolor() if face == "none" else face)
                 found.append(Marker(k, i, j, shown is mark, (float(px), float(height - py)), radius, color))
         return found
+
+    def racer_name(self, panel: int, racer: int, start: int) -> str:
+        """How findings name a path: its racer's label, with its panel's title and start where several."""
+        scene = self.panels[panel]
+        name = scene.optimizers[racer].label
+        if len(self.panels) > 1:
+            name += f" ({scene.title if scene.title is not None else scene.name})"
+        return name if len(scene.starts) == 1 else f"{name} (start {start + 1})"
+
+    def moments(self) -> list[Moment]:
+        """The frames the story is about: each path's exit from the box, and the panels' ``pauses``."""
+        found: list[Moment | None] = []
+        for k, (panel, moving, timeline) in enumerate(zip(self.panels, self.moving, self.timelines, strict=True)):
+            found += [exit_moment(panel, timeline, i, exit_[0], self.racer_name(k, i, j))
+                      for i, j, _, _, _, exit_, _ in moving if exit_ is not None]
+            found += declared_moments(panel, timeline)
+        return sorted({m for m in found if m is not None})
+
+    def geometry(self, index: int) -> FrameGeometry:
+        """Frame ``index`` as :mod:`~trajectories.render.geometry` values, without drawing it: each panel's
+        box, heads (``ring``: one the surface hides), exit marks, paths as projected, text and camera."""
+        self.update(index)
+        figure, renderer = self.figure, self.canvas.get_renderer()
+        scale = pixels_per_point(figure)
+        areas, marks, strokes, texts, cameras = [], [], [], [], []
+        counted = 0
+        for k, (axes, panel, moving) in enumerate(zip(self.axes, self.panels, self.moving, strict=True)):
+            axes.apply_aspect()
+            areas.append(Area(f"panel {k + 1}", frame_box(axes.get_window_extent(), figure)))
+            cameras.append((float(axes.elev), float(axes.azim)))
+            for i, j, path, head, _, _, mark in moving:
+                name = self.racer_name(k, i, j)
+                if mark is not None and mark.get_visible():
+                    (center,) = self._project(axes, panel, np.array([np.ravel(mark.get_data_3d())]))
+                    if np.isfinite(center).all():
+                        (point,) = frame_points(center, figure)
+                        radius = mark.get_markersize() / 2 * scale
+                        marks.append(Mark(f"exit mark of {name}", "exit", tuple(point), radius, k, counted + i))
+                xs, ys, zs = (np.asarray(v, dtype=float) for v in head.get_data_3d())
+                if len(xs):
+                    (center,) = self._project(axes, panel, np.column_stack([xs, ys, zs]))
+                    if np.isfinite(center).all():
+                        ring = head.get_markerfacecolor() == "none"
+                        (point,) = frame_points(center, figure)
+                        marks.append(Mark(f"head of {name}", "ring" if ring else "head", tuple(point),
+                                          head.get_markersize() / 2 * scale, k, counted + i))
+                line = np.column_stack([np.asarray(v, dtype=float) for v in path.get_data_3d()])
+                points = frame_points(self._project(axes, panel, line), figure) if len(line) else np.empty((0, 2))
+                width = path.get_linewidth() * scale
+                strokes.append(DrawnPath(f"path of {name}", points[np.isfinite(points).all(axis=1)], width, width, k,
+                                      counted + i))
+            counted += len(panel.optimizers)
+            texts += axes_text_boxes(axes, renderer, figure, f"panel {k + 1}")
+        texts += figure_text_boxes(figure, renderer)
+        return FrameGeometry(index, tuple(figure.canvas.get_width_height()), tuple(areas), tuple(marks),
+                             tuple(strokes), tuple(texts), cameras=tuple(cameras))
 
     def text_boxes(self, index: int) -> list[tuple[str, tuple[int, int, int, int]]]:
         """Every text block shown in frame ``index``, as ``(what, (left, top, right, bottom))`` pixels."""

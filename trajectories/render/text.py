@@ -20,6 +20,7 @@ import contextlib
 import logging
 import re
 from collections.abc import Iterator
+from typing import Any
 
 MAX_LENGTH = 200
 """Characters in one title, label or column name: two lines of a title at the widest frame, far more than
@@ -137,3 +138,11 @@ def _missing_glyphs(text: str) -> set[str]:
     paths = finder(FontProperties()) if finder is not None else [findfont(FontProperties())]
     fonts = [get_font(path) for path in paths]
     return {c for c in set(text) - {"\n"} if all(font.get_char_index(ord(c)) == 0 for font in fonts)}
+
+
+def race_title(scene: Any, default: str) -> str:
+    """The title a view of many starts draws: the scene's own (``default`` when it has none), with ``{starts}``
+    replaced by the number of starts the scene draws, so that a count in a title is always the scene's."""
+    title = scene.title if scene.title is not None else default
+    return title.replace("{starts}", f"{len(scene.starts):,}")
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .palette import OKABE_ITO_DARK, OKABE_ITO_LIGHT, PALETTES
+from .palette import OKABE_ITO_DARK, OKABE_ITO_LIGHT, PALETTES, hex_to_rgb, ordered
 
 
 @dataclass(frozen=True)
@@ -24,10 +24,19 @@ class Theme:
     line_width: float = 2.0
     marker_size: float = 7.0
 
-    def color(self, index: int, palette: str = "default") -> str:
-        """Racer ``index``'s colour: the theme's colour-blind-safe one, or the named palette's."""
+    def color(self, index: int, palette: str = "default", count: int = 1) -> str:
+        """Racer ``index``'s colour: the theme's colour-blind-safe one, the named palette's, or of ``count``
+        colours of the ordered palette (``"ordered"``, for a parameter swept in order)."""
+        if palette == "ordered":
+            return ordered(count, self.dark)[index % count]
         colors = self.path_colors if palette == "default" else PALETTES[palette]
         return colors[index % len(colors)]
+
+    @property
+    def dark(self) -> bool:
+        """Whether the background is dark (its relative luminance under 0.2)."""
+        r, g, b = hex_to_rgb(self.background)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.2
 
     def cmap(self):
         """The surface colormap as a matplotlib object."""

@@ -31,7 +31,10 @@ class View(Protocol):
     ``steps_shown`` has one entry per frame; ``frame(i)`` draws frame ``i`` as ``(H, W, 4)`` uint8 RGBA of
     the scene's size, the same pixels whenever it is asked for (frames may be drawn out of order, and in
     other processes for a ``parallel`` view); ``reserved_colors()`` are colours the GIF palette must hold
-    exactly (the racers', the text's); ``close()`` frees the figure.
+    exactly (the racers', the text's); ``close()`` frees the figure. Built-in views also describe frame ``i``
+    without drawing it, ``geometry(i)`` (:mod:`trajectories.render.geometry`, for the frame checker), and
+    list the frames their story is about, ``moments()`` (:mod:`trajectories.moments`), which the pipeline
+    holds where the scene pauses.
     """
 
     steps_shown: list[int]

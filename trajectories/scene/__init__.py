@@ -25,7 +25,15 @@ trail), and :mod:`.loader` (Python and TOML scene files).
 from ..errors import SceneError
 from .batch_diagram import BatchDiagram
 from .kind import ReproducibilityWarning, SceneKind, check_name, check_options, check_positive_int
-from .loader import builtin_scene_folder, builtin_scenes, find_scenes, load_scene_file, load_scenes, plugin_scenes
+from .loader import (
+    builtin_scene,
+    builtin_scene_folder,
+    builtin_scenes,
+    find_scenes,
+    load_scene_file,
+    load_scenes,
+    plugin_scenes,
+)
 from .race import ChaoticPath, Point, Scene, Timeline, describe_starts, spread
 from .racer import Racer
 from .series_scene import SeriesScene
@@ -35,7 +43,8 @@ from .values import Camera, Frames, Look, Trail
 
 __all__ = [
     "BatchDiagram", "Camera", "ChaoticPath", "Frames", "Look", "Point", "Racer", "ReproducibilityWarning", "Scene",
-    "SceneError", "SceneKind", "SeriesScene", "SideBySide", "Timeline", "Trail", "builtin_scene_folder",
-    "builtin_scenes", "check_name", "check_options", "check_positive_int", "describe_starts", "find_scenes",
+    "SceneError", "SceneKind", "SeriesScene", "SideBySide", "Timeline", "Trail", "builtin_scene",
+    "builtin_scene_folder", "builtin_scenes", "check_name", "check_options", "check_positive_int", "describe_starts",
+    "find_scenes",
     "load_scene_file", "load_scenes", "load_toml_scene", "plugin_scenes", "spread",
 ]

@@ -4,27 +4,25 @@ built-in scenes of the repository's ``scenes/`` folder (installed inside the pac
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import difflib
 import importlib.util
-import sys
 import traceback
+import types
 from pathlib import Path
 from typing import Any
 
 from ..errors import SceneError
-from ..inputs import check_input
+from ..inputs import read_input
+from ..scene_index import Entry, builtin_files, builtin_index, builtin_scene_folder, scene_assignments
 from ..trust import as_code
 from .kind import SceneKind
 from .race import Scene
 from .toml_file import load_toml_scene
 
-
-def builtin_scene_folder() -> Path:
-    """The built-in scenes: ``trajectories/scenes`` when installed, ``scenes/`` in a source checkout."""
-    package = Path(__file__).resolve().parent.parent
-    installed = package / "scenes"
-    return installed if installed.is_dir() else package.parent / "scenes"
+__all__ = ["builtin_scene", "builtin_scene_folder", "builtin_scenes", "find_scenes", "load_scene_file", "load_scenes",
+           "plugin_scenes"]
 
 
 def _user_frame_location(error: BaseException, path: Path) -> str:
@@ -38,26 +36,31 @@ def _user_frame_location(error: BaseException, path: Path) -> str:
 
 def load_scene_file(path: str | Path) -> dict[str, Scene]:
     """Run a scene file and return its scenes by name, in the order they are defined."""
-    path = check_input(path, "scene file", error=SceneError)  # not a FIFO, which would hang the import
-    module_name = f"_trajectories_scene_{abs(hash(str(path.resolve())))}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None or spec.loader is None:
+    path = Path(path)
+    if path.suffix != ".py":
         raise SceneError(f"{path} is not a Python file")
-    module = importlib.util.module_from_spec(spec)
+    source = read_input(path, "scene file", error=SceneError)  # a regular file: a FIFO would hang the read
     try:
         with as_code():  # a Python scene file is code: it names what it likes, even from the command line
-            spec.loader.exec_module(module)
+            module = _run(path, ast.parse(importlib.util.decode_source(source), filename=str(path)))
     except SceneError as error:
         raise SceneError(f"{_user_frame_location(error, path)}: {error}") from None
     except Exception as error:
         raise SceneError(f"{_user_frame_location(error, path)}: {type(error).__name__}: {error}") from None
-    finally:
-        sys.modules.pop(module_name, None)
     scenes: dict[str, Scene] = {}
     for value in vars(module).values():
         if isinstance(value, SceneKind) and value.name not in scenes:
             scenes[value.name] = dataclasses.replace(value, source=str(path))
     return scenes
+
+
+def _run(path: Path, tree: ast.Module) -> types.ModuleType:
+    """Run a scene file's (parsed) code as a module of its own, never imported by name and never cached as
+    bytecode: rendering someone's scene file writes no ``__pycache__`` beside it."""
+    module = types.ModuleType(f"_trajectories_scene_{abs(hash(str(path.resolve())))}")
+    module.__file__ = str(path)
+    exec(compile(tree, str(path), "exec"), module.__dict__)  # a scene file is code: the user chose to run it
+    return module
 
 
 def load_scenes(path: str | Path) -> dict[str, Any]:
@@ -67,12 +70,27 @@ def load_scenes(path: str | Path) -> dict[str, Any]:
     return load_scene_file(path)
 
 
+def builtin_scene(entry: Entry) -> Scene:
+    """The built-in scene of ``entry`` (:mod:`trajectories.scene_index`), built alone: its file runs without
+    the other scenes' assignments (imports, helpers and shared settings still run), so ``render NAME``
+    builds one scene, not every scene of the file. If the file needs another scene to build this one, the
+    whole file runs."""
+    tree = ast.parse(entry.path.read_text(encoding="utf-8"), filename=str(entry.path))
+    others = {id(statement) for statement, variable, _, _ in scene_assignments(tree) if variable != entry.variable}
+    tree.body = [statement for statement in tree.body if id(statement) not in others]
+    try:
+        scene = vars(_run(entry.path, tree)).get(entry.variable)
+    except Exception:
+        scene = None
+    if isinstance(scene, SceneKind) and scene.name == entry.name:
+        return dataclasses.replace(scene, source=str(entry.path))
+    return load_scene_file(entry.path)[entry.name]  # the file as a whole (and its errors, as they are)
+
+
 def builtin_scenes() -> dict[str, Scene]:
     """Every built-in scene by name, file by file in alphabetical order."""
     scenes: dict[str, Scene] = {}
-    for path in sorted(builtin_scene_folder().glob("*.py")):
-        if path.name.startswith("_"):
-            continue
+    for path in builtin_files():
         for name, scene in load_scene_file(path).items():
             if name in scenes:
                 raise SceneError(f"scene {name!r} is defined in both {scenes[name].source} and {path}")
@@ -122,9 +140,10 @@ def find_scenes(reference: str) -> list[Scene]:
                                  f" (it has: {', '.join(scenes)})")
             return [scenes[wanted]]
         return list(scenes.values())
-    scenes = builtin_scenes()
-    if reference not in scenes:
-        scenes = {**scenes, **plugin_scenes(tuple(scenes))}
+    index = builtin_index()  # the files' text: only the file that defines the scene runs
+    if reference in index:
+        return [builtin_scene(index[reference])]
+    scenes = {**dict.fromkeys(index), **plugin_scenes(tuple(index))}
     if reference not in scenes:
         raise SceneError(f"unknown scene {reference!r}{_did_you_mean(reference, scenes)} (see `trajectories list`)")
     return [scenes[reference]]

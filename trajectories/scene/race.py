@@ -29,7 +29,7 @@ from .values import Camera, Frames, Look, Trail
 
 Point = tuple[float, float]
 OWN_OPTIONS = ("steps", "epochs", "batch_size", "noise", "seed", "arithmetic", "view", "loss_panel", "loss_scale",
-               "lr_panel", "overlays", "state_panel", "description", "output", "output_format")
+               "lr_panel", "overlays", "state_panel", "description", "waivers", "output", "output_format")
 """The race's options outside its :mod:`.values` (window and start are checked first: the surface needs them)."""
 
 
@@ -49,8 +49,13 @@ class Scene(SceneKind):
         frames: frames in the animation (default ``steps + 1``, one per point); fewer frames skip steps.
         fps: frames per second; GIF stores hundredths of a second, so 10, 20, 25 and 50 are exact.
         hold: seconds the last frame stays before the loop restarts.
+        pauses: moments the animation stops at for ``pause`` seconds: steps (samples with ``epochs``),
+            each shown exactly by a frame, and ``"exits"``: each frame where a racer leaves the window
+            (the moments a story is about: :mod:`trajectories.frame_check` asks that each is held 1 s).
+        pause: seconds each pause lasts.
         theme: ``"light"``, ``"dark"`` or ``"article"`` (the article's black background and rainbow).
-        palette: racers' colours: ``"default"`` (the theme's, told apart by colour-blind viewers too) or
+        palette: racers' colours: ``"default"`` (the theme's, told apart by colour-blind viewers too),
+            ``"ordered"`` (dark to light, equally far apart: for a parameter swept in order) or
             ``"article"`` (the original figures' colours); a racer's own ``color`` wins over both.
         size: frame size in pixels ``(width, height)``, never varies between frames.
         dpi: dots per inch (scales text and lines for the same pixel size).
@@ -67,6 +72,8 @@ class Scene(SceneKind):
             ``"gradient"``, ``"step"``, ``"velocity"``, ``"m_hat"``, ``"v"``, ``"v_hat"`` or ``"rate"``.
         title: the title (default: the surface's name).
         description: one line for ``trajectories list``.
+        waivers: ``{check: reason}``: checks of the frame checker (:mod:`trajectories.frame_check`) this
+            scene is exempt from, and why (a head that hides behind a hill on purpose).
         window: plotting window ``(x0, x1, y0, y1)`` (default: the surface's).
         batch_size, noise, seed: stochastic gradients (see :func:`trajectories.gradients.stochastic_gradient`);
             a racer's own ``batch_size`` wins over the scene's.
@@ -81,6 +88,7 @@ class Scene(SceneKind):
             race view registered in :mod:`trajectories.view_registry`.
         elevation, azimuth: the 3-D camera at step 0, in degrees.
         rotation: degrees the 3-D camera turns per step (180 steps × 2° = one turn).
+        rotation_steps: ``(from, to)``: the steps during which the camera turns (default: all of them).
         zlim: the 3-D z range (default: the surface's range over the window).
         grid: samples per side of the surface grid in 3-D views.
         line_width: path width (default: the theme's).
@@ -101,6 +109,8 @@ class Scene(SceneKind):
     frames: int | None = default("frames")
     fps: int = default("fps")
     hold: float = default("hold")
+    pauses: tuple[int | str, ...] | None = default("pauses")
+    pause: float = default("pause")
     theme: str = default("theme")
     palette: str = default("palette")
     size: tuple[int, int] = default("size")
@@ -114,6 +124,7 @@ class Scene(SceneKind):
     state_panel: str | None = default("state_panel")
     title: str | None = default("title")
     description: str = default("description")
+    waivers: tuple[tuple[str, str], ...] | None = default("waivers")
     window: tuple[float, float, float, float] | None = default("window")
     batch_size: int | None = default("batch_size")
     noise: float | None = default("noise")
@@ -124,6 +135,7 @@ class Scene(SceneKind):
     elevation: float = default("elevation")
     azimuth: float = default("azimuth")
     rotation: float = default("rotation")
+    rotation_steps: tuple[float, float] | None = default("rotation_steps")
     zlim: tuple[float, float] | None = default("zlim")
     grid: int = default("grid")
     line_width: float | None = default("line_width")
@@ -228,7 +240,8 @@ class Scene(SceneKind):
 
     def racer_colors(self, theme: Any) -> list[str]:
         """Each racer's colour: its own, else the ``palette``'s (the ``theme``'s by default)."""
-        return [racer.color or theme.color(i, self.palette) for i, racer in enumerate(self.optimizers)]
+        count = len(self.optimizers)
+        return [racer.color or theme.color(i, self.palette, count) for i, racer in enumerate(self.optimizers)]
 
     @property
     def path_surface(self) -> Surface:
@@ -275,11 +288,12 @@ class Scene(SceneKind):
     def timeline(self) -> Timeline:
         """What each frame shows: the counter's value and each racer's step."""
         frames = self.frame_count
+        fixed = [p for p in self.pauses or () if isinstance(p, int)]
         if self.epochs is None:
-            shown = spread(self.steps, frames)
+            shown = spread(self.steps, frames, fixed)
             return Timeline("step", self.steps, shown, [[step] * len(self.optimizers) for step in shown])
         budget = round(self.epochs * self.samples_per_epoch())
-        samples = spread(budget, frames)
+        samples = spread(budget, frames, fixed)
         clocks = [self._samples_after(r, n) for r, n in zip(self.optimizers, self.racer_steps(), strict=True)]
         steps = [[int(np.searchsorted(c, s, side="right") - 1) for c in clocks] for s in samples]
         return Timeline("samples", budget, samples, steps, [c / self.samples_per_epoch() for c in clocks])
@@ -341,11 +355,29 @@ class ChaoticPath:
 
 
 
-def spread(total: int, frames: int) -> list[int]:
-    """``frames`` values from 0 to ``total``, evenly spread, the last one ``total``."""
+def spread(total: int, frames: int, fixed: Sequence[int] = ()) -> list[int]:
+    """``frames`` values from 0 to ``total``, evenly spread, the last one ``total``; each of ``fixed`` (up to
+    ``total``) replaces the value nearest to it that neither another fixed value nor the ends took (so
+    that a pause shows its exact step), the values staying in order.
+
+    >>> spread(10, 4), spread(10, 4, [4]), spread(10, 4, [9])
+    ([0, 3, 7, 10], [0, 4, 7, 10], [0, 3, 9, 10])
+    """
     if frames == 1:
         return [total]
-    return [round(i * total / (frames - 1)) for i in range(frames)]
+    values = [round(i * total / (frames - 1)) for i in range(frames)]
+    taken = {0, frames - 1}
+    for value in sorted({v for v in fixed if 0 <= v <= total}):
+        if value in values:
+            taken.add(values.index(value))
+            continue
+        free = [i for i in range(frames) if i not in taken]
+        if not free:
+            break
+        nearest = min(free, key=lambda i: (abs(values[i] - value), i))
+        values[nearest] = value
+        taken.add(nearest)
+    return sorted(values)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from typing import ClassVar
 from ..errors import SceneError, SeriesError
 from ..ewa import MAX_ROWS, ewa, load_series, synthetic_prices
 from ..options import default
-from ..render.palette import OKABE_ITO_DARK
+from ..render.palette import OKABE_ITO_DARK, ordered
 from ..render.text import text_problem
 from ..surfaces import Array
 from .kind import SceneKind, check_name, check_options, check_positive_int
@@ -30,10 +30,10 @@ class SeriesScene(SceneKind):
         data, column: a CSV file and the column to read; ``None``: a seeded synthetic series (labelled so).
         seed, days: the synthetic series' seed and length (253 trading days, as the original year; at most
             :data:`trajectories.ewa.MAX_ROWS`, as a CSV's rows).
+        size, dpi, fps, hold, theme, title, line_width, description: as for :class:`~trajectories.scene.Scene`.
 
     One frame shows one more value of each average, up to :attr:`MAX_FRAMES` frames; a longer series is
     spread evenly over them.
-        size, dpi, fps, hold, theme, title, line_width, description: as for :class:`~trajectories.scene.Scene`.
     """
 
     name: str
@@ -67,6 +67,10 @@ class SeriesScene(SceneKind):
             return self.colors
         if self.palette == "article":
             return ARTICLE_EWA_COLORS
+        if self.palette == "ordered":  # β in order: dark to light on the theme's background
+            from ..render.theme import get_theme
+
+            return ordered(len(self.betas), get_theme(self.theme).dark)
         return tuple(c for c in OKABE_ITO_DARK if c.upper() != self.price_color.upper())
 
     def __post_init__(self) -> None:

@@ -31,11 +31,14 @@ def _check_fields(value: Any) -> None:
 
 @dataclass(frozen=True)
 class Frames:
-    """Timing: ``fps``, ``hold`` (seconds on the last frame) and ``frames`` (``None``: one per step)."""
+    """Timing: ``fps``, ``hold`` (seconds on the last frame), ``frames`` (``None``: one per step) and the
+    ``pauses`` (steps, and ``"exits"``) where the animation stops for ``pause`` seconds."""
 
     fps: int = default("fps")
     hold: float = default("hold")
     frames: int | None = default("frames")
+    pauses: tuple[int | str, ...] | None = default("pauses")
+    pause: float = default("pause")
 
     def __post_init__(self) -> None:
         _check_fields(self)
@@ -62,17 +65,31 @@ class Look:
 
 @dataclass(frozen=True)
 class Camera:
-    """The 3-D views' camera: ``elevation`` and ``azimuth`` at step 0, ``rotation`` per step (degrees), the
-    ``zlim`` z range (``None``: the surface's) and the surface ``grid``'s samples per side."""
+    """The 3-D views' camera: ``elevation`` and ``azimuth`` at step 0, ``rotation`` per step (degrees) during
+    ``rotation_steps`` (``None``: every step), the ``zlim`` z range (``None``: the surface's) and the surface
+    ``grid``'s samples per side.
+
+    >>> Camera(azimuth=10, rotation=2, rotation_steps=(5, 20)).azimuth_at(30)
+    40.0
+    """
 
     elevation: float = default("elevation")
     azimuth: float = default("azimuth")
     rotation: float = default("rotation")
+    rotation_steps: tuple[float, float] | None = default("rotation_steps")
     zlim: tuple[float, float] | None = default("zlim")
     grid: int = default("grid")
 
     def __post_init__(self) -> None:
         _check_fields(self)
+
+    def azimuth_at(self, step: float) -> float:
+        """The azimuth (degrees) when the animation is at ``step``: turned ``rotation`` a step, only within
+        ``rotation_steps``."""
+        if self.rotation_steps is None:
+            return float(self.azimuth + self.rotation * step)
+        low, high = self.rotation_steps
+        return float(self.azimuth + self.rotation * (min(max(step, low), high) - low))
 
 
 @dataclass(frozen=True)

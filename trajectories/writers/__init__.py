@@ -9,11 +9,11 @@ A writer is opened for one file and then given every frame with its delay::
 
 The pipeline (:mod:`trajectories.pipeline`) writes to a temporary file and renames it into place, so a
 writer never has to care about atomicity. To add a format, write a :class:`FrameWriter` and register a
-:class:`Format` (see "Extending" in README.md)::
+:class:`Format` (see "Extending" in CONTRIBUTING.md)::
 
     register_format(Format("ppm", ".ppm", lambda target: PpmWriter(target.path), paletted=False))
 
->>> get_format("apng").extension, infer_format("clip.webp", None).name, infer_format("x.out", None).name
+>>> get_format("apng").extension, infer_format("clip.webp", None).name, infer_format("clip", None).name
 ('.png', 'webp', 'gif')
 """
 
@@ -27,11 +27,14 @@ from typing import BinaryIO, Protocol
 import numpy as np
 
 from ..errors import RenderError
+from .apng import ApngWriter
 from .gif import GifWriter
 from .html import HtmlWriter
 from .mp4 import Mp4Writer, require_ffmpeg
-from .pillow import APNG_BYTES_PER_PIXEL, WEBP_BYTES_PER_PIXEL, CollectingWriter, StillWriter
+from .pillow import StillWriter
 from .quantize import PaletteMapper
+from .vector import VectorWriter
+from .webp import WebpWriter
 
 
 class FrameWriter(Protocol):
@@ -58,6 +61,7 @@ class WriteTarget:
     mapper: PaletteMapper | None
     steps: tuple[int, ...] = ()
     title: str = ""
+    vector: Callable[[BinaryIO, str], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -110,23 +114,35 @@ def get_format(name: str) -> Format:
     return fmt
 
 
+def suffix_list() -> str:
+    """``"gif (.gif), png (.png), ..."``: every format and the file names that select it."""
+    return ", ".join(f"{fmt.name} ({', '.join(fmt.suffixes or (fmt.extension,))})" for fmt in FORMATS.values())
+
+
 def infer_format(path: str | Path | None, name: str | None) -> Format:
-    """``name``'s format if given, else the one whose suffix ``path`` has, else GIF."""
-    if name is not None:
-        return get_format(name)
+    """``name``'s format if given, else the one whose suffix ``path`` has, else GIF (a name without a
+    suffix). :class:`RenderError` for a suffix no format has (``out.jpg`` must not hold GIF bytes), or one
+    that names another format than ``name`` (``--format gif -o out.pdf``)."""
     suffix = Path(path).suffix.lower() if path is not None else ""
-    chosen = next((fmt.name for fmt in FORMATS.values() if suffix in fmt.suffixes), DEFAULT_FORMAT)
-    return get_format(chosen)
+    named = next((fmt.name for fmt in FORMATS.values() if suffix in fmt.suffixes), None)
+    if name is not None:
+        fmt = get_format(name)
+        if named is not None and named != name and suffix != fmt.extension:
+            raise RenderError(f"{Path(path).name} is named as {named}, but the format asked for is {name}: "
+                              f"name it {Path(path).stem}{fmt.extension}, or leave the format out")
+        return fmt
+    if suffix and named is None:
+        raise RenderError(f"{Path(path).name}: no format writes {suffix} files; the formats: {suffix_list()}")
+    return get_format(named or DEFAULT_FORMAT)
 
 
 register_format(Format("gif", ".gif", lambda t: GifWriter(t.file, t.size, t.mapper), suffixes=(".gif",)))
 register_format(Format("png", ".png", lambda t: StillWriter(t.path), paletted=False, still=True, suffixes=(".png",)))
-register_format(Format("apng", ".png", lambda t: CollectingWriter(t.path, t.mapper, "PNG", {"default_image": False}),
-                       suffixes=(".apng",), memory_per_pixel=APNG_BYTES_PER_PIXEL))
-register_format(Format("webp", ".webp",
-                       lambda t: CollectingWriter(t.path, t.mapper, "WEBP", {"lossless": True, "method": 4}),
-                       suffixes=(".webp",), memory_per_pixel=WEBP_BYTES_PER_PIXEL))
+register_format(Format("apng", ".png", lambda t: ApngWriter(t.file, t.size, t.mapper), suffixes=(".apng",)))
+register_format(Format("webp", ".webp", lambda t: WebpWriter(t.file, t.size, t.mapper), suffixes=(".webp",)))
 register_format(Format("mp4", ".mp4", lambda t: Mp4Writer(t.path, t.fps), paletted=False, suffixes=(".mp4",),
                        check=require_ffmpeg))
 register_format(Format("html", ".html", lambda t: HtmlWriter(t.file, t.size, t.mapper, t.steps, t.title),
                        suffixes=(".html", ".htm")))
+register_format(Format("svg", ".svg", lambda t: VectorWriter(t, "svg"), paletted=False, still=True, suffixes=(".svg",)))
+register_format(Format("pdf", ".pdf", lambda t: VectorWriter(t, "pdf"), paletted=False, still=True, suffixes=(".pdf",)))

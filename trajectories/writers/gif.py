@@ -1,76 +1,81 @@
 """GIF, written by us frame by frame, so that memory does not grow with the frame count.
 
-The container is a few fixed byte layouts; Pillow's public ``GifImagePlugin.getdata`` does each frame's
-LZW data.
-
-- **Only what changed is stored**: each frame after the first is cropped to the rectangle that differs
-  from the previous frame, and unchanged pixels inside it become the transparent index (disposal "leave
-  in place"). A frame identical to the previous one only lengthens the previous delay.
-- **A global palette** (:mod:`.quantize`) for every frame, and the NETSCAPE2.0 block: it loops forever.
+- **Only what changed is stored**: each frame after the first is the rectangle whose palette indices
+  differ from the previous frame's (:mod:`.changes`; disposal "leave in place"), stored the smallest of the ways
+  :mod:`.gif_frames` knows (transparency for unchanged pixels where it pays, small LZW codes). A frame
+  identical to the previous one only lengthens the previous delay.
+- **A global palette** (:mod:`.quantize`) for every frame, in the order that keeps codes small: the
+  colours the most frames need first. That order is known once frames have been seen, so the first frames
+  are held (as palette indices, at most :data:`HOLD_BYTES`: a whole 2-D animation, usually) before the file
+  starts; the rest stream.
+- The NETSCAPE2.0 block: the animation loops forever.
 """
 
 from __future__ import annotations
 
 import io
 import struct
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 import numpy as np
-from PIL import GifImagePlugin, Image
 
+from .changes import Change, ChangedFrames, ChangeTracker
+from .gif_frames import Way, frame_block, held, palette_order, ways
 from .quantize import TRANSPARENT, PaletteMapper, build_palette
 
+HOLD_BYTES = 16 * 2**20
+"""The most bytes of frames (a byte per changed pixel, and its mask) held before the palette's order is
+fixed from them and the file starts."""
 
-class GifWriter:
+
+class GifWriter(ChangedFrames):
     """A streamed GIF89a with a global palette, cropped frames and transparency; loops forever."""
 
     def __init__(self, file: BinaryIO, size: tuple[int, int], mapper: PaletteMapper) -> None:
-        self.file, self.mapper = file, mapper
-        width, height = size
-        table = np.zeros((256, 3), dtype=np.uint8)
-        table[: len(mapper.palette)] = mapper.palette
-        # header, logical screen (global table of 2^(7+1) colours), the table, and NETSCAPE2.0 loop = 0
-        file.write(b"GIF89a" + struct.pack("<HHBBB", width, height, 0xF7, 0, 0) + table.tobytes())
-        file.write(b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", 0) + b"\x00")
-        self._previous: np.ndarray | None = None
-        self._pending: tuple[Image.Image, tuple[int, int], bool] | None = None
-        self._pending_delay = 0
+        super().__init__(ChangeTracker(mapper))
+        self.file, self.mapper, self.size = file, mapper, size
+        self._held: list[tuple[Change, int]] = []
+        self._held_bytes = 0
+        self._needs = np.zeros(256, dtype=np.int64)  # per palette index, the frames that need it
+        self._lookup: np.ndarray | None = None  # palette index -> index in the file
         self.frames_written = 0
 
-    def add(self, frame: np.ndarray, delay: int) -> None:
-        if self._previous is None:
-            image = Image.fromarray(self.mapper(frame), mode="P")
-            self._queue(image, (0, 0), False, delay)
-        else:
-            changed = frame.view(np.uint32)[..., 0] != self._previous.view(np.uint32)[..., 0]
-            rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
-            if rows.size == 0:
-                self._pending_delay += delay  # identical frame: show the previous one longer
-                return
-            top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
-            indices = self.mapper(frame[top:bottom, left:right]).copy()
-            indices[~changed[top:bottom, left:right]] = TRANSPARENT
-            self._queue(Image.fromarray(indices, mode="P"), (int(left), int(top)), True, delay)
-        self._previous = frame
-
-    def _queue(self, image: Image.Image, offset: tuple[int, int], transparent: bool, delay: int) -> None:
-        self._flush()
-        self._pending, self._pending_delay = (image, offset, transparent), delay
-
-    def _flush(self) -> None:
-        if self._pending is None:
+    def write_change(self, change: Change, delay: int) -> None:
+        if self._lookup is not None:
+            self._write(change, delay)
             return
-        image, offset, transparent = self._pending
-        params: dict[str, Any] = {"duration": 10 * self._pending_delay, "disposal": 1}
-        if transparent:
-            params["transparency"] = TRANSPARENT
-        for chunk in GifImagePlugin.getdata(image, offset=offset, **params):
-            self.file.write(chunk)
-        self._pending = None
+        self._held.append((change, delay))
+        self._held_bytes += 2 * change.indices.size
+        unchanged = change.unchanged
+        self._needs += held(change.indices if unchanged is None else change.indices[~unchanged])  # others may hide
+        if self._held_bytes >= HOLD_BYTES:
+            self._start()
+
+    def _start(self) -> None:
+        """The palette's order from the frames held, the header, and those frames."""
+        self._needs[TRANSPARENT] = -1  # not a colour: last
+        self._lookup = palette_order(self._needs)
+        table = np.zeros((256, 3), dtype=np.uint8)  # the palette in file order
+        table[self._lookup[: len(self.mapper.palette)]] = self.mapper.palette
+        width, height = self.size
+        # header, logical screen (global table of 2^(7+1) colours), the table, and NETSCAPE2.0 loop = 0
+        self.file.write(b"GIF89a" + struct.pack("<HHBBB", width, height, 0xF7, 0, 0) + table.tobytes())
+        self.file.write(b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", 0) + b"\x00")
+        for change, delay in self._held:
+            self._write(change, delay)
+        self._held = []
+
+    def _write(self, change: Change, delay: int) -> None:
+        indices, unchanged = change.indices, change.unchanged
+        options = [Way(indices, held(indices))] if unchanged is None else ways(indices, unchanged)
+        blocks = [frame_block(way, change.offset, delay, self._lookup) for way in options]
+        self.file.write(min(blocks, key=len))
         self.frames_written += 1
 
     def finish(self) -> None:
-        self._flush()
+        self.flush()
+        if self._lookup is None:
+            self._start()
         self.file.write(b";")
 
 

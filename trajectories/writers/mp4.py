@@ -10,8 +10,9 @@ import numpy as np
 from ..errors import RenderError
 
 MP4_INSTALL = ('pip install ".[mp4]"', "pip install imageio-ffmpeg")
-"""How to install the ``mp4`` extra, spelled as README spells it: from the source folder, or the one
-package it holds (``tests/test_docs_promises.py`` checks that README and setup.cfg agree)."""
+"""How to install the ``mp4`` extra, spelled as the documentation spells it (``docs/howto/slides.md``): from the
+source folder, or the one package it holds (``tests/test_docs_promises.py`` checks that the page and setup.cfg
+agree)."""
 MP4_MISSING = (f"mp4 needs the optional imageio-ffmpeg package (the mp4 extra): {MP4_INSTALL[0]} in the "
                f"source folder, or {MP4_INSTALL[1]}")
 

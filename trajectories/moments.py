@@ -1,0 +1,65 @@
+"""The moments an animation's story is about, and how long each stays on screen.
+
+A moment is a frame: where a racer leaves the window (its exit mark and label appear), or a step the
+scene names in its ``pauses``. A view lists its moments (``view.moments()``); the pipeline holds the frame
+of each moment the scene pauses at for ``pause`` seconds (:func:`held_frames`), and the frame checker
+(:mod:`trajectories.frame_check`) asks that every moment stays on screen at least a second.
+
+>>> from trajectories.scene import Scene
+>>> scene = Scene("s", "sphere", ["sgd:lr=0.1"], start=(1.0, 1.0), steps=10, frames=4, pauses=(4,))
+>>> timeline = scene.timeline()
+>>> timeline.values
+[0, 4, 7, 10]
+>>> declared_moments(scene, timeline)
+[Moment(frame=1, what='step 4', kind='pause', hold=1.0)]
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from .options import EXITS
+
+
+class Moment(NamedTuple):
+    """Frame ``frame`` shows a moment of the story (``what``); ``kind`` is ``"exit"`` or ``"pause"``;
+    ``hold``: the seconds the scene stops there (0: it does not pause)."""
+
+    frame: int
+    what: str
+    kind: str
+    hold: float
+
+
+def first_frame(timeline: Any, racer: int, step: int) -> int | None:
+    """The first frame in which racer ``racer`` is at ``step`` or later (``None``: never)."""
+    return next((index for index, steps in enumerate(timeline.steps) if steps[racer] >= step), None)
+
+
+def declared_moments(scene: Any, timeline: Any) -> list[Moment]:
+    """The steps of ``scene.pauses`` (samples with a clock in samples), each at the first frame that
+    shows it, held ``scene.pause`` seconds."""
+    found = []
+    for step in scene.pauses or ():
+        if isinstance(step, int):
+            index = next((i for i, value in enumerate(timeline.values) if value >= step), None)
+            if index is not None:
+                found.append(Moment(index, f"{timeline.label} {step}", "pause", scene.pause))
+    return found
+
+
+def exit_moment(scene: Any, timeline: Any, racer: int, step: int, who: str) -> Moment | None:
+    """The moment racer ``racer`` (called ``who``) leaves at ``step``, held if ``scene`` pauses at exits."""
+    index = first_frame(timeline, racer, step)
+    if index is None:
+        return None
+    return Moment(index, f"{who} leaves at step {step}", "exit", scene.pause if EXITS in (scene.pauses or ()) else 0.0)
+
+
+def held_frames(moments: list[Moment]) -> dict[int, float]:
+    """Seconds to add to each frame that a held moment falls on (the longest hold where several do)."""
+    found: dict[int, float] = {}
+    for moment in moments:
+        if moment.hold > 0:
+            found[moment.frame] = max(found.get(moment.frame, 0.0), moment.hold)
+    return found
