@@ -19,9 +19,8 @@ HEAVY = ("numpy", "matplotlib", "mpmath", "PIL", "sympy", "imageio")
 # the commands' options from, and what that table needs to describe them
 HELP_MODULES = {
     "trajectories", "trajectories.cli", "trajectories.cli_check", "trajectories.cli_options", "trajectories.cli_tune",
-    "trajectories.errors",
-    "trajectories.options", "trajectories.processes", "trajectories.starts", "trajectories.trust", "trajectories.version",
-    "trajectories.view_registry",
+    "trajectories.errors", "trajectories.options", "trajectories.processes", "trajectories.starts",
+    "trajectories.trust", "trajectories.version", "trajectories.view_registry",
 }
 
 
