@@ -20,12 +20,18 @@ import sys
 import tempfile
 
 RUNS = {
-    "run_rosenbrock.json": ["--surface", "rosenbrock", "--optimizer", "adam:lr=0.05", "--optimizer", "sgd:lr=0.001,momentum=0.9", "--steps", "120"],
-    "run_formula.csv": ["--surface", "x**2 + 3*y**2", "--optimizer", "rmsprop:lr=0.02", "--start", "1,1", "--steps", "40"],
-    "run_noise.json": ["--surface", "himmelblau", "--optimizer", "sgd:lr=0.01", "--batch-size", "8", "--noise", "0.5", "--seed", "3", "--steps", "60"],
-    "run_portable.json": ["--surface", "saddle", "--optimizer", "adam:lr=0.02", "--arithmetic", "portable", "--steps", "80"],
-    "run_grid.npz": ["--surface", "himmelblau", "--optimizer", "adam:lr=0.05", "--starts", "grid:6x5", "--steps", "50"],
-    "run_reduce.npz": ["--surface", "himmelblau", "--optimizer", "sgd:lr=0.01", "--starts", "random:40:seed=2", "--reduce", "--steps", "80"],
+    "run_rosenbrock.json": ["--surface", "rosenbrock", "--optimizer", "adam:lr=0.05",
+                            "--optimizer", "sgd:lr=0.001,momentum=0.9", "--steps", "120"],
+    "run_formula.csv": ["--surface", "x**2 + 3*y**2", "--optimizer", "rmsprop:lr=0.02", "--start", "1,1",
+                        "--steps", "40"],
+    "run_noise.json": ["--surface", "himmelblau", "--optimizer", "sgd:lr=0.01", "--batch-size", "8",
+                       "--noise", "0.5", "--seed", "3", "--steps", "60"],
+    "run_portable.json": ["--surface", "saddle", "--optimizer", "adam:lr=0.02", "--arithmetic", "portable",
+                          "--steps", "80"],
+    "run_grid.npz": ["--surface", "himmelblau", "--optimizer", "adam:lr=0.05", "--starts", "grid:6x5",
+                     "--steps", "50"],
+    "run_reduce.npz": ["--surface", "himmelblau", "--optimizer", "sgd:lr=0.01", "--starts", "random:40:seed=2",
+                       "--reduce", "--steps", "80"],
 }
 
 
@@ -41,8 +47,9 @@ def capture(folder: str) -> None:
     command = trajectories_command()
     with tempfile.TemporaryDirectory() as cwd:
         jobs = ["-j", "2"]
-        subprocess.run([*command, "render", "--all", "-q", *jobs, "--out-dir", os.path.join(folder, "gif")], cwd=cwd, check=True)
-        subprocess.run([*command, "render", "--all", "-q", *jobs, "--format", "png", "--out-dir", os.path.join(folder, "png")], cwd=cwd, check=True)
+        render = [*command, "render", "--all", "-q", *jobs]
+        subprocess.run([*render, "--out-dir", os.path.join(folder, "gif")], cwd=cwd, check=True)
+        subprocess.run([*render, "--format", "png", "--out-dir", os.path.join(folder, "png")], cwd=cwd, check=True)
         os.makedirs(os.path.join(folder, "run"), exist_ok=True)
         for name, args in RUNS.items():
             subprocess.run([*command, "run", *args, "-o", os.path.join(folder, "run", name)], cwd=cwd, check=True)
