@@ -151,3 +151,67 @@ def test_every_package_folder_is_installed():
     folders = {".".join(init.parent.relative_to(ROOT).parts) for init in PACKAGE.rglob("__init__.py")}
     assert folders - listed == set(), "add these to [options] packages in setup.cfg"
     assert "trajectories.scenes" in listed
+
+
+BUILT_IN_ERRORS = {"ValueError", "TypeError", "RuntimeError", "Exception", "ArithmeticError"}
+"""What the library never raises itself: it raises a class of :mod:`trajectories.errors` instead (a
+protocol's own errors stay: ``AttributeError`` from a module's ``__getattr__``, ``KeyError`` from a lookup)."""
+
+SIGNALS_AND_CONTROL_FLOW = {"trajectories.processes": {"Stopped"}, "trajectories.portable": {"_NotExact"}}
+"""Exception classes allowed outside errors.py: a signal unwinding the stack (a BaseException, never an error
+shown to a user) and a private exception that never leaves its module."""
+
+
+def raised_builtin_errors(tree: ast.AST) -> list[tuple[int, str]]:
+    """``raise ValueError(...)`` (or another built-in of :data:`BUILT_IN_ERRORS`) statements: line, name."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            called = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            if isinstance(called, ast.Name) and called.id in BUILT_IN_ERRORS:
+                found.append((node.lineno, called.id))
+    return found
+
+
+def error_classes(tree: ast.AST) -> list[str]:
+    """Classes whose bases name an error or exception (``...Error``, ``...Exception``, ``...Exit``)."""
+    return [node.name for node in ast.walk(tree) if isinstance(node, ast.ClassDef)
+            and any(re.search(r"(Error|Exception|Exit|Import|Interrupt|Portable)$", ast.unparse(base))
+                    for base in node.bases)]
+
+
+def test_the_library_raises_only_its_own_error_family():
+    for name, path in MODULES.items():
+        found = raised_builtin_errors(ast.parse(path.read_text(encoding="utf-8")))
+        assert not found, f"{name}:{found[0][0]} raises a bare {found[0][1]}: raise a class of trajectories.errors"
+
+
+def test_every_error_class_lives_in_errors_py():
+    from trajectories import errors
+
+    for name, path in MODULES.items():
+        if name == "trajectories.errors":
+            continue
+        defined = set(error_classes(ast.parse(path.read_text(encoding="utf-8"))))
+        assert defined <= SIGNALS_AND_CONTROL_FLOW.get(name, set()), f"{name} defines {defined}: move it to errors.py"
+    family = [value for value in vars(errors).values()
+              if isinstance(value, type) and value.__module__ == errors.__name__]
+    assert len(family) > 10 and all(issubclass(cls, errors.TrajectoriesError) for cls in family)
+
+
+def test_the_error_checks_see_what_they_forbid():
+    source = ("class Oops(ValueError):\n    pass\n\ndef f(x):\n    if x:\n        raise ValueError('no')\n"
+              "    raise TypeError\n")
+    tree = ast.parse(source)
+    assert sorted(raised_builtin_errors(tree)) == [(6, "ValueError"), (7, "TypeError")]
+    assert error_classes(tree) == ["Oops"]
+
+
+def test_moved_errors_keep_their_old_import_paths():
+    from trajectories import errors, plugins, portable, tune
+    from trajectories.adapters import autodiff
+    from trajectories.guard import ForbiddenImport
+
+    assert (tune.TuneError, plugins.PluginError, portable.PortableArithmeticError, autodiff.NotPortable,
+            ForbiddenImport) == (errors.TuneError, errors.PluginError, errors.PortableArithmeticError,
+                                 errors.NotPortable, errors.ForbiddenImport)

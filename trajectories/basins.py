@@ -38,6 +38,7 @@ import numpy as np
 
 from .adapters.objective import evaluating
 from .arrivals import ArrivalTracker, tracker
+from .errors import RunError
 from .gradients import ExactGradient, GradientSource, NoisyGradient
 from .run import ESCAPE_FACTOR, advance, as_starts, escape_box
 from .stepping import can_step, march
@@ -253,7 +254,7 @@ def reduce_paths(
     the starts in one chunk); with a ``dask.distributed.Client``, the chunks run on its cluster instead,
     with the same result. ``progress(n)`` is told of each chunk of ``n`` starts done (each pass's)."""
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+        raise RunError(f"steps must be an integer >= 1, got {steps!r}")
     points = as_starts(starts).reshape(-1, 2)
     source = gradient if gradient is not None else ExactGradient(surface)
     radius = tolerance_of(surface.window, tolerance)

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .errors import SpecError, StartSetError, TrustError
+from .errors import RegistryError, SpecError, StartSetError, TrustError
 from .options import OPTIONS_LIST, Option, as_window, window_problem
 from .trust import allowing, check_module_names, named_in
 
@@ -252,7 +252,7 @@ def command_options(command: str, *, with_defaults: bool, required: Sequence[str
     chosen = [option for option in OPTIONS_LIST if option.flag and command in option.commands]
     unknown = set(required) - {option.name for option in chosen}
     if unknown:
-        raise ValueError(f"no {command} options {sorted(unknown)}")
+        raise RegistryError(f"no {command} options {sorted(unknown)}")
 
     def decorate(function: F) -> F:
         for option in reversed(chosen):

@@ -1,10 +1,14 @@
-"""Every error the library raises on purpose: one base class, one subclass per stage.
+"""Every error the library raises on purpose: one base class, one subclass per stage or concern.
 
 Each message is one line that says what is wrong and, where it helps, what to do. The command line turns
 any :class:`TrajectoriesError` into that line on stderr and exit status 2, in one place
-(:class:`trajectories.cli.OneLineErrors`); library callers catch the class they care about.
+(:class:`trajectories.cli.OneLineErrors`); library callers catch the class they care about. Every class is a
+:class:`ValueError` (what Python raises for a bad value); no module raises a bare ``ValueError`` or
+``TypeError``, and no module but this one defines an error class (``tests/test_architecture.py``).
 
 >>> issubclass(SceneError, TrajectoriesError) and issubclass(SceneError, ValueError)
+True
+>>> issubclass(PortableArithmeticError, TypeError) and issubclass(ForbiddenImport, ModuleNotFoundError)
 True
 """
 
@@ -62,3 +66,41 @@ class InputError(TrajectoriesError):
 class NetworkError(TrajectoriesError):
     """A network, dataset or projection spec (``mlp:2-16-1:tanh``, ``moons:n=400``, ``pca``) that does not
     parse, is out of bounds or does not fit the rest, or a data file that cannot be read as asked."""
+
+
+class RunError(TrajectoriesError):
+    """A run that cannot be computed as asked: start points, steps, gradient noise or a dataset out of
+    bounds (:mod:`trajectories.run`, :mod:`trajectories.gradients`, :mod:`trajectories.basins`)."""
+
+
+class TuneError(TrajectoriesError):
+    """A tuning request that cannot be carried out as asked (a bad range, metric or budget)."""
+
+
+class PluginError(TrajectoriesError):
+    """A plugin that cannot be used: two claim one name, or its entry point does not load."""
+
+
+class RegistryError(TrajectoriesError):
+    """A registration that a registry cannot hold (a view or format name taken, or malformed), or a name
+    asked of a registry that it does not hold."""
+
+
+class DirectiveError(TrajectoriesError):
+    """A ``trajectories`` Sphinx directive that cannot be rendered as written (reported as a warning at its
+    line, :mod:`trajectories.sphinxext`)."""
+
+
+class PortableArithmeticError(TrajectoriesError, TypeError):
+    """An operation that portable arithmetic cannot compute the same on every machine (a
+    :class:`TypeError` too, as numpy's protocols expect of an operation a type does not support)."""
+
+
+class NotPortable(PortableArithmeticError):
+    """A surface computed by torch or JAX asked for in portable arithmetic: it has no portable form (and
+    is not known to be exact in numpy: :func:`trajectories.portable.exact_in_numpy` says no)."""
+
+
+class ForbiddenImport(TrustError, ModuleNotFoundError):
+    """An import the guard refused (``trajectories.guard``): a :class:`TrustError` that is also a
+    :class:`ModuleNotFoundError`, as libraries probing for an optional module expect."""

@@ -27,7 +27,7 @@ def ewa(values: Array, beta: float) -> Array:
     [1.0, 2.0, 2.5]
     """
     if not (math.isfinite(beta) and 0 <= beta < 1):
-        raise ValueError(f"beta must be in [0, 1), got {beta!r}")
+        raise SeriesError(f"beta must be in [0, 1), got {beta!r}")
     values = np.asarray(values, dtype=np.float64)
     averages = np.empty_like(values)
     averages[0] = values[0]

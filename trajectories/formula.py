@@ -188,7 +188,7 @@ def _check(source: _Source, tree: ast.Expression) -> None:
 
 def _atan2(y: float, x: float) -> float:
     if x == 0 and y == 0:
-        raise ValueError("atan2(0, 0)")  # undefined, as to sympy
+        raise FormulaError("atan2(0, 0)")  # undefined, as to sympy
     return math.atan2(y, x)
 
 

@@ -14,6 +14,7 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
+from .errors import RunError
 from .surfaces import Array, CriticalPoint, Surface
 
 
@@ -57,9 +58,9 @@ class NoisyGradient:
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.sigma) and self.sigma >= 0):
-            raise ValueError(f"noise sigma must be a finite number >= 0, got {self.sigma!r}")
+            raise RunError(f"noise sigma must be a finite number >= 0, got {self.sigma!r}")
         if self.batch_size < 1:
-            raise ValueError(f"batch size must be >= 1, got {self.batch_size!r}")
+            raise RunError(f"batch size must be >= 1, got {self.batch_size!r}")
 
     def __call__(self, params: Array, step: int) -> Array:
         noise = np.random.default_rng([self.seed, step]).standard_normal(np.shape(params))
@@ -103,7 +104,7 @@ class Dataset:
 
     def __post_init__(self) -> None:
         if np.ndim(self.x) != 1 or np.shape(self.x) != np.shape(self.y) or len(self.x) == 0:
-            raise ValueError("a dataset needs two 1-D arrays of the same, non-zero length")
+            raise RunError("a dataset needs two 1-D arrays of the same, non-zero length")
 
     def __len__(self) -> int:
         return len(self.x)
@@ -129,7 +130,7 @@ def make_regression(
     loss an elongated, tilted bowl, as real regression losses are.
     """
     if n < 1:
-        raise ValueError(f"a dataset needs at least one sample, got n={n}")
+        raise RunError(f"a dataset needs at least one sample, got n={n}")
     rng = np.random.default_rng(seed)
     x = rng.uniform(*x_range, size=n)
     y = slope * x + intercept + noise * rng.standard_normal(n)
@@ -201,7 +202,7 @@ class BatchOrder:
 
     def __post_init__(self) -> None:
         if not 1 <= self.batch_size <= self.samples:
-            raise ValueError(
+            raise RunError(
                 f"batch size must be between 1 and the dataset's {self.samples} samples, got {self.batch_size}"
             )
 
@@ -281,6 +282,6 @@ def stochastic_gradient(
         return ExactGradient(surface)
     if surface.dataset is not None:
         if sigma is not None:
-            raise ValueError(f"{surface.name} is a loss over data: its noise comes from mini-batches, not sigma")
+            raise RunError(f"{surface.name} is a loss over data: its noise comes from mini-batches, not sigma")
         return MiniBatchGradient(surface.dataset, batch_size if batch_size is not None else 1, seed)
     return NoisyGradient(surface, 1.0 if sigma is None else sigma, batch_size or 1, seed)

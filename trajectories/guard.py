@@ -55,14 +55,8 @@ from pathlib import Path
 from typing import Any
 
 from .atomic import _temporary_affixes
-from .errors import TrustError
+from .errors import ForbiddenImport, TrustError
 from .trust import ADAPTER_NAMESPACES, allowed_modules
-
-
-class ForbiddenImport(TrustError, ModuleNotFoundError):
-    """An import the guard refused: a :class:`TrustError` that is also a :class:`ModuleNotFoundError`, as
-    libraries probing for an optional module expect."""
-
 
 DENIED_MODULES = frozenset({"this", "antigravity", "idlelib", "turtledemo", "turtle", "tkinter", "__hello__",
                             "__phello__"})

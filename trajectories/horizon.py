@@ -49,6 +49,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .errors import RunError
 from .gradients import ExactGradient, GradientSource
 from .run import escape_box, run
 from .stepping import can_step, march, pointwise
@@ -227,7 +228,7 @@ def horizons(
     :data:`SCREEN_FROM` paths are screened first (see the module's docstring).
     """
     if not (isinstance(tolerance, float | int) and tolerance > 0):
-        raise ValueError(f"tolerance must be a number > 0, got {tolerance!r}")
+        raise RunError(f"tolerance must be a number > 0, got {tolerance!r}")
     positions = np.asarray(positions, dtype=np.float64)
     source = gradient if gradient is not None else ExactGradient(surface)
     x0, x1, y0, y1 = surface.window

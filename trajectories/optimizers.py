@@ -21,6 +21,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from .errors import SpecError
 from .transforms import (
     GradientTransformation,
     accumulate,
@@ -46,7 +47,7 @@ OptimizerFactory = Callable[..., GradientTransformation]
 
 def _require(condition: bool, message: str) -> None:
     if not condition:
-        raise ValueError(message)
+        raise SpecError(message)
 
 
 def _nonnegative(**values: float) -> None:

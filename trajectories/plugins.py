@@ -26,14 +26,10 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
-from .errors import TrajectoriesError
+from .errors import PluginError
 
 GROUPS = {"optimizers": "trajectories.optimizers", "surfaces": "trajectories.surfaces",
           "scenes": "trajectories.scenes"}
-
-
-class PluginError(TrajectoriesError):
-    """A plugin that cannot be used: two claim one name, or its entry point does not load."""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .errors import PortableArithmeticError
+
 if TYPE_CHECKING:
     from .surfaces import Surface
 
@@ -64,10 +66,6 @@ def _mp() -> Any:
     from mpmath import libmp
 
     return libmp
-
-
-class PortableArithmeticError(TypeError):
-    """An operation that portable arithmetic cannot compute the same on every machine."""
 
 
 def _to_double(value: tuple) -> float:

@@ -19,6 +19,7 @@ from functools import cached_property
 import numpy as np
 
 from .adapters.objective import evaluating
+from .errors import RunError
 from .gradients import ExactGradient, GradientSource
 from .state import StateRecorder
 from .stepping import can_step, march
@@ -93,9 +94,9 @@ def as_starts(start: Array | tuple[float, float]) -> Array:
     """``start`` as a float64 array of shape ``(..., 2)`` with finite values, or :class:`ValueError`."""
     points = np.array(start, dtype=np.float64)
     if points.ndim == 0 or points.shape[-1] != 2:
-        raise ValueError(f"start points need a last axis of length 2, got shape {points.shape}")
+        raise RunError(f"start points need a last axis of length 2, got shape {points.shape}")
     if not np.isfinite(points).all():
-        raise ValueError("start points must be finite")
+        raise RunError("start points must be finite")
     return points
 
 
@@ -162,7 +163,7 @@ def run(
     [[1.0, -2.0], [0.5, -1.0], [0.25, -0.5]]
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+        raise RunError(f"steps must be an integer >= 1, got {steps!r}")
     params = as_starts(start)
     source = gradient if gradient is not None else ExactGradient(surface)
     centre, half = escape_box(surface, escape)

@@ -58,7 +58,7 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .errors import TrajectoriesError
+from .errors import DirectiveError, TrajectoriesError
 from .guard import guarded
 from .trust import allowing
 from .version import __version__
@@ -71,10 +71,6 @@ in the page (HTML builders only)."""
 DRAWING_PACKAGES = ("numpy", "matplotlib", "pillow", "mpmath", "imageio", "imageio-ffmpeg")
 CACHE_FOLDER = "trajectories"
 """The cache's folder inside Sphinx's doctree folder."""
-
-
-class DirectiveProblem(Exception):
-    """A problem with one directive, reported as a warning at its line."""
 
 
 class trajectories_player(nodes.General, nodes.Element):
@@ -122,16 +118,16 @@ def _positive_int(text: str | None) -> int:
     try:
         value = int(str(text).strip())
     except ValueError:
-        raise ValueError(f"must be a whole number, got {text!r}") from None
+        raise DirectiveError(f"must be a whole number, got {text!r}") from None
     if value < 1:
-        raise ValueError(f"must be a whole number >= 1, got {value}")
+        raise DirectiveError(f"must be a whole number >= 1, got {value}")
     return value
 
 
 def _size(text: str | None) -> tuple[int, int]:
     width, sep, height = str(text).strip().lower().partition("x")
     if not sep:
-        raise ValueError(f"must be WIDTHxHEIGHT in pixels, got {text!r}")
+        raise DirectiveError(f"must be WIDTHxHEIGHT in pixels, got {text!r}")
     return _positive_int(width), _positive_int(height)
 
 
@@ -145,9 +141,9 @@ def _scale(text: str | None) -> float:
     try:
         value = float(str(text).strip())
     except ValueError:
-        raise ValueError(f"must be a number, got {text!r}") from None
+        raise DirectiveError(f"must be a number, got {text!r}") from None
     if not SCALES[0] <= value <= SCALES[1]:
-        raise ValueError(f"must be a number from {SCALES[0]:g} to {SCALES[1]:g}, got {value:g}")
+        raise DirectiveError(f"must be a number from {SCALES[0]:g} to {SCALES[1]:g}, got {value:g}")
     return value
 
 
@@ -172,7 +168,7 @@ class TrajectoriesDirective(SphinxDirective):
                 scene = self._with_options(scene)
                 fmt = self.options.get("format", "gif")
                 path = self._rendered(scene, fmt, location, from_data)
-        except (DirectiveProblem, TrajectoriesError) as problem:  # the message says it all
+        except TrajectoriesError as problem:  # the message says it all
             logger.warning("trajectories: %s", problem, location=location, type="trajectories")
             return []
         except Exception as error:  # a failed render is a warning, never a crashed build
@@ -187,7 +183,7 @@ class TrajectoriesDirective(SphinxDirective):
                 try:
                     self.options[name] = parse(self.options[name])
                 except ValueError as error:
-                    raise DirectiveProblem(f":{name}: {error}") from None
+                    raise DirectiveError(f":{name}: {error}") from None
         self.options["class"] = directives.class_option(self.options.get("class") or "")
 
     # --- which scene ---------------------------------------------------------------------------------
@@ -198,10 +194,10 @@ class TrajectoriesDirective(SphinxDirective):
 
         body = "\n".join(self.content).strip()
         if self.arguments and body:
-            raise DirectiveProblem("give a scene name or a TOML body, not both")
+            raise DirectiveError("give a scene name or a TOML body, not both")
         if not self.arguments:
             if not body:
-                raise DirectiveProblem("give a scene: a built-in name, path.py:NAME, path.toml, or a TOML body")
+                raise DirectiveError("give a scene: a built-in name, path.py:NAME, path.toml, or a TOML body")
             return self._inline_scene(body), True
         reference = self.arguments[0].strip()
         file_part, colon, name = reference.partition(":")
@@ -209,12 +205,12 @@ class TrajectoriesDirective(SphinxDirective):
             relative, absolute = self.env.relfn2path(file_part, self.env.docname)
             self._check_folder(relative, Path(absolute))
             if not Path(absolute).is_file():
-                raise DirectiveProblem(f"no scene file {relative} (paths are relative to the document, "
+                raise DirectiveError(f"no scene file {relative} (paths are relative to the document, "
                                        f"or to the source folder with a leading /)")
             self.env.note_dependency(absolute)
             scenes = find_scenes(absolute + colon + name)
             if len(scenes) > 1:
-                raise DirectiveProblem(f"{relative} holds {len(scenes)} scenes: name one, {relative}:NAME "
+                raise DirectiveError(f"{relative} holds {len(scenes)} scenes: name one, {relative}:NAME "
                                        f"({', '.join(s.name for s in scenes)})")
             return scenes[0], file_part.endswith(".toml")
         return find_scenes(reference)[0], False
@@ -226,7 +222,7 @@ class TrajectoriesDirective(SphinxDirective):
         allowed = [Path(self.env.srcdir), *map(Path, self.config.trajectories_scene_folders)]  # absolute by now
         real = absolute.resolve()
         if not any(real.is_relative_to(folder.resolve()) for folder in allowed):
-            raise DirectiveProblem(f"{relative} is outside the documentation's source folder; list its folder in "
+            raise DirectiveError(f"{relative} is outside the documentation's source folder; list its folder in "
                                    "trajectories_scene_folders in conf.py to allow it")
 
     def _inline_scene(self, body: str) -> Any:
@@ -238,7 +234,7 @@ class TrajectoriesDirective(SphinxDirective):
             try:
                 scenes = load_toml_scene(path, where="a directive's TOML")
             except ValueError as error:
-                raise DirectiveProblem(f"inline TOML: {str(error).replace(str(path) + ': ', '')}") from None
+                raise DirectiveError(f"inline TOML: {str(error).replace(str(path) + ': ', '')}") from None
         (scene,) = scenes.values()
         return scene.with_options(source="")  # its file is gone: a scene of this document's text
 
@@ -248,7 +244,7 @@ class TrajectoriesDirective(SphinxDirective):
         changes = {key: self.options[key] for key in ("size", "frames") if key in self.options}
         missing = [key for key in changes if key not in option_names(scene)]
         if missing:
-            raise DirectiveProblem(f":{missing[0]}: does not apply to {scene.name}")
+            raise DirectiveError(f":{missing[0]}: does not apply to {scene.name}")
         try:
             scene = scene.with_options(**changes) if changes else scene
             if "scale" in self.options:  # after :size:, as render's --scale after --size
@@ -257,7 +253,7 @@ class TrajectoriesDirective(SphinxDirective):
                 scene = scaled(scene, self.options["scale"])
             return scene
         except ValueError as error:
-            raise DirectiveProblem(str(error).replace("--scale", ":scale:")) from None
+            raise DirectiveError(str(error).replace("--scale", ":scale:")) from None
 
     # --- rendering, cached -------------------------------------------------------------------------------
 

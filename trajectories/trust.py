@@ -76,7 +76,7 @@ def origin() -> Origin | None:
 def named_in(kind: str, where: str) -> Iterator[None]:
     """Names read in the block come from ``kind`` (``"command line"`` or ``"data"``) at ``where``."""
     if kind not in ("command line", "data"):
-        raise ValueError(f"kind must be 'command line' or 'data', got {kind!r}")
+        raise TrustError(f"kind must be 'command line' or 'data', got {kind!r}")
     token = _ORIGIN.set(Origin(kind, where))
     try:
         yield

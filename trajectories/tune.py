@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from . import optimizers
-from .errors import TrajectoriesError
+from .errors import TuneError
 from .gradients import ExactGradient
 from .portable import power
 from .run import run
@@ -43,10 +43,6 @@ from .surfaces import Array, Surface
 from .transforms import GradientTransformation
 
 MAX_TRIALS = 10_000
-
-
-class TuneError(TrajectoriesError):
-    """A tuning request that cannot be carried out as asked (a bad range, metric or budget)."""
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .errors import RegistryError
+
 SceneKindName = Literal["race", "series", "batches"]
 ViewFactory = Callable[[Any, Any, bool], Any]
 """``(scene, computed paths or None, text) -> View``."""
@@ -72,13 +74,13 @@ def register_view(name: str, build: ViewFactory | str, *, draws: SceneKindName =
     """Make ``build`` the view called ``name`` and return its :class:`ViewKind`; :class:`ValueError` if the
     name is taken, is not an identifier, or ``draws`` is not a scene kind."""
     if name in VIEWS:
-        raise ValueError(f"a view called {name!r} is already registered")
+        raise RegistryError(f"a view called {name!r} is already registered")
     if not name.isidentifier():
-        raise ValueError(f"a view's name must be a Python identifier, got {name!r}")
+        raise RegistryError(f"a view's name must be a Python identifier, got {name!r}")
     if draws not in ("race", "series", "batches"):
-        raise ValueError(f"draws must be race, series or batches, got {draws!r}")
+        raise RegistryError(f"draws must be race, series or batches, got {draws!r}")
     if not callable(build) and (not isinstance(build, str) or ":" not in build):
-        raise ValueError(f"build must be a callable or 'module:attribute', got {build!r}")
+        raise RegistryError(f"build must be a callable or 'module:attribute', got {build!r}")
     VIEWS[name] = kind = ViewKind(name, build, draws, parallel, needs_paths, reduces, point_bytes)
     return kind
 

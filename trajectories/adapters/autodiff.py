@@ -15,15 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import TrajectoriesError
-from ..portable import PortableArithmeticError, PortableArray
+from ..errors import NotPortable
+from ..portable import PortableArray
 from .jax_use import mark
 from .targets import import_library
-
-
-class NotPortable(PortableArithmeticError, TrajectoriesError):
-    """A surface computed by torch or JAX asked for in portable arithmetic: it has no portable form (and
-    is not known to be exact in numpy: :func:`trajectories.portable.exact_in_numpy` says no)."""
 
 
 def refuse_portable(library: str, *arrays: object) -> None:

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SpecError
+from ..errors import RunError, SpecError
 from ..transforms import GradientTransformation
 from .objective import current_objective, evaluating
 from .targets import import_library, qualified_name
@@ -155,7 +155,7 @@ def _closure(torch: Any, tensor: Any, first_gradient: np.ndarray, step: int, nam
         if calls[0] == 0:
             gradient = first_gradient
         elif objective is None:
-            raise RuntimeError("this optimizer evaluates the objective itself, outside a run")
+            raise RunError("this optimizer evaluates the objective itself, outside a run")
         else:
             gradient = objective.gradient(point, step)
         calls[0] += 1

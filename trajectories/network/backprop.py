@@ -33,6 +33,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..errors import NetworkError
 from .activations import ACTIVATIONS
 from .arithmetic import matmul, pairwise_sum
 from .losses import Loss
@@ -52,7 +53,7 @@ class ForwardPass(NamedTuple):
 def _as_batch(model: Model, params: Array) -> Array:
     params = np.asarray(params, dtype=np.float64)
     if params.shape[-1:] != (model.parameter_count,):
-        raise ValueError(f"{model.to_text()} has {model.parameter_count} parameters, got shape {params.shape}")
+        raise NetworkError(f"{model.to_text()} has {model.parameter_count} parameters, got shape {params.shape}")
     return params.reshape(-1, model.parameter_count)
 
 

@@ -37,9 +37,9 @@ class Data:
 
     def __post_init__(self) -> None:
         if self.task not in TASKS:
-            raise ValueError(f"task must be one of {', '.join(TASKS)}, got {self.task!r}")
+            raise NetworkError(f"task must be one of {', '.join(TASKS)}, got {self.task!r}")
         if np.ndim(self.inputs) != 2 or len(self.inputs) != len(self.targets) or not len(self.inputs):
-            raise ValueError("data needs inputs (N, d) and N targets, N > 0")
+            raise NetworkError("data needs inputs (N, d) and N targets, N > 0")
 
     def __len__(self) -> int:
         return len(self.inputs)

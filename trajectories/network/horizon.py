@@ -26,6 +26,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..errors import NetworkError
 from ..horizon import JITTER, SHADOWS, START_ULPS
 from .data import DataSplit
 from .models import Model
@@ -63,7 +64,7 @@ def horizons(model: Model, data: DataSplit, racers: Sequence[Learner | str], pat
     computed them for ``racers`` with ``batch_seed``); -1 where there is none. The shadows of every
     learner and start train together, as one batch."""
     if not (isinstance(tolerance, (float, int)) and tolerance > 0):
-        raise ValueError(f"tolerance must be a number > 0, got {tolerance!r}")
+        raise NetworkError(f"tolerance must be a number > 0, got {tolerance!r}")
     starts = paths.start[0]  # every learner starts from the same vectors
     count = len(starts)
     shadow_starts = np.concatenate([nudge(starts, k) for k in range(SHADOWS)])

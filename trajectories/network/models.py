@@ -121,7 +121,7 @@ class Model:
         """``(W, b)`` of every layer for parameters ``(..., P)``: ``W`` ``(..., out, in)``, ``b`` ``(..., out)``."""
         params = np.asarray(params, dtype=np.float64)
         if params.shape[-1:] != (self.parameter_count,):
-            raise ValueError(f"{self.to_text()} has {self.parameter_count} parameters, got shape {params.shape}")
+            raise NetworkError(f"{self.to_text()} has {self.parameter_count} parameters, got shape {params.shape}")
         lead = params.shape[:-1]
         return [(params[..., s.weights].reshape(*lead, *s.shape), params[..., s.bias]) for s in self.layout()]
 

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..errors import SceneError
+
 # Okabe & Ito (2008), "Color Universal Design", in an order that keeps the first colours farthest apart
 # under deuteranopia and protanopia: the default racers' colours on light backgrounds.
 OKABE_ITO_LIGHT = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#000000")
@@ -63,7 +65,7 @@ def hex_to_rgb(color: str) -> tuple[float, float, float]:
     """``"#RRGGBB"`` as sRGB in [0, 1]."""
     text = color.lstrip("#")
     if len(text) != 6:
-        raise ValueError(f"expected a colour as #RRGGBB, got {color!r}")
+        raise SceneError(f"expected a colour as #RRGGBB, got {color!r}")
     return tuple(int(text[i : i + 2], 16) / 255 for i in (0, 2, 4))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import SceneError
 from .palette import OKABE_ITO_DARK, OKABE_ITO_LIGHT, PALETTES, hex_to_rgb, ordered
 
 
@@ -97,4 +98,4 @@ def get_theme(name: str) -> Theme:
     try:
         return THEMES[name]
     except KeyError:
-        raise ValueError(f"unknown theme {name!r} (known: {', '.join(THEMES)})") from None
+        raise SceneError(f"unknown theme {name!r} (known: {', '.join(THEMES)})") from None

@@ -26,7 +26,7 @@ from typing import BinaryIO, Protocol
 
 import numpy as np
 
-from ..errors import RenderError
+from ..errors import RegistryError, RenderError
 from .apng import ApngWriter
 from .gif import GifWriter
 from .html import HtmlWriter
@@ -90,7 +90,7 @@ DEFAULT_FORMAT = "gif"
 def register_format(fmt: Format) -> None:
     """Add ``fmt`` to the registry; :class:`ValueError` if its name is taken."""
     if fmt.name in FORMATS:
-        raise ValueError(f"a format called {fmt.name!r} is already registered")
+        raise RegistryError(f"a format called {fmt.name!r} is already registered")
     FORMATS[fmt.name] = fmt
 
 

@@ -20,6 +20,7 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image
 
+from ..errors import RenderError
 from .changes import Change, ChangedFrames, ChangeTracker
 from .quantize import PaletteMapper
 
@@ -43,7 +44,7 @@ def lossless_bitstream(pixels: np.ndarray, method: int = 4) -> bytes:
         if kind == b"VP8L":
             return data[position:position + 8 + size + size % 2]
         position += 8 + size + size % 2
-    raise ValueError("libwebp wrote no lossless bitstream")
+    raise RenderError("libwebp wrote no lossless bitstream")
 
 
 class WebpWriter(ChangedFrames):
