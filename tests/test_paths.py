@@ -8,9 +8,9 @@ import pytest
 from trajectories.export import to_json
 from trajectories.optimizers import sgd
 from trajectories.paths import compute_paths
-from trajectories.render.views import view_kind
 from trajectories.run import run
 from trajectories.scene import Scene, SideBySide, builtin_scenes
+from trajectories.view_registry import view_of as view_kind
 
 BUILTIN = builtin_scenes()
 WITH_PATHS = [name for name, scene in BUILTIN.items() if view_kind(scene).needs_paths and not view_kind(scene).reduces

@@ -9,6 +9,7 @@ import pytest
 
 from trajectories.scene import Racer, Scene, SceneError, builtin_scenes, find_scenes, load_scene_file
 from trajectories.spec import parse_optimizer
+from trajectories.view_registry import race_view_names
 
 
 def test_a_scene_is_a_frozen_value_and_options_make_new_ones():
@@ -55,7 +56,7 @@ def test_legend_text_shows_key_hyperparameters():
     ({"hold": float("nan")}, "hold must be"),
     ({"trail": "sparkle"}, "trail must be one of"),
     ({"theme": "neon"}, "theme must be one of light, dark, article, got 'neon'"),
-    ({"view": "hologram"}, "view must be one of contour, surface, wireframe, swarm, basins, got 'hologram'"),
+    ({"view": "hologram"}, f"view must be one of {', '.join(race_view_names())}, got 'hologram'"),
     ({"arithmetic": "exact"}, "arithmetic must be one of numpy, portable, got 'exact'"),
     ({"epochs": 3}, "epochs .a clock in samples. needs a loss over data"),
     ({"rotation": float("nan")}, "rotation must be a number from -360 to 360, got nan"),

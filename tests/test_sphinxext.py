@@ -14,6 +14,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from trajectories import sphinxext
+from trajectories.writers import page_format_names
 
 CONF = 'extensions = ["trajectories.sphinxext", "myst_parser"]\n'
 
@@ -284,7 +285,7 @@ def test_the_cache_key_follows_the_scene_its_file_and_the_versions(tmp_path, mon
 def test_the_docs_document_the_directive_and_its_options():
     section = (Path(__file__).resolve().parent.parent / "docs" / "howto" / "sphinx.md").read_text(encoding="utf-8")
     assert "trajectories.sphinxext" in section and "```{trajectories}" in section
-    assert all(f"`{name}`" in section for name in sphinxext.FORMATS)
+    assert all(f"`{name}`" in section for name in page_format_names())
     for option in sphinxext.TrajectoriesDirective.option_spec:
         assert f":{option}:" in section, option
     assert textwrap.dedent(sphinxext.__doc__).count("trajectories") > 3

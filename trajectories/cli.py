@@ -19,6 +19,7 @@ from .cli_check import check_command
 from .cli_options import FilePath, allow_module_option, command_options
 from .cli_tune import tune_command
 from .errors import PlanError, TrajectoriesError
+from .options import RUN_FORMATS, run_format
 from .processes import Stopped, signals_unwind
 from .version import __version__
 
@@ -146,7 +147,7 @@ def optimizers_command() -> None:
 @cli.command("run")
 @allow_module_option
 @command_options("run", with_defaults=True, required=("surface", "optimizers"))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "npz"]),
+@click.option("--format", "fmt", type=click.Choice(RUN_FORMATS),
               help="Default: from the file name, else json; npz: numpy arrays (needs -o).")
 @click.option("--reduce", "reduced", is_flag=True,
               help="npz only: keep each path's end, target and arrival step, in memory independent of --steps.")
@@ -200,7 +201,7 @@ def run_command(
             check_output_file(output)
         except ValueError as error:
             raise click.BadParameter(str(error), param_hint="'-o'") from None
-    fmt = fmt or next((name for name in ("csv", "npz") if output and output.lower().endswith("." + name)), "json")
+    fmt = run_format(output, fmt)
     for spec in specs:
         spec.check_steps(steps)  # a one-cycle schedule's total steps
     if fmt == "npz" or reduced or dask_address is not None:

@@ -30,6 +30,7 @@ from typing import Any
 
 from .errors import TrajectoriesError
 from .options import OPTIONS
+from .view_registry import is_parallel
 
 GIB = 2**30
 
@@ -178,8 +179,6 @@ def drawing_processes(scene: Any, frames: int, jobs: int, sample: int | None = N
     """Processes that hold a view of ``scene`` at once: this one, and the workers
     :func:`trajectories.pipeline.render_scene` forks for a view whose frames are full redraws (3-D): at most
     ``jobs``, one per 4 frames, and :func:`useful_workers`."""
-    from .render.views import is_parallel
-
     if sample is not None or jobs < 2 or frames <= 2 or not is_parallel(scene):
         return 1
     return 1 + min(jobs, math.ceil(frames / 4), useful_workers())

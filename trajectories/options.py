@@ -28,6 +28,7 @@ from typing import Any
 from .errors import SceneError
 from .starts import START_SET_HELP, as_start_sets, start_sets_problem
 from .view_registry import race_view_names as _registered_race_views
+from .view_registry import race_view_summaries
 
 SCENE_KINDS = ("race", "panels", "series", "batches")
 """``race``: :class:`~trajectories.scene.Scene`; ``panels``: :class:`~trajectories.scene.SideBySide`;
@@ -36,6 +37,21 @@ GROUPS = ("race", "frames", "look", "camera", "trail", "output")
 """The value of a scene each option belongs to (see :mod:`trajectories.scene.values`)."""
 Point = tuple[float, float]
 Choices = tuple[str, ...] | Callable[[], Sequence[str]]
+
+
+RUN_FORMATS = ("json", "csv", "npz")
+"""What ``trajectories run`` writes: a JSON or CSV document (:mod:`trajectories.export`) or numpy arrays
+(:mod:`trajectories.npz`); the first is the default."""
+
+
+def run_format(output: str | None, fmt: str | None) -> str:
+    """``fmt`` if given, else the run format that ``output``'s suffix names, else the default (JSON).
+
+    >>> run_format("paths.CSV", None), run_format(None, None), run_format("paths.npz", "json")
+    ('csv', 'json', 'json')
+    """
+    suffix = output.lower().rpartition(".")[2] if output and "." in output else ""
+    return fmt or (suffix if suffix in RUN_FORMATS else RUN_FORMATS[0])
 
 
 def race_view_names() -> tuple[str, ...]:
@@ -390,8 +406,8 @@ OPTIONS_LIST: tuple[Option, ...] = (
     Option("arithmetic", "choice", "how paths are computed: numpy's own (fast), or portable: the same paths on "
            "every CPU and platform, for chaotic paths (about 10x slower)", "numpy", choices=arithmetic_names, toml="",
            flag="--arithmetic", commands=("run", "render")),
-    Option("view", "choice", "how the race is drawn: 2-D contours, a 3-D surface or wireframe, a swarm of dots, or "
-           "basins of attraction", "contour", choices=race_view_names, flag="--view", commands=("render",)),
+    Option("view", "choice", f"how the race is drawn: {race_view_summaries()}", "contour", choices=race_view_names,
+           flag="--view", commands=("render",)),
     Option("loss_panel", "bool", "add a synchronised loss-vs-step panel (log scale of f − f* where the minimum "
            "is known)", False, flag="--loss-panel/--no-loss-panel", commands=("render",)),
     Option("loss_scale", "choice", "the loss panel's scale: auto (log of f − f* where the minimum is known, "

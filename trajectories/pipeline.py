@@ -39,10 +39,11 @@ from .moments import Moment, held_frames
 from .paths import ComputedPaths, compute_paths
 from .processes import die_with_parent, fork_is_safe
 from .progress import Progress
-from .render.vector import VECTOR_FORMATS, check_vector_form, write_vector
-from .render.views import View, is_parallel, make_view, view_kind
+from .render.vector import write_vector
+from .render.views import View, make_view
 from .trust import is_data
-from .writers import Format, FrameWriter, WriteTarget, infer_format
+from .view_registry import check_vector_form, is_parallel, view_of
+from .writers import Format, FrameWriter, WriteTarget, get_format, infer_format
 from .writers.html import fragment
 from .writers.quantize import PaletteMapper, build_palette
 
@@ -93,13 +94,17 @@ class RenderResult:
 
 
 def _html_for(data: bytes, fmt: str, size: tuple[int, int]) -> str:
-    if fmt == "html":  # the player, without the document around it
+    """How a notebook shows a rendered file: as its format's ``shown_as`` says (the format registry's media
+    type), or a line naming the format when a page cannot show it inline (pdf)."""
+    shown = get_format(fmt)
+    if shown.shown_as == "player":  # the player, without the document around it
         return fragment(data.decode("utf-8"))
-    encoded = base64.b64encode(data).decode()
-    if fmt == "mp4":
-        return f'<video width="{size[0]}" controls loop autoplay src="data:video/mp4;base64,{encoded}"></video>'
-    mime = {"gif": "image/gif", "webp": "image/webp"}.get(fmt, "image/png")
-    return f'<img width="{size[0]}" src="data:{mime};base64,{encoded}"/>'
+    encoded = f"data:{shown.mime};base64,{base64.b64encode(data).decode()}"
+    if shown.shown_as == "video":
+        return f'<video width="{size[0]}" controls loop autoplay src="{encoded}"></video>'
+    if shown.shown_as == "image":
+        return f'<img width="{size[0]}" src="{encoded}"/>'
+    return f"<p>a {shown.name} file of {len(data):,} bytes ({shown.mime}): a page cannot show it inline</p>"
 
 
 NOTEBOOK_PLAYER_FRAMES = 500
@@ -172,7 +177,7 @@ def render_scene(
         raise RenderError(f"colors must be a whole number from 2 to 255, got {colors!r}")
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise RenderError(f"jobs must be a whole number >= 1, got {jobs!r}")
-    kind = view_kind(scene)
+    kind = view_of(scene)
     if paths_json is not None and not kind.needs_paths:
         raise RenderError(f"{scene.name}: a scene drawn by the {kind.name} view has no optimizer paths to write")
     if client is not None and not kind.reduces:
@@ -181,7 +186,7 @@ def render_scene(
     if paths_json is not None and kind.reduces:
         raise RenderError(f"{scene.name}: the {kind.name} view keeps only where each path ends, not the paths; "
                           "use `trajectories run --format npz` for them")
-    if fmt.name in VECTOR_FORMATS:
+    if fmt.vector:
         check_vector_form(kind, fmt.name)
     # before any work, and before the default folder is made: frames and memory within bounds
     check_render_size(scene, fmt, RenderError, jobs, paths_json is not None, 1 if fmt.still else sample)

@@ -65,9 +65,6 @@ from .version import __version__
 
 logger = logging.getLogger(__name__)
 
-FORMATS = ("gif", "png", "apng", "webp", "mp4", "html")
-"""The formats the directive embeds: images, mp4 as an HTML ``<video>``, and html as the player itself, inline
-in the page (HTML builders only)."""
 DRAWING_PACKAGES = ("numpy", "matplotlib", "pillow", "mpmath", "imageio", "imageio-ffmpeg")
 CACHE_FOLDER = "trajectories"
 """The cache's folder inside Sphinx's doctree folder."""
@@ -132,7 +129,9 @@ def _size(text: str | None) -> tuple[int, int]:
 
 
 def _format(text: str | None) -> str:
-    return directives.choice(str(text).strip().lower(), FORMATS)
+    from .writers import page_format_names
+
+    return directives.choice(str(text).strip().lower(), page_format_names())
 
 
 def _scale(text: str | None) -> float:
@@ -275,15 +274,18 @@ class TrajectoriesDirective(SphinxDirective):
     # --- embedding -----------------------------------------------------------------------------------------
 
     def _nodes(self, scene: Any, fmt: str, path: Path) -> list[nodes.Node]:
+        from .writers import get_format
+
         source_folder = Path(self.env.doc2path(self.env.docname)).parent
         uri = Path(os.path.relpath(path, source_folder)).as_posix()
         description = getattr(scene, "description", "") or scene.name
         alt = self.options.get("alt", f"animation: {description}")
-        if fmt == "html":
+        shown_as = get_format(fmt).shown_as  # the formats the directive offers: every one a page can show
+        if shown_as == "player":
             return self._player(scene, path, alt)
-        kind = trajectories_video if fmt == "mp4" else nodes.image
+        kind = trajectories_video if shown_as == "video" else nodes.image
         image = kind(uri=uri, alt=alt, classes=["trajectories", *self.options.get("class", [])])
-        if fmt == "mp4":  # an image keeps its own size (and a width would make Sphinx link it to itself)
+        if shown_as == "video":  # an image keeps its own size (and a width would make Sphinx link it to itself)
             image["video_width"] = scene.size[0]
         return self._captioned(image)
 

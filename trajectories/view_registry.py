@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .errors import RegistryError
+from .errors import RegistryError, RenderError
 
 SceneKindName = Literal["race", "series", "batches"]
 ViewFactory = Callable[[Any, Any, bool], Any]
@@ -48,6 +48,9 @@ class ViewKind:
         point_bytes: bytes per path point the view holds while it draws, beyond the paths' own (``None``:
             :data:`trajectories.limits.VIEW_BYTES_PER_POINT`, what matplotlib's paths of whole trajectories
             cost); for the memory check before a render.
+        vector: it can draw a frame as vector shapes (the svg and pdf formats,
+            :mod:`trajectories.render.vector`).
+        summary: what it draws, a few words for the ``--view`` help (``"2-D contours"``).
     """
 
     name: str
@@ -57,6 +60,8 @@ class ViewKind:
     needs_paths: bool = True
     reduces: bool = False
     point_bytes: int | None = None
+    vector: bool = False
+    summary: str = ""
 
     def factory(self) -> ViewFactory:
         """``build``, imported first when it is given as ``"module:attribute"``."""
@@ -70,7 +75,8 @@ VIEWS: dict[str, ViewKind] = {}
 
 
 def register_view(name: str, build: ViewFactory | str, *, draws: SceneKindName = "race", parallel: bool = False,
-                  needs_paths: bool = True, reduces: bool = False, point_bytes: int | None = None) -> ViewKind:
+                  needs_paths: bool = True, reduces: bool = False, point_bytes: int | None = None,
+                  vector: bool = False, summary: str = "") -> ViewKind:
     """Make ``build`` the view called ``name`` and return its :class:`ViewKind`; :class:`ValueError` if the
     name is taken, is not an identifier, or ``draws`` is not a scene kind."""
     if name in VIEWS:
@@ -81,7 +87,8 @@ def register_view(name: str, build: ViewFactory | str, *, draws: SceneKindName =
         raise RegistryError(f"draws must be race, series or batches, got {draws!r}")
     if not callable(build) and (not isinstance(build, str) or ":" not in build):
         raise RegistryError(f"build must be a callable or 'module:attribute', got {build!r}")
-    VIEWS[name] = kind = ViewKind(name, build, draws, parallel, needs_paths, reduces, point_bytes)
+    VIEWS[name] = kind = ViewKind(name, build, draws, parallel, needs_paths, reduces, point_bytes, vector,
+                                  summary or name)
     return kind
 
 
@@ -97,16 +104,46 @@ def get_view_kind(name: str) -> ViewKind:
     return VIEWS[name]
 
 
+def race_view_summaries() -> str:
+    """The race views' summaries as prose: ``"2-D contours, a 3-D surface, ... or basins of attraction"``."""
+    summaries = [VIEWS[name].summary for name in race_view_names()]
+    return ", ".join(summaries[:-1]) + f" or {summaries[-1]}" if len(summaries) > 1 else "".join(summaries)
+
+
+def view_of(scene: Any) -> ViewKind:
+    """The registered view that draws ``scene`` (by its ``view``); :class:`RenderError` naming the known views
+    otherwise. Imports no view (and no matplotlib): the plan and the limits read a view's flags here."""
+    try:
+        return get_view_kind(scene.view)
+    except KeyError as error:
+        raise RenderError(f"{scene.name!r}: {error.args[0]}") from None
+
+
+def is_parallel(scene: Any) -> bool:
+    """Whether ``scene``'s frames are full redraws (3-D), worth drawing in several processes."""
+    return view_of(scene).parallel
+
+
+def check_vector_form(kind: ViewKind, fmt: str) -> None:
+    """Before any work: :class:`RenderError` unless the view ``kind`` has a vector form (``fmt``: svg, pdf)."""
+    if not kind.vector:
+        raise RenderError(f"the {kind.name} view draws pixels, not shapes: it has no {fmt} form; use png for a still")
+
+
 def race_view_names() -> tuple[str, ...]:
     """The views a race scene may name, in registration order (read when a scene is checked, so views
     registered later count)."""
     return tuple(name for name, kind in VIEWS.items() if kind.draws == "race")
 
 
-register_view("contour", "trajectories.render.views:contour_view")
-register_view("surface", "trajectories.render.surface3d:SurfaceView", parallel=True)
-register_view("wireframe", "trajectories.render.surface3d:SurfaceView", parallel=True)
-register_view("swarm", "trajectories.render.swarm:SwarmView", point_bytes=100)  # measured 43-49 B (tracemalloc)
-register_view("basins", "trajectories.render.basins:BasinsView", reduces=True)
-register_view("averages", "trajectories.render.views:averages_view", draws="series", needs_paths=False)
-register_view("batches", "trajectories.render.views:batch_diagram_view", draws="batches", needs_paths=False)
+register_view("contour", "trajectories.render.views:contour_view", vector=True, summary="2-D contours")
+register_view("surface", "trajectories.render.surface3d:SurfaceView", parallel=True, vector=True,
+              summary="a 3-D surface")
+register_view("wireframe", "trajectories.render.surface3d:SurfaceView", parallel=True, vector=True,
+              summary="a 3-D wireframe")
+register_view("swarm", "trajectories.render.swarm:SwarmView", point_bytes=100,  # measured 43-49 B (tracemalloc)
+              vector=True, summary="a swarm of dots")
+register_view("basins", "trajectories.render.basins:BasinsView", reduces=True, summary="basins of attraction")
+register_view("averages", "trajectories.render.views:averages_view", draws="series", needs_paths=False, vector=True)
+register_view("batches", "trajectories.render.views:batch_diagram_view", draws="batches", needs_paths=False,
+              vector=True)

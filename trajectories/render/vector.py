@@ -29,17 +29,9 @@ from matplotlib.transforms import Affine2D, IdentityTransform
 
 from ..errors import RenderError
 
-VECTOR_FORMATS = ("svg", "pdf")
-VECTOR_VIEWS = frozenset({"contour", "surface", "wireframe", "swarm", "averages", "batches"})
 """The built-in views with a vector form (a view registered elsewhere has none: its still is ``png``)."""
 SETTINGS = {"svg.fonttype": "none", "pdf.fonttype": 42, "svg.hashsalt": "trajectories", "svg.id": None}
 METADATA = {"svg": {"Date": None}, "pdf": {"CreationDate": None, "ModDate": None}}
-
-
-def check_vector_form(kind: Any, fmt: str) -> None:
-    """Before any work: :class:`RenderError` unless the registered view ``kind`` has a vector form."""
-    if kind.name not in VECTOR_VIEWS:
-        raise RenderError(f"the {kind.name} view draws pixels, not shapes: it has no {fmt} form; use png for a still")
 
 
 def write_vector(view: Any, index: int, file: BinaryIO, fmt: str, text: bool = True) -> None:
@@ -47,7 +39,7 @@ def write_vector(view: Any, index: int, file: BinaryIO, fmt: str, text: bool = T
     every text artist out (as ``--no-text`` does for frames). :class:`RenderError` for a view with no
     vector form."""
     prepare = _PREPARERS.get(type(view).__name__)
-    if prepare is None or fmt not in VECTOR_FORMATS:
+    if prepare is None or fmt not in METADATA:
         kind = getattr(getattr(view, "scene", None), "view", type(view).__name__)
         raise RenderError(f"the {kind} view draws pixels, not shapes: it has no {fmt} form; use png for a still")
     with prepare(view, index) as figure, _without_text(figure, not text), _pixels_in_inches(figure), \

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import RenderError
 from ..paths import ComputedPaths, compute_paths
-from ..view_registry import ViewKind, get_view_kind
+from ..view_registry import view_of
 from .averages import AveragesView
 from .contour import ContourView
 from .diagram import BatchDiagramView
@@ -46,27 +46,13 @@ class View(Protocol):
     def close(self) -> None: ...
 
 
-def view_kind(scene: Any) -> ViewKind:
-    """The registered view that draws ``scene`` (by its ``view`` attribute)."""
-    name = getattr(scene, "view", None)
-    try:
-        return get_view_kind(name)
-    except KeyError as error:
-        raise RenderError(f"{getattr(scene, 'name', scene)!r}: {error.args[0]}") from None
-
-
 def make_view(scene: Any, paths: ComputedPaths | None = None, text: bool = True) -> View:
     """The view that draws ``scene``, from its computed ``paths`` (computed here when not given); with
     ``text`` false it draws no text (snapshot tests)."""
-    kind = view_kind(scene)
+    kind = view_of(scene)
     if kind.needs_paths and paths is None:
         paths = compute_paths(scene)
     return kind.factory()(scene, paths, text)
-
-
-def is_parallel(scene: Any) -> bool:
-    """Whether ``scene``'s frames are full redraws (3-D), worth drawing in several processes."""
-    return view_kind(scene).parallel
 
 
 # --- the built-in views' builders, registered by name in trajectories.view_registry ---------------------

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Literal, Protocol
 
 import numpy as np
 
@@ -71,7 +71,11 @@ class Format:
     suffixes that select it, a ``check`` that raises :class:`RenderError` when an optional dependency
     is missing, and ``memory_per_pixel``: the bytes its writer holds per pixel of every frame until the file
     is finished (0 for a writer that streams frames to the file); the pipeline refuses, before any work, a
-    render whose frames would pass the memory budget (:mod:`trajectories.limits`)."""
+    render whose frames would pass the memory budget (:mod:`trajectories.limits`). ``mime`` is its media type
+    and ``shown_as`` how a page shows it inline (a notebook's output, the Sphinx directive): ``"image"``
+    (``<img>``), ``"video"`` (``<video>``), ``"player"`` (the HTML player's own markup) or ``None``: not
+    inline (a notebook shows a line naming the file; the directive does not offer the format). ``vector``:
+    the format is drawn as vector shapes by the views that can (:mod:`trajectories.render.vector`)."""
 
     name: str
     extension: str
@@ -81,6 +85,9 @@ class Format:
     suffixes: tuple[str, ...] = ()
     check: Callable[[], None] | None = None
     memory_per_pixel: float = 0.0
+    mime: str = "application/octet-stream"
+    shown_as: Literal["image", "video", "player"] | None = None
+    vector: bool = False
 
 
 FORMATS: dict[str, Format] = {}
@@ -114,6 +121,16 @@ def get_format(name: str) -> Format:
     return fmt
 
 
+def page_format_names() -> tuple[str, ...]:
+    """The formats a page can show inline (``shown_as`` set): the Sphinx directive's ``:format:`` choices."""
+    return tuple(name for name, fmt in FORMATS.items() if fmt.shown_as is not None)
+
+
+def vector_format_names() -> tuple[str, ...]:
+    """The formats drawn as vector shapes (``vector``: svg, pdf)."""
+    return tuple(name for name, fmt in FORMATS.items() if fmt.vector)
+
+
 def suffix_list() -> str:
     """``"gif (.gif), png (.png), ..."``: every format and the file names that select it."""
     return ", ".join(f"{fmt.name} ({', '.join(fmt.suffixes or (fmt.extension,))})" for fmt in FORMATS.values())
@@ -136,13 +153,19 @@ def infer_format(path: str | Path | None, name: str | None) -> Format:
     return get_format(named or DEFAULT_FORMAT)
 
 
-register_format(Format("gif", ".gif", lambda t: GifWriter(t.file, t.size, t.mapper), suffixes=(".gif",)))
-register_format(Format("png", ".png", lambda t: StillWriter(t.path), paletted=False, still=True, suffixes=(".png",)))
-register_format(Format("apng", ".png", lambda t: ApngWriter(t.file, t.size, t.mapper), suffixes=(".apng",)))
-register_format(Format("webp", ".webp", lambda t: WebpWriter(t.file, t.size, t.mapper), suffixes=(".webp",)))
+register_format(Format("gif", ".gif", lambda t: GifWriter(t.file, t.size, t.mapper), suffixes=(".gif",),
+                       mime="image/gif", shown_as="image"))
+register_format(Format("png", ".png", lambda t: StillWriter(t.path), paletted=False, still=True, suffixes=(".png",),
+                       mime="image/png", shown_as="image"))
+register_format(Format("apng", ".png", lambda t: ApngWriter(t.file, t.size, t.mapper), suffixes=(".apng",),
+                       mime="image/apng", shown_as="image"))
+register_format(Format("webp", ".webp", lambda t: WebpWriter(t.file, t.size, t.mapper), suffixes=(".webp",),
+                       mime="image/webp", shown_as="image"))
 register_format(Format("mp4", ".mp4", lambda t: Mp4Writer(t.path, t.fps), paletted=False, suffixes=(".mp4",),
-                       check=require_ffmpeg))
+                       check=require_ffmpeg, mime="video/mp4", shown_as="video"))
 register_format(Format("html", ".html", lambda t: HtmlWriter(t.file, t.size, t.mapper, t.steps, t.title),
-                       suffixes=(".html", ".htm")))
-register_format(Format("svg", ".svg", lambda t: VectorWriter(t, "svg"), paletted=False, still=True, suffixes=(".svg",)))
-register_format(Format("pdf", ".pdf", lambda t: VectorWriter(t, "pdf"), paletted=False, still=True, suffixes=(".pdf",)))
+                       suffixes=(".html", ".htm"), mime="text/html", shown_as="player"))
+register_format(Format("svg", ".svg", lambda t: VectorWriter(t, "svg"), paletted=False, still=True, suffixes=(".svg",),
+                       mime="image/svg+xml", shown_as="image", vector=True))
+register_format(Format("pdf", ".pdf", lambda t: VectorWriter(t, "pdf"), paletted=False, still=True, suffixes=(".pdf",),
+                       mime="application/pdf", vector=True))
