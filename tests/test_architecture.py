@@ -215,3 +215,19 @@ def test_moved_errors_keep_their_old_import_paths():
     assert (tune.TuneError, plugins.PluginError, portable.PortableArithmeticError, autodiff.NotPortable,
             ForbiddenImport) == (errors.TuneError, errors.PluginError, errors.PortableArithmeticError,
                                  errors.NotPortable, errors.ForbiddenImport)
+
+
+def test_building_and_loading_scenes_imports_no_matplotlib(tmp_path):
+    """A scene is a description: building one (a formula with ², a Greek label), or loading every built-in one,
+    checks it without matplotlib (only drawing needs it)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, trajectories as tj\n"
+            "tj.Scene('toy', 'rosenbrock', ['sgd:lr=0.001', tj.scene.Racer('adam', 'Adam, β₁ = 0.9')])\n"
+            "tj.Scene('f', 'x**2 + 3*y**2', ['adam'], title='a ravine ½(x² + 50y²)')\n"
+            "from trajectories.scene import builtin_scenes\n"
+            "assert len(builtin_scenes()) > 20\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'mpl_toolkits')))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert done.stdout.strip() == "[]", done.stdout

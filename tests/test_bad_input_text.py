@@ -361,3 +361,11 @@ def test_compare_diff_elsewhere_is_written(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["compare", "a.gif", "b.gif", "--diff", "diff.png"])
     assert result.exit_code == 1 and result.stdout.startswith("differ: ")
     assert (tmp_path / "diff.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_characters_checked_without_matplotlib_are_all_in_its_default_font():
+    from trajectories.render.text import DRAWABLE, _missing_glyphs
+
+    assert len(DRAWABLE) > 900 and {"²", "−", "∇", "α", "⅓", "ᵢ", "→"} <= DRAWABLE
+    assert _missing_glyphs("".join(sorted(DRAWABLE))) == set()  # matplotlib's own font says so
+    assert _missing_glyphs("\t🚀") == {"\t", "🚀"}  # and the check outside them still asks it

@@ -6,7 +6,7 @@ line by line, as :class:`matplotlib.text.Text` lays text out) and raises, mid-re
 a character its font does not have is drawn as a box, with a warning on stderr. :func:`text_problem` finds
 both first and says what is wrong in one line. A single ``$`` is plain text (``"cost in $"``); ``\$`` is a
 literal dollar sign inside mathtext. matplotlib is imported only for a line that holds mathtext or a
-character outside printable ASCII, so checking plain text costs nothing.
+character outside :data:`DRAWABLE`, so checking plain text (formulas and Greek letters included) costs nothing.
 
 >>> text_problem("cost in $") is None and text_problem(r"$\alpha$ = 0.9") is None
 True
@@ -30,6 +30,16 @@ MAX_DEPTH = 10
 about 40 Python frames a level and fails past 22 to 32 levels, fewer the deeper the stack it is drawn from."""
 PLAIN = frozenset(chr(code) for code in range(32, 127)) | {"\n"}
 """Characters every font has (DejaVu Sans, matplotlib's default, has every one)."""
+DEJAVU_RANGES = ((0xA1, 0xAC), (0xAE, 0x17F), (0x370, 0x377), (0x37A, 0x37E), (0x384, 0x38A), (0x38C, 0x38C),
+                 (0x38E, 0x3A1), (0x3A3, 0x3FF), (0x2010, 0x2027), (0x2030, 0x205E), (0x2070, 0x2071),
+                 (0x2074, 0x208E), (0x2090, 0x209C), (0x1D62, 0x1D6A), (0x2150, 0x2185), (0x2190, 0x22FF))
+"""Blocks of printable characters that DejaVu Sans (the font matplotlib bundles and draws with by default,
+since matplotlib 2.0) has every one of: Latin-1 and Latin Extended-A, Greek, punctuation, super- and
+subscripts, fractions and number forms, arrows and mathematical operators (``tests/test_bad_input_text.py``
+asks matplotlib's font)."""
+DRAWABLE = PLAIN | frozenset(chr(code) for low, high in DEJAVU_RANGES for code in range(low, high + 1))
+"""Characters known to be drawable without asking matplotlib: a formula's ``²``, ``−`` or ``∇``, a label's
+``α`` or ``β``; checking text made of them imports no matplotlib (a scene is checked without it)."""
 
 
 def is_math_line(line: str) -> bool:
@@ -51,7 +61,7 @@ def text_problem(text: str, math: bool = True, limit: int | None = MAX_LENGTH) -
             problem = _mathtext_problem(line, missing)
             if problem is not None:
                 return problem
-    if not set(text) <= PLAIN:
+    if not set(text) <= DRAWABLE:
         missing |= _missing_glyphs(text)
     if missing:
         shown = ", ".join(f"{c!r} (U+{ord(c):04X})" for c in sorted(missing)[:3])
