@@ -157,9 +157,11 @@ BUILT_IN_ERRORS = {"ValueError", "TypeError", "RuntimeError", "Exception", "Arit
 """What the library never raises itself: it raises a class of :mod:`trajectories.errors` instead (a
 protocol's own errors stay: ``AttributeError`` from a module's ``__getattr__``, ``KeyError`` from a lookup)."""
 
-SIGNALS_AND_CONTROL_FLOW = {"trajectories.processes": {"Stopped"}, "trajectories.portable": {"_NotExact"}}
+NOT_LIBRARY_ERRORS = {"trajectories.processes": {"Stopped"}, "trajectories.portable": {"_NotExact"},
+                      "trajectories.cli": {"OneLineError"}}
 """Exception classes allowed outside errors.py: a signal unwinding the stack (a BaseException, never an error
-shown to a user) and a private exception that never leaves its module."""
+shown to a user), a private exception that never leaves its module, and the command line's way of showing any
+error (a click exception)."""
 
 
 def raised_builtin_errors(tree: ast.AST) -> list[tuple[int, str]]:
@@ -193,7 +195,7 @@ def test_every_error_class_lives_in_errors_py():
         if name == "trajectories.errors":
             continue
         defined = set(error_classes(ast.parse(path.read_text(encoding="utf-8"))))
-        assert defined <= SIGNALS_AND_CONTROL_FLOW.get(name, set()), f"{name} defines {defined}: move it to errors.py"
+        assert defined <= NOT_LIBRARY_ERRORS.get(name, set()), f"{name} defines {defined}: move it to errors.py"
     family = [value for value in vars(errors).values()
               if isinstance(value, type) and value.__module__ == errors.__name__]
     assert len(family) > 10 and all(issubclass(cls, errors.TrajectoriesError) for cls in family)
@@ -231,3 +233,24 @@ def test_building_and_loading_scenes_imports_no_matplotlib(tmp_path):
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'mpl_toolkits')))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True)
     assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_the_cli_keeps_clicks_standalone_handling_and_shows_errors_as_one_line(capsys):
+    """cli.py lets click's standalone mode catch and show errors: a ClickException subclass whose show() is
+    one line, rather than re-implementing click's handling around main()."""
+    import click
+
+    from trajectories.cli import OneLineError, one_line
+    from trajectories.errors import SceneError
+
+    assert "standalone_mode" not in (PACKAGE / "cli.py").read_text(encoding="utf-8")
+    shown = one_line(SceneError("unknown scene 'x'\n (see list)"))
+    assert isinstance(shown, click.ClickException) and shown.exit_code == 2
+    shown.show()
+    assert capsys.readouterr().err == "trajectories: error: unknown scene 'x' (see list)\n"
+    assert one_line(click.BadParameter("bad", param_hint="'--x'")).format_message() == \
+        "error: Invalid value for '--x': bad"
+    assert one_line(OSError(28, "No space left on device", "out.gif")).message == \
+        "error: out.gif: No space left on device"
+    assert (one_line(click.Abort()).message, one_line(click.Abort()).exit_code) == ("aborted", 1)
+    assert isinstance(one_line(click.UsageError("u")), OneLineError)

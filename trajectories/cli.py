@@ -30,45 +30,67 @@ if TYPE_CHECKING:
 # without loading numpy, matplotlib or mpmath (tests/test_cli_startup.py pins what they import).
 
 
+class OneLineError(click.ClickException):
+    """What the command says when it cannot do what was asked: one line on stderr, ``trajectories: error:
+    ...``, and exit status 2 (a usage error, or a :class:`~trajectories.errors.TrajectoriesError` of the
+    library); click's own standalone handling shows it and exits."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(" ".join(message.split()))
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"trajectories: {self.format_message()}", err=True)
+
+
+def one_line(error: BaseException) -> OneLineError:
+    """``error`` as the one line the command prints: click's usage errors, the library's errors, the system's
+    (disk full, permissions: the atomic writes left nothing behind) and a refusal (:class:`click.Abort`)."""
+    if isinstance(error, click.Abort):  # Ctrl-C at a prompt, or a refusal
+        interrupted = isinstance(error.__context__, KeyboardInterrupt)
+        return OneLineError("aborted", 128 + signal.SIGINT if interrupted else 1)
+    if isinstance(error, click.ClickException):
+        code = 2 if isinstance(error, click.UsageError) else error.exit_code
+        return OneLineError(f"error: {error.format_message()}", code)
+    if isinstance(error, OSError):
+        return OneLineError(f"error: {os_error_line(error)}")
+    return OneLineError(f"error: {error}")
+
+
 class OneLineErrors(click.Group):
     """A group whose usage errors, and every :class:`~trajectories.errors.TrajectoriesError` the library
-    raises, print as one line (no usage block, no traceback) and exit with status 2."""
+    raises, print as one line (no usage block, no traceback) and exit with status 2: each becomes a
+    :class:`OneLineError`, which click's standalone mode shows. A signal (SIGTERM, SIGHUP) unwinds the command
+    like Ctrl-C, so that temporary files go, and ends it with 128 + the signal's number."""
+
+    received: tuple[list[int], ...] = ()
+    """The signals received while the current command runs (one list per command running)."""
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
-        extra.pop("standalone_mode", None)
         # we draw on Agg canvases of our own and never use pyplot, so the backend setting means nothing to the
         # command; yet `import matplotlib` fails when MPLBACKEND names no backend
         os.environ.pop("MPLBACKEND", None)
         try:
             with signals_unwind() as received:  # SIGTERM, SIGHUP: unwind like Ctrl-C, so temporary files go
+                self.received = (*self.received, received)
                 try:
-                    result = super().main(args=args, prog_name=prog_name or "trajectories", standalone_mode=False,
-                                          **extra)
-                except Exception:
-                    if received:  # the signal landed inside C code (a matplotlib draw) that raised its own error
-                        raise Stopped(received[0]) from None
-                    raise
+                    return super().main(args=args, prog_name=prog_name or "trajectories", **extra)
+                finally:
+                    self.received = self.received[:-1]
         except Stopped as stop:
             interrupted = stop.signum == signal.SIGINT
             newline = "\n" if interrupted and sys.stderr.isatty() else ""  # past the terminal's "^C"
             click.echo(f"{newline}trajectories: {'aborted' if interrupted else stop}", err=True)
             sys.exit(stop.exit_status)
-        except click.exceptions.Exit as stop:
-            sys.exit(stop.exit_code)
-        except click.ClickException as error:
-            message = " ".join(error.format_message().split())
-            click.echo(f"trajectories: error: {message}", err=True)
-            sys.exit(2 if isinstance(error, click.UsageError) else error.exit_code)
-        except TrajectoriesError as error:  # the library's one-line errors, mapped here and nowhere else
-            click.echo(f"trajectories: error: {error}", err=True)
-            sys.exit(2)
-        except click.Abort as abort:  # Ctrl-C before a command began (click has ended the line), or a refusal
-            click.echo("trajectories: aborted", err=True)
-            sys.exit(128 + signal.SIGINT if isinstance(abort.__context__, KeyboardInterrupt) else 1)
-        except OSError as error:  # disk full, permissions...: the atomic writes left nothing behind
-            click.echo(f"trajectories: error: {os_error_line(error)}", err=True)
-            sys.exit(2)
-        sys.exit(result if isinstance(result, int) else 0)
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except (click.ClickException, click.Abort) as error:
+            raise one_line(error) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; Ctrl-C (or a scene file raising :class:`KeyboardInterrupt`) ends it as SIGINT
@@ -77,6 +99,16 @@ class OneLineErrors(click.Group):
             return super().invoke(ctx)
         except KeyboardInterrupt:
             raise Stopped(signal.SIGINT) from None
+        except click.exceptions.Exit:
+            raise
+        except Exception as error:
+            if self.received and self.received[-1]:  # the signal landed inside C code that raised its own error
+                raise Stopped(self.received[-1][0]) from None
+            if isinstance(error, OneLineError):
+                raise
+            if isinstance(error, (click.ClickException, click.Abort, TrajectoriesError, OSError)):
+                raise one_line(error) from None
+            raise
 
 
 def os_error_line(error: OSError) -> str:
