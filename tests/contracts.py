@@ -3,7 +3,9 @@ built-in ones (tests/test_contracts.py) and the toy ones that follow CONTRIBUTIN
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,7 @@ import pytest
 from trajectories import writers
 from trajectories.errors import RenderError
 from trajectories.paths import compute_paths
-from trajectories.pipeline import abort_writer, render_scene
+from trajectories.pipeline import render_scene
 from trajectories.render.views import make_view
 
 
@@ -62,7 +64,7 @@ def check_format_contract(name: str, scene: Any, folder: Path) -> Path:
     return first
 
 
-class _Failing:
+class _Failing(writers.FrameWriter):
     """A writer that fails at its second frame, as a full disk would."""
 
     def __init__(self, inner: writers.FrameWriter) -> None:
@@ -78,7 +80,19 @@ class _Failing:
         raise RuntimeError("disk full")
 
     def abort(self) -> None:
-        abort_writer(self.inner)
+        self.inner.abort()
+
+
+@contextlib.contextmanager
+def fake_format(open_writer: Callable[[writers.WriteTarget], writers.FrameWriter], extension: str = ".gif",
+                name: str = "fake", paletted: bool = True) -> Iterator[str]:
+    """A format called ``name`` whose writer is ``open_writer(target)``, registered for the block (a test's
+    own writer, in the registry as any format's: no hook in the pipeline). Render with ``format=name``."""
+    writers.register_format(writers.Format(name, extension, open_writer, paletted=paletted))
+    try:
+        yield name
+    finally:
+        writers.unregister_format(name)
 
 
 def format_available(name: str) -> bool:

@@ -2,6 +2,9 @@
 other machines; every shape, the legend's box and handles included, is still drawn)."""
 
 from trajectories.pipeline import render_scene
+from trajectories.writers import FrameWriter
+
+from .contracts import fake_format
 
 WIDTH = 200
 
@@ -16,7 +19,7 @@ def render_small(scene, path):
     return render_scene(small(scene), path, text=False, sample=4)
 
 
-class KeepingGifWriter:
+class KeepingGifWriter(FrameWriter):
     """The GIF writer, keeping what the pipeline gave it: the palette (``mapper``), and every frame with its
     delay (the decoder tests compare decoders' frames with these)."""
 
@@ -42,8 +45,9 @@ def render_small_keeping(scene, path):
     """:func:`render_small`, and the :class:`KeepingGifWriter` that wrote it: the same GIF bytes."""
     kept = []
 
-    def factory(file, size, mapper):
-        kept.append(KeepingGifWriter(file, size, mapper))
+    def keeping(target):
+        kept.append(KeepingGifWriter(target.file, target.size, target.mapper))
         return kept[-1]
 
-    return render_scene(small(scene), path, text=False, sample=4, writer_factory=factory), kept[0]
+    with fake_format(keeping, name="keeping_gif") as name:
+        return render_scene(small(scene), path, text=False, sample=4, format=name), kept[0]

@@ -5,8 +5,11 @@ import numpy as np
 import pytest
 
 from trajectories.pipeline import frame_delays
+from trajectories.writers import FrameWriter
 from trajectories.writers.gif import GifWriter, encode_to_bytes
 from trajectories.writers.quantize import PaletteMapper, build_palette
+
+from .contracts import fake_format
 
 
 @pytest.mark.parametrize(("fps", "expected"), [(20, 5), (10, 10), (25, 4), (50, 2)])
@@ -99,7 +102,7 @@ def test_frames_after_the_first_store_only_the_changed_rectangle():
     assert len(two) - len(one) < 200
 
 
-class CountingWriter:
+class CountingWriter(FrameWriter):
     """A fake writer that only counts (the writer protocol's test double)."""
 
     def __init__(self, file, size, mapper):
@@ -118,7 +121,8 @@ def test_writer_protocol_gets_every_frame_with_its_delay(tmp_path):
     from trajectories.scene import Scene
 
     scene = Scene("count", "sphere", ["sgd:lr=0.1"], steps=9, size=(160, 120), dpi=40, hold=0.5, fps=10)
-    result = scene.render(tmp_path / "x.gif", writer_factory=CountingWriter)
+    with fake_format(lambda target: CountingWriter(target.file, target.size, target.mapper)) as name:
+        result = scene.render(tmp_path / "x.gif", format=name)
     assert result.frames == 10
     assert CountingWriter.last.frames == 10 and CountingWriter.last.delays == [10] * 9 + [60]
 
@@ -151,3 +155,28 @@ def test_rendering_several_scenes_at_once_gives_the_same_files(tmp_path):
     for scene in scenes:
         name = f"{scene.name}.gif"
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "2" / name).read_bytes()
+
+
+def test_a_writer_finishes_on_leaving_its_block_or_aborts_when_it_fails():
+    calls = []
+
+    class Recording(FrameWriter):
+        def add(self, frame, delay):
+            calls.append("add")
+
+        def finish(self):
+            calls.append("finish")
+
+        def abort(self):
+            calls.append("abort")
+            raise OSError("the helper process is gone")  # never hides the render's own error
+
+    with Recording() as writer:
+        writer.add(None, 1)
+    assert calls == ["add", "finish"]
+    calls.clear()
+    with pytest.raises(KeyboardInterrupt), Recording() as writer:
+        writer.add(None, 1)
+        raise KeyboardInterrupt
+    assert calls == ["add", "abort"]
+    assert FrameWriter.frames_written is None  # one frame per add, unless a writer counts its own

@@ -99,7 +99,7 @@ def test_a_registered_view_draws_from_the_command_line(dots_view, tmp_path, invo
 
 # --- a format: netpbm, every frame one binary P6 image after the other ---------------------------------
 
-class PpmWriter:
+class PpmWriter(writers.FrameWriter):
     """Step 1 of the guide: a FrameWriter. Frames arrive as opaque RGBA; P6 stores RGB."""
 
     def __init__(self, file):

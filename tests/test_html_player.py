@@ -18,6 +18,7 @@ from trajectories.snapshot import DEFAULT_TOLERANCE, frame_rms
 from trajectories.writers.html import HtmlWriter, fragment
 from trajectories.writers.quantize import PaletteMapper, build_palette
 
+from .contracts import fake_format
 from .test_encode import moving_square_frames
 
 FPS = 25  # 40 ms a frame
@@ -55,11 +56,12 @@ def rendered(tmp_path_factory):
         view.close()
     captured = {}
 
-    def capture(file, size, mapper):
-        captured["mapper"] = mapper
-        return HtmlWriter(file, size, mapper)
+    def capture(target):
+        captured["mapper"] = target.mapper
+        return HtmlWriter(target.file, target.size, target.mapper)
 
-    render_scene(scene, folder / "again.html", writer_factory=capture)
+    with fake_format(capture, extension=".html") as name:
+        render_scene(scene, folder / "again.html", format=name)
     mapper = captured["mapper"]
     mapped = [mapper.to_rgb(mapper(frame)) for frame in frames]
     gif = render_scene(scene, folder / "player.gif")

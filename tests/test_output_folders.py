@@ -8,6 +8,9 @@ from PIL import Image
 
 from trajectories.errors import OutputError
 from trajectories.folders import check_creatable, folders_kept_only_if_used, missing_folders
+from trajectories.writers import FrameWriter
+
+from .contracts import fake_format
 
 TINY = ["--surface", "sphere", "--optimizer", "adam:lr=0.1", "--steps", "4", "--size", "96x72", "--dpi", "30", "-q"]
 
@@ -83,10 +86,10 @@ def test_from_python_a_render_makes_its_folders_too_and_a_failed_one_removes_the
     result = race.render(tmp_path / "new" / "deeper" / "race.gif", paths_json=tmp_path / "json" / "race.json")
     assert result.path.is_file() and (tmp_path / "json" / "race.json").is_file()
 
-    class Broken:
+    class Broken(FrameWriter):
         def add(self, frame, delay):
             raise RenderError("the disk is full")
 
-    with pytest.raises(RenderError, match="the disk is full"):
-        race.render(tmp_path / "other" / "race.gif", writer_factory=lambda *args: Broken())
+    with pytest.raises(RenderError, match="the disk is full"), fake_format(lambda target: Broken()) as name:
+        race.render(tmp_path / "other" / "race.gif", format=name)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["json", "new"]

@@ -15,6 +15,9 @@ from PIL import Image
 from trajectories.render.contour import find_exit
 from trajectories.render.views import make_view
 from trajectories.scene import Racer, Scene, spread
+from trajectories.writers import FrameWriter
+
+from .contracts import fake_format
 
 SMALL = {"size": (200, 150), "dpi": 40}
 
@@ -220,9 +223,9 @@ def test_a_failed_render_leaves_no_file_and_keeps_the_old_one(tmp_path):
     target = tmp_path / "x.gif"
     target.write_bytes(b"old")
 
-    class Exploding:
-        def __init__(self, file, size, mapper):
-            self.file, self.count = file, 0
+    class Exploding(FrameWriter):
+        def __init__(self, file):
+            self.file, self.count, self.aborted = file, 0, False
 
         def add(self, frame, delay):
             self.file.write(b"partial")
@@ -230,11 +233,18 @@ def test_a_failed_render_leaves_no_file_and_keeps_the_old_one(tmp_path):
             if self.count == 5:
                 raise KeyboardInterrupt
 
-        def finish(self):
-            pass
+        def abort(self):
+            self.aborted = True
 
-    with pytest.raises(KeyboardInterrupt):
-        small_scene().render(target, writer_factory=Exploding)
+    opened = []
+
+    def open_exploding(target):
+        opened.append(Exploding(target.file))
+        return opened[-1]
+
+    with pytest.raises(KeyboardInterrupt), fake_format(open_exploding) as name:
+        small_scene().render(target, format=name)
+    assert opened[0].aborted and opened[0].count == 5
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.gif"]
 

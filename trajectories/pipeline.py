@@ -127,7 +127,6 @@ def default_path(scene: Any, fmt: Format, out_dir: str | Path = "output") -> Pat
     return Path(out_dir) / f"{scene.name}{fmt.extension}"
 
 
-WriterFactory = Callable[[Any, tuple[int, int], PaletteMapper], FrameWriter]
 
 
 def render_scene(
@@ -141,7 +140,6 @@ def render_scene(
     text: bool = True,
     sample: int | None = None,
     colors: int = 255,
-    writer_factory: WriterFactory | None = None,
     client: Any = None,
 ) -> RenderResult:
     """Render ``scene`` to ``path`` (default ``output/<name>.<ext>``) atomically.
@@ -162,7 +160,6 @@ def render_scene(
         colors: the size of the GIF's global palette (2 to 255; fewer colours, smaller files).
         sample: render only this many frames, spread evenly over the animation, each lasting as long as
             the frames it stands for (previews and snapshot tests).
-        writer_factory: ``(file, size, mapper) -> FrameWriter``, to replace the format's writer (tests).
         client: a ``dask.distributed.Client``: the basins view's paths are reduced on its cluster
             (:mod:`trajectories.distributed`), the same numbers and bytes as here.
 
@@ -201,13 +198,13 @@ def render_scene(
     outputs = [path, *([Path(paths_json)] if paths_json is not None else [])]
     with guarded(scene.source, outputs) if is_data(scene) else contextlib.nullcontext():  # a TOML scene: data
         frames, notes = _computed_and_written(scene, path, fmt, paths_json, quiet, jobs, text, sample, colors,
-                                              writer_factory, client, kind)
+                                              client, kind)
     return RenderResult(path, fmt.name, frames, scene.size, path.stat().st_size, time.perf_counter() - began, notes)
 
 
 def _computed_and_written(scene: Any, path: Path, fmt: Format, paths_json: str | Path | None, quiet: bool, jobs: int,
-                          text: bool, sample: int | None, colors: int, writer_factory: WriterFactory | None,
-                          client: Any, kind: Any) -> tuple[int, tuple[str, ...]]:
+                          text: bool, sample: int | None, colors: int, client: Any,
+                          kind: Any) -> tuple[int, tuple[str, ...]]:
     """The paths computed, the frames drawn and written to ``path`` and the paths' JSON to ``paths_json``:
     the frames written and the warnings. The JSON is made before any file is written, so that a document
     that cannot be written (a non-finite number) leaves no animation behind either."""
@@ -224,8 +221,7 @@ def _computed_and_written(scene: Any, path: Path, fmt: Format, paths_json: str |
     try:
         with folders_kept_only_if_used(folders):
             with atomic_path(path, inside=confined) as temporary:
-                frames = _encode(scene, computed, view, fmt, temporary, quiet, writer_factory, jobs, sample, colors,
-                                 text)
+                frames = _encode(scene, computed, view, fmt, temporary, quiet, jobs, sample, colors, text)
                 if document is not None:  # inside: a JSON that cannot be written leaves no animation either
                     with atomic_path(paths_json) as json_temporary:
                         json_temporary.write_text(document)
@@ -326,15 +322,12 @@ def _draw_frames(indices: range) -> list[np.ndarray]:
 
 
 def _open_writer(fmt: Format, file: Any, temporary: Path, scene: Any, mapper: PaletteMapper | None,
-                 writer_factory: WriterFactory | None, steps: tuple[int, ...] = (),
-                 vector: Callable[[Any, str], None] | None = None) -> FrameWriter:
-    if writer_factory is not None:
-        return writer_factory(file, scene.size, mapper)
+                 steps: tuple[int, ...] = (), vector: Callable[[Any, str], None] | None = None) -> FrameWriter:
     return fmt.open(WriteTarget(file, temporary, scene.size, scene.fps, mapper, steps, scene.name, vector))
 
 
 def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format, temporary: Path, quiet: bool,
-            writer_factory: WriterFactory | None, jobs: int = 1, sample: int | None = None, colors: int = 255,
+            jobs: int = 1, sample: int | None = None, colors: int = 255,
             text: bool = True) -> int:
     count = len(view.steps_shown)
     if sample is not None:
@@ -343,7 +336,7 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
     else:
         picks = list(range(count))
     delays = animation_delays(scene, view)
-    if fmt.still and writer_factory is None:  # the final frame alone
+    if fmt.still:  # the final frame alone
         picks = [count - 1]
     spans = [sum(delays[a:b]) for a, b in zip(picks, [*picks[1:], count], strict=True)]
     # the palette is chosen from frames spread over the animation: colours that only exist mid-way
@@ -355,7 +348,7 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
         samples = sorted({0, count // 3, (2 * count) // 3, count - 1})
         known = {index: view.frame(index) for index in samples}
         palette_frames = [known[index] for index in samples]
-    paletted = fmt.paletted or writer_factory is not None
+    paletted = fmt.paletted
     reserved = view.reserved_colors()
     mapper = PaletteMapper(build_palette(palette_frames, reserved, colors), exact=reserved) if paletted else None
     progress = Progress(scene.name, len(picks), "frames", enabled=not quiet and sample is None)
@@ -364,29 +357,20 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
         def vector(target: Any, name: str) -> None:  # svg, pdf: the final frame drawn by matplotlib's backend
             write_vector(view, count - 1, target, name, text)
 
-        writer = _open_writer(fmt, file, temporary, scene, mapper, writer_factory, steps, vector)
         if sample is not None or fmt.still:
             frames: Iterator[np.ndarray] = (known[index] for index in picks)
         else:
             frames = _frames(scene, computed, view, count, jobs, text, known)
         try:
-            for done, (frame, delay) in enumerate(zip(frames, spans, strict=True), start=1):
-                writer.add(frame, delay)
-                progress(done)
-            writer.finish()
+            # finished on leaving, or aborted: a helper process lets go of the file before it is removed
+            with _open_writer(fmt, file, temporary, scene, mapper, steps, vector) as writer:
+                for done, (frame, delay) in enumerate(zip(frames, spans, strict=True), start=1):
+                    writer.add(frame, delay)
+                    progress(done)
         except BaseException:
             progress.close()
-            abort_writer(writer)  # a writer's helper process must let go of the file before it is removed
             raise
-    return getattr(writer, "frames_written", len(picks))  # GIF merges identical consecutive frames
-
-
-def abort_writer(writer: FrameWriter) -> None:
-    """Let ``writer`` free what it holds after a failure (its optional ``abort()``), never raising."""
-    abort = getattr(writer, "abort", None)
-    if abort is not None:
-        with contextlib.suppress(Exception):
-            abort()
+    return len(picks) if writer.frames_written is None else writer.frames_written  # GIF merges identical frames
 
 
 def render_many(

@@ -1,11 +1,11 @@
 """Stage four of a render: writers, found by format name in one registry, the only list of formats.
 
-A writer is opened for one file and then given every frame with its delay::
+A writer (a :class:`~trajectories.writers.base.FrameWriter`) is opened for one file and then given every
+frame with its delay; as a context manager it finishes the file, or aborts it when the block fails::
 
-    writer = get_format("gif").open(target)   # target: the file, its size, fps and palette
-    for frame, delay in frames:               # (H, W, 4) uint8 RGBA, hundredths of a second
-        writer.add(frame, delay)
-    writer.finish()
+    with get_format("gif").open(target) as writer:   # target: the file, its size, fps and palette
+        for frame, delay in frames:                   # (H, W, 4) uint8 RGBA, hundredths of a second
+            writer.add(frame, delay)
 
 The pipeline (:mod:`trajectories.pipeline`) writes to a temporary file and renames it into place, so a
 writer never has to care about atomicity. To add a format, write a :class:`FrameWriter` and register a
@@ -22,12 +22,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Literal, Protocol
-
-import numpy as np
+from typing import BinaryIO, Literal
 
 from ..errors import RegistryError, RenderError
 from .apng import ApngWriter
+from .base import FrameWriter
 from .gif import GifWriter
 from .html import HtmlWriter
 from .mp4 import Mp4Writer, require_ffmpeg
@@ -35,17 +34,6 @@ from .pillow import StillWriter
 from .quantize import PaletteMapper
 from .vector import VectorWriter
 from .webp import WebpWriter
-
-
-class FrameWriter(Protocol):
-    """Set up when opened; then ``add(frame, delay)`` per frame (``(H, W, 4)`` uint8 RGBA, opaque; delays
-    in hundredths of a second), then ``finish()``. A writer that holds something outside the process (a
-    helper process writing the file, such as ffmpeg) may also define ``abort()``, called instead of
-    ``finish()`` when the render fails, before the temporary file is removed."""
-
-    def add(self, frame: np.ndarray, delay: int) -> None: ...
-
-    def finish(self) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .base import FrameWriter
 from .quantize import PaletteMapper
 
 
@@ -27,7 +28,7 @@ class Change:
     offset: tuple[int, int]
 
 
-class ChangedFrames:
+class ChangedFrames(FrameWriter):
     """What the writers of changed rectangles share: each frame's :class:`Change` is held until a frame
     that differs comes (an identical frame only lengthens the held one's delay, in hundredths of a
     second), then handed to :meth:`write_change` with its whole delay; :meth:`flush` hands over the last."""

@@ -24,11 +24,12 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image
 
+from .base import FrameWriter
 from .player_page import CONTROLS, DOCUMENT_HEAD, DOCUMENT_TAIL, FRAGMENT_END, FRAGMENT_START, SCRIPT, STYLE
 from .quantize import TRANSPARENT, PaletteMapper
 
 
-class HtmlWriter:
+class HtmlWriter(FrameWriter):
     """Streams the player page: the head, one JSON entry per frame as it is added, then the script."""
 
     def __init__(self, file: BinaryIO, size: tuple[int, int], mapper: PaletteMapper, steps: Sequence[int] = (),

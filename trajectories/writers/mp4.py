@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import RenderError
+from .base import FrameWriter
 
 MP4_INSTALL = ('pip install ".[mp4]"', "pip install imageio-ffmpeg")
 """How to install the ``mp4`` extra, spelled as the documentation spells it (``docs/howto/slides.md``): from the
@@ -25,7 +26,7 @@ def require_ffmpeg() -> None:
         raise RenderError(MP4_MISSING) from None
 
 
-class Mp4Writer:
+class Mp4Writer(FrameWriter):
     """H.264 through imageio-ffmpeg (the optional ``mp4`` extra); holds are repeated frames."""
 
     def __init__(self, path: Path, fps: int) -> None:

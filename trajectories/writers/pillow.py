@@ -7,8 +7,10 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from .base import FrameWriter
 
-class StillWriter:
+
+class StillWriter(FrameWriter):
     """The last frame given, as an optimised PNG (``png``: a still of the final frame)."""
 
     def __init__(self, path: Path) -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import RenderError
+from .base import FrameWriter
 
 
-class VectorWriter:
+class VectorWriter(FrameWriter):
     """Writes ``target.vector(file, name)`` at :meth:`finish` (one still, whatever the frames)."""
 
     def __init__(self, target, name: str) -> None:
