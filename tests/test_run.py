@@ -84,3 +84,30 @@ def test_minibatch_descent_is_noisier_but_reaches_the_minimum():
     assert not np.array_equal(mini.positions, other.positions)
     # noisier: the mini-batch path's steps wobble around the full-batch ones
     assert np.std(np.diff(mini.losses[200:])) > 10 * np.std(np.diff(full.losses[200:]))
+
+
+def test_the_run_request_is_the_commands_logic_without_the_command():
+    import json
+
+    from click.testing import CliRunner
+
+    from trajectories.cli import cli
+    from trajectories.errors import OptionError
+    from trajectories.run_request import RunRequest
+    from trajectories.spec import parse_optimizer
+
+    def request(**changes):
+        options = dict(surface="rosenbrock", window=None, specs=(parse_optimizer("adam:lr=0.05"),), starts=(),
+                       start_sets=(), steps=20, batch_size=None, sigma=None, seed=0, fmt="json", reduce=False,
+                       dask_address=None, output=None, arithmetic="numpy")
+        return RunRequest(**{**options, **changes})
+
+    text = request().carry_out(print)
+    command = CliRunner().invoke(cli, ["run", "--surface", "rosenbrock", "--optimizer", "adam:lr=0.05",
+                                       "--steps", "20"])
+    assert command.exit_code == 0 and command.stdout == text
+    assert len(json.loads(text)["trajectories"][0]["x"]) == 21
+    outside = r"start \(9, 9\) is outside rosenbrock's window \[-2, 2\]×\[-1, 3\]"
+    with pytest.raises(OptionError, match=outside) as error:
+        request(starts=((9.0, 9.0),)).carry_out(print)
+    assert error.value.option == "'--start'"

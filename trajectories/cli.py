@@ -18,7 +18,7 @@ import click
 from .cli_check import check_command
 from .cli_options import FilePath, allow_module_option, command_options
 from .cli_tune import tune_command
-from .errors import PlanError, TrajectoriesError
+from .errors import OptionError, PlanError, TrajectoriesError
 from .options import RUN_FORMATS, run_format
 from .processes import Stopped, signals_unwind
 from .version import __version__
@@ -122,14 +122,6 @@ def os_error_line(error: OSError) -> str:
     return f"{os.fsdecode(error.filename)}: {reason}" if error.filename is not None else reason
 
 
-def _format_number(value: float) -> str:
-    return f"{value:.6g}"
-
-
-def _point(x: float, y: float) -> str:
-    return f"({_format_number(x)}, {_format_number(y)})"
-
-
 @click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="trajectories", message="%(prog)s %(version)s")
 def cli() -> None:
@@ -140,17 +132,16 @@ def cli() -> None:
 def surfaces_command() -> None:
     """List the catalogue's surfaces: name, window, minima, description (fitted to the terminal's width)."""
     from .catalogue import get_surface, surface_names
-    from .terminal import table_lines
+    from .terminal import number_text, point_text, table_lines, window_text
 
     rows = []
     for name in surface_names():  # the catalogue's, then plugins'
         surface = get_surface(name)
-        x0, x1, y0, y1 = surface.window
-        window = f"[{_format_number(x0)}, {_format_number(x1)}]×[{_format_number(y0)}, {_format_number(y1)}]"
+        window = window_text(surface.window)
         best = surface.global_minima
         if best:
-            points = [_point(p.x, p.y) for p in best]
-            minima = [_format_number(best[0].value), "at", *[f"{p}," for p in points[:-1]], points[-1]]
+            points = [point_text(p.x, p.y) for p in best]
+            minima = [number_text(best[0].value), "at", *[f"{p}," for p in points[:-1]], points[-1]]
         else:
             minima = "none (unbounded below)".split()
         rows.append(([name], [window], minima, surface.description.split()))
@@ -162,11 +153,12 @@ def surfaces_command() -> None:
 def optimizers_command() -> None:
     """List the optimizers with their hyperparameters and defaults."""
     from . import optimizers
+    from .terminal import number_text
 
     for name in optimizers.names():  # built in, then plugins'
         defaults = optimizers.hyperparameters(name)
         shown = " ".join(
-            f"{key}={('true' if value else 'false') if isinstance(value, bool) else _format_number(value)}"
+            f"{key}={('true' if value else 'false') if isinstance(value, bool) else number_text(value)}"
             for key, value in defaults.items()
         )
         click.echo(f"{name}: {optimizers.summary(name)}")
@@ -204,63 +196,16 @@ def run_command(
 ) -> None:
     """Run optimizers on a surface and print each trajectory as JSON or CSV (with each path's
     reproducibility horizon: the step from which it depends on the last bits of the arithmetic)."""
-    from .atomic import write_bytes
-    from .catalogue import resolve_surface
-    from .export import run_document, to_csv, to_json
-    from .folders import check_output_file, folders_kept_only_if_used
-    from .gradients import stochastic_gradient
-    from .limits import check_memory, run_needs
-    from .options import MAX_RACERS
-    from .paths import record_paths
-    from .portable import portable_surface
+    from .run_request import RunRequest
 
-    if len(specs) > MAX_RACERS:
-        raise click.BadParameter(f"{len(specs)} optimizers, more than the {MAX_RACERS} one run may race",
-                                 param_hint="'--optimizer'")
-
-    surface = resolve_surface(surface, window)
-    starts = starts or (() if start_sets else (surface.start,))
-    for x, y in starts:
-        if not surface.contains(x, y):
-            x0, x1, y0, y1 = surface.window
-            raise click.BadParameter(
-                f"start {_point(x, y)} is outside {surface.name}'s window "
-                f"[{_format_number(x0)}, {_format_number(x1)}]×[{_format_number(y0)}, {_format_number(y1)}]",
-                param_hint="'--start'",
-            )
-    if output is not None:
-        try:
-            check_output_file(output)
-        except ValueError as error:
-            raise click.BadParameter(str(error), param_hint="'-o'") from None
-    fmt = run_format(output, fmt)
-    for spec in specs:
-        spec.check_steps(steps)  # a one-cycle schedule's total steps
-    if fmt == "npz" or reduced or dask_address is not None:
-        from .bulk_run import run_npz
-
-        return run_npz(surface, specs, starts, start_sets, steps, batch_size, sigma, seed, fmt, reduced, output,
-                       arithmetic, dask_address, lambda note: click.echo(f"trajectories: warning: {note}", err=True))
-    count = len(starts) + sum(start_set.count for start_set in start_sets)
-    check_memory(run_needs(steps, count, len(specs)), PlanError)  # before any work
-    if start_sets:
-        from .bulk_run import with_start_sets
-
-        starts = with_start_sets(surface, starts, start_sets)
-    if arithmetic == "portable":
-        surface = portable_surface(surface)
+    request = RunRequest(surface, window, specs, starts, start_sets, steps, batch_size, sigma, seed,
+                         run_format(output, fmt), reduced, dask_address, output, arithmetic)
     try:
-        gradient = stochastic_gradient(surface, batch_size, sigma, seed)
-    except ValueError as error:
-        raise click.UsageError(str(error)) from None
-    records = record_paths(surface, specs, starts, steps, gradient)
-    document = run_document(surface, records, steps, gradient.describe())
-    text = to_json(document) if fmt == "json" else to_csv(document)
-    if output is None:
+        text = request.carry_out(lambda note: click.echo(f"trajectories: warning: {note}", err=True))
+    except OptionError as error:
+        raise click.BadParameter(str(error), param_hint=error.option) from None
+    if text is not None:
         click.echo(text, nl=False)
-    else:
-        with folders_kept_only_if_used([Path(output).parent]):
-            write_bytes(output, text.encode())
 
 
 cli.add_command(tune_command)

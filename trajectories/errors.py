@@ -42,6 +42,16 @@ class PlanError(TrajectoriesError):
     """A render request that does not fit together (targets, formats, options)."""
 
 
+class OptionError(PlanError):
+    """One command-line option's value that does not fit the rest (a start outside the window, too many
+    optimizers); ``option`` names it (``'--start'``), and the command line says ``Invalid value for
+    '--start': ...``, as for a value click itself refuses."""
+
+    def __init__(self, message: str, option: str) -> None:
+        super().__init__(message)
+        self.option = option
+
+
 class RenderError(TrajectoriesError):
     """A render that cannot be done as asked."""
 

@@ -19,6 +19,22 @@ NARROWEST = 20
 """Columns laid out for at least this many, however narrow the terminal says it is."""
 
 
+def number_text(value: float) -> str:
+    """A number as the terminal shows it: six significant digits (``1.5``, ``-0.333333``, ``1e+06``)."""
+    return f"{value:.6g}"
+
+
+def point_text(x: float, y: float) -> str:
+    """A point as the terminal shows it: ``(1.5, -2)``."""
+    return f"({number_text(x)}, {number_text(y)})"
+
+
+def window_text(window: tuple[float, float, float, float]) -> str:
+    """A window ``x0, x1, y0, y1`` as the terminal shows it: ``[-2, 2]×[-1, 3]``."""
+    x0, x1, y0, y1 = window
+    return f"[{number_text(x0)}, {number_text(x1)}]×[{number_text(y0)}, {number_text(y1)}]"
+
+
 def terminal_width() -> int | None:
     """The width to fit: ``COLUMNS`` if it is set, else the terminal's, else ``None`` (not a terminal: no
     limit)."""
