@@ -254,3 +254,31 @@ def test_the_cli_keeps_clicks_standalone_handling_and_shows_errors_as_one_line(c
         "error: out.gif: No space left on device"
     assert (one_line(click.Abort()).message, one_line(click.Abort()).exit_code) == ("aborted", 1)
     assert isinstance(one_line(click.UsageError("u")), OneLineError)
+
+
+def listed_names(tree: ast.AST, names: set[str]) -> list[int]:
+    """Lines of tuple, list, set or dict literals that write out three or more of ``names``."""
+    found = []
+    for node in ast.walk(tree):
+        items = node.keys if isinstance(node, ast.Dict) else getattr(node, "elts", None)
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set, ast.Dict)) and items:
+            written = {item.value for item in items if isinstance(item, ast.Constant) and item.value in names}
+            if len(written) >= 3:
+                found.append(node.lineno)
+    return found
+
+
+def test_formats_and_views_are_listed_only_by_their_registries():
+    from trajectories.options import RUN_FORMATS
+    from trajectories.view_registry import VIEWS
+    from trajectories.writers import FORMATS
+
+    registries = {"formats": (set(FORMATS), "trajectories.writers"),
+                  "views": (set(VIEWS), "trajectories.view_registry"),
+                  "run formats": (set(RUN_FORMATS), "trajectories.options")}
+    for what, (names, home) in registries.items():
+        for name, path in MODULES.items():
+            if name != home:
+                lines = listed_names(ast.parse(path.read_text(encoding="utf-8")), names)
+                assert not lines, f"{name}:{lines[0]} writes out {what}: read them from {home}"
+    assert listed_names(ast.parse("x = ('gif', 'png', 'webp')\ny = {'gif': 1}"), set(FORMATS)) == [1]
