@@ -2,6 +2,7 @@
 process-wide state, matplotlib only where views are, and the documented layout equal to the tree."""
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -19,6 +20,12 @@ def module_table(root: Path, package: Path) -> dict[str, Path]:
 
 
 MODULES = module_table(ROOT, PACKAGE)
+
+
+@functools.cache
+def parsed(name: str) -> ast.Module:
+    """The syntax tree of the package's module ``name``, parsed once for all the checks that read it."""
+    return ast.parse(MODULES[name].read_text(encoding="utf-8"))
 
 
 def type_checking_nodes(tree: ast.AST) -> set[int]:
@@ -183,18 +190,18 @@ def error_classes(tree: ast.AST) -> list[str]:
 
 
 def test_the_library_raises_only_its_own_error_family():
-    for name, path in MODULES.items():
-        found = raised_builtin_errors(ast.parse(path.read_text(encoding="utf-8")))
+    for name in MODULES:
+        found = raised_builtin_errors(parsed(name))
         assert not found, f"{name}:{found[0][0]} raises a bare {found[0][1]}: raise a class of trajectories.errors"
 
 
 def test_every_error_class_lives_in_errors_py():
     from trajectories import errors
 
-    for name, path in MODULES.items():
+    for name in MODULES:
         if name == "trajectories.errors":
             continue
-        defined = set(error_classes(ast.parse(path.read_text(encoding="utf-8"))))
+        defined = set(error_classes(parsed(name)))
         assert defined <= NOT_LIBRARY_ERRORS.get(name, set()), f"{name} defines {defined}: move it to errors.py"
     family = [value for value in vars(errors).values()
               if isinstance(value, type) and value.__module__ == errors.__name__]
@@ -277,8 +284,8 @@ def test_formats_and_views_are_listed_only_by_their_registries():
                   "views": (set(VIEWS), "trajectories.view_registry"),
                   "run formats": (set(RUN_FORMATS), "trajectories.options")}
     for what, (names, home) in registries.items():
-        for name, path in MODULES.items():
+        for name in MODULES:
             if name != home:
-                lines = listed_names(ast.parse(path.read_text(encoding="utf-8")), names)
+                lines = listed_names(parsed(name), names)
                 assert not lines, f"{name}:{lines[0]} writes out {what}: read them from {home}"
     assert listed_names(ast.parse("x = ('gif', 'png', 'webp')\ny = {'gif': 1}"), set(FORMATS)) == [1]
