@@ -142,3 +142,14 @@ def test_numeric_core_never_imports_matplotlib():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_every_scene_kind_says_which_races_it_computes():
+    from trajectories.scene import BatchDiagram, SeriesScene, SideBySide
+
+    race = Scene("r", "sphere", ["adam"], steps=4)
+    other = race.with_options(name="o")
+    panels = SideBySide("p", [race, other])
+    assert race.races() == (race,) and race.races()[0] is race
+    assert panels.races() == (race, other) and all(a is b for a, b in zip(panels.races(), panels.panels, strict=True))
+    assert SeriesScene("e").races() == () and BatchDiagram("b").races() == ()

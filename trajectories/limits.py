@@ -154,18 +154,17 @@ def npz_needs(steps: int, starts: int, optimizers: int, reduced: bool) -> list[A
 def race_points(scene: Any) -> list[int]:
     """Points per racer (over all starts) that computing ``scene``'s paths makes: a race's racers, or every
     panel's side by side; ``[]`` for a kind without optimizers."""
-    panels = getattr(scene, "panels", None)
-    races = panels if panels is not None else ([scene] if hasattr(scene, "racer_steps") else [])
+    races = scene.races()
     return [(steps + 1) * len(race.starts) for race in races for steps in race.racer_steps()]
 
 
 def _race_detail(scene: Any) -> str:
-    panels = getattr(scene, "panels", None)
-    races = panels if panels is not None else [scene]
+    races = scene.races()
+    panels = not (len(races) == 1 and races[0] is scene)
     racers = sum(len(race.optimizers) for race in races)
     starts = max(len(race.starts) for race in races)
     steps = max(max(race.racer_steps()) for race in races)
-    panel_text = f"{_plural(len(races), 'panel')}: " if panels is not None else ""
+    panel_text = f"{_plural(len(races), 'panel')}: " if panels else ""
     return f"{panel_text}{_plural(racers, 'optimizer')} × {_plural(starts, 'start')} × {steps + 1} points"
 
 
@@ -195,7 +194,7 @@ def render_needs(scene: Any, fmt: Any, jobs: int = 1, paths_json: bool = False,
     needs = []
     points = race_points(scene)
     if points and _reduces(scene):  # only where each path ends is kept (trajectories.basins)
-        races = getattr(scene, "panels", None) or [scene]
+        races = scene.races()
         starts = max(len(race.starts) for race in races)
         ends = sum(len(race.starts) * len(race.optimizers) for race in races)
         needs.append(reduced_need(starts, ends // max(starts, 1), _race_detail(scene)))
@@ -211,7 +210,7 @@ def render_needs(scene: Any, fmt: Any, jobs: int = 1, paths_json: bool = False,
                       f"{_plural(processes, 'process')} drawing {width}x{height} frames",
                       "use a smaller --size" + (", or fewer --jobs" if processes > 1 else "")))
     kept = min(frames, sample) if sample is not None else frames
-    if getattr(fmt, "memory_per_pixel", 0) and not fmt.still:
+    if fmt.memory_per_pixel and not fmt.still:
         needs.append(Need(f"{fmt.name} output", fmt.memory_per_pixel * pixels * kept,
                           f"{kept} frames of {width}x{height}", "use gif or mp4, or fewer --frames"))
     return needs
@@ -222,7 +221,7 @@ def _view_point_bytes(scene: Any) -> int:
     :data:`VIEW_BYTES_PER_POINT`."""
     from .view_registry import VIEWS
 
-    kind = VIEWS.get(getattr(scene, "view", None))
+    kind = VIEWS.get(scene.view)
     own = kind.point_bytes if kind is not None else None
     return VIEW_BYTES_PER_POINT if own is None else own
 
@@ -230,7 +229,7 @@ def _view_point_bytes(scene: Any) -> int:
 def _reduces(scene: Any) -> bool:
     from .view_registry import VIEWS
 
-    kind = VIEWS.get(getattr(scene, "view", None))
+    kind = VIEWS.get(scene.view)
     return kind is not None and kind.reduces
 
 

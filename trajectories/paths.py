@@ -138,13 +138,13 @@ def compute_paths(scene: Any, jobs: int = 1, client: Any = None, progress: Any =
     animation's frame count), or ``None`` for a kind without optimizers; ``jobs``: processes for paths
     that are reduced (the ``basins`` view), the same numbers for any number; ``client``: a
     ``dask.distributed.Client`` to reduce them on its cluster instead (:mod:`trajectories.distributed`)."""
-    panels = getattr(scene, "panels", None)
-    if panels is not None:
-        frames = scene.frame_count
-        return ComputedPaths(scene.name, tuple(compute_panel(p.with_options(frames=frames)) for p in panels))
-    if hasattr(scene, "optimizers") and hasattr(scene, "timeline"):
+    races = scene.races()
+    if not races:
+        return None
+    if len(races) == 1 and races[0] is scene:
         return ComputedPaths(scene.name, (compute_panel(scene, jobs, client, progress),))
-    return None
+    frames = scene.frame_count  # panels side by side: each computed with the animation's frame count
+    return ComputedPaths(scene.name, tuple(compute_panel(p.with_options(frames=frames)) for p in races))
 
 
 def record_paths(

@@ -87,7 +87,8 @@ def _read(path: Path, count: int) -> list[float] | None:
 def tuned_scene(scene: Any, budget: Budget | None = None, space: str = DEFAULT_SPACE, metric: str = DEFAULT_METRIC,
                 folder: Path | None = None) -> Any:
     """``scene`` with every racer's ``lr`` tuned on the same budget, from the cache when it has them."""
-    if getattr(scene, "panels", None) is not None or not hasattr(scene, "racer_steps"):
+    races = scene.races()
+    if not (len(races) == 1 and races[0] is scene):
         raise PlanError(f"{scene.name}: --tune tunes the optimizers of a race; this scene has none of its own")
     budget = budget or Budget(DEFAULT_TRIALS)
     searched, scoring = parse_param(space), parse_metric(metric)

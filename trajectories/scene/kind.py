@@ -29,6 +29,12 @@ class SceneKind:
 
     name: str
 
+    def races(self) -> tuple[Any, ...]:
+        """The races (:class:`~trajectories.scene.Scene` values) whose paths computing this scene makes: the
+        scene itself for a race, its panels side by side, none for a kind without optimizers. The later
+        stages read this instead of probing a scene for ``panels`` or ``optimizers``."""
+        return ()
+
     def with_options(self, **changes: Any) -> Any:
         """A new scene with ``changes`` applied (the original is unchanged)."""
         unknown = sorted(set(changes) - {f.name for f in dataclasses.fields(self) if f.init})

@@ -264,6 +264,10 @@ class Scene(SceneKind):
             return np.arange(steps + 1) * self.samples_per_epoch()
         return np.array([per_step(t) for t in range(steps + 1)])
 
+    def races(self) -> tuple[Scene, ...]:
+        """A race is its own one race (:meth:`SceneKind.races`)."""
+        return (self,)
+
     def racer_steps(self) -> list[int]:
         """How many updates each racer makes: ``steps``, or what ``epochs`` of data take at its batch size."""
         if self.epochs is None:

@@ -39,6 +39,10 @@ class SideBySide(SceneKind):
         object.__setattr__(self, "panels", panels)
         check_options(self, "panels")
 
+    def races(self) -> tuple[Scene, ...]:
+        """The panels, left to right (:meth:`SceneKind.races`)."""
+        return tuple(self.panels)
+
     @property
     def view(self) -> str:
         """The panels' view (they share it)."""
