@@ -49,7 +49,7 @@ class ViewKind:
             :data:`trajectories.limits.VIEW_BYTES_PER_POINT`, what matplotlib's paths of whole trajectories
             cost); for the memory check before a render.
         vector: it can draw a frame as vector shapes (the svg and pdf formats,
-            :mod:`trajectories.render.vector`).
+            ``trajectories.render.vector``).
         summary: what it draws, a few words for the ``--view`` help (``"2-D contours"``).
     """
 

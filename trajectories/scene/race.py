@@ -265,7 +265,7 @@ class Scene(SceneKind):
         return np.array([per_step(t) for t in range(steps + 1)])
 
     def races(self) -> tuple[Scene, ...]:
-        """A race is its own one race (:meth:`SceneKind.races`)."""
+        """A race is its own one race (``SceneKind.races``)."""
         return (self,)
 
     def racer_steps(self) -> list[int]:

@@ -40,7 +40,7 @@ class SideBySide(SceneKind):
         check_options(self, "panels")
 
     def races(self) -> tuple[Scene, ...]:
-        """The panels, left to right (:meth:`SceneKind.races`)."""
+        """The panels, left to right (``SceneKind.races``)."""
         return tuple(self.panels)
 
     @property

@@ -63,7 +63,7 @@ class Format:
     and ``shown_as`` how a page shows it inline (a notebook's output, the Sphinx directive): ``"image"``
     (``<img>``), ``"video"`` (``<video>``), ``"player"`` (the HTML player's own markup) or ``None``: not
     inline (a notebook shows a line naming the file; the directive does not offer the format). ``vector``:
-    the format is drawn as vector shapes by the views that can (:mod:`trajectories.render.vector`)."""
+    the format is drawn as vector shapes by the views that can (``trajectories.render.vector``)."""
 
     name: str
     extension: str
