@@ -173,8 +173,7 @@ def test_python_m_never_imports_a_module_beside_the_scene_or_in_the_current_fold
 # --- the Sphinx directive ------------------------------------------------------------------------------------
 
 def _build(source, out):
-    pytest.importorskip("sphinx", reason="sphinx is in the test extra")
-    from .test_sphinxext import build
+    from .test_sphinxext import build  # sphinx is in the test extra
 
     return build(source, out)
 

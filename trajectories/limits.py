@@ -259,7 +259,7 @@ SECONDS_PER_POINT_STEP = 3e-7
 """Seconds one update of one start takes with our own rules in numpy's arithmetic: measured 0.15-0.19 µs
 (Adam on Himmelblau, 20,000 to 90,000 starts, ``run`` and ``run --reduce``, 2 busy cores), rounded up."""
 PORTABLE_FACTOR = 10
-"""How much slower portable arithmetic is (README, "Reproducibility": about 10×)."""
+"""How much slower portable arithmetic is (docs/howto/reproducibility.md: about 10×)."""
 FULL_RUN_FACTOR = 5
 """A full run (not ``--reduce``) also runs each path's four shadows for its reproducibility horizon."""
 ADAPTER_SECONDS_PER_POINT_STEP = {"torch": 3e-6, "optax": 5e-7, "torch, one instance a start": 1e-4,
