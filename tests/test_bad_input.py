@@ -248,6 +248,7 @@ CASES = [
     ("check nothing", ["check"], "name the scenes to check, or give --all"),
     ("check unknown scene", ["check", "no_such_scene"], "unknown scene 'no_such_scene'"),
     ("check an ad hoc scene", ["check", "rosenbrock", "--surface", "sphere"], "--surface describes an ad hoc scene"),
+    ("check past the memory bound", ["check", "grid.toml"], "the paths would need about 3729 GiB of memory"),
     ("check an option no scene has", ["check", "fig4_minibatches", "--trail", "tail"],
      "--trail does not apply to fig4_minibatches"),
 ]
@@ -279,6 +280,7 @@ SCENE_FILES = {
     "dunder.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:optax.adam.__globals__.os.system"\n',
     "optaxmodule.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:optax.contrib"\n',
     "precious.txt": "precious",
+    "grid.toml": 'surface = "himmelblau"\nstarts = "grid:2000x2000"\nsteps = 1000\n[[optimizers]]\nname = "adam"\n',
     "deep.toml": "x = " + "[" * 100_000 + "]" * 100_000 + "\n",
     "large.toml": 'surface = "sphere"\n' + "# a comment\n" * 100_000,
     "racers.toml": 'surface = "sphere"\n' + '[[optimizers]]\nname = "adam"\n' * 33,
