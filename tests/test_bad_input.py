@@ -242,8 +242,11 @@ CASES = [
     ("unknown extension in toml", ["render", "jpeg.toml"], "no format writes .jpeg files"),
     ("basins as a vector still", ["render", "himmelblau_basins", "-o", "b.svg"], "has no svg form; use png"),
     # pauses, waivers and the frame checker
-    ("malformed pauses", ["render", "rosenbrock", "--pauses", "exits,soon"], "must be a list of steps"),
+    ("malformed pauses", ["render", "rosenbrock", "--pauses", "exits,soon"], "must be a list of at most 1000 steps"),
     ("negative pause", ["render", "rosenbrock", "--pause", "-1"], "'--pause': must be a number from 0 to 60"),
+    ("too many pauses", ["render", "rosenbrock", "--pauses", ",".join(map(str, range(1001)))],
+     "must be a list of at most 1000 steps"),
+    ("too many pauses in toml", ["render", "pauses.toml"], "must be a list of at most 1000 steps"),
     ("unknown waiver", ["render", "badwaiver.toml"], "waivers: must be a table of frame checks"),
     ("check nothing", ["check"], "name the scenes to check, or give --all"),
     ("check unknown scene", ["check", "no_such_scene"], "unknown scene 'no_such_scene'"),
@@ -280,6 +283,8 @@ SCENE_FILES = {
     "dunder.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:optax.adam.__globals__.os.system"\n',
     "optaxmodule.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:optax.contrib"\n',
     "precious.txt": "precious",
+    "pauses.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[view]\npauses = [' + ",".join(
+        map(str, range(99_999))) + "]\n",
     "grid.toml": 'surface = "himmelblau"\nstarts = "grid:2000x2000"\nsteps = 1000\n[[optimizers]]\nname = "adam"\n',
     "deep.toml": "x = " + "[" * 100_000 + "]" * 100_000 + "\n",
     "large.toml": 'surface = "sphere"\n' + "# a comment\n" * 100_000,
