@@ -234,6 +234,9 @@ CASES = [
      "betas must hold finite numbers, got (0.9,nan)"),
     ("lr panel without a rate", ["render", "--surface", "sphere", "--optimizer", "optax:optax.adam:learning_rate=none",
                                  "--lr-panel"], "lr_panel draws each racer's learning rate"),
+    ("side panels without room", ["render", "--surface", "himmelblau", "--optimizer", "adam", "--steps", "2", "--size",
+                                  "64x64", "--loss-panel", "--lr-panel", "-o", "o.gif"],
+     "a 64x64 frame leaves the plot and its side panels (loss, learning rate) no room; use a size of at least 100x100"),
     # formats say what they are (issue 24)
     ("unknown extension", ["render", "rosenbrock", "-o", "out.jpg"],
      "out.jpg: no format writes .jpg files; the formats: gif (.gif), png (.png)"),

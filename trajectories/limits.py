@@ -248,9 +248,14 @@ def check_frame_count(scene: Any, error: type[TrajectoriesError]) -> int:
 def check_render_size(scene: Any, fmt: Any, error: type[TrajectoriesError], jobs: int = 1,
                       paths_json: bool = False, sample: int | None = None) -> None:
     """Before any work: ``scene``'s frame count and the memory rendering it to ``fmt`` would need
-    (:func:`render_needs`) are within bounds, else ``error`` (one line, with the estimate)."""
+    (:func:`render_needs`) are within bounds, and a contour view's side panels have room, else ``error``
+    (one line, with the estimate)."""
     check_frame_count(scene, error)
     check_memory(render_needs(scene, fmt, jobs, paths_json, sample), error)
+    if getattr(scene, "view", None) == "contour" and hasattr(scene, "loss_panel"):  # side panels need room
+        from .render.side_panels import check_panel_room
+
+        check_panel_room(scene, error)
 
 
 # --- time, estimated before a long run -------------------------------------------------------------------
