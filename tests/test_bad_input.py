@@ -243,6 +243,8 @@ CASES = [
     ("extension of another format", ["render", "rosenbrock", "-o", "out.pdf", "--format", "gif"],
      "out.pdf is named as pdf, but the format asked for is gif"),
     ("unknown extension in toml", ["render", "jpeg.toml"], "no format writes .jpeg files"),
+    ("toml output into .git", ["render", "dotgit.toml"], "[output] path '.git/config': .git is a hidden name"),
+    ("toml output without its suffix", ["render", "nosuffix.toml"], "[output] path 'notes' must end in .gif"),
     ("basins as a vector still", ["render", "himmelblau_basins", "-o", "b.svg"], "has no svg form; use png"),
     # pauses, waivers and the frame checker
     ("malformed pauses", ["render", "rosenbrock", "--pauses", "exits,soon"], "must be a list of at most 1000 steps"),
@@ -286,6 +288,10 @@ SCENE_FILES = {
     "dunder.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:optax.adam.__globals__.os.system"\n',
     "optaxmodule.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:optax.contrib"\n',
     "precious.txt": "precious",
+    "dotgit.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = ".git/config"\n'
+                   'format = "gif"\n',
+    ".git/config": "[core]\n",
+    "nosuffix.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = "notes"\nformat = "gif"\n',
     "pauses.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[view]\npauses = [' + ",".join(
         map(str, range(99_999))) + "]\n",
     "grid.toml": 'surface = "himmelblau"\nstarts = "grid:2000x2000"\nsteps = 1000\n[[optimizers]]\nname = "adam"\n',
