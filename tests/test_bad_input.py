@@ -221,6 +221,8 @@ CASES = [
     ("fifo scene", ["render", "fifo.toml"], "scene file fifo.toml is not a regular file (a FIFO)"),
     ("fifo series", ["render", "fig5_ewa", "--series", "fifo.csv", "--column", "Close"],
      "is not a regular file (a FIFO)"),
+    ("too many frames compared", ["compare", "many.gif", "many.gif"],
+     "many.gif: 100001 frames, more than the 100000 an animation may have to compare"),
     ("fifo compared", ["compare", "fifo.csv", "broken.py"], "file fifo.csv is not a regular file (a FIFO)"),
     ("unreadable scene", ["render", "locked/s.toml"], "cannot read scene file locked/s.toml: permission denied"),
     ("full disk", ["render", "rosenbrock", "--frames", "3", "--size", "64x64", "-o", "new/full.gif"],
@@ -358,7 +360,24 @@ def _full_disk(monkeypatch):
     monkeypatch.setattr(GifWriter, "add", full)
 
 
-SETUPS = {"unreadable scene": _locked_folder, "full disk": _full_disk}
+def _many_frames(monkeypatch):
+    """``many.gif``: 100,001 frames of 1x1 (3.7 MB), one more than an animation may have."""
+    import io
+
+    from PIL import Image
+
+    frames = [Image.new("P", (1, 1), color) for color in (0, 1, 0)]
+    for frame in frames:
+        frame.putpalette([0, 0, 0, 255, 255, 255])
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=20, loop=0)
+    data = buffer.getvalue()
+    _, second, third = (i for i in range(len(data) - 1) if data[i:i + 2] == b"\x21\xf9")  # each frame's header
+    with open("many.gif", "wb") as file:
+        file.write(data[:second] + data[second:third] * 99_999 + data[third:])
+
+
+SETUPS = {"unreadable scene": _locked_folder, "full disk": _full_disk, "too many frames compared": _many_frames}
 """What some rows need besides files: a folder one may not read, a full disk."""
 
 
