@@ -28,6 +28,7 @@ import numpy as np
 
 from ..errors import SpecError
 from ..transforms import GradientTransformation
+from .step_budget import bounded_steps
 from .targets import import_library, qualified_name
 
 
@@ -90,7 +91,9 @@ def check_first_step(where: str, transformation: GradientTransformation) -> None
     """:class:`SpecError` when the transformation raises on a first step from two starts on ½‖θ‖²."""
     points = np.array([[0.5, -0.25], [-1.0, 2.0]])
     try:
-        updates, _ = transformation.update(points, transformation.init(points), points)
+        updates, _ = bounded_steps(where, lambda: transformation.update(points, transformation.init(points), points))
+    except SpecError:
+        raise
     except Exception as error:
         raise SpecError(f"{where}: the first step raised {type(error).__name__}: {_line(error)}") from None
     if not np.isfinite(updates).all():

@@ -1,0 +1,51 @@
+"""One step of a third-party optimizer is bounded (trajectories/adapters/step_budget.py): a step that never
+returns is stopped by the alarm, a slow one is refused, and the previous SIGALRM handler survives; through
+the command line, a keyword that asks for unbounded work is one line and exit status 2."""
+
+import signal
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from trajectories.adapters import step_budget
+from trajectories.adapters.step_budget import StepTooLong, bounded_steps
+from trajectories.cli import cli
+
+from .adapter_support import require
+from .test_bad_input import assert_refused
+
+
+def test_a_step_that_never_returns_is_stopped_and_the_previous_handler_restored(monkeypatch):
+    monkeypatch.setattr(step_budget, "FIRST_STEP_SECONDS", 0.2)
+    def mine(signum, frame):
+        return None
+
+    signal.signal(signal.SIGALRM, mine)
+    try:
+        with pytest.raises(StepTooLong, match=r"^x: one step took more than 0.2 s"):
+            bounded_steps("x", lambda: [None for _ in iter(int, 1)])  # an endless loop in Python
+        assert signal.getsignal(signal.SIGALRM) is mine  # the caller's handler is back
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # and no alarm is left to fire later
+    finally:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+
+def test_a_slow_later_step_is_refused_and_a_quick_one_measured(monkeypatch):
+    monkeypatch.setattr(step_budget, "STEP_SECONDS", 0.01)
+    with pytest.raises(StepTooLong, match=r"^slow: one step from two starts took \d+ ms, more than the 10 ms"):
+        bounded_steps("slow", lambda: time.sleep(0.05))  # 50 ms > 10 ms whatever the machine's load
+    assert bounded_steps("quick", lambda: 7) == 7
+    assert step_budget.measured_step_seconds("quick") < 0.01 and step_budget.measured_step_seconds("slow") is None
+
+
+def test_a_keyword_asking_for_unbounded_work_is_one_line(monkeypatch, tmp_path):
+    """``pytorch_optimizer.Aida``'s ``k`` sets a Python loop's length in every step (k=1e8 hung render,
+    list, describe and check)."""
+    require("pytorch_optimizer")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(step_budget, "FIRST_STEP_SECONDS", 0.3)
+    result = CliRunner().invoke(cli, ["run", "--surface", "sphere", "--optimizer",
+                                      "torch:pytorch_optimizer.Aida:k=100000000", "-o", "r.json"])
+    assert_refused(result, "torch:pytorch_optimizer.Aida: one step took more than 0.3 s")
+    assert list(tmp_path.iterdir()) == []
