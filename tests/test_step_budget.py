@@ -49,3 +49,18 @@ def test_a_keyword_asking_for_unbounded_work_is_one_line(monkeypatch, tmp_path):
                                       "torch:pytorch_optimizer.Aida:k=100000000", "-o", "r.json"])
     assert_refused(result, "torch:pytorch_optimizer.Aida: one step took more than 0.3 s")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_step_measured_as_work_counts_per_start_in_the_estimate(monkeypatch):
+    """A step from two starts measured at 20 ms (past the 10 ms of any fixed cost) is 10 ms a start and update
+    in run's estimate; below it the rules hold, the same on every machine."""
+    from trajectories import limits
+    from trajectories.spec import parse_optimizer
+
+    require("torch")
+    adam = parse_optimizer("torch:torch.optim.Adam")
+    rule = limits.run_seconds([adam], 100, 10)
+    monkeypatch.setitem(step_budget._MEASURED, adam.name, 0.005)
+    assert limits.run_seconds([adam], 100, 10) == rule
+    monkeypatch.setitem(step_budget._MEASURED, adam.name, 0.02)
+    assert limits.run_seconds([adam], 100, 10) == pytest.approx(10 * (100 * 0.01 + limits.ADAPTER_SECONDS_PER_STEP))

@@ -295,7 +295,7 @@ def _seconds_per_point_step(spec: Any) -> tuple[float, float]:
         measured = measured_step_seconds(name) or 0.0  # from two starts
         if measured > MEASURED_WORK_SECONDS:  # past any fixed cost: work its keywords ask for, start by start
             per_point = max(per_point, measured / 2)
-        return per_point, max(per_step, measured)
+        return per_point, per_step  # below it, the rules above: the same estimate on every machine
     return SECONDS_PER_POINT_STEP, 0.0
 
 
