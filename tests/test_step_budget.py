@@ -64,3 +64,26 @@ def test_a_step_measured_as_work_counts_per_start_in_the_estimate(monkeypatch):
     assert limits.run_seconds([adam], 100, 10) == rule
     monkeypatch.setitem(step_budget._MEASURED, adam.name, 0.02)
     assert limits.run_seconds([adam], 100, 10) == pytest.approx(10 * (100 * 0.01 + limits.ADAPTER_SECONDS_PER_STEP))
+
+
+def test_an_optax_state_too_large_for_memory_is_one_line():
+    """jax's out-of-memory (a ``JaxRuntimeError``, a RuntimeError) or a ``MemoryError`` in an optax init or
+    update is a one-line SpecError naming the optimizer (``scale_by_lbfgs(memory_size=2000000)`` over 900
+    starts ended in a traceback)."""
+    import numpy as np
+
+    require("optax")
+    import optax
+
+    from trajectories.adapters.optax_optim import optax_transformation
+    from trajectories.errors import SpecError
+
+    def hungry():
+        def init(params):
+            raise MemoryError("RESOURCE_EXHAUSTED: Out of memory allocating 14400000000 bytes.")
+
+        return optax.GradientTransformation(init, lambda updates, state, params=None: (updates, state))
+
+    transformation = optax_transformation(hungry, {})
+    with pytest.raises(SpecError, match=r"hungry: MemoryError: RESOURCE_EXHAUSTED: Out of memory .* ask for less"):
+        transformation.init(np.zeros((900, 2)))

@@ -21,6 +21,8 @@ Conventions that differ from ours (and from ``torch.optim``), checked in ``tests
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -67,6 +69,17 @@ def _rows(values: Any) -> np.ndarray:
     return values.reshape(-1, values.shape[-1])
 
 
+@contextlib.contextmanager
+def _library_failures(factory: Any) -> Iterator[None]:
+    """jax's runtime errors (``JaxRuntimeError``: out of memory for ``scale_by_lbfgs(memory_size=2000000)``
+    over 900 starts) and ``MemoryError`` as one line, :class:`SpecError`, instead of a traceback."""
+    try:
+        yield
+    except (MemoryError, RuntimeError) as error:
+        raise SpecError(f"optax:{qualified_name(factory)}: {type(error).__name__}: {_line(error)} (fewer starts, or "
+                        "smaller keywords, ask for less memory)") from None
+
+
 def optax_transformation(factory: Any, keywords: dict[str, Any]) -> GradientTransformation:
     """``factory(**keywords)`` as an ``(init, update)`` pair over points ``(..., P)``, vectorised over starts
     (one row of ``P`` parameters each: a point, or a network's flat parameters)."""
@@ -77,11 +90,13 @@ def optax_transformation(factory: Any, keywords: dict[str, Any]) -> GradientTran
     import jax.numpy as jnp
 
     def init(params: np.ndarray) -> Any:
-        return init_all(jnp.asarray(_rows(params)))
+        with _library_failures(factory):
+            return init_all(jnp.asarray(_rows(params)))
 
     def update(grads: np.ndarray, state: Any, params: np.ndarray) -> tuple[np.ndarray, Any]:
         points, gradient = jnp.asarray(_rows(params)), jnp.asarray(_rows(grads))
-        updates, state = update_all(gradient, state, points)
+        with _library_failures(factory):
+            updates, state = update_all(gradient, state, points)
         return np.asarray(updates, dtype=np.float64).reshape(np.shape(params)), state
 
     return GradientTransformation(init, update)
