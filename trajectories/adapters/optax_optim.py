@@ -95,9 +95,9 @@ def optax_transformation(factory: Any, keywords: dict[str, Any]) -> GradientTran
 
     def update(grads: np.ndarray, state: Any, params: np.ndarray) -> tuple[np.ndarray, Any]:
         points, gradient = jnp.asarray(_rows(params)), jnp.asarray(_rows(grads))
-        with _library_failures(factory):
+        with _library_failures(factory):  # jax dispatches asynchronously: its error may come with the values
             updates, state = update_all(gradient, state, points)
-        return np.asarray(updates, dtype=np.float64).reshape(np.shape(params)), state
+            return np.asarray(updates, dtype=np.float64).reshape(np.shape(params)), state
 
     return GradientTransformation(init, update)
 
