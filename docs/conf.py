@@ -34,7 +34,7 @@ extensions = [
 
 # not pages of the site: the README's figure fixes of issue 16, and the design notes of the network scenes'
 # numeric core (issue 29, phase A: no scene kind, view or flag yet; their pages come with phase B)
-exclude_patterns = ["_build", "_*", "**/_*", "issue-16", "network-design.md", "options_table.py",
+exclude_patterns = ["_build", "_*", "**/_*", "issue-16", "issue-25", "network-design.md", "options_table.py",
                     "**.ipynb_checkpoints", "Thumbs.db", ".DS_Store"]
 templates_path: list[str] = []
 smartquotes_action = "qe"  # curly quotes and ellipses, but no dashes: --start in prose stays what one types

@@ -107,33 +107,46 @@ def _needs_something(item) -> bool:
     return False
 
 
+def _wanted() -> set[str] | None:
+    """Stage 2: the ids of the tests stage 1 skipped for a missing requirement (None outside stage 2)."""
+    only = os.environ.get(requirements.RUN_ONLY)
+    return None if only is None else set(Path(only).read_text(encoding="utf-8").split("\n")) - {""}
+
+
+UNMARKED = "skipped in stage 1 for a missing requirement, yet without the extras marker (tests/conftest.py)"
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if _needs_something(item):
             item.add_marker(pytest.mark.extras)
-    only = os.environ.get(requirements.RUN_ONLY)
-    if only is None:
+    wanted = _wanted()
+    if wanted is None:
         return
-    wanted = set(Path(only).read_text(encoding="utf-8").split("\n")) - {""}
-    found = {item.nodeid: item for item in items}
-    lost = sorted(wanted - set(found))
-    unmarked = sorted(nodeid for nodeid in wanted & set(found) if found[nodeid].get_closest_marker("extras") is None)
-    if lost or unmarked:
-        raise pytest.UsageError(
-            (f"stage 1 skipped tests that stage 2 cannot find: {lost[:5]}" if lost else "")
-            + (f"tests skipped for a missing requirement without the extras marker: {unmarked[:5]}" if unmarked
-               else ""))
     config.hook.pytest_deselected(items=[item for item in items if item.nodeid not in wanted])
     items[:] = [item for item in items if item.nodeid in wanted]
+    for item in items:  # failed when it runs, not refused here: an xdist worker's error here is an INTERNALERROR
+        if item.get_closest_marker("extras") is None:
+            item.stash[UNMARKED_KEY] = True
+
+
+UNMARKED_KEY = pytest.StashKey[bool]()
+
+
+def pytest_runtest_setup(item):
+    if item.stash.get(UNMARKED_KEY, False):
+        pytest.fail(f"{item.nodeid}: {UNMARKED}: `pytest -m 'not extras'` would run it", pytrace=False)
 
 
 def pytest_runtest_logreport(report):
+    REPORTED.add(report.nodeid)
     if not report.skipped:  # (an xdist worker keeps its own list, unused: the controller sees every report)
         return
     reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
     SKIPPED_REPORTS.append((report.nodeid, reason))
 
 
+REPORTED: set[str] = set()
 SKIPPED_REPORTS: list[tuple[str, str]] = []
 
 
@@ -144,7 +157,13 @@ def pytest_sessionfinish(session, exitstatus):
     if record is not None:
         ids = sorted({nodeid for nodeid, reason in SKIPPED_REPORTS if requirements.PREFIX in reason})
         Path(record).write_text("".join(f"{nodeid}\n" for nodeid in ids), encoding="utf-8")
-    if os.environ.get(requirements.RUN_ONLY) is not None and SKIPPED_REPORTS:
+    wanted = _wanted()
+    lost = sorted(wanted - REPORTED) if wanted is not None else []
+    if lost:  # seen here, in the controller, which hears of every test that ran
+        session.config.get_terminal_writer().line(
+            f"stage 2 ran none of {len(lost)} tests stage 1 skipped (renamed, or not collected): {lost[:5]}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if wanted is not None and SKIPPED_REPORTS:
         nodeid, reason = SKIPPED_REPORTS[0]
         session.config.get_terminal_writer().line(
             f"stage 2 lets no test skip: {len(SKIPPED_REPORTS)} did, first {nodeid}: {reason}", red=True)

@@ -221,6 +221,8 @@ CASES = [
     ("fifo scene", ["render", "fifo.toml"], "scene file fifo.toml is not a regular file (a FIFO)"),
     ("fifo series", ["render", "fig5_ewa", "--series", "fifo.csv", "--column", "Close"],
      "is not a regular file (a FIFO)"),
+    ("too many frames compared", ["compare", "many.gif", "many.gif"],
+     "many.gif: 100001 frames, more than the 100000 an animation may have to compare"),
     ("fifo compared", ["compare", "fifo.csv", "broken.py"], "file fifo.csv is not a regular file (a FIFO)"),
     ("unreadable scene", ["render", "locked/s.toml"], "cannot read scene file locked/s.toml: permission denied"),
     ("full disk", ["render", "rosenbrock", "--frames", "3", "--size", "64x64", "-o", "new/full.gif"],
@@ -234,20 +236,36 @@ CASES = [
      "betas must hold finite numbers, got (0.9,nan)"),
     ("lr panel without a rate", ["render", "--surface", "sphere", "--optimizer", "optax:optax.adam:learning_rate=none",
                                  "--lr-panel"], "lr_panel draws each racer's learning rate"),
+    ("side panels without room", ["render", "--surface", "himmelblau", "--optimizer", "adam", "--steps", "2", "--size",
+                                  "64x64", "--loss-panel", "--lr-panel", "-o", "o.gif"],
+     "a 64x64 frame leaves the plot and its side panels (loss, learning rate) no room; use a size of at least 100x100"),
+    ("control character in a name", ["list", "title.toml"],
+     "title.toml: name holds the control character U+001B; text in a scene file may hold none"),
+    ("control character in a label", ["describe", "label.toml"],
+     "optimizers[0].label holds the control character U+009B"),
+    ("control character in a key", ["render", "key.toml"], "view.x\\x07 holds the control character U+0007"),
+    ("control character in a csv header", ["render", "fig5_ewa", "--series", "bell.csv", "--column", "Close"],
+     "has no column 'Close' (columns: Date, Cl\\x1b[2Jose)"),
     # formats say what they are (issue 24)
     ("unknown extension", ["render", "rosenbrock", "-o", "out.jpg"],
      "out.jpg: no format writes .jpg files; the formats: gif (.gif), png (.png)"),
     ("extension of another format", ["render", "rosenbrock", "-o", "out.pdf", "--format", "gif"],
      "out.pdf is named as pdf, but the format asked for is gif"),
     ("unknown extension in toml", ["render", "jpeg.toml"], "no format writes .jpeg files"),
+    ("toml output into .git", ["render", "dotgit.toml"], "[output] path '.git/config': .git is a hidden name"),
+    ("toml output without its suffix", ["render", "nosuffix.toml"], "[output] path 'notes' must end in .gif"),
     ("basins as a vector still", ["render", "himmelblau_basins", "-o", "b.svg"], "has no svg form; use png"),
     # pauses, waivers and the frame checker
-    ("malformed pauses", ["render", "rosenbrock", "--pauses", "exits,soon"], "must be a list of steps"),
+    ("malformed pauses", ["render", "rosenbrock", "--pauses", "exits,soon"], "must be a list of at most 1000 steps"),
     ("negative pause", ["render", "rosenbrock", "--pause", "-1"], "'--pause': must be a number from 0 to 60"),
+    ("too many pauses", ["render", "rosenbrock", "--pauses", ",".join(map(str, range(1001)))],
+     "must be a list of at most 1000 steps"),
+    ("too many pauses in toml", ["render", "pauses.toml"], "must be a list of at most 1000 steps"),
     ("unknown waiver", ["render", "badwaiver.toml"], "waivers: must be a table of frame checks"),
     ("check nothing", ["check"], "name the scenes to check, or give --all"),
     ("check unknown scene", ["check", "no_such_scene"], "unknown scene 'no_such_scene'"),
     ("check an ad hoc scene", ["check", "rosenbrock", "--surface", "sphere"], "--surface describes an ad hoc scene"),
+    ("check past the memory bound", ["check", "grid.toml"], "the paths would need about 3729 GiB of memory"),
     ("check an option no scene has", ["check", "fig4_minibatches", "--trail", "tail"],
      "--trail does not apply to fig4_minibatches"),
 ]
@@ -279,6 +297,17 @@ SCENE_FILES = {
     "dunder.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:optax.adam.__globals__.os.system"\n',
     "optaxmodule.toml": 'surface = "sphere"\n[[optimizers]]\nname = "optax:optax.contrib"\n',
     "precious.txt": "precious",
+    "title.toml": 'name = "x\\u001b]0;PWNED\\u0007y"\nsurface = "sphere"\n[[optimizers]]\nname = "adam"\n',
+    "label.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\nlabel = "a\\u009b31mb"\n',
+    "key.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[view]\n"x\\u0007" = 1\n',
+    "bell.csv": "Date,Cl\x1b[2Jose\nd0,1\nd1,2\n",
+    "dotgit.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = ".git/config"\n'
+                   'format = "gif"\n',
+    ".git/config": "[core]\n",
+    "nosuffix.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = "notes"\nformat = "gif"\n',
+    "pauses.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[view]\npauses = [' + ",".join(
+        map(str, range(99_999))) + "]\n",
+    "grid.toml": 'surface = "himmelblau"\nstarts = "grid:2000x2000"\nsteps = 1000\n[[optimizers]]\nname = "adam"\n',
     "deep.toml": "x = " + "[" * 100_000 + "]" * 100_000 + "\n",
     "large.toml": 'surface = "sphere"\n' + "# a comment\n" * 100_000,
     "racers.toml": 'surface = "sphere"\n' + '[[optimizers]]\nname = "adam"\n' * 33,
@@ -331,7 +360,24 @@ def _full_disk(monkeypatch):
     monkeypatch.setattr(GifWriter, "add", full)
 
 
-SETUPS = {"unreadable scene": _locked_folder, "full disk": _full_disk}
+def _many_frames(monkeypatch):
+    """``many.gif``: 100,001 frames of 1x1 (3.7 MB), one more than an animation may have."""
+    import io
+
+    from PIL import Image
+
+    frames = [Image.new("P", (1, 1), color) for color in (0, 1, 0)]
+    for frame in frames:
+        frame.putpalette([0, 0, 0, 255, 255, 255])
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=20, loop=0)
+    data = buffer.getvalue()
+    _, second, third = (i for i in range(len(data) - 1) if data[i:i + 2] == b"\x21\xf9")  # each frame's header
+    with open("many.gif", "wb") as file:
+        file.write(data[:second] + data[second:third] * 99_999 + data[third:])
+
+
+SETUPS = {"unreadable scene": _locked_folder, "full disk": _full_disk, "too many frames compared": _many_frames}
 """What some rows need besides files: a folder one may not read, a full disk."""
 
 

@@ -50,7 +50,7 @@ def test_tests_skip_for_a_missing_requirement_only_through_the_helpers():
 def test_stage_one_records_what_skipped_and_stage_two_runs_it_and_lets_none_skip(tmp_path):
     """The decoder test of one scene in Chromium, on a PATH without Chromium: stage 1 skips and records it
     (and nothing that ran), stage 2 runs exactly it and fails there; a recorded test without the marker is
-    refused before anything runs."""
+    fails, and so does a recorded test that is not there."""
     selected = ["tests/test_decoders.py::test_every_builtin_scene_decodes_to_our_frames[chromium-gif-saddle]",
                 "tests/test_decoders.py::test_every_builtin_scene_decodes_to_our_frames[pillow-gif-saddle]"]
     bare_path = tmp_path / "bin"
@@ -72,4 +72,7 @@ def test_stage_one_records_what_skipped_and_stage_two_runs_it_and_lets_none_skip
     assert second.returncode == 1 and "1 failed, " in second.stdout and "deselected" in second.stdout
     record.write_text("tests/test_ci.py::test_tests_skip_for_a_missing_requirement_only_through_the_helpers\n")
     third = pytest_run("tests/test_ci.py", **{requirements.RUN_ONLY: str(record)})
-    assert third.returncode == 4 and "without the extras marker" in third.stdout + third.stderr
+    assert third.returncode == 1 and "yet without the extras marker" in third.stdout
+    record.write_text("tests/test_ci.py::test_a_test_that_is_not_there\n")
+    fourth = pytest_run("tests/test_ci.py", **{requirements.RUN_ONLY: str(record)})
+    assert fourth.returncode == 1 and "stage 2 ran none of 1 tests stage 1 skipped" in fourth.stdout

@@ -56,15 +56,11 @@ PAGE_CHECK = """(async () => {
 })()"""
 
 
-def _docs_installed():
-    for module in ("furo", "myst_nb", "sphinx_click", "ipykernel"):
-        require(module)
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The built site's HTML folder, and how long the cold build took (reported, not asserted)."""
-    _docs_installed()
+    for module in ("furo", "myst_nb", "sphinx_click", "ipykernel"):  # here, so the tests using it carry the marker
+        require(module)
     root = tmp_path_factory.mktemp("site")
     source = root / "repository" / "docs"
     shutil.copytree(DOCS, source, ignore=shutil.ignore_patterns("_build", "*.pyc", "__pycache__"))

@@ -318,7 +318,8 @@ def test_pauses_are_steps_and_exits(value, expected):
 def test_pauses_refuse_anything_else(value):
     from trajectories.errors import SceneError
 
-    with pytest.raises(SceneError, match=r"pauses must be a list of steps \(whole numbers from 0\) and 'exits'"):
+    with pytest.raises(SceneError,
+                       match=r"pauses must be a list of at most 1000 steps \(whole numbers from 0\) and .exits."):
         Scene("s", "sphere", ["adam"], pauses=value)
 
 

@@ -227,3 +227,17 @@ def test_bad_specs_get_one_line_in_the_error_family(parse, text, message):
         parse(text)
     assert isinstance(caught.value, TrajectoriesError)  # the CLI's one line and exit status 2
     assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_a_dataset_header_is_echoed_with_its_control_characters_escaped():
+    """A header name holding ``ESC [2J`` (clear the screen) is shown as its escape in the one-line error."""
+    import csv
+    import io
+    from pathlib import Path
+
+    from trajectories.errors import NetworkError
+    from trajectories.network.csv_data import _header
+
+    with pytest.raises(NetworkError) as refused:
+        _header(Path("d.csv"), csv.reader(io.StringIO("a,b\x1b[2J\n1,2\n")), {"target": "y", "features": None})
+    assert str(refused.value) == "d.csv has no column 'y' (columns: a, b\\x1b[2J)"

@@ -113,6 +113,27 @@ def test_bad_schedules_are_one_line(text, message):
     assert "\n" not in str(error.value)
 
 
+@pytest.mark.parametrize("params", [{"T_0": 1}, {"T_0": 3, "eta_min": 0.01}, {"T_0": 2, "T_mult": 3},
+                                    {"T_0": 1, "T_mult": 2}])
+def test_warm_restarts_over_many_cycles_match_torch(params):
+    """Thousands of restarts (a cycle's place found by ``t mod T_0`` or by whole cycles, not by replaying every
+    restart): the rates are torch's, stepped one update at a time, at every update."""
+    require("torch")
+    import torch
+    from torch.optim import lr_scheduler
+
+    steps = 3000
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.5)
+    scheduler = lr_scheduler.CosineAnnealingWarmRestarts(optimizer, **params)
+    expected = []
+    for _ in range(steps):
+        expected.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    text = "cosine_warm_restarts:" + ",".join(f"{key}={value}" for key, value in params.items())
+    np.testing.assert_allclose(parse_schedules(text).rates(0.5, steps), expected, rtol=1e-12, atol=1e-13)
+
+
 def test_names_and_defaults_are_torchs():
     """Every parameter is one of the torch class's, with torch's default (cycle_momentum aside: see the
     module's docstring); the refused ones are torch's too."""

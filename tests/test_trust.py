@@ -173,8 +173,7 @@ def test_python_m_never_imports_a_module_beside_the_scene_or_in_the_current_fold
 # --- the Sphinx directive ------------------------------------------------------------------------------------
 
 def _build(source, out):
-    pytest.importorskip("sphinx", reason="sphinx is in the test extra")
-    from .test_sphinxext import build
+    from .test_sphinxext import build  # sphinx is in the test extra
 
     return build(source, out)
 
@@ -217,6 +216,27 @@ def test_a_directive_reads_scene_files_only_inside_the_documentation(tmp_path):
     (source / "conf.py").write_text(CONF + 'trajectories_scene_folders = ["../elsewhere"]\n')
     _, warnings = _build(source, tmp_path / "build2")
     assert warnings == "" and (tmp_path / "ran.txt").exists()  # conf.py (code) allowed it: the script ran
+
+
+def test_a_colon_in_a_directive_reference_does_not_reach_a_file_outside_the_documentation(tmp_path):
+    """``a:evil.py`` in sphinx-build's folder (and ``b:/evil.py`` through a link ``b:`` out of the source) is a
+    file path like any other: resolved from the document and checked against the allowed folders."""
+    from .test_sphinxext import project
+
+    script = ("open('ran.txt', 'w').write('ran')\nfrom trajectories.scene import Scene\n"
+              "s = Scene('s', 'sphere', ['adam'])\n")
+    (tmp_path / "a:evil.py").write_text(script)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "evil.py").write_text(script)
+    source = project(tmp_path / "docs", {"index.rst": "Page\n====\n\n.. trajectories:: a:evil.py\n\n"
+                                                      ".. trajectories:: b:/evil.py\n\n.. trajectories:: x.pyz\n"})
+    (source / "b:").symlink_to(tmp_path / "outside")
+    os.chdir(tmp_path)
+    _, warnings = _build(source, tmp_path / "build")
+    assert "no scene file a:evil.py" in warnings
+    assert "outside/evil.py is outside the documentation's source folder" in warnings
+    assert "'x.pyz' is neither a scene name nor path.py[:NAME] or path.toml" in warnings
+    assert not list(tmp_path.rglob("ran.txt"))  # neither script ran
 
 
 def test_conf_py_may_opt_in_to_a_module(my_optimizers):

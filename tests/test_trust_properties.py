@@ -19,7 +19,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
@@ -82,7 +81,6 @@ def test_a_toml_document_is_listed_described_and_rendered_without_running_anythi
 
 # --- a directive's inline TOML, in a real Sphinx build -----------------------------------------------------
 
-sphinx = pytest.importorskip("sphinx", reason="sphinx is in the test extra")
 
 
 def _directive(document) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import click
@@ -23,9 +24,13 @@ def check_command(references: tuple[str, ...], check_all: bool, scale: float | N
     if there is any, 0 when every frame is clean, 2 on bad input."""
     from .errors import PlanError
     from .frame_check import check_scene
+    from .guard import guarded
+    from .limits import check_render_size
     from .options import OPTIONS_LIST
     from .plan import with_overrides
     from .scene import builtin_scenes, find_scenes
+    from .trust import is_data
+    from .writers import get_format
 
     if check_all == bool(references):
         raise PlanError("name the scenes to check, or give --all (see `trajectories list`)")
@@ -36,8 +41,11 @@ def check_command(references: tuple[str, ...], check_all: bool, scale: float | N
     scenes = list(builtin_scenes().values()) if check_all else [s for r in references for s in find_scenes(r)]
     scenes = with_overrides(scenes, overrides, scale)
     findings, troubled = 0, 0
+    for scene in scenes:  # as render: every scene within the bounds before any work, and data under the guard
+        check_render_size(scene, get_format("gif"), PlanError)
     for scene in scenes:
-        found = check_scene(scene)
+        with guarded(scene.source) if is_data(scene) else contextlib.nullcontext():
+            found = check_scene(scene)
         for finding in found:
             click.echo(finding.line())
         findings += len(found)

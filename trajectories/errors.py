@@ -21,6 +21,10 @@ class SpecError(TrajectoriesError):
     """An optimizer spec (``NAME:key=value,...``) that does not parse or names what does not exist."""
 
 
+class StepTooLong(SpecError):
+    """One step of a library's optimizer took longer than its bound (:mod:`trajectories.adapters.step_budget`)."""
+
+
 class FormulaError(TrajectoriesError):
     """A formula that is not allowed or not valid; the message points at the problem."""
 

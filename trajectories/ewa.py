@@ -13,6 +13,7 @@ import numpy as np
 from .errors import SeriesError
 from .inputs import read_input
 from .surfaces import Array
+from .terminal import printable
 
 
 def ewa(values: Array, beta: float) -> Array:
@@ -93,9 +94,11 @@ def _read_series(key: tuple, name: str, column: str) -> Array:
         if len(header) > MAX_COLUMNS:
             raise SeriesError(f"{path} has {len(header)} columns, more than the {MAX_COLUMNS} a series file may have")
         if column not in header:
-            shown = ", ".join(header[:20]) + (f" and {len(header) - 20} more" if len(header) > 20 else "")
+            more = f" and {len(header) - 20} more" if len(header) > 20 else ""
+            shown = ", ".join(map(printable, header[:20])) + more  # a header's ESC shown, never sent
             raise SeriesError(f"{path} has no column {column!r} (columns: {shown})")
         index = header.index(column)
+        named = printable(column)
         values = []
         for row_number, row in enumerate(rows, start=2):
             if not row:
@@ -104,11 +107,11 @@ def _read_series(key: tuple, name: str, column: str) -> Array:
             try:
                 value = float(text_value)
             except ValueError:
-                raise SeriesError(f"{path}:{row_number}: {column} is not a number: {text_value[:40]!r}") from None
+                raise SeriesError(f"{path}:{row_number}: {named} is not a number: {text_value[:40]!r}") from None
             if not math.isfinite(value):
-                raise SeriesError(f"{path}:{row_number}: {column} is not finite: {text_value[:40]!r}")
+                raise SeriesError(f"{path}:{row_number}: {named} is not finite: {text_value[:40]!r}")
             if abs(value) > MAX_MAGNITUDE:
-                raise SeriesError(f"{path}:{row_number}: {column} is {value:g}, beyond the ±{MAX_MAGNITUDE:g} the "
+                raise SeriesError(f"{path}:{row_number}: {named} is {value:g}, beyond the ±{MAX_MAGNITUDE:g} the "
                                   "figure can draw")
             values.append(value)
     except csv.Error as error:

@@ -246,9 +246,14 @@ def check_frame_count(scene: Any, error: type[TrajectoriesError]) -> int:
 def check_render_size(scene: Any, fmt: Any, error: type[TrajectoriesError], jobs: int = 1,
                       paths_json: bool = False, sample: int | None = None) -> None:
     """Before any work: ``scene``'s frame count and the memory rendering it to ``fmt`` would need
-    (:func:`render_needs`) are within bounds, else ``error`` (one line, with the estimate)."""
+    (:func:`render_needs`) are within bounds, and a contour view's side panels have room, else ``error``
+    (one line, with the estimate)."""
     check_frame_count(scene, error)
     check_memory(render_needs(scene, fmt, jobs, paths_json, sample), error)
+    if getattr(scene, "view", None) == "contour" and hasattr(scene, "loss_panel"):  # side panels need room
+        from .render.side_panels import check_panel_room
+
+        check_panel_room(scene, error)
 
 
 # --- time, estimated before a long run -------------------------------------------------------------------
@@ -269,6 +274,9 @@ its defaults: up to 25 evaluations a step)."""
 ADAPTER_SECONDS_PER_STEP = 3e-4
 """What every update of an adapter costs whatever the starts (copies into tensors, a compiled call):
 measured 210 µs (torch) and 300 µs (optax)."""
+MEASURED_WORK_SECONDS = 0.01
+"""An adapter's step from two starts measured slower than this (30× the fixed cost above) is work that its
+keywords ask for (:mod:`trajectories.adapters.step_budget`): the estimate counts half of it per start."""
 TIME_BUDGET = 3600.0
 """The longest a run may take by its estimate: an hour. Past it: one line with the estimate, exit status 2."""
 TIME_NOTE = 30.0
@@ -278,10 +286,20 @@ TIME_NOTE = 30.0
 def _seconds_per_point_step(spec: Any) -> tuple[float, float]:
     """``(per start and update, per update)`` of one optimizer spec."""
     name = str(getattr(spec, "name", ""))
+    if name.startswith(("optax:", "torch:")):  # a step measured when the spec was checked counts, if slower
+        from .adapters.step_budget import measured_step_seconds
+
+        per_point, per_step = _adapter_seconds(spec, name)
+        measured = measured_step_seconds(name) or 0.0  # from two starts
+        if measured > MEASURED_WORK_SECONDS:  # past any fixed cost: work its keywords ask for, start by start
+            per_point = max(per_point, measured / 2)
+        return per_point, per_step  # below it, the rules above: the same estimate on every machine
+    return SECONDS_PER_POINT_STEP, 0.0
+
+
+def _adapter_seconds(spec: Any, name: str) -> tuple[float, float]:
     if name.startswith("optax:"):
         return ADAPTER_SECONDS_PER_POINT_STEP["optax"], ADAPTER_SECONDS_PER_STEP
-    if not name.startswith("torch:"):
-        return SECONDS_PER_POINT_STEP, 0.0
     from .adapters.torch_optim import is_elementwise, needs_closure
 
     source = getattr(spec, "source", None)

@@ -16,6 +16,7 @@ of each moment the scene pauses at for ``pause`` seconds (:func:`held_frames`), 
 
 from __future__ import annotations
 
+import bisect
 from typing import Any, NamedTuple
 
 from .options import EXITS
@@ -40,10 +41,11 @@ def declared_moments(scene: Any, timeline: Any) -> list[Moment]:
     """The steps of ``scene.pauses`` (samples with a clock in samples), each at the first frame that
     shows it, held ``scene.pause`` seconds."""
     found = []
+    values = list(timeline.values)  # in order: the first frame showing a step is found by bisection
     for step in scene.pauses or ():
         if isinstance(step, int):
-            index = next((i for i, value in enumerate(timeline.values) if value >= step), None)
-            if index is not None:
+            index = bisect.bisect_left(values, step)
+            if index < len(values):
                 found.append(Moment(index, f"{timeline.label} {step}", "pause", scene.pause))
     return found
 

@@ -174,19 +174,22 @@ EXITS = "exits"
 """In ``pauses``: the moments each racer leaves the window (its exit mark appears)."""
 
 
+MAX_PAUSES = 1000
+"""The most moments a scene's ``pauses`` may list (each is a held frame: more are a slide show, not a race)."""
+
+
 def as_pauses(value: Any) -> tuple[int | str, ...] | None:
-    """``"exits,40"`` or a list of whole steps >= 0 and ``"exits"``, as a tuple without repeats in the order
-    given; ``None`` for anything else."""
+    """``"exits,40"`` or a list of at most :data:`MAX_PAUSES` whole steps >= 0 and ``"exits"``, as a tuple
+    without repeats in the order given; ``None`` for anything else."""
     items = [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
-    if isinstance(items, (str, bytes)) or not isinstance(items, (list, tuple)):
+    if isinstance(items, (str, bytes)) or not isinstance(items, (list, tuple)) or len(items) > MAX_PAUSES:
         return None
-    found: list[int | str] = []
+    found: dict[int | str, None] = {}  # ordered, and a repeat found in constant time
     for item in items:
         if isinstance(item, str) and item.strip().isdigit():
             item = int(item)
         if item == EXITS or (_whole(item) and 0 <= item <= 10**9):
-            if item not in found:
-                found.append(item if isinstance(item, str) else int(item))
+            found.setdefault(item if isinstance(item, str) else int(item))
         else:
             return None
     return tuple(found)
@@ -294,7 +297,7 @@ class Option:
             "points": lambda: "a finite point (x, y) or a list of them",
             "choices": lambda: "a list of names from " + ", ".join(self.choice_names()),
             "starts": lambda: "start sets: Grid, Random or Disk values (text: " + START_SET_HELP + ")",
-            "pauses": lambda: f"a list of steps (whole numbers from 0) and {EXITS!r}",
+            "pauses": lambda: f"a list of at most {MAX_PAUSES} steps (whole numbers from 0) and {EXITS!r}",
             "waivers": lambda: "a table of frame checks (`trajectories check`'s names in brackets) to the reasons "
                                "this scene is exempt, e.g. {hidden-head = \"why\"}",
         }.get(kind, lambda: "valid")()

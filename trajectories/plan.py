@@ -199,7 +199,8 @@ def scaled(scene: Any, scale: float) -> Any:
 def own_output(scene: Any) -> Path | None:
     """Where a scene file asks to be written (``[output] path`` in TOML, ``output=`` in Python), relative to
     that file's folder and confined to it: a scene shared by a stranger can never name a file elsewhere
-    (``-o`` can). :class:`PlanError` for an absolute path, a ``..``, or a symbolic link that leads out."""
+    (``-o`` can). :class:`PlanError` for an absolute path, a ``..``, a hidden part (``.git/config``), a name
+    without its format's suffix, or a symbolic link that leads out."""
     own = getattr(scene, "output", None)
     if own is None:
         return None
@@ -209,6 +210,12 @@ def own_output(scene: Any) -> Path | None:
     relative = check_file_name(own, where)
     if relative.is_absolute() or relative.drive or ".." in relative.parts:
         raise PlanError(f"{where} must stay inside the scene file's folder; pass -o to write elsewhere")
+    hidden = next((part for part in relative.parts if part.startswith(".")), None)
+    if hidden is not None:  # .git/config, .bashrc, .venv/...: never the place of an animation
+        raise PlanError(f"{where}: {hidden} is a hidden name (it starts with a dot); pass -o to write there")
+    fmt = infer_format(relative, getattr(scene, "output_format", None))
+    if relative.suffix.lower() not in fmt.suffixes:  # a file's name says what it holds
+        raise PlanError(f"{where} must end in {' or '.join(fmt.suffixes)}, as {fmt.name} files do")
     target = base / relative
     if not target.resolve().is_relative_to(base):
         raise PlanError(f"{where} leads out of the scene file's folder through a link; pass -o to write elsewhere")

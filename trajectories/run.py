@@ -35,10 +35,7 @@ class Trajectory:
 
     Attributes:
         positions: ``(steps + 1, ..., 2)``; NaN from the step a path diverged at.
-        surface: the surface the paths ran on (it gives ``losses`` and ``grad_norms``).
-        losses: ``(steps + 1, ...)``, the surface's value at each position.
-        grad_norms: ``(steps + 1, ...)``, the norm of the surface's exact gradient at each position
-            (not of the noisy gradient a stochastic run used).
+        surface: the surface the paths ran on (it gives :attr:`losses` and :attr:`grad_norms`).
         diverged_step: ``(...)``, the first step with no valid position, or -1 for a path that never
             diverged.
         state: with ``record_state``, each update's gradient, step and the rule's buffers, ``(steps, ..., 2)``
@@ -61,7 +58,8 @@ class Trajectory:
 
     @cached_property
     def grad_norms(self) -> Array:
-        r"""``(steps + 1, ...)``: :math:`\lVert \nabla f \rVert` at each position (NaN where there is none)."""
+        r"""``(steps + 1, ...)``: :math:`\lVert \nabla f \rVert` at each position (NaN where there is none): the
+        norm of the surface's exact gradient, not of the noisy gradient a stochastic run used."""
         with np.errstate(all="ignore"):
             grads = self.surface.grad(self.positions)
             return np.sqrt(grads[..., 0] * grads[..., 0] + grads[..., 1] * grads[..., 1])  # numpy's norm, bit for bit

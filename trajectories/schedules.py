@@ -135,8 +135,14 @@ def _cosine(p: Params, base: float, t: int) -> float:
 
 
 def _warm_restarts(p: Params, base: float, t: int) -> float:
+    r"""Update ``t``'s place in its cycle, as torch's ``T_cur`` and ``T_i`` stepped one update at a time reach it:
+    with ``T_mult == 1`` every cycle is ``T_0`` long (``T_cur = t mod T_0``); otherwise cycle ``i`` starts at
+    :math:`T_0 (T_{mult}^i - 1) / (T_{mult} - 1)`, so the cycles passed number at most :math:`\log_2 t`, counted in
+    whole numbers (no rounding of a logarithm at a restart)."""
     period, current = p["T_0"], t
-    while current >= period:  # torch's T_cur and T_i, stepped one update at a time
+    if p["T_mult"] == 1:
+        current = t % period
+    while current >= period:  # T_mult >= 2: at most log2(t) cycles
         current -= period
         period *= p["T_mult"]
     eta = p["eta_min"]

@@ -27,6 +27,7 @@ from PIL import Image, UnidentifiedImageError
 
 from .errors import CompareError
 from .inputs import check_input
+from .limits import MAX_FRAMES
 
 # Measured on the built-in scenes rendered 200 px wide without text: a palette of 192 instead of 255
 # colours (encoder drift) costs RMS up to 2.1 and font drift nothing, while a missing legend costs at
@@ -43,6 +44,8 @@ AMPLIFY = 10  # the diff image shows |difference| × 10
 # - MAX_TOTAL_PIXELS: 5 Gpx per file, such as 2400 frames of 1920×1080 (five minutes at 8 fps) or 5000
 #   frames of 1280×720; decoding and comparing runs at roughly 50-100 Mpx/s on one core, so the worst
 #   accepted comparison takes a minute or two rather than hours.
+# - MAX_FRAMES (trajectories.limits, the most a render makes): a frame's decoding has a cost of its own
+#   whatever its size, so a 23 MB GIF of a million 1×1 frames would take minutes.
 # A header past these limits (a 46 KB GIF claiming an 8000×8000 screen and 2000 frames, a PNG claiming
 # 60000×60000) is refused in one line before anything is decoded.
 MAX_SIDE = 8192
@@ -124,6 +127,9 @@ class AnimationReader:
                                f"limit of {MAX_SIDE} px a side and {_pixels(MAX_FRAME_PIXELS)} a frame")
 
     def _check_total(self) -> None:
+        if self.count > MAX_FRAMES:  # each frame costs its decoding whatever its size: a million 1x1 frames
+            raise CompareError(f"{self.path}: {self.count} frames, more than the {MAX_FRAMES} an animation may "
+                               "have to compare")
         total = self.size[0] * self.size[1] * self.count
         if total > MAX_TOTAL_PIXELS:
             raise CompareError(f"{self.path}: {self.count} frames of {self.size[0]}x{self.size[1]} are "

@@ -189,7 +189,7 @@ class TrajectoriesDirective(SphinxDirective):
 
     def _scene(self) -> tuple[Any, bool]:
         """The scene, and whether it was read from data (inline or a ``.toml`` file: rendered under the guard)."""
-        from .scene import find_scenes
+        from .scene.loader import file_scenes, named_scene, split_reference
 
         body = "\n".join(self.content).strip()
         if self.arguments and body:
@@ -199,20 +199,22 @@ class TrajectoriesDirective(SphinxDirective):
                 raise DirectiveError("give a scene: a built-in name, path.py:NAME, path.toml, or a TOML body")
             return self._inline_scene(body), True
         reference = self.arguments[0].strip()
-        file_part, colon, name = reference.partition(":")
-        if file_part.endswith((".py", ".toml")):
+        file_part, name = split_reference(reference)  # split as the command line splits it
+        if ".py" in reference or ".toml" in reference:  # a file, or a mistake: never a path from sphinx's cwd
+            if not file_part.endswith((".py", ".toml")):
+                raise DirectiveError(f"{reference!r} is neither a scene name nor path.py[:NAME] or path.toml")
             relative, absolute = self.env.relfn2path(file_part, self.env.docname)
             self._check_folder(relative, Path(absolute))
             if not Path(absolute).is_file():
                 raise DirectiveError(f"no scene file {relative} (paths are relative to the document, "
                                        f"or to the source folder with a leading /)")
             self.env.note_dependency(absolute)
-            scenes = find_scenes(absolute + colon + name)
+            scenes = file_scenes(absolute, name)
             if len(scenes) > 1:
                 raise DirectiveError(f"{relative} holds {len(scenes)} scenes: name one, {relative}:NAME "
                                        f"({', '.join(s.name for s in scenes)})")
             return scenes[0], file_part.endswith(".toml")
-        return find_scenes(reference)[0], False
+        return named_scene(reference), False  # built-in and plugin names only
 
     def _check_folder(self, relative: str, absolute: Path) -> None:
         """A scene file must lie in the documentation's source folder (links resolved), or in a folder that

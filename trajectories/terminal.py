@@ -35,6 +35,21 @@ def window_text(window: tuple[float, float, float, float]) -> str:
     return f"[{number_text(x0)}, {number_text(x1)}]×[{number_text(y0)}, {number_text(y1)}]"
 
 
+def is_control(character: str) -> bool:
+    """Whether ``character`` is a control character: C0 (U+0000-U+001F), DEL (U+007F) or C1 (U+0080-U+009F),
+    which a terminal may act on (``ESC ]0;...BEL`` sets a window's title) rather than show."""
+    return ord(character) < 0x20 or 0x7F <= ord(character) <= 0x9F
+
+
+def printable(text: str) -> str:
+    r"""``text`` with every control character written as its escape, for echoing data in a message.
+
+    >>> printable("x\x1b]0;PWNED\x07y")
+    'x\\x1b]0;PWNED\\x07y'
+    """
+    return "".join(repr(c)[1:-1] if is_control(c) else c for c in text)
+
+
 def terminal_width() -> int | None:
     """The width to fit: ``COLUMNS`` if it is set, else the terminal's, else ``None`` (not a terminal: no
     limit)."""

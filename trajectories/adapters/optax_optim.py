@@ -21,6 +21,8 @@ Conventions that differ from ours (and from ``torch.optim``), checked in ``tests
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +30,7 @@ import numpy as np
 
 from ..errors import SpecError
 from ..transforms import GradientTransformation
+from .step_budget import bounded_steps
 from .targets import import_library, qualified_name
 
 
@@ -66,6 +69,17 @@ def _rows(values: Any) -> np.ndarray:
     return values.reshape(-1, values.shape[-1])
 
 
+@contextlib.contextmanager
+def _library_failures(factory: Any) -> Iterator[None]:
+    """jax's runtime errors (``JaxRuntimeError``: out of memory for ``scale_by_lbfgs(memory_size=2000000)``
+    over 900 starts) and ``MemoryError`` as one line, :class:`SpecError`, instead of a traceback."""
+    try:
+        yield
+    except (MemoryError, RuntimeError) as error:
+        raise SpecError(f"optax:{qualified_name(factory)}: {type(error).__name__}: {_line(error)} (fewer starts, or "
+                        "smaller keywords, ask for less memory)") from None
+
+
 def optax_transformation(factory: Any, keywords: dict[str, Any]) -> GradientTransformation:
     """``factory(**keywords)`` as an ``(init, update)`` pair over points ``(..., P)``, vectorised over starts
     (one row of ``P`` parameters each: a point, or a network's flat parameters)."""
@@ -76,12 +90,14 @@ def optax_transformation(factory: Any, keywords: dict[str, Any]) -> GradientTran
     import jax.numpy as jnp
 
     def init(params: np.ndarray) -> Any:
-        return init_all(jnp.asarray(_rows(params)))
+        with _library_failures(factory):
+            return init_all(jnp.asarray(_rows(params)))
 
     def update(grads: np.ndarray, state: Any, params: np.ndarray) -> tuple[np.ndarray, Any]:
         points, gradient = jnp.asarray(_rows(params)), jnp.asarray(_rows(grads))
-        updates, state = update_all(gradient, state, points)
-        return np.asarray(updates, dtype=np.float64).reshape(np.shape(params)), state
+        with _library_failures(factory):  # jax dispatches asynchronously: its error may come with the values
+            updates, state = update_all(gradient, state, points)
+            return np.asarray(updates, dtype=np.float64).reshape(np.shape(params)), state
 
     return GradientTransformation(init, update)
 
@@ -90,7 +106,9 @@ def check_first_step(where: str, transformation: GradientTransformation) -> None
     """:class:`SpecError` when the transformation raises on a first step from two starts on ½‖θ‖²."""
     points = np.array([[0.5, -0.25], [-1.0, 2.0]])
     try:
-        updates, _ = transformation.update(points, transformation.init(points), points)
+        updates, _ = bounded_steps(where, lambda: transformation.update(points, transformation.init(points), points))
+    except SpecError:
+        raise
     except Exception as error:
         raise SpecError(f"{where}: the first step raised {type(error).__name__}: {_line(error)}") from None
     if not np.isfinite(updates).all():

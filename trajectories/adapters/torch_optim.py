@@ -33,6 +33,7 @@ import numpy as np
 from ..errors import RunError, SpecError
 from ..transforms import GradientTransformation
 from .objective import current_objective, evaluating
+from .step_budget import bounded_steps
 from .targets import import_library, qualified_name
 
 ELEMENTWISE = ("SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "Adagrad", "Adadelta", "RMSprop", "Rprop",
@@ -172,7 +173,8 @@ def check_first_step(where: str, transformation: GradientTransformation) -> None
     points = np.array([[0.5, -0.25], [-1.0, 2.0]])
     with evaluating(lambda p: 0.5 * np.sum(np.square(p), axis=-1), lambda p, step: np.array(p)):
         try:
-            updates, _ = transformation.update(points, transformation.init(points), points)
+            updates, _ = bounded_steps(where, lambda: transformation.update(points, transformation.init(points),
+                                                                            points))
         except SpecError:
             raise
         except Exception as error:

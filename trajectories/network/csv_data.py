@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NetworkError
+from ..terminal import printable
 from .bounds import MAX_CLASSES, MAX_CSV_BYTES, MAX_CSV_COLUMNS, MAX_FEATURES, MAX_SAMPLES
 from .data import COMMON, Data, check_value
 
@@ -109,12 +110,13 @@ def _header(path: Path, reader: Any, params: Mapping[str, Any]) -> tuple[list[st
     if duplicated:
         raise NetworkError(f"{path}: column {duplicated[0]!r} appears twice in the header")
     target = params["target"]
+    shown = ", ".join(map(printable, header))  # a header's ESC shown as its escape, never sent to the terminal
     if target not in header:
-        raise NetworkError(f"{path} has no column {target!r} (columns: {', '.join(header)})")
+        raise NetworkError(f"{path} has no column {target!r} (columns: {shown})")
     features = params["features"] or tuple(name for name in header if name != target)
     for name in features:
         if name not in header:
-            raise NetworkError(f"{path} has no column {name!r} (columns: {', '.join(header)})")
+            raise NetworkError(f"{path} has no column {name!r} (columns: {shown})")
         if name == target:
             raise NetworkError(f"{path}: the target {target!r} cannot also be a feature")
     if not features:
@@ -152,7 +154,7 @@ def read_csv(params: Mapping[str, Any], name: str) -> Data:
 
 
 def _number(path: Path, row: int, column: str, cell: str) -> float:
-    text = cell.strip()
+    text, column = cell.strip(), printable(column)
     try:
         value = float(text)
     except ValueError:

@@ -36,7 +36,7 @@ from .legend import LegendLayout, legend_artists
 from .levels import contour_field
 from .overlays import OverlayLayer
 from .palette import readable
-from .side_panels import TOP, LearningRatePanel, PanelBoxes, StatePanel, panel_boxes
+from .side_panels import TOP, LearningRatePanel, PanelBoxes, StatePanel, contour_boxes
 from .sprites import Sprite, capture, pixel_box
 from .stripes import stacked_widths, widths_by_frame
 from .text import race_title
@@ -183,13 +183,9 @@ class ContourView:
 
     def _build(self) -> None:
         scene, theme = self.scene, self.theme
-        x0, x1, y0, y1 = scene.plot_window
-        ratio = (y1 - y0) / (x1 - x0)
-        wide = ratio * scene.size[0] / scene.size[1] < 0.75  # a wide window: panels below
 
         def layout(top: float = TOP) -> PanelBoxes:
-            return panel_boxes(wide, scene.loss_panel, scene.lr_panel, scene.state_panel is not None,
-                               caption=bool(scene.overlays), size=scene.size, dpi=scene.dpi, ratio=ratio, top=top)
+            return contour_boxes(scene, top)
 
         self.layout = layout
         boxes = layout()

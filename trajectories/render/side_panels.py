@@ -79,6 +79,42 @@ def panel_boxes(wide: bool, loss: bool, lr: bool, state: bool = False, caption: 
     return PanelBoxes(main, boxes.get("loss"), boxes.get("lr"), boxes.get("state"))
 
 
+def contour_boxes(scene: Any, top: float = TOP) -> PanelBoxes:
+    """The contour view's boxes for ``scene``: :func:`panel_boxes` with the scene's panels, size, dpi and window
+    (panels below the plot for a window wider than 4:3 of the frame)."""
+    x0, x1, y0, y1 = scene.plot_window
+    ratio = (y1 - y0) / (x1 - x0)
+    wide = ratio * scene.size[0] / scene.size[1] < 0.75
+    return panel_boxes(wide, scene.loss_panel, scene.lr_panel, scene.state_panel is not None,
+                       caption=bool(scene.overlays), size=scene.size, dpi=scene.dpi, ratio=ratio, top=top)
+
+
+MIN_AXES_PIXELS = 8
+"""The least width and height, in pixels, of the plot and of each side panel."""
+
+
+def _fits(scene: Any) -> bool:
+    width, height = scene.size
+    return all(box[2] * width >= MIN_AXES_PIXELS and box[3] * height >= MIN_AXES_PIXELS
+               for box in contour_boxes(scene) if box is not None)
+
+
+def check_panel_room(scene: Any, error: type[Exception]) -> None:
+    """Before any work: the contour view's plot and side panels each get at least :data:`MIN_AXES_PIXELS` a
+    side, else ``error`` naming the smallest frame of the same shape (in steps of a quarter) that leaves room."""
+    if not (scene.loss_panel or scene.lr_panel or scene.state_panel is not None) or _fits(scene):
+        return
+    width, height = scene.size
+    for step in range(1, 40):
+        larger = (round(width * 1.25**step), round(height * 1.25**step))
+        if _fits(scene.with_options(size=larger)):
+            break
+    panels = [name for name, on in (("loss", scene.loss_panel), ("learning rate", scene.lr_panel),
+                                    ("state", scene.state_panel is not None)) if on]
+    raise error(f"{scene.name}: a {width}x{height} frame leaves the plot and its side panels ({', '.join(panels)}) "
+                f"no room; use a size of at least {larger[0]}x{larger[1]}, or fewer panels")
+
+
 class LearningRatePanel:
     """Each racer's learning rate per update, drawn up to the frame's step."""
 

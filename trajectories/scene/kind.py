@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import SceneError
 from ..options import options_for
+from ..terminal import is_control
 
 if TYPE_CHECKING:
     from ..pipeline import RenderResult
@@ -61,8 +62,10 @@ class SceneKind:
 
 
 def check_name(name: Any) -> None:
-    if not isinstance(name, str) or not name.strip() or any(c in name for c in "/\\:"):
-        raise SceneError(f"a scene name must be a non-empty string without '/', '\\' or ':', got {name!r}")
+    if (not isinstance(name, str) or not name.strip() or any(c in name for c in "/\\:")
+            or any(is_control(c) for c in name)):
+        raise SceneError(f"a scene name must be a non-empty string without '/', '\\', ':' or control characters, "
+                         f"got {name!r}")
 
 
 def check_options(scene: Any, kind: str) -> None:

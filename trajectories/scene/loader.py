@@ -21,8 +21,8 @@ from .kind import SceneKind
 from .race import Scene
 from .toml_file import load_toml_scene
 
-__all__ = ["builtin_scene", "builtin_scene_folder", "builtin_scenes", "find_scenes", "load_scene_file", "load_scenes",
-           "plugin_scenes"]
+__all__ = ["builtin_scene", "builtin_scene_folder", "builtin_scenes", "file_scenes", "find_scenes", "is_file_reference",
+           "load_scene_file", "load_scenes", "named_scene", "plugin_scenes", "split_reference"]
 
 
 def _user_frame_location(error: BaseException, path: Path) -> str:
@@ -126,27 +126,51 @@ def plugin_scenes(built_in: tuple[str, ...] = ()) -> dict[str, Any]:
     return scenes
 
 
+def split_reference(reference: str) -> tuple[str, str]:
+    """``(file, name)`` of a scene reference: ``path.py:NAME`` and ``path.toml:NAME`` split at the ``:`` after
+    the suffix, anything else is ``(reference, "")`` (a colon elsewhere is part of the path or the name)."""
+    for suffix in (".py:", ".toml:"):
+        if suffix in reference:
+            head, _, wanted = reference.partition(suffix)
+            return head + suffix[:-1], wanted
+    return reference, ""
+
+
+def is_file_reference(reference: str) -> bool:
+    """Whether ``reference`` names a scene file (``.py`` or ``.toml``, with or without ``:NAME``)."""
+    return split_reference(reference)[0].endswith((".py", ".toml"))
+
+
+def file_scenes(file_part: str | Path, wanted: str = "") -> list[Scene]:
+    """The scenes of the scene file ``file_part`` (only ``wanted`` when given)."""
+    scenes = load_scenes(file_part)
+    if not scenes:
+        raise SceneError(f"{file_part} defines no scenes (module-level Scene values)")
+    if wanted:
+        if wanted not in scenes:
+            raise SceneError(f"{file_part} has no scene {wanted!r}{_did_you_mean(wanted, scenes)}"
+                             f" (it has: {', '.join(scenes)})")
+        return [scenes[wanted]]
+    return list(scenes.values())
+
+
+def named_scene(name: str) -> Any:
+    """The built-in or plugin scene called ``name``; never a file."""
+    index = builtin_index()  # the files' text: only the file that defines the scene runs
+    if name in index:
+        return builtin_scene(index[name])
+    scenes = {**dict.fromkeys(index), **plugin_scenes(tuple(index))}
+    if name not in scenes:
+        raise SceneError(f"unknown scene {name!r}{_did_you_mean(name, scenes)} (see `trajectories list`)")
+    return scenes[name]
+
+
 def find_scenes(reference: str) -> list[Scene]:
     """``NAME`` (built-in), ``path/to/file.py`` or ``.toml`` (all its scenes), or ``path/to/file.py:NAME``."""
-    file_part, _, wanted = reference.partition(":") if (".py:" in reference or ".toml:" in reference) else (
-        reference, "", "")
+    file_part, wanted = split_reference(reference)
     if file_part.endswith((".py", ".toml")):
-        scenes = load_scenes(file_part)
-        if not scenes:
-            raise SceneError(f"{file_part} defines no scenes (module-level Scene values)")
-        if wanted:
-            if wanted not in scenes:
-                raise SceneError(f"{file_part} has no scene {wanted!r}{_did_you_mean(wanted, scenes)}"
-                                 f" (it has: {', '.join(scenes)})")
-            return [scenes[wanted]]
-        return list(scenes.values())
-    index = builtin_index()  # the files' text: only the file that defines the scene runs
-    if reference in index:
-        return [builtin_scene(index[reference])]
-    scenes = {**dict.fromkeys(index), **plugin_scenes(tuple(index))}
-    if reference not in scenes:
-        raise SceneError(f"unknown scene {reference!r}{_did_you_mean(reference, scenes)} (see `trajectories list`)")
-    return [scenes[reference]]
+        return file_scenes(file_part, wanted)
+    return [named_scene(reference)]
 
 
 def _did_you_mean(name: str, known: Any) -> str:

@@ -46,6 +46,7 @@ from ..options import MAX_RACERS, outside_window, toml_options
 from ..render.text import text_problem
 from ..schedules import schedule_of
 from ..spec import make_spec
+from ..terminal import is_control, printable
 from ..trust import named_in
 from .race import Scene
 from .racer import Racer
@@ -171,6 +172,29 @@ def _nesting(document: Any) -> int:
     return deepest
 
 
+def _control_character(document: Any) -> tuple[str, str] | None:
+    """The key path and the first control character (:func:`~trajectories.terminal.is_control`) of the first
+    key or text value holding one, without recursion; ``None`` when there is none. Names, descriptions and
+    labels reach the terminal (``trajectories list``), where ``ESC``, ``BEL`` or ``CSI`` would act, not show."""
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for key, child in value.items():
+                inside = f"{where}.{key}" if where else key
+                bad = next((c for c in key if is_control(c)), None)
+                if bad is not None:
+                    return printable(inside), bad
+                stack.append((inside, child))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{index}]", child) for index, child in enumerate(value))
+        elif isinstance(value, str):
+            bad = next((c for c in value if is_control(c)), None)
+            if bad is not None:
+                return where, bad
+    return None
+
+
 def load_toml_scene(path: str | Path, where: str = "a TOML scene file") -> dict[str, Scene]:
     """Read and validate a TOML scene file; :class:`SceneError` lists every problem with its key path.
 
@@ -194,6 +218,11 @@ def _load(path: Path) -> dict[str, Scene]:
         raise SceneError(f"{path}: arrays or tables nested more than {MAX_NESTING} deep") from None
     if _nesting(document) > MAX_NESTING:
         raise SceneError(f"{path}: arrays or tables nested more than {MAX_NESTING} deep")
+    control = _control_character(document)
+    if control is not None:
+        where, character = control
+        raise SceneError(f"{path}: {where} holds the control character U+{ord(character):04X}; text in a scene file "
+                         "may hold none (a terminal would act on it)")
     problems = Problems()
     _check_keys(document, TOP_LEVEL, "", problems)
     options: dict[str, Any] = {}
