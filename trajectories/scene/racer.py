@@ -68,7 +68,7 @@ class Racer:
         """The label, then the key hyperparameters: the learning rate and the non-default values that
         change behaviour at a glance (not ε or convention switches), unless the label is the spec text or
         already gives the rate (``lr=``, as a tuned scene's labels do); then the learning-rate schedule, unless
-        the label already spells it. Spec text past :data:`LEGEND_LENGTH` characters is cut, with ``...`` (a
+        the label already spells it. Spec text past ``LEGEND_LENGTH`` (100) characters is cut, with ``...`` (a
         long schedule's milestones took minutes to draw, and a legend entry wider than the frame is lost)."""
         if self.label == self.spec.label or "lr=" in self.label:
             text = self.label

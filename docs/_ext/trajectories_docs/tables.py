@@ -217,6 +217,7 @@ class BadInputTable(SphinxDirective):
             (work / "a_file").write_text("")
             (work / "a_folder").mkdir()
             for name, text in files.items():
+                (work / name).parent.mkdir(parents=True, exist_ok=True)  # .git/config: a folder of its own
                 (work / name).write_text(text)
             for index, (case, args, _) in enumerate(cases):
                 if case in namespace.get("SETUPS", ()):  # shown only where the suite can fake the machine's state
