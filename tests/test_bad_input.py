@@ -253,6 +253,9 @@ CASES = [
      "out.pdf is named as pdf, but the format asked for is gif"),
     ("unknown extension in toml", ["render", "jpeg.toml"], "no format writes .jpeg files"),
     ("toml output into .git", ["render", "dotgit.toml"], "[output] path '.git/config': .git is a hidden name"),
+    ("toml render past an hour", ["render", "bigrender.toml"],
+     "this render would take about 23.3 h (100000 frames of 4096x4096), more than the 1 h"),
+    ("toml check past an hour", ["check", "bigrender.toml"], "this render would take about 23.3 h"),
     ("toml output without its suffix", ["render", "nosuffix.toml"], "[output] path 'notes' must end in .gif"),
     ("basins as a vector still", ["render", "himmelblau_basins", "-o", "b.svg"], "has no svg form; use png"),
     # pauses, waivers and the frame checker
@@ -301,6 +304,8 @@ SCENE_FILES = {
     "label.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\nlabel = "a\\u009b31mb"\n',
     "key.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[view]\n"x\\u0007" = 1\n',
     "bell.csv": "Date,Cl\x1b[2Jose\nd0,1\nd1,2\n",
+    "bigrender.toml": 'surface = "himmelblau"\nsteps = 99999\n[[optimizers]]\nname = "adam"\n'
+                      '[view]\nsize = [4096, 4096]\n',
     "dotgit.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n[output]\npath = ".git/config"\n'
                    'format = "gif"\n',
     ".git/config": "[core]\n",

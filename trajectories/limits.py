@@ -30,6 +30,7 @@ from typing import Any
 
 from .errors import TrajectoriesError
 from .options import OPTIONS
+from .trust import is_data
 from .view_registry import is_parallel
 
 GIB = 2**30
@@ -250,6 +251,11 @@ def check_render_size(scene: Any, fmt: Any, error: type[TrajectoriesError], jobs
     (one line, with the estimate)."""
     check_frame_count(scene, error)
     check_memory(render_needs(scene, fmt, jobs, paths_json, sample), error)
+    if is_data(scene):  # a scene file from someone else may not keep the machine busy for hours either
+        frames = scene.frame_count if sample is None else min(sample, scene.frame_count)
+        width, height = scene.size
+        check_time(render_seconds(scene, frames), f"{frames} frames of {width}x{height}", error,
+                   advice="use a smaller size, fewer frames or fewer steps", what="render")
     if getattr(scene, "view", None) == "contour" and hasattr(scene, "loss_panel"):  # side panels need room
         from .render.side_panels import check_panel_room
 
@@ -312,6 +318,27 @@ def _adapter_seconds(spec: Any, name: str) -> tuple[float, float]:
     return ADAPTER_SECONDS_PER_POINT_STEP[kind], ADAPTER_SECONDS_PER_STEP
 
 
+SECONDS_PER_FRAME_PIXEL = 5e-8
+"""Drawing and encoding one pixel of one frame of a view that blits (2-D): measured 2e-8 s (``rosenbrock``,
+200 frames of 640x480, on a busy 2-core machine), rounded up."""
+SECONDS_PER_REDRAWN_PIXEL = 1e-6
+"""The same for a view that redraws every frame (3-D): measured 4.4e-7 s (``fig1_critical_points``, 40 frames
+of 640x320), rounded up."""
+
+
+def render_seconds(scene: Any, frames: int) -> float:
+    """About how long rendering ``frames`` frames of ``scene`` takes: its paths (as :func:`run_seconds`
+    estimates them, with their horizons) and its frames (pixels times a cost per pixel), leaning long."""
+    width, height = scene.size
+    per_pixel = SECONDS_PER_REDRAWN_PIXEL if is_parallel(scene) else SECONDS_PER_FRAME_PIXEL
+    seconds = frames * width * height * per_pixel
+    for race in scene.races():
+        portable = race.arithmetic == "portable"
+        for racer, steps in zip(race.optimizers, race.racer_steps(), strict=True):
+            seconds += run_seconds([racer.spec], len(race.starts), steps, portable, full=not _reduces(scene))
+    return seconds
+
+
 def run_seconds(specs: Sequence[Any], starts: int, steps: int, portable: bool = False, full: bool = False) -> float:
     """About how long ``run`` takes for ``specs`` from ``starts`` starts over ``steps`` updates (``full``: the
     paths and their horizons, not only their ends): a count times a cost per unit, measured, leaning long."""
@@ -336,7 +363,7 @@ def duration(seconds: float) -> str:
 
 
 def check_time(seconds: float, detail: str, error: type[TrajectoriesError], budget: float | None = None,
-               advice: str = "use fewer starts, steps or optimizers") -> str | None:
+               advice: str = "use fewer starts, steps or optimizers", what: str = "run") -> str | None:
     """``error`` when ``seconds`` (an estimate) passes ``budget`` (default :data:`TIME_BUDGET`); otherwise the
     one-line note to show when it passes :data:`TIME_NOTE`, or ``None``.
 
@@ -349,8 +376,8 @@ def check_time(seconds: float, detail: str, error: type[TrajectoriesError], budg
     """
     budget = TIME_BUDGET if budget is None else budget
     if seconds > budget:
-        raise error(f"this run would take about {duration(seconds)} ({detail}), more than the {duration(budget)} "
+        raise error(f"this {what} would take about {duration(seconds)} ({detail}), more than the {duration(budget)} "
                     f"this tool runs at once; {advice}")
     if seconds > TIME_NOTE:
-        return f"this run will take about {duration(seconds)} ({detail})"
+        return f"this {what} will take about {duration(seconds)} ({detail})"
     return None
