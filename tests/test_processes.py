@@ -111,3 +111,30 @@ def test_a_huge_jobs_count_starts_no_more_workers_than_useful(invoke, tmp_path, 
     assert invoke(*args, "-j", "1", "-o", str(tmp_path / "one.gif")).exit_code == 0
     assert (tmp_path / "many.gif").read_bytes() == (tmp_path / "one.gif").read_bytes()
     assert invoke(*args, "-j", "1025", "-o", str(tmp_path / "x.gif")).exit_code == 2
+
+
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_a_worker_is_forked_with_ctrl_c_held_until_it_ignores_it():
+    """Between a fork and die_with_parent, a Ctrl-C to the process group ran the parent's handler in the
+    worker, which then unwound through the command and said 'aborted' a second time: a worker forked under
+    signals_held is born with SIGINT blocked, and takes it (ignored) only once its own dispositions are set."""
+    import multiprocessing
+
+    from trajectories.processes import die_with_parent, signals_held
+
+    def child(pipe):
+        born = signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+        die_with_parent()
+        os.kill(os.getpid(), signal.SIGINT)  # a Ctrl-C now: ignored, and the worker goes on
+        pipe.send((born, signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []),
+                   signal.getsignal(signal.SIGINT) == signal.SIG_IGN))
+
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    with signals_held():
+        process = context.Process(target=child, args=(sending,))
+        process.start()
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])  # the parent's mask is back
+    assert receiving.recv() == (True, False, True)
+    process.join(30)
+    assert process.exitcode == 0

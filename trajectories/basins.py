@@ -221,9 +221,11 @@ def in_processes(task: tuple, pieces: list[Array], jobs: int, client: Any = None
                 results.append(_chunk_in_worker(piece))
                 told(len(piece))
             return results
-        from .processes import die_with_parent
+        from .processes import die_with_parent, signals_held
 
-        with multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent) as pool:
+        with signals_held():
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=die_with_parent)
+        with pool:
             for piece, result in zip(pieces, pool.imap(_chunk_in_worker, pieces), strict=True):
                 results.append(result)
                 told(len(piece))

@@ -37,7 +37,7 @@ from .horizon import render_tolerance
 from .limits import check_render_size, useful_workers
 from .moments import Moment, held_frames
 from .paths import ComputedPaths, compute_paths
-from .processes import die_with_parent, fork_is_safe
+from .processes import die_with_parent, fork_is_safe, signals_held
 from .progress import Progress
 from .render.vector import write_vector
 from .render.views import View, make_view
@@ -303,7 +303,9 @@ def _frames(scene: Any, computed: ComputedPaths | None, view: View, count: int, 
         # a multiprocessing Pool, not an executor: leaving the block (an error, Ctrl-C, a signal) terminates
         # the workers at once instead of waiting for the frames still queued
         workers = min(jobs, len(chunks), useful_workers())
-        with context.Pool(workers, initializer=_start_worker, initargs=(scene, computed, text)) as pool:
+        with signals_held():  # the workers set their own signal dispositions before they take any
+            pool = context.Pool(workers, initializer=_start_worker, initargs=(scene, computed, text))
+        with pool:
             for block in pool.imap(_draw_frames, chunks):
                 yield from block
         return
@@ -397,8 +399,10 @@ def render_many(
         context = multiprocessing.get_context("fork")  # the batch is inherited, not pickled
         began = time.time()
         try:
-            with context.Pool(min(jobs, len(together), useful_workers()), initializer=_start_batch,
-                              initargs=(batch,)) as pool:
+            with signals_held():
+                pool = context.Pool(min(jobs, len(together), useful_workers()), initializer=_start_batch,
+                                    initargs=(batch,))
+            with pool:
                 for k, result in pool.imap_unordered(_render_one, range(len(together)), chunksize=1):
                     results[together[k]] = result
                     told(result)

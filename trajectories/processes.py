@@ -67,6 +67,22 @@ def signals_unwind() -> Iterator[list[int]]:
             signal.signal(signum, handler)
 
 
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Ctrl-C and the stopping signals wait (blocked, not lost) while worker processes are forked: a worker
+    is born with them blocked, and :func:`die_with_parent` sets its own dispositions before it takes them. A
+    signal that landed between the fork and that would run the parent's handler in the worker, which then
+    unwound through the command and said ``trajectories: aborted`` a second time."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, *CATCHABLE})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def die_with_parent() -> None:
     """Call first thing in a worker process: it ends when the process that started it ends, however that
     ends (``kill -9`` included). On Linux the kernel sends SIGKILL (``prctl(PR_SET_PDEATHSIG)``); elsewhere
@@ -79,6 +95,8 @@ def die_with_parent() -> None:
     # handler: one that lands just before a worker blocks on the pool's queue never runs, and the worker waits
     # for ever (signals here are the kernel's to act on, at once)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # forked under signals_held: what waited is taken now, as set above
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, *CATCHABLE})
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             import ctypes  # here: the command line's start never pays for it
