@@ -200,6 +200,33 @@ def test_a_directive_never_runs_what_its_toml_names(tmp_path):
     assert not list(tmp_path.rglob("ran.txt"))
 
 
+def test_a_directives_toml_is_held_to_the_render_time_of_scene_files(tmp_path):
+    """Inline TOML is data like a .toml file (its scene keeps no file name): 23 hours of frames are refused."""
+    from .test_sphinxext import project
+
+    page = textwrap.dedent("""\
+        Page
+        ====
+
+        .. trajectories::
+
+           surface = "himmelblau"
+           steps = 99999
+
+           [[optimizers]]
+           name = "adam"
+
+           [view]
+           size = [4096, 4096]
+        """)
+    source = project(tmp_path / "docs", {"index.rst": page})
+    os.chdir(tmp_path)
+    app, warnings = _build(source, tmp_path / "build")
+    assert app.statuscode == 0  # a warning, and the build goes on without that animation
+    assert "this render would take about 23.3 h (100000 frames of 4096x4096)" in warnings
+    assert not list((tmp_path / "build").rglob("*.gif"))
+
+
 def test_a_directive_reads_scene_files_only_inside_the_documentation(tmp_path):
     from .test_sphinxext import CONF, project
 

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import guard
 from .errors import TrajectoriesError
 from .options import OPTIONS
 from .trust import is_data
@@ -251,7 +252,8 @@ def check_render_size(scene: Any, fmt: Any, error: type[TrajectoriesError], jobs
     (one line, with the estimate)."""
     check_frame_count(scene, error)
     check_memory(render_needs(scene, fmt, jobs, paths_json, sample), error)
-    if is_data(scene):  # a scene file from someone else may not keep the machine busy for hours either
+    if is_data(scene) or guard.active() is not None:  # data (a TOML file, a directive's TOML) may not keep the
+        # machine busy for hours either
         frames = scene.frame_count if sample is None else min(sample, scene.frame_count)
         width, height = scene.size
         check_time(render_seconds(scene, frames), f"{frames} frames of {width}x{height}", error,
