@@ -24,12 +24,13 @@ from .version import __version__
 _LAZY = {
     "optimizers": ".optimizers", "get_surface": ".catalogue", "resolve_surface": ".catalogue",
     "horizons": ".horizon", "portable_surface": ".portable", "Trajectory": ".run",
-    "Racer": ".scene", "Scene": ".scene", "SideBySide": ".scene", "OptimizerSpec": ".spec",
+    "NetworkScene": ".scene", "Racer": ".scene", "Scene": ".scene", "SideBySide": ".scene", "OptimizerSpec": ".spec",
     "parse_optimizer": ".spec",
 }
 
 __all__ = [
-    "OptimizerSpec", "Racer", "Scene", "SideBySide", "Trajectory", "__version__", "get_surface", "horizons",
+    "NetworkScene", "OptimizerSpec", "Racer", "Scene", "SideBySide", "Trajectory", "__version__", "get_surface",
+    "horizons",
     "optimizers", "parse_optimizer", "portable_surface", "resolve_surface", "run",
 ]
 
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from .horizon import horizons
     from .portable import portable_surface
     from .run import Trajectory, run
-    from .scene import Racer, Scene, SideBySide
+    from .scene import NetworkScene, Racer, Scene, SideBySide
     from .spec import OptimizerSpec, parse_optimizer
 
 

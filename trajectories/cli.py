@@ -301,8 +301,12 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
         click.echo("trajectories: warning: --data is deprecated: use --paths FILE.json to write an optimizer "
                    "scene's paths, --series FILE.csv to read a series", err=True)
     jobs = jobs or os.cpu_count() or 1
+    from .scene.network_scene import network_adhoc  # --network, --dataset: a network race (issue 29)
+
+    adhoc = network_adhoc(options.pop("network", None), options.pop("dataset", None), specs, steps,
+                          {"--surface": surface, "--start": starts, "--window": window})
     chosen = plan_render(
-        references, render_all=render_all, adhoc=adhoc_scene(surface, specs, starts, steps, window),
+        references, render_all=render_all, adhoc=adhoc or adhoc_scene(surface, specs, starts, steps, window),
         output=output, out_dir=out_dir, fmt=fmt, paths_json=paths_json, series=series, column=column, data=data,
         scale=scale, overrides={key: value for key, value in options.items() if value not in (None, ())},
         jobs=jobs,

@@ -30,9 +30,10 @@ from .starts import START_SET_HELP, as_start_sets, start_sets_problem
 from .view_registry import race_view_names as _registered_race_views
 from .view_registry import race_view_summaries
 
-SCENE_KINDS = ("race", "panels", "series", "batches")
+SCENE_KINDS = ("race", "panels", "series", "batches", "network")
 """``race``: :class:`~trajectories.scene.Scene`; ``panels``: :class:`~trajectories.scene.SideBySide`;
-``series``: :class:`~trajectories.scene.SeriesScene`; ``batches``: :class:`~trajectories.scene.BatchDiagram`."""
+``series``: :class:`~trajectories.scene.SeriesScene`; ``batches``: :class:`~trajectories.scene.BatchDiagram`;
+``network``: :class:`~trajectories.scene.NetworkScene`."""
 GROUPS = ("race", "frames", "look", "camera", "trail", "output")
 """The value of a scene each option belongs to (see :mod:`trajectories.scene.values`)."""
 Point = tuple[float, float]
@@ -385,7 +386,8 @@ OPTIONS_LIST: tuple[Option, ...] = (
     Option("surface", "surface", "a surface of the catalogue (`trajectories surfaces`) or a formula in x and y",
            toml="", flag="--surface", commands=("run", "render"), adhoc=True, metavar="NAME|FORMULA"),
     Option("optimizers", "optimizers", "`NAME[:key=value,...]`, repeatable, in the order given, e.g. "
-           "`rmsprop:lr=0.02,alpha=0.9`", high=MAX_RACERS, toml=None, flag="--optimizer", param="specs",
+           "`rmsprop:lr=0.02,alpha=0.9`", high=MAX_RACERS, kinds=("race", "network"), toml=None,
+           flag="--optimizer", param="specs",
            commands=("run", "render"), adhoc=True, metavar="SPEC"),
     Option("start", "points", "start point(s); default: the surface's own start; must lie in the window",
            toml="", flag="--start", param="starts", commands=("run", "render"), adhoc=True, metavar="X,Y"),
@@ -396,7 +398,8 @@ OPTIONS_LIST: tuple[Option, ...] = (
            "(formulas: -3,3,-3,3)", toml="", flag="--window", commands=("run", "render"), adhoc=True,
            metavar="X0,X1,Y0,Y1"),
     Option("steps", "int", "number of updates; each path has steps + 1 points", 100, 1, 10**6, toml="",
-           flag="--steps", commands=("run", "render"), adhoc=True),
+           kinds=("race", "network"), defaults={"network": 200}, flag="--steps", commands=("run", "render"),
+           adhoc=True),
     Option("epochs", "number", "a clock in samples (a loss over data): every racer reads this many passes over "
            "the data; steps is then ignored", None, 0, 10**6, above=True, toml=""),
     Option("batch_size", "int", "stochastic gradients: mini-batches of the data for a loss over data, otherwise "
@@ -428,13 +431,36 @@ OPTIONS_LIST: tuple[Option, ...] = (
            flag="--state-panel", commands=("render",)),
     Option("description", "text", "one line for `trajectories list`", "", kinds=ALL, toml=""),
     Option("waivers", "waivers", "frame checks (`trajectories check`) this scene is exempt from, each with the "
-           "reason, e.g. a head that hides behind a hill on purpose", None, toml=""),
+           "reason, e.g. a head that hides behind a hill on purpose", None, kinds=("race", "network"), toml=""),
+    # a network race (trajectories.scene.network_scene): what is trained and how it is projected
+    Option("network", "text", "network scenes: the model, `mlp:IN-H-...-OUT[:activation]` or `logistic:IN` (see "
+           "docs/how-to/network.md)", "mlp:2-16-16-1:tanh", kinds=("network",), toml="network", toml_key="model",
+           flag="--network", commands=("render",), adhoc=True, metavar="SPEC"),
+    Option("dataset", "text", "network scenes: the data, generated (`moons:n=400,noise=0.2,seed=0`, circles, "
+           "spirals, xor, blobs, line; `validation=0.25` splits) or `csv:path=FILE,target=COLUMN`",
+           "moons:n=400,noise=0.2,seed=0", kinds=("network",), toml="network", flag="--dataset",
+           commands=("render",), adhoc=True, metavar="SPEC"),
+    Option("projection", "text", "network scenes: the plane the paths are drawn on: `pca` of all paths together, "
+           "`random:seed=N` (filter-normalised directions) or `plane:racers=[A,B]`", "pca", kinds=("network",),
+           toml="network", flag="--projection", commands=("render",), metavar="SPEC"),
+    Option("batch_seed", "int", "network scenes: seed of the mini-batches' shuffles (racers with a batch size)", 0,
+           0, 2**63 - 1, kinds=("network",), toml="network"),
+    Option("loss_grid", "int", "network scenes: points per side of the loss grid on the plane (each point is one "
+           "pass over the training set)", 41, 2, 400, kinds=("network",), toml="network"),
+    Option("decision_grid", "int", "network scenes: points per side of each decision-boundary grid", 48, 2, 400,
+           kinds=("network",), toml="network"),
+    Option("boundaries", "int", "network scenes: steps with a decision boundary drawn, spread evenly (0: no "
+           "decision panels)", 12, 0, 200, kinds=("network",), toml="network"),
+    Option("time_axis", "choice", "network scenes: the loss panel's clock, updates or samples read (default: "
+           "samples when the racers' batch sizes differ)", None, choices=("steps", "samples"), kinds=("network",),
+           toml="network"),
     # frames: timing
     Option("fps", "int", "frames per second; GIF stores hundredths of a second, so 10, 20, 25 and 50 are exact",
-           20, 1, 50, kinds=ALL, defaults={"panels": 10, "series": 10, "batches": 10}, group="frames",
+           20, 1, 50, kinds=ALL, defaults={"panels": 10, "series": 10, "batches": 10, "network": 10},
+           group="frames",
            flag="--fps", commands=("render",)),
     Option("frames", "int", "frames in the animation (default: one per step); fewer frames skip steps evenly",
-           None, 1, 10**5, kinds=ANIMATED, group="frames", flag="--frames", commands=("render",)),
+           None, 1, 10**5, kinds=(*ANIMATED, "network"), group="frames", flag="--frames", commands=("render",)),
     Option("hold", "number", "seconds the last frame stays before the loop restarts", 1.5, 0, 60, kinds=ALL,
            defaults={"series": 2.0, "batches": 2.0}, group="frames", flag="--hold", commands=("render",),
            metavar="SECONDS"),
@@ -450,16 +476,17 @@ OPTIONS_LIST: tuple[Option, ...] = (
            commands=("render",)),
     Option("palette", "choice", "racers' colours: told apart by colour-blind viewers too (default), the "
            "article's originals, or ordered: dark to light, perceptually even, for a parameter swept in order",
-           "default", choices=palette_names, kinds=("race", "series"), group="look",
+           "default", choices=palette_names, kinds=("race", "series", "network"), group="look",
            flag="--palette", commands=("render",)),
     Option("size", "size", "frame size in pixels, the same for every frame", (640, 480), 64, 4096, kinds=ALL,
-           defaults={"panels": (1200, 600), "series": (800, 600)}, group="look", flag="--size",
+           defaults={"panels": (1200, 600), "series": (800, 600), "network": (1200, 600)}, group="look",
+           flag="--size",
            commands=("render",), metavar="WxH"),
     Option("dpi", "int", "dots per inch: the scale of text and lines for the same pixel size", 100, 8, 1000,
            kinds=ALL, defaults={"series": 50}, group="look", flag="--dpi", commands=("render",)),
     Option("title", "text", "the title (default: the surface's name); `$...$` is mathtext, `\\$` a dollar sign, "
            "`{starts}` the number of starts",
-           None, kinds=("race", "series", "batches"), group="look", drawn=True),
+           None, kinds=("race", "series", "batches", "network"), group="look", drawn=True),
     Option("title_size", "number", "title font size in points (default: the view's)", None, 5, 200, group="look"),
     Option("line_width", "number", "path width (default: the theme's)", None, 0.1, 50, kinds=("race", "series"),
            defaults={"series": 2.0}, group="look"),
@@ -485,9 +512,10 @@ OPTIONS_LIST: tuple[Option, ...] = (
            commands=("render",)),
     # output
     Option("output", "text", "where `trajectories render` writes the scene when not told otherwise", None,
-           group="output", toml="output", toml_key="path"),
+           kinds=("race", "network"), group="output", toml="output", toml_key="path"),
     Option("output_format", "choice", "the output format (default: from the file name, else gif)", None,
-           choices=format_names, group="output", toml="output", toml_key="format", flag="--format", param="fmt",
+           choices=format_names, kinds=("race", "network"), group="output", toml="output", toml_key="format",
+           flag="--format", param="fmt",
            commands=("render",)),
 )
 OPTIONS: dict[str, Option] = {option.name: option for option in OPTIONS_LIST}

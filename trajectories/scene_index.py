@@ -21,7 +21,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-SCENE_CLASSES = frozenset({"Scene", "SideBySide", "SeriesScene", "BatchDiagram"})
+SCENE_CLASSES = frozenset({"Scene", "SideBySide", "SeriesScene", "BatchDiagram", "NetworkScene"})
 """The scene kinds a built-in file calls by name (``from trajectories.scene import ...``)."""
 
 

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from .errors import RegistryError, RenderError
 
-SceneKindName = Literal["race", "series", "batches"]
+SceneKindName = Literal["race", "series", "batches", "network"]
 ViewFactory = Callable[[Any, Any, bool], Any]
 """``(scene, computed paths or None, text) -> View``."""
 
@@ -83,8 +83,8 @@ def register_view(name: str, build: ViewFactory | str, *, draws: SceneKindName =
         raise RegistryError(f"a view called {name!r} is already registered")
     if not name.isidentifier():
         raise RegistryError(f"a view's name must be a Python identifier, got {name!r}")
-    if draws not in ("race", "series", "batches"):
-        raise RegistryError(f"draws must be race, series or batches, got {draws!r}")
+    if draws not in ("race", "series", "batches", "network"):
+        raise RegistryError(f"draws must be race, series, batches or network, got {draws!r}")
     if not callable(build) and (not isinstance(build, str) or ":" not in build):
         raise RegistryError(f"build must be a callable or 'module:attribute', got {build!r}")
     VIEWS[name] = kind = ViewKind(name, build, draws, parallel, needs_paths, reduces, point_bytes, vector,
@@ -147,3 +147,5 @@ register_view("basins", "trajectories.render.basins:BasinsView", reduces=True, s
 register_view("averages", "trajectories.render.views:averages_view", draws="series", needs_paths=False, vector=True)
 register_view("batches", "trajectories.render.views:batch_diagram_view", draws="batches", needs_paths=False,
               vector=True)
+register_view("network", "trajectories.render.network_view:network_view", draws="network", needs_paths=False,
+              summary="a network race: landscape, losses and decision boundaries")

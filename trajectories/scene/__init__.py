@@ -18,7 +18,8 @@ package as ``trajectories/scenes``).
 
 The package holds one small module a job: :mod:`.kind` (what every scene shares), :mod:`.racer`,
 :mod:`.race` (optimizers on a surface), :mod:`.side_by_side` (panels), :mod:`.series_scene` and
-:mod:`.batch_diagram` (the article's figures 5 and 4), :mod:`.values` (a race's timing, look, camera and
+:mod:`.batch_diagram` (the article's figures 5 and 4),
+:mod:`.network_scene` (a small network's race), :mod:`.values` (a race's timing, look, camera and
 trail), and :mod:`.loader` (Python and TOML scene files).
 """
 
@@ -34,6 +35,7 @@ from .loader import (
     load_scenes,
     plugin_scenes,
 )
+from .network_scene import NetworkComputed, NetworkScene
 from .race import ChaoticPath, Point, Scene, Timeline, describe_starts, spread
 from .racer import Racer
 from .series_scene import SeriesScene
@@ -42,7 +44,8 @@ from .toml_file import load_toml_scene
 from .values import Camera, Frames, Look, Trail
 
 __all__ = [
-    "BatchDiagram", "Camera", "ChaoticPath", "Frames", "Look", "Point", "Racer", "ReproducibilityWarning", "Scene",
+    "BatchDiagram", "Camera", "ChaoticPath", "Frames", "Look", "NetworkComputed", "NetworkScene",
+    "Point", "Racer", "ReproducibilityWarning", "Scene",
     "SceneError", "SceneKind", "SeriesScene", "SideBySide", "Timeline", "Trail", "builtin_scene",
     "builtin_scene_folder", "builtin_scenes", "check_name", "check_options", "check_positive_int", "describe_starts",
     "find_scenes",
