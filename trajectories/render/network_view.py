@@ -18,6 +18,7 @@ so no pixel depends on numpy's SIMD ``exp``/``log``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -116,8 +117,9 @@ class NetworkView:
         self._draw_landscape()
         self._draw_loss_panel()
         self.decision_axes = self._draw_decision_panels() if self.panels else []
-        title = scene.title if scene.title is not None else (
-            f"{computed.model.to_text()} on {computed.data.train.name}")
+        spec = scene.dataset_spec
+        data_name = Path(spec.params["path"]).name if spec.kind == "csv" else spec.to_text()
+        title = scene.title if scene.title is not None else f"{computed.model.to_text()} on {data_name}"
         self.figure.suptitle(title, color=theme.foreground, fontsize=13, y=0.985)
         self.counter = self.figure.text(0.56, 0.905, "", color=theme.foreground,
                                         fontsize=10, ha="left", va="bottom", animated=True)

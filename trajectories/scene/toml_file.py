@@ -223,6 +223,10 @@ def _load(path: Path) -> dict[str, Scene]:
         where, character = control
         raise SceneError(f"{path}: {where} holds the control character U+{ord(character):04X}; text in a scene file "
                          "may hold none (a terminal would act on it)")
+    if "network" in document:  # a network race (issue 29): its own keys
+        from .network_toml import load_network_toml
+
+        return load_network_toml(path, document)
     problems = Problems()
     _check_keys(document, TOP_LEVEL, "", problems)
     options: dict[str, Any] = {}
