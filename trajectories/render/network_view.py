@@ -175,7 +175,7 @@ class NetworkView:
         self.heads = [axes.add_line(Line2D([], [], color=color, marker="o", markersize=theme.marker_size,
                                            markeredgecolor=theme.background, linestyle="none", animated=True))
                       for color in self.colors]
-        shares = " · ".join(f"{_short(racer.label, 14)} {100 * share:.0f} %"
+        shares = " · ".join(f"{_short(racer.label, 20)} {100 * share:.0f} %"
                             for racer, share in zip(self.scene.optimizers, computed.fractions, strict=True))
         self.caption = self.figure.text(0.26, 0.012, f"the plane shows this share of each path's movement:\n{shares}",
                                         color=theme.foreground, fontsize=8, ha="center", va="bottom",
@@ -198,6 +198,9 @@ class NetworkView:
         low, high = (float(values.min()), float(values.max())) if values.size else (1e-3, 1.0)
         axes.set_yscale("log")
         axes.set_ylim(low / 1.5, high * 1.5)
+        if self.scene.shows_samples:  # batch sizes differ a hundredfold: a log clock past the smallest batch
+            smallest = min(racer.batch_size or len(computed.data.train) for racer in self.scene.optimizers)
+            axes.set_xscale("symlog", linthresh=smallest, linscale=0.25)
         axes.set_xlim(0, float(np.nanmax(clock)) or 1.0)
         axes.set_xlabel("samples read" if self.scene.shows_samples else "update", color=theme.foreground,
                         fontsize=9)
