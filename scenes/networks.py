@@ -24,7 +24,7 @@ network_race = NetworkScene(
 network_learning_rate = NetworkScene(
     "network_learning_rate", network=MLP, dataset=MOONS, steps=150, projection="plane:racers=[1,2]",
     optimizers=[Racer("sgd:lr=0.01", "too small"), Racer("sgd:lr=0.5", "right"), Racer("sgd:lr=8", "too large")],
-    title="Figure 2's learning rates on a network: too small, right, too large",
+    title="Figure 2 on a network: too small, right and too large rates",
     description="figure 2 on a real network: GD with lr 0.01 barely moves, lr 0.5 learns the moons, lr 8 throws the "
     "weights far away and its loss jumps fifteenfold before it settles, worse than the right rate",
 )
