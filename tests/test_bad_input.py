@@ -19,6 +19,9 @@ from .adapter_support import require
 
 RUN = ["run", "--surface", "sphere", "--optimizer", "adam"]
 LONG_NAME = "x" * 300 + ".gif"
+NET = ["render", "--optimizer", "adam:lr=0.01", "--steps", "2", "--network"]
+NET_TOML = 'steps = 2\n[[optimizers]]\nname = "adam"\n[network]\nmodel = "mlp:2-4-1"\n'
+
 
 CASES = [
     # unknown names
@@ -271,6 +274,36 @@ CASES = [
     ("check past the memory bound", ["check", "grid.toml"], "the paths would need about 3729 GiB of memory"),
     ("check an option no scene has", ["check", "fig4_minibatches", "--trail", "tail"],
      "--trail does not apply to fig4_minibatches"),
+    # network scenes (issue 29): every bad network, dataset, projection or combination
+    ("network unknown model", [*NET, "cnn:2-4-1"], "unknown model 'cnn'"),
+    ("network zero width", [*NET, "mlp:2-0-1"], "a layer's width must be a whole number from 1 to 256, got 0"),
+    ("network too wide", [*NET, "mlp:2-100000-1"], "got 100000"),
+    ("network unknown activation", [*NET, "mlp:2-8-1:swish"], "swish"),
+    ("network inputs not the data's", [*NET, "mlp:3-8-1"], "takes 3 inputs, the dataset"),
+    ("network outputs not the loss's", [*NET, "mlp:2-8-3"], "has 3 outputs; loss bce"),
+    ("network unknown dataset", [*NET, "mlp:2-8-1", "--dataset", "moonz"], "unknown dataset 'moonz'"),
+    ("network too many samples", [*NET, "mlp:2-8-1", "--dataset", "moons:n=10000000"], "n must be"),
+    ("network dataset bad key", [*NET, "mlp:2-8-1", "--dataset", "moons:wobble=1"], "unknown key 'wobble'"),
+    ("network unknown projection", [*NET, "mlp:2-8-1", "--projection", "tsne"], "unknown projection 'tsne'"),
+    ("network projection racer missing", [*NET, "mlp:2-8-1", "--projection", "plane:racers=[0,5]"],
+     "racer 5 does not exist"),
+    ("network projection same racers", [*NET, "mlp:2-8-1", "--projection", "plane:racers=[1,1]"],
+     "must be two different racers"),
+    ("network with a surface", [*NET, "mlp:2-8-1", "--surface", "sphere"], "--surface does not go with them"),
+    ("network without optimizer", ["render", "--network", "mlp:2-8-1"], "needs at least one --optimizer"),
+    ("network past the memory bound", [*NET[:-3], "--steps", "100000", "--network", "mlp:2-128-128-128-1"],
+     "the network paths would need about"),
+    ("projection on a race", ["render", "rosenbrock", "--projection", "pca"], "--projection does not apply"),
+    ("network toml csv outside", ["render", "netescape.toml"], "must stay inside the scene file's folder"),
+    ("network toml csv absolute", ["render", "netabsolute.toml"], "must stay inside the scene file's folder"),
+    ("network toml csv hidden", ["render", "nethidden.toml"], ".data is a hidden name"),
+    ("network toml csv suffix", ["render", "netsuffix.toml"], "must end in .csv"),
+    ("network toml bad values", ["render", "netbad.toml"],
+     "3 problems: steps: must be a whole number from 1 to 1000000, got 0; network.loss_grid: must be a whole number "
+     "from 2 to 400, got 1; network.model: unknown model 'cnn'"),
+    ("network toml batch over data", ["render", "netbatch.toml"], "more than the 40 training samples"),
+    ("network toml past an hour", ["render", "netlong.toml"], "this render would take about"),
+    ("network toml decision grids", ["render", "netgrids.toml"], "the decision grids would need about"),
 ]
 
 SCENE_FILES = {
@@ -322,6 +355,17 @@ SCENE_FILES = {
     "locked/s.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n',
     "victim/kept.txt": "kept",
     "keep.json": "precious",
+    "netescape.toml": NET_TOML + 'dataset = { kind = "csv", path = "../p.csv", target = "y" }\n',
+    "netabsolute.toml": NET_TOML + 'dataset = "csv:path=/etc/p.csv,target=y"\n',
+    "nethidden.toml": NET_TOML + 'dataset = { kind = "csv", path = ".data/p.csv", target = "y" }\n',
+    "netsuffix.toml": NET_TOML + 'dataset = { kind = "csv", path = "prices.txt", target = "y" }\n',
+    "netbad.toml": 'steps = 0\n[[optimizers]]\nname = "adam"\n[network]\nmodel = "cnn:2"\nloss_grid = 1\n',
+    "netbatch.toml": 'steps = 2\n[[optimizers]]\nname = "adam"\nbatch_size = 1000\n[network]\n'
+                     'model = "mlp:2-4-1"\ndataset = "moons:n=40"\n',
+    "netlong.toml": 'steps = 20000\n' + '[[optimizers]]\nname = "adam"\n' * 4 + '[network]\n'
+                    'model = "mlp:2-64-64-1"\ndataset = "moons:n=10000"\nboundaries = 0\n',
+    "netgrids.toml": 'steps = 200\n[[optimizers]]\nname = "adam"\n[[optimizers]]\nname = "sgd"\n[network]\n'
+                     'model = "mlp:2-4-16"\ndataset = "blobs:classes=16"\nboundaries = 200\ndecision_grid = 400\n',
 }
 
 

@@ -334,6 +334,8 @@ def render_seconds(scene: Any, frames: int) -> float:
     width, height = scene.size
     per_pixel = SECONDS_PER_REDRAWN_PIXEL if is_parallel(scene) else SECONDS_PER_FRAME_PIXEL
     seconds = frames * width * height * per_pixel
+    if hasattr(scene, "compute_seconds"):  # a network scene: its training and grids (network_scene.py)
+        seconds += scene.compute_seconds()
     for race in scene.races():
         portable = race.arithmetic == "portable"
         for racer, steps in zip(race.optimizers, race.racer_steps(), strict=True):

@@ -36,6 +36,9 @@ longer training is spread evenly over them."""
 MAX_PANELS = 6
 """The most racers whose decision boundaries are drawn (one panel each); more racers race in the landscape
 and the loss panel only."""
+DECISION_BYTES = 64
+"""Bytes a decision grid's point holds per output: the prediction (8), the view's RGB image of it (24) and
+the boundary lines, rounded up."""
 SECONDS_PER_SAMPLE_UNIT = 2.5e-7
 """Seconds one forward and backward pass costs per network, sample and hidden unit in the exact
 arithmetic (:mod:`trajectories.network.arithmetic`), with each point's loss over all samples evaluated
@@ -190,6 +193,7 @@ class NetworkScene(SceneKind):
     def _check(self) -> None:
         """Every spec and combination, and the memory the training and the grids would need, before any
         work: one-line :class:`NetworkError`\\ s."""
+        from ..limits import Need, check_memory
         from ..network.bounds import check_training
         from ..network.training import resolve_loss
 
@@ -209,9 +213,11 @@ class NetworkScene(SceneKind):
         layers = len(model.widths) - 1
         samples = max(len(self.data.train), len(self.data.validation) if self.data.validation else 0)
         check_training(model.parameter_count, len(self.optimizers), self.steps, samples, model.widest, layers)
-        if self.boundaries and model.inputs != 2:
-            raise NetworkError(f"{model.to_text()}: decision boundaries are drawn for 2 inputs, the model has "
-                               f"{model.inputs}; set boundaries to 0")
+        kept = len(self.boundary_steps()) * len(self.optimizers) * self.decision_grid**2
+        check_memory([Need("the decision grids", kept * DECISION_BYTES * max(1, model.outputs),
+                           f"{len(self.boundary_steps())} steps × {len(self.optimizers)} racers × "
+                           f"{self.decision_grid}² points", "use a smaller decision_grid or fewer boundaries")],
+                     NetworkError)
 
     @property
     def hidden_units(self) -> int:
