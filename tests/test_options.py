@@ -26,11 +26,12 @@ from trajectories.options import (
     options_for,
     table_rows,
 )
-from trajectories.scene import BatchDiagram, Scene, SeriesScene, SideBySide
+from trajectories.scene import BatchDiagram, NetworkScene, Scene, SeriesScene, SideBySide
 from trajectories.scene.toml_file import load_toml_scene
 
 ROOT = Path(__file__).resolve().parent.parent
-CLASSES = {"race": Scene, "panels": SideBySide, "series": SeriesScene, "batches": BatchDiagram}
+CLASSES = {"race": Scene, "panels": SideBySide, "series": SeriesScene, "batches": BatchDiagram,
+           "network": NetworkScene}
 RACE = {"name": "s", "surface": "sphere", "optimizers": ["adam"]}
 TOML_TYPES = {"int", "number", "choice", "bool", "text", "size"}
 

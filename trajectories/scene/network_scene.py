@@ -91,6 +91,8 @@ class NetworkComputed:
 
 
 def _racers(value: Any) -> tuple[Racer, ...]:
+    if value is None:
+        return ()
     if isinstance(value, (str, Racer)) or not hasattr(value, "__iter__"):
         value = [value]
     return tuple(Racer.of(item) for item in value)
@@ -122,7 +124,7 @@ class NetworkScene(SceneKind):
     name: str
     network: str = default("network", "network")
     dataset: str = default("dataset", "network")
-    optimizers: tuple[Racer, ...] = ()
+    optimizers: tuple[Racer, ...] = default("optimizers", "network")  # None: none yet (an error)
     steps: int = default("steps", "network")
     batch_seed: int = default("batch_seed", "network")
     projection: str = default("projection", "network")

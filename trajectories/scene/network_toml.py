@@ -30,7 +30,6 @@ from typing import Any
 from ..errors import NetworkError, SceneError
 from ..options import toml_options
 from .network_scene import NetworkScene
-from .toml_file import Problems, _check_keys, _check_table, _optimizers
 
 TOP_LEVEL = {"name", "network", "optimizers", "view", "output", *(k for k, o in toml_options("").items()
                                                                    if "network" in o.kinds)}
@@ -77,10 +76,13 @@ def _dataset(value: Any, path: Path) -> Any:
     return spec
 
 
-def load_network_toml(path: Path, document: dict) -> dict[str, NetworkScene]:
+def load_network_toml(path: Path, document: dict, *, problems: Any, check_keys: Any, check_table: Any,
+                      optimizers: Any) -> dict[str, NetworkScene]:
     """The network scene of a TOML ``document`` read from ``path``; :class:`SceneError` lists every problem
-    with its key path."""
-    problems = Problems()
+    with its key path. ``problems`` collects them; ``check_keys``, ``check_table`` and ``optimizers`` are the
+    race files' checks of keys, option tables and ``[[optimizers]]`` (:mod:`trajectories.scene.toml_file`),
+    handed over rather than imported (that module imports this one)."""
+    _check_keys, _check_table, _optimizers = check_keys, check_table, optimizers
     _check_keys(document, TOP_LEVEL, "", problems)
     options: dict[str, Any] = {}
     name = document.get("name", path.stem)

@@ -226,7 +226,8 @@ def _load(path: Path) -> dict[str, Scene]:
     if "network" in document:  # a network race (issue 29): its own keys
         from .network_toml import load_network_toml
 
-        return load_network_toml(path, document)
+        return load_network_toml(path, document, problems=Problems(), check_keys=_check_keys,
+                                 check_table=_check_table, optimizers=_optimizers)
     problems = Problems()
     _check_keys(document, TOP_LEVEL, "", problems)
     options: dict[str, Any] = {}
