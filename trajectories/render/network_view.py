@@ -41,6 +41,10 @@ from .geometry import (
 )
 from .theme import get_theme
 
+MAX_PANELS = 6
+"""The most decision panels (one per racer, the first ones), and no more than fit at :data:`PANEL_SIDE`."""
+PANEL_SIDE = 100
+"""The smallest side of a decision panel in pixels (the frame checker's smallest area)."""
 LEVELS = 14
 """Filled contour bands of the loss landscape (quantiles of the grid's finite values)."""
 CLASS_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
@@ -108,8 +112,9 @@ class NetworkView:
         self.steps_shown = scene.frame_steps()
         self.figure, self.canvas = new_figure(scene.size, scene.dpi, theme.background, text)
         racers = len(scene.optimizers)
-        self.panels = min(racers, 6) if computed.boundaries is not None else 0
         width, height = scene.size
+        room = int(0.41 * width + 8) // (PANEL_SIDE + 8)  # panels of at least PANEL_SIDE pixels that fit
+        self.panels = min(racers, MAX_PANELS, room) if computed.boundaries is not None else 0
         self.side = min(0.41 * width / max(self.panels, 1) - 8, 0.27 * height)  # square decision panels (px)
         bottom = 0.07 + self.side / height + 0.17 if self.panels else 0.12
         self.landscape = self.figure.add_axes((0.07, 0.19, 0.39, 0.69))
@@ -260,7 +265,8 @@ class NetworkView:
             self.boundary_collections.append(lines)
             self.points.append(points)
             panels.append(axes)
-        self.figure.text(0.56, 0.07 + side / height + 0.04, "decision boundaries (training points)",
+        shown = "" if count == len(self.scene.optimizers) else f" of the first {count} racers"
+        self.figure.text(0.56, 0.07 + side / height + 0.04, f"decision boundaries{shown} (training points)",
                          color=theme.foreground, fontsize=9, ha="left", va="bottom")
         return panels
 
@@ -302,12 +308,17 @@ class NetworkView:
                 figure.draw_artist(self.images[o])
                 figure.draw_artist(self.boundary_collections[o])
                 figure.draw_artist(self.points[o])
-        counter = f"update {step} of {computed.paths.steps}"
-        if self.scene.shows_samples:
-            counter += " · samples read: " + ", ".join(str(int(n)) for n in computed.paths.samples_read[:, step])
-        self.counter.set_text(counter)
+        self.counter.set_text(self.counter_text(step))
         figure.draw_artist(self.counter)
         return frame_pixels(self.canvas)
+
+    def counter_text(self, step: int) -> str:
+        """``"update 40 of 150"``, and each racer's samples read when the clock is samples."""
+        paths = self.computed.paths
+        text = f"update {step} of {paths.steps}"
+        if self.scene.shows_samples:
+            text += " · samples read: " + ", ".join(str(int(n)) for n in paths.samples_read[:, step])
+        return text
 
     def geometry(self, index: int) -> FrameGeometry:
         """Frame ``index`` as :mod:`~trajectories.render.geometry` values: the landscape (paths and heads), the
@@ -330,12 +341,11 @@ class NetworkView:
         if getattr(self, "_still_texts", None) is None:  # the still parts' text never moves: measured once
             self.counter.set_text("")
             texts = figure_text_boxes(figure, renderer)
-            title = text_box(figure._suptitle, renderer, figure, "title") if figure._suptitle else None
             for name, axes in (("landscape", self.landscape), ("loss panel", self.loss_axes),
                                *((f"decision panel {o}", a) for o, a in enumerate(self.decision_axes))):
                 texts += axes_text_boxes(axes, renderer, figure, name)
-            self._still_texts = tuple(t for t in [*texts, title] if t is not None)
-        self.frame(index)  # the counter's text as this frame draws it
+            self._still_texts = tuple(t for t in texts if t is not None)
+        self.counter.set_text(self.counter_text(step))  # as this frame draws it
         counter = text_box(self.counter, renderer, figure, "step counter")
         texts = self._still_texts + ((counter,) if counter is not None else ())
         return FrameGeometry(index, tuple(self.scene.size), tuple(areas), marks=tuple(marks), strokes=tuple(strokes),

@@ -31,11 +31,8 @@ from .racer import Racer
 Array = np.ndarray
 
 DEFAULT_FRAMES = 100
-"""Frames of a network scene unless ``frames`` says otherwise (or fewer steps): 5 s at 20 fps; a
+"""Frames of a network scene unless ``frames`` says otherwise (or fewer steps): 10 s at its 10 fps; a
 longer training is spread evenly over them."""
-MAX_PANELS = 6
-"""The most racers whose decision boundaries are drawn (one panel each); more racers race in the landscape
-and the loss panel only."""
 DECISION_BYTES = 64
 """Bytes a decision grid's point holds per output: the prediction (8), the view's RGB image of it (24) and
 the boundary lines, rounded up."""
