@@ -141,3 +141,14 @@ def test_time_and_memory_are_estimated_before_any_work():
     assert render_seconds(scene, 1) > scene.compute_seconds()
     with pytest.raises(SceneError, match="the network paths would need about"):
         NetworkScene("t", optimizers=["adam"] * 4, network="mlp:2-128-128-128-1", steps=10**5)
+
+
+def test_describe_lists_the_racers_and_the_size_of_the_network(small):
+    from trajectories.describe import describe_scene
+
+    scene, _ = small
+    lines = describe_scene(scene)
+    assert "  optimizer 2: Adam (batch_size 15)" in lines
+    parameters = (2 * 4 + 4) + (4 * 1 + 1)  # mlp:2-4-1: weights and biases of two layers
+    assert any(line.startswith(f"  {parameters} parameters; 45 training samples, 15 validation (binary)")
+               for line in lines)

@@ -118,6 +118,13 @@ def _described(scene: Any, indent: str, size: tuple[int, int] | None) -> list[st
         for i, racer in enumerate(scene.optimizers):
             lines.extend(indent + line for line in _racer(i, racer))
         lines.extend(_horizons(scene, size or scene.size, indent))
+    if type(scene).__name__ == "NetworkScene":  # a network race (issue 29): its racers and its size
+        for i, racer in enumerate(scene.optimizers):
+            lines.extend(indent + line for line in _racer(i, racer))
+        data, model = scene.data, scene.model
+        validation = f", {len(data.validation)} validation" if data.validation is not None else ""
+        lines.append(f"{indent}  {model.parameter_count} parameters; {len(data.train)} training samples{validation} "
+                     f"({data.train.task}); about {scene.compute_seconds():.0f} s to train and evaluate the grids")
     if isinstance(scene, SideBySide):
         for panel in scene.panels:
             lines.extend(describe_scene(panel, indent + "  ", scene.size))
