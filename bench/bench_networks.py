@@ -11,6 +11,9 @@
 2. Same bits against fast bits: one forward and backward pass of the 4 networks in our arithmetic against the
    same pass with numpy's BLAS ``matmul`` and SIMD ``tanh`` (which differ between CPUs).
 3. The landscape: a 41 x 41 loss grid on the PCA plane, per point, against torch evaluating one network.
+4. Drawing (phase B): the frames of the built-in ``network_race`` (its view built from a computed value, then
+   every frame) against a 2-D race of the same frame count and size (``rosenbrock`` with four racers and a
+   loss panel), per frame; and what the scene's compute costs beside its frames.
 
 Timings are medians of runs interleaved on a shared machine: read the ratios, not the seconds.
 """
@@ -166,6 +169,45 @@ def main() -> None:
         theirs = times["torch"] / (41 * 41 // 8)
         line += f", torch one network at a time {theirs * 1e3:.3f} ms a point (ours {ours / theirs:.2f}x)"
     print(line)
+
+    frames_per_second()
+
+
+def frames_per_second() -> None:
+    """Time per frame of the network view against a 2-D race's contour view, the same frames and size."""
+    from trajectories.paths import compute_paths
+    from trajectories.render.network_view import NetworkView
+    from trajectories.render.views import make_view
+    from trajectories.scene import builtin_scenes
+
+    network = builtin_scenes()["network_race"]
+    began = time.perf_counter()
+    computed = network.compute()
+    compute_seconds = time.perf_counter() - began
+    race = builtin_scenes()["rosenbrock"].with_options(
+        optimizers=RACE_2D, frames=network.frame_count, size=network.size, loss_panel=True)
+    paths = compute_paths(race)
+
+    def draw(build) -> None:
+        view = build()
+        try:
+            for index in range(len(view.steps_shown)):
+                view.frame(index)
+        finally:
+            view.close()
+
+    times = interleaved({"network": lambda: draw(lambda: NetworkView(network, computed)),
+                         "2-D race": lambda: draw(lambda: make_view(race, paths))}, repeats=3)
+    count = network.frame_count
+    per = {name: seconds / count for name, seconds in times.items()}
+    width, height = network.size
+    print(f"drawing {count} frames of {width}x{height}: network view {per['network'] * 1e3:.1f} ms a frame,"
+          f" 2-D race (contours, loss panel) {per['2-D race'] * 1e3:.1f} ms a frame "
+          f"(network {per['network'] / per['2-D race']:.2f}x); the scene's compute {compute_seconds:.2f} s = "
+          f"{compute_seconds / times['network']:.2f}x its frames")
+
+
+RACE_2D = ["sgd:lr=0.001", "sgd:lr=0.001,momentum=0.9", "rmsprop:lr=0.01", "adam:lr=0.1"]
 
 
 if __name__ == "__main__":
