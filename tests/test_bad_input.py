@@ -304,6 +304,9 @@ CASES = [
     ("network toml batch over data", ["render", "netbatch.toml"], "more than the 40 training samples"),
     ("network toml past an hour", ["render", "netlong.toml"], "this render would take about"),
     ("network toml decision grids", ["render", "netgrids.toml"], "the decision grids would need about"),
+    ("network output over its dataset", [*NET[:-1], "--network", "mlp:2-4-1", "--dataset",
+                                         "csv:path=points.gif,target=y", "-o", "points.gif"],
+     "-o points.gif is the dataset of network: an output never overwrites an input"),
 ]
 
 SCENE_FILES = {
@@ -355,6 +358,7 @@ SCENE_FILES = {
     "locked/s.toml": 'surface = "sphere"\n[[optimizers]]\nname = "adam"\n',
     "victim/kept.txt": "kept",
     "keep.json": "precious",
+    "points.gif": "a,b,y\n" + "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(20)),
     "netescape.toml": NET_TOML + 'dataset = { kind = "csv", path = "../p.csv", target = "y" }\n',
     "netabsolute.toml": NET_TOML + 'dataset = "csv:path=/etc/p.csv,target=y"\n',
     "nethidden.toml": NET_TOML + 'dataset = { kind = "csv", path = ".data/p.csv", target = "y" }\n',

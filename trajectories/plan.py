@@ -226,6 +226,8 @@ def inputs(scenes: list, series: str | None) -> list[tuple[str, Path]]:
     """What a render reads, which it must never overwrite: scene files and a series' CSV."""
     found = [(f"the scene file of {scene.name}", Path(scene.source)) for scene in scenes
              if getattr(scene, "source", "") and Path(scene.source).is_file()]
+    found += [(f"the dataset of {scene.name}", Path(scene.dataset_spec.params["path"])) for scene in scenes
+              if getattr(scene, "view", None) == "network" and scene.dataset_spec.kind == "csv"]  # issue 29
     return found + ([("the series read with --series", Path(series))] if series is not None else [])
 
 
