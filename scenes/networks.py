@@ -11,9 +11,10 @@ from trajectories.scene import NetworkScene, Racer
 
 MOONS = "moons:n=200,noise=0.2,seed=0"
 MLP = "mlp:2-12-12-1:tanh"
+GRIDS = {"loss_grid": 31, "boundaries": 8}  # the landscape at 31² points, 8 decision steps: a quarter off each compute
 
 network_race = NetworkScene(
-    "network_race", network=MLP, dataset=MOONS, steps=150,
+    "network_race", network=MLP, dataset=MOONS, steps=150, **GRIDS,
     optimizers=[Racer("sgd:lr=0.3", "GD"), Racer("sgd:lr=0.3,momentum=0.9", "Momentum"),
                 Racer("rmsprop:lr=0.01", "RMSProp"), Racer("adam:lr=0.02", "Adam")],
     title="GD, momentum, RMSProp and Adam train the same network",
@@ -22,7 +23,7 @@ network_race = NetworkScene(
 )
 
 network_learning_rate = NetworkScene(
-    "network_learning_rate", network=MLP, dataset=MOONS, steps=150, projection="plane:racers=[1,2]",
+    "network_learning_rate", network=MLP, dataset=MOONS, steps=150, **GRIDS, projection="plane:racers=[1,2]",
     optimizers=[Racer("sgd:lr=0.01", "too small"), Racer("sgd:lr=0.5", "right"), Racer("sgd:lr=8", "too large")],
     title="Figure 2 on a network: too small, right and too large rates",
     description="figure 2 on a real network: GD with lr 0.01 barely moves, lr 0.5 learns the moons, lr 8 throws the "
@@ -30,7 +31,7 @@ network_learning_rate = NetworkScene(
 )
 
 network_batch_size = NetworkScene(
-    "network_batch_size", network=MLP, dataset=MOONS, steps=150, time_axis="samples",
+    "network_batch_size", network=MLP, dataset=MOONS, steps=150, **GRIDS, time_axis="samples",
     optimizers=[Racer("sgd:lr=0.3", "full batch (200)"), Racer("sgd:lr=0.3", "mini-batches of 20", batch_size=20),
                 Racer("sgd:lr=0.05", "stochastic (1)", batch_size=1)],
     title="Figure 3's batch sizes on a network, against samples read",
@@ -39,7 +40,7 @@ network_batch_size = NetworkScene(
 )
 
 network_bias_correction = NetworkScene(
-    "network_bias_correction", network=MLP, dataset=MOONS, steps=100,
+    "network_bias_correction", network=MLP, dataset=MOONS, steps=100, **GRIDS,
     optimizers=[Racer("adam:lr=0.02", "Adam"), Racer("adam:lr=0.02,bias_correction=false", "no bias correction")],
     title="Adam's bias correction on a network",
     description="Adam with and without bias correction on a real network: without it, the first update is "

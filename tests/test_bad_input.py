@@ -291,6 +291,8 @@ CASES = [
      "must be two different racers"),
     ("network with a surface", [*NET, "mlp:2-8-1", "--surface", "sphere"], "--surface does not go with them"),
     ("network without optimizer", ["render", "--network", "mlp:2-8-1"], "needs at least one --optimizer"),
+    ("network with 33 racers", ["render", "--network", "mlp:2-8-1", *["--optimizer", "adam"] * 33],
+     "33 optimizers, more than the 32 a scene may race"),
     ("network past the memory bound", [*NET[:-3], "--steps", "100000", "--network", "mlp:2-128-128-128-1"],
      "the network paths would need about"),
     ("projection on a race", ["render", "rosenbrock", "--projection", "pca"], "--projection does not apply"),

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from ..errors import NetworkError, SceneError
-from ..options import default
+from ..options import MAX_RACERS, default
 from ..render.text import text_problem
 from .kind import SceneKind, check_name, check_options
 from .race import spread
@@ -157,6 +157,9 @@ class NetworkScene(SceneKind):
         check_options(self, "network")
         if not self.optimizers:
             raise SceneError(f"{self.name}: a network race needs at least one optimizer (--optimizer SPEC)")
+        if len(self.optimizers) > MAX_RACERS:
+            raise SceneError(f"{self.name}: {len(self.optimizers)} optimizers, more than the {MAX_RACERS} a scene "
+                             "may race")
         if isinstance(self.title, str) and (problem := text_problem(self.title)) is not None:
             raise SceneError(f"{self.name}: title {problem}")
         try:
