@@ -19,7 +19,8 @@ network_race = NetworkScene(
                 Racer("rmsprop:lr=0.01", "RMSProp"), Racer("adam:lr=0.02", "Adam")],
     title="GD, momentum, RMSProp and Adam train the same network",
     description="the optimizer race on a real network: an MLP (2-12-12-1, tanh) learning the two moons, its loss "
-    "landscape on the PCA plane of all four paths; after 150 updates Adam's and momentum's loss is a seventh of GD's",
+    "landscape on the PCA plane of all four paths; after 150 updates Adam's and momentum's loss is under a sixth of "
+    "GD's",
 )
 
 network_learning_rate = NetworkScene(
@@ -27,7 +28,7 @@ network_learning_rate = NetworkScene(
     optimizers=[Racer("sgd:lr=0.01", "too small"), Racer("sgd:lr=0.5", "right"), Racer("sgd:lr=8", "too large")],
     title="Figure 2 on a network: too small, right and too large rates",
     description="figure 2 on a real network: GD with lr 0.01 barely moves, lr 0.5 learns the moons, lr 8 throws the "
-    "weights far away and its loss jumps fifteenfold before it settles, worse than the right rate",
+    "weights far away and its loss jumps fifteenfold and keeps oscillating, worse than the right rate",
 )
 
 network_batch_size = NetworkScene(

@@ -73,7 +73,7 @@ def test_the_pca_plane_and_its_shares_agree_with_numpy():
 
 def test_the_race_momentum_and_adam_end_far_below_gd():
     losses = final_losses("network_race")
-    assert losses["Adam"] < losses["GD"] / 5 and losses["Momentum"] < losses["GD"] / 5
+    assert losses["Adam"] < losses["GD"] / 6 and losses["Momentum"] < losses["GD"] / 6  # "under a sixth"
     assert losses["RMSProp"] < losses["GD"] / 3
     # and the networks say so: Adam classifies the moons better than GD
     accuracy = computed("network_race").paths.accuracy[-1, :, 0]
@@ -86,7 +86,7 @@ def test_learning_rates_too_small_barely_moves_too_large_jumps_and_ends_worse():
     small, right, large = (loss[:, i] for i in range(3))
     assert small[0] - small[-1] < 0.25 * (right[0] - right[-1])  # a quarter of the progress
     assert np.all(np.diff(small) < 0) and np.all(np.diff(right[:40]) < 0)  # small steps descend steadily
-    assert np.max(large) > 5 * large[0]  # the loss jumps up
+    assert np.max(large) > 15 * large[0]  # the loss jumps fifteenfold
     assert np.sum(np.diff(large) > 0) > scene.steps // 4  # and keeps oscillating
     assert large[-1] > 2 * right[-1]
     moved = np.linalg.norm(found.paths.params[-1, :, 0] - found.paths.params[0, :, 0], axis=-1)
