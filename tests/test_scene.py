@@ -7,6 +7,7 @@ import textwrap
 import numpy as np
 import pytest
 
+from trajectories.paths import race_trajectories
 from trajectories.scene import Racer, Scene, SceneError, builtin_scenes, find_scenes, load_scene_file
 from trajectories.spec import parse_optimizer
 from trajectories.view_registry import race_view_names
@@ -27,7 +28,7 @@ def test_a_scene_is_a_frozen_value_and_options_make_new_ones():
 
 def test_compute_runs_every_optimizer_from_every_start():
     scene = Scene("s", "himmelblau", ["sgd:lr=0.01", "adam:lr=0.1"], start=[(0, 0), (1, -1)], steps=30)
-    first, second = scene.compute()
+    first, second = race_trajectories(scene)
     assert first.positions.shape == (31, 2, 2)
     from trajectories.run import run
 

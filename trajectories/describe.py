@@ -11,7 +11,9 @@ from typing import Any
 from .guard import guarded
 from .horizon import render_tolerance
 from .options import choices_text
-from .scene import Racer, Scene, SceneError, SideBySide, describe_starts
+from .paths import race_horizons
+from .scene import Racer, Scene, SceneError, SideBySide
+from .starts import describe_starts
 from .surfaces import Surface
 from .trust import is_data
 
@@ -71,7 +73,7 @@ def _horizons(scene: Scene, size: tuple[int, int], indent: str) -> list[str]:
     """Each path's reproducibility horizon at a quarter pixel of ``size`` (what a render warns about)."""
     lines = [f"{indent}  reproducibility horizons (first step a shadow run is a quarter pixel away):"]
     for racer, steps, found in zip(scene.optimizers, scene.racer_steps(),
-                                   scene.horizons(tolerance=render_tolerance(size)), strict=True):
+                                   race_horizons(scene, tolerance=render_tolerance(size)), strict=True):
         if len(found) > MANY_STARTS:  # a swarm or a basin map: one line per racer
             chaotic = found[(found >= 0) & (found <= steps)]
             summary = (f"{chaotic.size} chaotic, the first from step {int(chaotic.min())}" if chaotic.size

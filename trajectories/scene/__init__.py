@@ -23,6 +23,9 @@ trail), and :mod:`.loader` (Python and TOML scene files).
 """
 
 from ..errors import SceneError
+from ..paths import ChaoticPath
+from ..starts import describe_starts
+from ..timeline import Timeline, spread
 from .batch_diagram import BatchDiagram
 from .kind import ReproducibilityWarning, SceneKind, check_name, check_options, check_positive_int
 from .loader import (
@@ -34,7 +37,7 @@ from .loader import (
     load_scenes,
     plugin_scenes,
 )
-from .race import ChaoticPath, Point, Scene, Timeline, describe_starts, spread
+from .race import Point, Scene
 from .racer import Racer
 from .series_scene import SeriesScene
 from .side_by_side import SideBySide

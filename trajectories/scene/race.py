@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -14,15 +14,13 @@ import numpy as np
 from ..catalogue import resolve_surface
 from ..errors import SceneError
 from ..gradients import GradientSource, stochastic_gradient
-from ..horizon import RUN_TOLERANCE
 from ..options import MAX_RACERS, check_option, default, outside_window
-from ..paths import race_horizons, race_trajectories
 from ..portable import exact_in_numpy, portable_surface
 from ..render.text import text_problem
-from ..run import Trajectory
 from ..spec import OptimizerSpec
 from ..starts import StartSetError, expand
 from ..surfaces import Array, Surface
+from ..timeline import Timeline, spread
 from .kind import SceneKind, check_name
 from .racer import Racer
 from .values import Camera, Frames, Look, Trail
@@ -302,101 +300,9 @@ class Scene(SceneKind):
         steps = [[int(np.searchsorted(c, s, side="right") - 1) for c in clocks] for s in samples]
         return Timeline("samples", budget, samples, steps, [c / self.samples_per_epoch() for c in clocks])
 
-    def compute(self) -> list[Trajectory]:
-        """One :class:`Trajectory` per optimizer, each over all starts (positions ``(steps+1, S, 2)``);
-        see :mod:`trajectories.paths`, where every optimizer runs."""
-        return race_trajectories(self)
-
-    def horizons(
-        self, trajectories: Sequence[Trajectory] | None = None, tolerance: float = RUN_TOLERANCE
-    ) -> list[Array]:
-        """Per optimizer, the reproducibility horizon of each start's path (-1: none), see
-        :mod:`trajectories.horizon`; ``trajectories`` are :meth:`compute`'s, computed when not given."""
-        return race_horizons(self, self.compute() if trajectories is None else trajectories, tolerance)
-
     @property
     def reproducible_everywhere(self) -> bool:
         """Whether the paths are the same on every CPU whatever their horizons: portable arithmetic, or a
         surface that numpy evaluates with IEEE-exact operations only (see
         :func:`trajectories.portable.exact_in_numpy`)."""
         return self.arithmetic == "portable" or exact_in_numpy(self.surface)
-
-    def chaotic_paths(
-        self, trajectories: Sequence[Trajectory] | None = None, tolerance: float = RUN_TOLERANCE
-    ) -> list[ChaoticPath]:
-        """The paths whose horizon lies within their steps."""
-        found = []
-        exact = self.reproducible_everywhere
-        for racer, steps, found_steps in zip(self.optimizers, self.racer_steps(), self.horizons(trajectories,
-                                                                                               tolerance), strict=True):
-            for start, step in zip(self.starts, found_steps.tolist(), strict=True):
-                if 0 <= step <= steps:
-                    found.append(ChaoticPath(self.name, racer.label, start, step, steps, exact))
-        return found
-
-
-@dataclass(frozen=True)
-class ChaoticPath:
-    """A path of scene ``scene`` whose reproducibility horizon, ``step``, lies within its ``steps``."""
-
-    scene: str
-    label: str
-    start: Point
-    step: int
-    steps: int
-    reproducible: bool
-
-    def warning(self) -> str:
-        """One line: what it means and what to do (nothing, when the path is reproducible anyway)."""
-        where = f"{self.scene}: the path of {self.label!r} from {describe_starts([self.start])}"
-        if self.reproducible:
-            return f"{where} is chaotic from step {self.step} of {self.steps}, but computed the same on every CPU"
-        return (
-            f"{where} is chaotic from step {self.step} of {self.steps}: later frames depend on the last bits of "
-            "numpy's exp, sin, log... and can differ between CPUs; render it with --arithmetic portable "
-            "(in a scene: arithmetic=\"portable\") for the same bytes on every machine"
-        )
-
-
-
-def spread(total: int, frames: int, fixed: Sequence[int] = ()) -> list[int]:
-    """``frames`` values from 0 to ``total``, evenly spread, the last one ``total``; each of ``fixed`` (up to
-    ``total``) replaces the value nearest to it that neither another fixed value nor the ends took (so
-    that a pause shows its exact step), the values staying in order.
-
-    >>> spread(10, 4), spread(10, 4, [4]), spread(10, 4, [9])
-    ([0, 3, 7, 10], [0, 4, 7, 10], [0, 3, 9, 10])
-    """
-    if frames == 1:
-        return [total]
-    values = [round(i * total / (frames - 1)) for i in range(frames)]
-    taken = {0, frames - 1}
-    for value in sorted({v for v in fixed if 0 <= v <= total}):
-        if value in values:
-            taken.add(values.index(value))
-            continue
-        free = [i for i in range(frames) if i not in taken]
-        if not free:
-            break
-        nearest = min(free, key=lambda i: (abs(values[i] - value), i))
-        values[nearest] = value
-        taken.add(nearest)
-    return sorted(values)
-
-
-@dataclass(frozen=True)
-class Timeline:
-    """Per frame: the counter's value (``label`` ``value``/``total``) and each racer's step. With a clock
-    in samples, ``epochs[i][t]`` is how many passes over the data racer ``i`` has made after ``t`` steps."""
-
-    label: str
-    total: int
-    values: list[int]
-    steps: list[list[int]]
-    epochs: list[Array] | None = None
-
-
-
-def describe_starts(starts: Iterable[Point]) -> str:
-    return " ".join(f"({x:g}, {y:g})" for x, y in starts)
-

@@ -11,8 +11,8 @@ from ..options import default
 from ..render.palette import OKABE_ITO_DARK, ordered
 from ..render.text import text_problem
 from ..surfaces import Array
+from ..timeline import spread
 from .kind import SceneKind, check_name, check_options, check_positive_int
-from .race import spread
 
 ARTICLE_EWA_COLORS = ("#9E7CC1", "#9897CE", "#93B2DC", "#8ECDEA")
 
