@@ -105,7 +105,7 @@ def describe_scene(scene: Any, indent: str = "", size: tuple[int, int] | None = 
 
 def _described(scene: Any, indent: str, size: tuple[int, int] | None) -> list[str]:
     kind = type(scene).__name__
-    lines = [f"{indent}scene {scene.name} ({kind}): {getattr(scene, 'description', '') or ''}".rstrip(": ")]
+    lines = [f"{indent}scene {scene.name} ({kind}): {scene.description or ''}".rstrip(": ")]
     if scene.source:
         lines.append(f"{indent}  defined in {scene.source}")
     for field in dataclasses.fields(scene):

@@ -84,7 +84,7 @@ def folders_kept_only_if_used(folders: Iterable[str | os.PathLike[str] | None]) 
 def confining_folder(scene: Any, path: str | os.PathLike[str]) -> Path | None:
     """The folder ``path`` must stay in when it is a scene file's own output (``[output] path``: inside the
     scene file's folder, :func:`trajectories.plan.own_output`), else ``None`` (``-o`` goes anywhere)."""
-    own, source = getattr(scene, "output", None), getattr(scene, "source", "")
+    own, source = scene.output, scene.source
     if own is None or not source:
         return None
     base = Path(source).resolve().parent

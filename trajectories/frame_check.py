@@ -290,8 +290,8 @@ def check_timing(delays: Sequence[int], moments: Sequence[Any], cameras: list[tu
 def waivers_of(scene: Any) -> dict[str, str]:
     """The checks ``scene`` (or any of its panels) is exempt from, with its reasons."""
     found: dict[str, str] = {}
-    for item in [scene, *getattr(scene, "panels", ())]:
-        found.update(dict(getattr(item, "waivers", None) or {}))
+    for item in [scene, *scene.races()]:
+        found.update(dict(item.waivers or {}))
     return found
 
 

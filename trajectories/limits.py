@@ -258,10 +258,11 @@ def check_render_size(scene: Any, fmt: Any, error: type[TrajectoriesError], jobs
         width, height = scene.size
         check_time(render_seconds(scene, frames), f"{frames} frames of {width}x{height}", error,
                    advice="use a smaller size, fewer frames or fewer steps", what="render")
-    if getattr(scene, "view", None) == "contour" and hasattr(scene, "loss_panel"):  # side panels need room
-        from .render.side_panels import check_panel_room
+    for race in scene.races():
+        if race.view == "contour":  # side panels need room
+            from .render.side_panels import check_panel_room
 
-        check_panel_room(scene, error)
+            check_panel_room(race, error)
 
 
 # --- time, estimated before a long run -------------------------------------------------------------------

@@ -116,7 +116,7 @@ play/pause and a scrubber, rather than a GIF: 25 s at the default 20 fps, longer
 def html_preview(scene: Any) -> str:
     """A scene rendered to a temporary GIF (or, past :data:`NOTEBOOK_PLAYER_FRAMES` frames, the HTML
     player), as HTML (for Jupyter)."""
-    player = getattr(scene, "frame_count", 0) > NOTEBOOK_PLAYER_FRAMES
+    player = scene.frame_count > NOTEBOOK_PLAYER_FRAMES
     with tempfile.TemporaryDirectory() as folder:
         result = render_scene(scene, Path(folder) / f"{scene.name}.{'html' if player else 'gif'}", quiet=True)
         return result._repr_html_()
@@ -243,7 +243,7 @@ def early_exit_warnings(computed: ComputedPaths | None) -> tuple[str, ...]:
     notes: list[str] = []
     for panel in computed.panels if computed is not None else ():
         scene = panel.scene
-        if len(getattr(scene, "starts", ())) > 3 or not panel.trajectories:
+        if len(scene.starts) > 3 or not panel.trajectories:
             continue
         x0, x1, y0, y1 = scene.plot_window
         for racer, trajectory in zip(scene.optimizers, panel.trajectories, strict=True):

@@ -75,8 +75,8 @@ def adhoc_scene(
 def option_names(scene: Any) -> set[str]:
     """The options ``scene`` has (a side-by-side scene passes its panels' options on)."""
     names = {f.name for f in dataclasses.fields(scene) if f.init}
-    for panel in getattr(scene, "panels", ()):
-        names |= {f.name for f in dataclasses.fields(panel) if f.init}
+    for race in scene.races():  # a race is its own; panels side by side pass options on to theirs
+        names |= {f.name for f in dataclasses.fields(race) if f.init}
     return names
 
 
@@ -162,7 +162,7 @@ def plan_render(
     targets, formats = [], []
     for scene in scenes:
         own = None if (output or out_dir) else own_output(scene)
-        chosen = infer_format(output or own, fmt or getattr(scene, "output_format", None))
+        chosen = infer_format(output or own, fmt or scene.output_format)
         formats.append(chosen.name)
         targets.append(Path(output or own) if (output or own) else folder / f"{scene.name}{chosen.extension}")
     default_used = not output and not out_dir and any(target.parent == folder for target in targets)
@@ -201,10 +201,10 @@ def own_output(scene: Any) -> Path | None:
     that file's folder and confined to it: a scene shared by a stranger can never name a file elsewhere
     (``-o`` can). :class:`PlanError` for an absolute path, a ``..``, a hidden part (``.git/config``), a name
     without its format's suffix, or a symbolic link that leads out."""
-    own = getattr(scene, "output", None)
+    own = scene.output
     if own is None:
         return None
-    source = getattr(scene, "source", "")
+    source = scene.source
     base = Path(source).resolve().parent if source else Path.cwd().resolve()
     where = f"{scene.name}: [output] path {own!r}"
     relative = check_file_name(own, where)
@@ -213,7 +213,7 @@ def own_output(scene: Any) -> Path | None:
     hidden = next((part for part in relative.parts if part.startswith(".")), None)
     if hidden is not None:  # .git/config, .bashrc, .venv/...: never the place of an animation
         raise PlanError(f"{where}: {hidden} is a hidden name (it starts with a dot); pass -o to write there")
-    fmt = infer_format(relative, getattr(scene, "output_format", None))
+    fmt = infer_format(relative, scene.output_format)
     if relative.suffix.lower() not in fmt.suffixes:  # a file's name says what it holds
         raise PlanError(f"{where} must end in {' or '.join(fmt.suffixes)}, as {fmt.name} files do")
     target = base / relative
@@ -225,7 +225,7 @@ def own_output(scene: Any) -> Path | None:
 def inputs(scenes: list, series: str | None) -> list[tuple[str, Path]]:
     """What a render reads, which it must never overwrite: scene files and a series' CSV."""
     found = [(f"the scene file of {scene.name}", Path(scene.source)) for scene in scenes
-             if getattr(scene, "source", "") and Path(scene.source).is_file()]
+             if scene.source and Path(scene.source).is_file()]
     return found + ([("the series read with --series", Path(series))] if series is not None else [])
 
 

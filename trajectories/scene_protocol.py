@@ -106,6 +106,9 @@ class Race(SceneValue, Protocol):
     def steps(self) -> int: ...
 
     @property
+    def surface(self) -> Surface: ...
+
+    @property
     def path_surface(self) -> Surface:
         """The surface as the paths evaluate it (in portable arithmetic when the race asks for it)."""
 

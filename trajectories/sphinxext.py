@@ -103,7 +103,7 @@ def _code_digest() -> str:
 def cache_key(scene: Any, fmt: str) -> str:
     """The hash that names a render: the scene's value, the bytes of the file that declares it, the
     format, and the versions of everything that draws it."""
-    source = getattr(scene, "source", "")
+    source = scene.source
     source_bytes = Path(source).read_bytes() if source and Path(source).is_file() else b""
     value = dataclasses.replace(scene, source="") if source else scene  # where the file is does not count
     document = {"scene": repr(value), "source": hashlib.sha256(source_bytes).hexdigest(), "format": fmt,
@@ -280,7 +280,7 @@ class TrajectoriesDirective(SphinxDirective):
 
         source_folder = Path(self.env.doc2path(self.env.docname)).parent
         uri = Path(os.path.relpath(path, source_folder)).as_posix()
-        description = getattr(scene, "description", "") or scene.name
+        description = scene.description or scene.name
         alt = self.options.get("alt", f"animation: {description}")
         shown_as = get_format(fmt).shown_as  # the formats the directive offers: every one a page can show
         if shown_as == "player":

@@ -186,4 +186,4 @@ def check_adapter_object(kind: str, target: str, found: Any) -> None:
 
 def is_data(scene: Any) -> bool:
     """Whether ``scene`` was read from data (a TOML scene file), so that it is rendered under the guard."""
-    return str(getattr(scene, "source", "") or "").endswith(".toml")
+    return str(scene.source or "").endswith(".toml")

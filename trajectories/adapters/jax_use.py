@@ -24,11 +24,10 @@ def runs_jax(scene: Any) -> bool:
     """Whether ``scene`` (a race, or panels side by side) runs an optax optimizer or a JAX surface."""
     if "jax" not in sys.modules:
         return False
-    for panel in getattr(scene, "panels", None) or [scene]:
-        for racer in getattr(panel, "optimizers", ()) or ():
-            if str(getattr(getattr(racer, "spec", None), "name", "")).startswith("optax:"):
+    for race in scene.races():
+        for racer in race.optimizers:
+            if racer.spec.name.startswith("optax:"):
                 return True
-        surface = getattr(panel, "surface", None)
-        if surface is not None and getattr(getattr(surface, "value", None), MARK, False):
+        if getattr(race.surface.value, MARK, False):
             return True
     return False

@@ -12,6 +12,7 @@ from ..terminal import is_control
 
 if TYPE_CHECKING:
     from ..pipeline import RenderResult
+    from ..scene_protocol import Race
 
 
 class ReproducibilityWarning(UserWarning):
@@ -26,11 +27,22 @@ def check_positive_int(name: str, value: Any) -> None:
 
 
 class SceneKind:
-    """What every kind of scene shares: rendering, options that make a new value, Jupyter display."""
+    """What every kind of scene shares: rendering, options that make a new value, Jupyter display, and
+    the defaults of what a kind does not have. Every kind satisfies
+    :class:`~trajectories.scene_protocol.SceneValue`, which is what the later stages read of it (they never
+    probe a scene with ``getattr``/``hasattr``): a kind declares what it has as fields, and inherits these
+    for what it lacks."""
 
     name: str
+    description: str = ""
+    source: str = ""
+    output: str | None = None
+    """Where ``trajectories render`` writes the scene when not told (``None``: ``output/<name>.<ext>``)."""
+    output_format: str | None = None
+    waivers: tuple[tuple[str, str], ...] | None = None
+    """Checks of the frame checker the scene is exempt from, with the reasons (none by default)."""
 
-    def races(self) -> tuple[Any, ...]:
+    def races(self) -> tuple[Race, ...]:
         """The races (:class:`~trajectories.scene.Scene` values) whose paths computing this scene makes: the
         scene itself for a race, its panels side by side, none for a kind without optimizers. The later
         stages read this instead of probing a scene for ``panels`` or ``optimizers``."""
