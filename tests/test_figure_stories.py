@@ -13,8 +13,9 @@ from trajectories.paths import race_trajectories
 from trajectories.render.contour import find_exit
 from trajectories.render.palette import ARTICLE, ciede2000, closest_pair, distance, to_lab
 from trajectories.render.theme import THEMES
-from trajectories.render.views import make_view
 from trajectories.scene import Scene, SideBySide, builtin_scenes
+
+from .drawing import make_view
 
 SCENES = builtin_scenes()
 DRAWN = [name for name, scene in SCENES.items() if isinstance(scene, (Scene, SideBySide))]

@@ -22,8 +22,9 @@ from trajectories.moments import Moment
 from trajectories.paths import compute_paths
 from trajectories.render.contour import ContourView
 from trajectories.render.geometry import Area, Dots, FrameGeometry, Mark, Stroke, TextBox
-from trajectories.render.views import make_view
 from trajectories.scene import Racer, Scene, builtin_scenes
+
+from .drawing import make_view
 
 SCENES = builtin_scenes()
 

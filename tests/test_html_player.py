@@ -12,13 +12,13 @@ from PIL import Image
 
 from trajectories import pipeline
 from trajectories.pipeline import frame_delays, render_scene
-from trajectories.render.views import make_view
 from trajectories.scene import Scene
 from trajectories.snapshot import DEFAULT_TOLERANCE, frame_rms
 from trajectories.writers.html import HtmlWriter, fragment
 from trajectories.writers.quantize import PaletteMapper, build_palette
 
 from .contracts import fake_format
+from .drawing import make_view
 from .test_encode import moving_square_frames
 
 FPS = 25  # 40 ms a frame

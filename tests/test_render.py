@@ -14,11 +14,11 @@ from PIL import Image
 
 from trajectories.paths import race_trajectories
 from trajectories.render.contour import find_exit
-from trajectories.render.views import make_view
 from trajectories.scene import Racer, Scene, spread
 from trajectories.writers import FrameWriter
 
 from .contracts import fake_format
+from .drawing import make_view
 
 SMALL = {"size": (200, 150), "dpi": 40}
 

@@ -215,8 +215,9 @@ def test_schedule_decay_scene_is_fast_first_then_settled():
 
 
 def test_the_lr_panel_draws_each_racers_rates_up_to_the_frame():
-    from trajectories.render.views import make_view
     from trajectories.scene import Racer, Scene
+
+    from .drawing import make_view
 
     scene = Scene("lr", "booth", [Racer("sgd:lr=0.01@step:step_size=3,gamma=0.5", "GD"), Racer("adam:lr=0.1")],
                   start=(1.0, 1.0), steps=8, lr_panel=True, size=(320, 240))

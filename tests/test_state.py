@@ -92,7 +92,7 @@ def test_scales_are_round_and_keep_within_the_room(longest, room, expected):
 
 
 def test_overlays_are_drawn_at_the_heads_with_the_stated_scales():
-    from trajectories.render.views import make_view
+    from .drawing import make_view
 
     scene = Scene("o", "ravine", [Racer("sgd:lr=0.01,momentum=0.9", "M"), Racer("rmsprop:lr=0.05", "R")],
                   start=(6.0, 3.0), steps=10, overlays=("gradient", "step", "velocity", "adaptive"), size=(320, 240))
@@ -197,7 +197,8 @@ def test_state_series_are_the_rules_own_quantities():
 
 def test_the_state_panel_draws_both_axes_of_each_racer_up_to_the_frame():
     from trajectories.render.side_panels import panel_boxes
-    from trajectories.render.views import make_view
+
+    from .drawing import make_view
 
     scene = Scene("s", "ravine", [Racer("sgd:lr=0.01,momentum=0.9", "M"), Racer("sgd:lr=0.01", "GD")],
                   start=(6.0, 3.0), steps=10, state_panel="velocity", loss_panel=True, lr_panel=True,

@@ -4,8 +4,9 @@ bytes as serial ones."""
 import numpy as np
 import pytest
 
-from trajectories.render.views import make_view
 from trajectories.scene import Racer, Scene, SceneError, SideBySide
+
+from .drawing import make_view
 
 PANEL = dict(steps=12, window=(-1, 1, -1, 1), start=(1.0, 0.0), view="surface", rotation=2.0, grid=30,
              theme="article")

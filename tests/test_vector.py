@@ -61,7 +61,8 @@ def test_svg_is_the_final_frame_as_text_and_shapes(stills):
 def test_no_text_leaves_every_glyph_out_and_the_frames_after_a_still_are_unchanged(tmp_path):
     from trajectories.paths import compute_paths
     from trajectories.render.vector import write_vector
-    from trajectories.render.views import make_view
+
+    from .drawing import make_view
 
     small = RACE.with_options(loss_panel=False, size=(200, 150))
     view = make_view(small, compute_paths(small))

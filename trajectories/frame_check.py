@@ -327,9 +327,10 @@ def check_view(scene: Any, view: Any, frames: Iterable[int] | None = None) -> li
 def check_scene(scene: Any, frames: Iterable[int] | None = None) -> list[Finding]:
     """Every finding of the frame checker in ``scene`` (see the module's documentation): its view built
     at its own size, with text, and every frame (or ``frames``) described, none drawn."""
-    from .render.views import make_view
+    from .paths import compute_paths
+    from .view_registry import make_view
 
-    view = make_view(scene)
+    view = make_view(scene, compute_paths(scene))
     try:
         return check_view(scene, view, frames)
     finally:

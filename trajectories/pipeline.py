@@ -3,7 +3,7 @@
 ::
 
     computed = compute_paths(scene)             # trajectories.paths: the only place optimizers run
-    view = make_view(scene, computed, text)     # trajectories.render.views: the only place matplotlib is used
+    view = make_view(scene, computed, text)     # a registered view (trajectories.render): only views use matplotlib
     writer = get_format(name).open(target)      # trajectories.writers: the only list of formats
 
 This module drives them: timing (GIF delays are hundredths of a second; frame ``i`` ends at
@@ -40,9 +40,8 @@ from .paths import ComputedPaths, compute_paths
 from .processes import die_with_parent, fork_is_safe, signals_held
 from .progress import Progress
 from .render.vector import write_vector
-from .render.views import View, make_view
 from .trust import is_data
-from .view_registry import check_vector_form, is_parallel, view_of
+from .view_registry import View, check_vector_form, is_parallel, make_view, view_of
 from .writers import Format, FrameWriter, WriteTarget, get_format, infer_format
 from .writers.html import fragment
 from .writers.quantize import PaletteMapper, build_palette

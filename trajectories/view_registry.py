@@ -23,9 +23,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .errors import RegistryError, RenderError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .scene_protocol import SceneValue
 
 SceneKindName = Literal["race", "series", "batches"]
 ViewFactory = Callable[[Any, Any, bool], Any]
@@ -110,7 +115,37 @@ def race_view_summaries() -> str:
     return ", ".join(summaries[:-1]) + f" or {summaries[-1]}" if len(summaries) > 1 else "".join(summaries)
 
 
-def view_of(scene: Any) -> ViewKind:
+class View(Protocol):
+    """What the pipeline (:mod:`trajectories.pipeline`), declared here with the registry so that the
+    pipeline reaches views only through it needs of a view.
+
+    ``steps_shown`` has one entry per frame; ``frame(i)`` draws frame ``i`` as ``(H, W, 4)`` uint8 RGBA of
+    the scene's size, the same pixels whenever it is asked for (frames may be drawn out of order, and in
+    other processes for a ``parallel`` view); ``reserved_colors()`` are colours the GIF palette must hold
+    exactly (the racers', the text's); ``close()`` frees the figure. Built-in views also describe frame ``i``
+    without drawing it, ``geometry(i)`` (:mod:`trajectories.render.geometry`, for the frame checker), and
+    list the frames their story is about, ``moments()`` (:mod:`trajectories.moments`), which the pipeline
+    holds where the scene pauses.
+    """
+
+    steps_shown: list[int]
+
+    def frame(self, index: int) -> np.ndarray: ...
+
+    def reserved_colors(self) -> list[tuple[int, int, int]]: ...
+
+    def close(self) -> None: ...
+
+
+def make_view(scene: SceneValue, paths: object | None, text: bool = True) -> View:
+    """The registered view that draws ``scene``, from its computed ``paths`` (what
+    :func:`trajectories.paths.compute_paths` returned, passed on unread: the registry sits below the compute
+    stage, which reads its flags; ``None`` for a kind without races); a view never computes them. With
+    ``text`` false it draws no text (snapshot tests). The view's module is imported here, on first use."""
+    return view_of(scene).factory()(scene, paths, text)
+
+
+def view_of(scene: SceneValue) -> ViewKind:
     """The registered view that draws ``scene`` (by its ``view``); :class:`RenderError` naming the known views
     otherwise. Imports no view (and no matplotlib): the plan and the limits read a view's flags here."""
     try:
@@ -119,7 +154,7 @@ def view_of(scene: Any) -> ViewKind:
         raise RenderError(f"{scene.name!r}: {error.args[0]}") from None
 
 
-def is_parallel(scene: Any) -> bool:
+def is_parallel(scene: SceneValue) -> bool:
     """Whether ``scene``'s frames are full redraws (3-D), worth drawing in several processes."""
     return view_of(scene).parallel
 
