@@ -292,3 +292,40 @@ def test_formats_and_views_are_listed_only_by_their_registries():
                 lines = listed_names(parsed(name), names)
                 assert not lines, f"{name}:{lines[0]} writes out {what}: read them from {home}"
     assert listed_names(ast.parse("x = ('gif', 'png', 'webp')\ny = {'gif': 1}"), set(FORMATS)) == [1]
+
+
+SCENE_NAMES = re.compile(r"^(self\.)?(scene|panel|race|kind)$")
+"""What a scene is called where a stage reads one (``kind`` for a scene's kind, as the registries say)."""
+
+
+def scene_typing_problems(tree: ast.AST) -> list[tuple[int, str]]:
+    """A scene typed ``Any`` (a parameter or field called ``scene``), or probed for a named attribute
+    (``getattr(scene, "panels", ())``, ``hasattr(scene, "loss_panel")``): line, what."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and node.arg == "scene" and node.annotation is not None \
+                and ast.unparse(node.annotation) == "Any":
+            found.append((node.lineno, "scene: Any"))
+        elif isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "scene" \
+                and ast.unparse(node.annotation) == "Any":
+            found.append((node.lineno, "scene: Any"))
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr")
+              and len(node.args) >= 2 and SCENE_NAMES.match(ast.unparse(node.args[0]))
+              and isinstance(node.args[1], ast.Constant)):
+            found.append((node.lineno, ast.unparse(node)))
+    return found
+
+
+def test_the_stages_read_scenes_through_their_typed_interface():
+    """Every kind declares what it has (trajectories.scene_protocol, SceneKind's defaults): no stage types a
+    scene as Any or asks a scene whether it has an attribute."""
+    for name in MODULES:
+        found = scene_typing_problems(parsed(name))
+        assert not found, f"{name}:{found[0][0]}: {found[0][1]}: read a SceneValue/Race (trajectories.scene_protocol)"
+
+
+def test_the_scene_interface_check_sees_any_and_probes():
+    source = ("def f(scene: Any, panel):\n    return getattr(panel, 'panels', ()), hasattr(self.scene, 'view')\n"
+              "def g(scene: SceneValue, fields):\n    return [getattr(scene, f.name) for f in fields]\n")
+    assert scene_typing_problems(ast.parse(source)) == [
+        (1, "scene: Any"), (2, "getattr(panel, 'panels', ())"), (2, "hasattr(self.scene, 'view')")]

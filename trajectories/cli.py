@@ -24,6 +24,7 @@ from .processes import Stopped, signals_unwind
 from .version import __version__
 
 if TYPE_CHECKING:
+    from .scene_protocol import SceneValue
     from .spec import OptimizerSpec
 
 # Each command imports what it uses when it runs: `trajectories --help` and `trajectories list` answer
@@ -237,7 +238,7 @@ def list_command(scene_file: str | None) -> None:
         click.echo(f"{name:<{width}}  {line}")
 
 
-def scene_line(scene: Any) -> str:
+def scene_line(scene: SceneValue) -> str:
     """What ``list`` says of a scene: its description, else its surface's."""
     return scene.description or scene.surface.description
 

@@ -6,7 +6,7 @@ import contextlib
 import dataclasses
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .guard import guarded
 from .horizon import render_tolerance
@@ -16,6 +16,9 @@ from .scene import Racer, Scene, SceneError, SideBySide
 from .starts import describe_starts
 from .surfaces import Surface
 from .trust import is_data
+
+if TYPE_CHECKING:
+    from .scene_protocol import SceneValue
 
 
 def _format_number(value: float) -> str:
@@ -95,7 +98,7 @@ def _horizons(scene: Scene, size: tuple[int, int], indent: str) -> list[str]:
     return lines
 
 
-def describe_scene(scene: Any, indent: str = "", size: tuple[int, int] | None = None) -> list[str]:
+def describe_scene(scene: SceneValue, indent: str = "", size: tuple[int, int] | None = None) -> list[str]:
     """Every option of ``scene``, one per line (optimizers with all their hyperparameters), and the
     reproducibility horizon of each path (at a quarter pixel of ``size``, default the scene's). A scene
     read from data is described under the guard (:mod:`trajectories.guard`): its paths are computed."""
@@ -103,7 +106,7 @@ def describe_scene(scene: Any, indent: str = "", size: tuple[int, int] | None = 
         return _described(scene, indent, size)
 
 
-def _described(scene: Any, indent: str, size: tuple[int, int] | None) -> list[str]:
+def _described(scene: SceneValue, indent: str, size: tuple[int, int] | None) -> list[str]:
     kind = type(scene).__name__
     lines = [f"{indent}scene {scene.name} ({kind}): {scene.description or ''}".rstrip(": ")]
     if scene.source:

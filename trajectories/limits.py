@@ -26,13 +26,16 @@ import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import guard
 from .errors import TrajectoriesError
 from .options import OPTIONS
 from .trust import is_data
 from .view_registry import is_parallel
+
+if TYPE_CHECKING:
+    from .scene_protocol import SceneValue
 
 GIB = 2**30
 
@@ -153,14 +156,14 @@ def npz_needs(steps: int, starts: int, optimizers: int, reduced: bool) -> list[A
     return needs
 
 
-def race_points(scene: Any) -> list[int]:
+def race_points(scene: SceneValue) -> list[int]:
     """Points per racer (over all starts) that computing ``scene``'s paths makes: a race's racers, or every
     panel's side by side; ``[]`` for a kind without optimizers."""
     races = scene.races()
     return [(steps + 1) * len(race.starts) for race in races for steps in race.racer_steps()]
 
 
-def _race_detail(scene: Any) -> str:
+def _race_detail(scene: SceneValue) -> str:
     races = scene.races()
     panels = not (len(races) == 1 and races[0] is scene)
     racers = sum(len(race.optimizers) for race in races)
@@ -176,7 +179,7 @@ def useful_workers() -> int:
     return 4 * (os.cpu_count() or 1)
 
 
-def drawing_processes(scene: Any, frames: int, jobs: int, sample: int | None = None) -> int:
+def drawing_processes(scene: SceneValue, frames: int, jobs: int, sample: int | None = None) -> int:
     """Processes that hold a view of ``scene`` at once: this one, and the workers
     :func:`trajectories.pipeline.render_scene` forks for a view whose frames are full redraws (3-D): at most
     ``jobs``, one per 4 frames, and :func:`useful_workers`."""
@@ -185,7 +188,7 @@ def drawing_processes(scene: Any, frames: int, jobs: int, sample: int | None = N
     return 1 + min(jobs, math.ceil(frames / 4), useful_workers())
 
 
-def render_needs(scene: Any, fmt: Any, jobs: int = 1, paths_json: bool = False,
+def render_needs(scene: SceneValue, fmt: Any, jobs: int = 1, paths_json: bool = False,
                  sample: int | None = None) -> list[Need]:
     """What rendering ``scene`` to format ``fmt`` (a :class:`trajectories.writers.Format`) with ``jobs``
     processes needs: its paths while drawn, the frame buffers of every drawing process, the frames a
@@ -218,7 +221,7 @@ def render_needs(scene: Any, fmt: Any, jobs: int = 1, paths_json: bool = False,
     return needs
 
 
-def _view_point_bytes(scene: Any) -> int:
+def _view_point_bytes(scene: SceneValue) -> int:
     """Bytes per path point the scene's view holds while drawing: its own measure, else
     :data:`VIEW_BYTES_PER_POINT`."""
     from .view_registry import VIEWS
@@ -228,14 +231,14 @@ def _view_point_bytes(scene: Any) -> int:
     return VIEW_BYTES_PER_POINT if own is None else own
 
 
-def _reduces(scene: Any) -> bool:
+def _reduces(scene: SceneValue) -> bool:
     from .view_registry import VIEWS
 
     kind = VIEWS.get(scene.view)
     return kind is not None and kind.reduces
 
 
-def check_frame_count(scene: Any, error: type[TrajectoriesError]) -> int:
+def check_frame_count(scene: SceneValue, error: type[TrajectoriesError]) -> int:
     """``scene``'s frame count, or ``error`` when it passes :data:`MAX_FRAMES`."""
     frames = scene.frame_count
     if frames > MAX_FRAMES:
@@ -245,7 +248,7 @@ def check_frame_count(scene: Any, error: type[TrajectoriesError]) -> int:
     return frames
 
 
-def check_render_size(scene: Any, fmt: Any, error: type[TrajectoriesError], jobs: int = 1,
+def check_render_size(scene: SceneValue, fmt: Any, error: type[TrajectoriesError], jobs: int = 1,
                       paths_json: bool = False, sample: int | None = None) -> None:
     """Before any work: ``scene``'s frame count and the memory rendering it to ``fmt`` would need
     (:func:`render_needs`) are within bounds, and a contour view's side panels have room, else ``error``
@@ -329,7 +332,7 @@ SECONDS_PER_REDRAWN_PIXEL = 1e-6
 of 640x320), rounded up."""
 
 
-def render_seconds(scene: Any, frames: int) -> float:
+def render_seconds(scene: SceneValue, frames: int) -> float:
     """About how long rendering ``frames`` frames of ``scene`` takes: its paths (as :func:`run_seconds`
     estimates them, with their horizons) and its frames (pixels times a cost per pixel), leaning long."""
     width, height = scene.size

@@ -17,10 +17,13 @@ of each moment the scene pauses at for ``pause`` seconds (:func:`held_frames`), 
 from __future__ import annotations
 
 import bisect
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .options import EXITS
 
+if TYPE_CHECKING:
+    from .scene_protocol import Race
+    from .timeline import Timeline
 
 class Moment(NamedTuple):
     """Frame ``frame`` shows a moment of the story (``what``); ``kind`` is ``"exit"`` or ``"pause"``;
@@ -37,7 +40,7 @@ def first_frame(timeline: Any, racer: int, step: int) -> int | None:
     return next((index for index, steps in enumerate(timeline.steps) if steps[racer] >= step), None)
 
 
-def declared_moments(scene: Any, timeline: Any) -> list[Moment]:
+def declared_moments(scene: Race, timeline: Timeline) -> list[Moment]:
     """The steps of ``scene.pauses`` (samples with a clock in samples), each at the first frame that
     shows it, held ``scene.pause`` seconds."""
     found = []
@@ -50,7 +53,7 @@ def declared_moments(scene: Any, timeline: Any) -> list[Moment]:
     return found
 
 
-def exit_moment(scene: Any, timeline: Any, racer: int, step: int, who: str) -> Moment | None:
+def exit_moment(scene: Race, timeline: Timeline, racer: int, step: int, who: str) -> Moment | None:
     """The moment racer ``racer`` (called ``who``) leaves at ``step``, held if ``scene`` pauses at exits."""
     index = first_frame(timeline, racer, step)
     if index is None:

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -45,6 +45,9 @@ from .view_registry import View, check_vector_form, is_parallel, make_view, view
 from .writers import Format, FrameWriter, WriteTarget, get_format, infer_format
 from .writers.html import fragment
 from .writers.quantize import PaletteMapper, build_palette
+
+if TYPE_CHECKING:
+    from .scene_protocol import SceneValue
 
 
 def frame_delays(frames: int, fps: int, hold: float, pauses: Mapping[int, float] | None = None) -> list[int]:
@@ -70,7 +73,7 @@ def view_moments(view: Any) -> list[Moment]:
     return list(moments()) if moments is not None else []
 
 
-def animation_delays(scene: Any, view: Any) -> list[int]:
+def animation_delays(scene: SceneValue, view: Any) -> list[int]:
     """Every frame's delay (hundredths of a second): the scene's fps, its last frame's hold and its pauses."""
     return frame_delays(len(view.steps_shown), scene.fps, scene.hold, held_frames(view_moments(view)))
 
@@ -112,7 +115,7 @@ play/pause and a scrubber, rather than a GIF: 25 s at the default 20 fps, longer
 (the longest, ``fig5_ewa``, has 313), and past what one watches without pausing or finding a step."""
 
 
-def html_preview(scene: Any) -> str:
+def html_preview(scene: SceneValue) -> str:
     """A scene rendered to a temporary GIF (or, past :data:`NOTEBOOK_PLAYER_FRAMES` frames, the HTML
     player), as HTML (for Jupyter)."""
     player = scene.frame_count > NOTEBOOK_PLAYER_FRAMES
@@ -121,7 +124,7 @@ def html_preview(scene: Any) -> str:
         return result._repr_html_()
 
 
-def default_path(scene: Any, fmt: Format, out_dir: str | Path = "output") -> Path:
+def default_path(scene: SceneValue, fmt: Format, out_dir: str | Path = "output") -> Path:
     """``out_dir/<scene name><the format's extension>``."""
     return Path(out_dir) / f"{scene.name}{fmt.extension}"
 
@@ -129,7 +132,7 @@ def default_path(scene: Any, fmt: Format, out_dir: str | Path = "output") -> Pat
 
 
 def render_scene(
-    scene: Any,
+    scene: SceneValue,
     path: str | Path | None = None,
     *,
     format: str | None = None,
@@ -201,8 +204,8 @@ def render_scene(
     return RenderResult(path, fmt.name, frames, scene.size, path.stat().st_size, time.perf_counter() - began, notes)
 
 
-def _computed_and_written(scene: Any, path: Path, fmt: Format, paths_json: str | Path | None, quiet: bool, jobs: int,
-                          text: bool, sample: int | None, colors: int, client: Any,
+def _computed_and_written(scene: SceneValue, path: Path, fmt: Format, paths_json: str | Path | None, quiet: bool,
+                          jobs: int, text: bool, sample: int | None, colors: int, client: Any,
                           kind: Any) -> tuple[int, tuple[str, ...]]:
     """The paths computed, the frames drawn and written to ``path`` and the paths' JSON to ``paths_json``:
     the frames written and the warnings. The JSON is made before any file is written, so that a document
@@ -293,7 +296,7 @@ _IN_WORKER: dict[str, Any] = {}
 """The state of a forked worker process (its view, or its batch of scenes); never set in the parent."""
 
 
-def _frames(scene: Any, computed: ComputedPaths | None, view: View, count: int, jobs: int, text: bool,
+def _frames(scene: SceneValue, computed: ComputedPaths | None, view: View, count: int, jobs: int, text: bool,
             known: dict[int, np.ndarray]) -> Iterator[np.ndarray]:
     """Frames 0..count-1 in order: drawn here, or by ``jobs`` forked processes for full-redraw views."""
     if jobs > 1 and is_parallel(scene) and count > 2 and fork_is_safe(scene):
@@ -312,7 +315,7 @@ def _frames(scene: Any, computed: ComputedPaths | None, view: View, count: int, 
         yield known[index] if index in known else view.frame(index)
 
 
-def _start_worker(scene: Any, computed: ComputedPaths | None, text: bool) -> None:
+def _start_worker(scene: SceneValue, computed: ComputedPaths | None, text: bool) -> None:
     die_with_parent()
     _IN_WORKER["view"] = make_view(scene, computed, text)
 
@@ -322,12 +325,12 @@ def _draw_frames(indices: range) -> list[np.ndarray]:
     return [view.frame(index) for index in indices]
 
 
-def _open_writer(fmt: Format, file: Any, temporary: Path, scene: Any, mapper: PaletteMapper | None,
+def _open_writer(fmt: Format, file: Any, temporary: Path, scene: SceneValue, mapper: PaletteMapper | None,
                  steps: tuple[int, ...] = (), vector: Callable[[Any, str], None] | None = None) -> FrameWriter:
     return fmt.open(WriteTarget(file, temporary, scene.size, scene.fps, mapper, steps, scene.name, vector))
 
 
-def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format, temporary: Path, quiet: bool,
+def _encode(scene: SceneValue, computed: ComputedPaths | None, view: View, fmt: Format, temporary: Path, quiet: bool,
             jobs: int = 1, sample: int | None = None, colors: int = 255,
             text: bool = True) -> int:
     count = len(view.steps_shown)

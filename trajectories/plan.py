@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .atomic import check_file_name, check_writable
 from .errors import OutputError, PlanError
@@ -18,6 +18,9 @@ from .options import OPTIONS
 from .scene import Scene, SeriesScene, builtin_scenes, find_scenes
 from .spec import OptimizerSpec
 from .writers import get_format, infer_format
+
+if TYPE_CHECKING:
+    from .scene_protocol import SceneValue
 
 DEFAULT_FOLDER = Path("output")
 SCALES = (0.1, 8.0)
@@ -72,7 +75,7 @@ def adhoc_scene(
     return AdHoc(surface, tuple(specs), tuple(starts), steps, window)
 
 
-def option_names(scene: Any) -> set[str]:
+def option_names(scene: SceneValue) -> set[str]:
     """The options ``scene`` has (a side-by-side scene passes its panels' options on)."""
     names = {f.name for f in dataclasses.fields(scene) if f.init}
     for race in scene.races():  # a race is its own; panels side by side pass options on to theirs
@@ -80,7 +83,7 @@ def option_names(scene: Any) -> set[str]:
     return names
 
 
-def apply_options(scene: Any, overrides: dict[str, Any]) -> Any:
+def apply_options(scene: SceneValue, overrides: dict[str, Any]) -> Any:
     """``scene`` with the overrides it has (``--all`` mixes kinds of scenes: a trail means nothing to the
     EWA figure)."""
     own = {key: value for key, value in overrides.items() if key in option_names(scene)}
@@ -185,7 +188,7 @@ def with_overrides(scenes: list, overrides: dict[str, Any], scale: float | None 
     return scenes if scale is None else [scaled(scene, scale) for scene in scenes]
 
 
-def scaled(scene: Any, scale: float) -> Any:
+def scaled(scene: SceneValue, scale: float) -> Any:
     """``scene`` with its frame size and dpi multiplied by ``scale`` (``--scale``)."""
     if isinstance(scale, bool) or not isinstance(scale, int | float) or not SCALES[0] <= scale <= SCALES[1]:
         raise PlanError(f"--scale must be a number from {SCALES[0]:g} to {SCALES[1]:g}, got {scale!r}")
@@ -196,7 +199,7 @@ def scaled(scene: Any, scale: float) -> Any:
     return scene.with_options(size=(round(scene.size[0] * scale), round(scene.size[1] * scale)), dpi=dpi)
 
 
-def own_output(scene: Any) -> Path | None:
+def own_output(scene: SceneValue) -> Path | None:
     """Where a scene file asks to be written (``[output] path`` in TOML, ``output=`` in Python), relative to
     that file's folder and confined to it: a scene shared by a stranger can never name a file elsewhere
     (``-o`` can). :class:`PlanError` for an absolute path, a ``..``, a hidden part (``.git/config``), a name

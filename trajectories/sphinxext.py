@@ -50,7 +50,7 @@ import tempfile
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from docutils import nodes
@@ -62,6 +62,9 @@ from .errors import DirectiveError, TrajectoriesError
 from .guard import guarded
 from .trust import allowing
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .scene_protocol import SceneValue
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +103,7 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def cache_key(scene: Any, fmt: str) -> str:
+def cache_key(scene: SceneValue, fmt: str) -> str:
     """The hash that names a render: the scene's value, the bytes of the file that declares it, the
     format, and the versions of everything that draws it."""
     source = scene.source
@@ -239,7 +242,7 @@ class TrajectoriesDirective(SphinxDirective):
         (scene,) = scenes.values()
         return scene.with_options(source="")  # its file is gone: a scene of this document's text
 
-    def _with_options(self, scene: Any) -> Any:
+    def _with_options(self, scene: SceneValue) -> Any:
         from .plan import option_names
 
         changes = {key: self.options[key] for key in ("size", "frames") if key in self.options}
@@ -258,7 +261,7 @@ class TrajectoriesDirective(SphinxDirective):
 
     # --- rendering, cached -------------------------------------------------------------------------------
 
-    def _rendered(self, scene: Any, fmt: str, location: tuple[str, int], from_data: bool) -> Path:
+    def _rendered(self, scene: SceneValue, fmt: str, location: tuple[str, int], from_data: bool) -> Path:
         from .writers import get_format
 
         folder = Path(self.env.doctreedir) / CACHE_FOLDER
@@ -275,7 +278,7 @@ class TrajectoriesDirective(SphinxDirective):
 
     # --- embedding -----------------------------------------------------------------------------------------
 
-    def _nodes(self, scene: Any, fmt: str, path: Path) -> list[nodes.Node]:
+    def _nodes(self, scene: SceneValue, fmt: str, path: Path) -> list[nodes.Node]:
         from .writers import get_format
 
         source_folder = Path(self.env.doc2path(self.env.docname)).parent
@@ -291,7 +294,7 @@ class TrajectoriesDirective(SphinxDirective):
             image["video_width"] = scene.size[0]
         return self._captioned(image)
 
-    def _player(self, scene: Any, path: Path, alt: str) -> list[nodes.Node]:
+    def _player(self, scene: SceneValue, path: Path, alt: str) -> list[nodes.Node]:
         """The player's own markup, inline (its frames are ``data:`` URIs, so no file is copied)."""
         from .writers.html import fragment
 
@@ -311,7 +314,7 @@ class TrajectoriesDirective(SphinxDirective):
         return [figure, *messages]
 
 
-def render(scene: Any, target: Path, fmt: str) -> Any:
+def render(scene: SceneValue, target: Path, fmt: str) -> Any:
     """Render ``scene`` to ``target`` (atomically: a temporary file renamed into place, so two processes
     rendering the same scene both leave a whole file). Its own function so that tests can count renders."""
     from .pipeline import render_scene

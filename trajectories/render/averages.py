@@ -4,7 +4,7 @@ longer than the scene's most frames grows several points a frame."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.collections import LineCollection
@@ -24,11 +24,14 @@ from .geometry import (
 )
 from .theme import get_theme
 
+if TYPE_CHECKING:
+    from ..scene import SeriesScene
+
 
 class AveragesView:
     parallel = False
 
-    def __init__(self, scene: Any, text: bool = True) -> None:
+    def __init__(self, scene: SeriesScene, text: bool = True) -> None:
         self.scene = scene
         self.theme = theme = get_theme(scene.theme)
         self.values = scene.values()

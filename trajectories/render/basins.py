@@ -36,13 +36,14 @@ from .theme import get_theme
 
 if TYPE_CHECKING:
     from ..paths import ComputedPaths
+    from ..scene_protocol import Race
 
 TARGET_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#F0E442", "#D55E00", "#999933",
                  "#882255", "#44AA99")
 """Colours of the targets, in order (Okabe–Ito first, then Tol's muted), cycled past ten."""
 
 
-def the_grid(scene: Any) -> Grid | None:
+def the_grid(scene: Race) -> Grid | None:
     """The scene's starts as one :class:`~trajectories.starts.Grid`, or ``None`` when they are not."""
     sets = scene.start_sets or ()
     return sets[0] if not scene.start and len(sets) == 1 and isinstance(sets[0], Grid) else None
@@ -99,7 +100,7 @@ class BasinsView:
 
     parallel = False
 
-    def __init__(self, scene: Any, paths: ComputedPaths, text: bool = True) -> None:
+    def __init__(self, scene: Race, paths: ComputedPaths, text: bool = True) -> None:
         if len(paths.panels) != 1:
             raise RenderError(f"{scene.name}: basins panels side by side are not supported: the basins view "
                               "already draws one panel per optimizer")

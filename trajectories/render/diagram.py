@@ -4,7 +4,7 @@ batch after batch (the current batch lit, the consumed ones dimmed). Blitted: on
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib import colormaps
@@ -13,6 +13,9 @@ from matplotlib.colors import to_rgba
 from .canvas import Backdrop, frame_pixels, new_figure
 from .geometry import Area, FrameGeometry, figure_text_boxes, frame_box, text_box
 from .theme import get_theme
+
+if TYPE_CHECKING:
+    from ..scene import BatchDiagram
 
 
 def shuffle_progress(frame: int, intro: int, frames: int) -> float:
@@ -32,7 +35,7 @@ def positions_after_shuffle(order: np.ndarray) -> np.ndarray:
 class BatchDiagramView:
     parallel = False
 
-    def __init__(self, scene: Any, text: bool = True) -> None:
+    def __init__(self, scene: BatchDiagram, text: bool = True) -> None:
         self.scene = scene
         self.theme = theme = get_theme(scene.theme)
         batches = scene.batches()

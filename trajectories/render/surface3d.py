@@ -11,7 +11,7 @@ order: the surface first, the paths and markers over it. Paths are clipped to th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.colors import to_rgba
@@ -121,7 +121,7 @@ class SurfaceView:
 
     parallel = True  # frames are full redraws, independent of each other
 
-    def __init__(self, scene: Any, paths: ComputedPaths, text: bool = True) -> None:
+    def __init__(self, scene: Scene, paths: ComputedPaths, text: bool = True) -> None:
         """Draw ``paths`` (one panel or several) at ``scene``'s size, dpi and theme."""
         self.text = text
         self.panels = [panel.scene for panel in paths.panels]

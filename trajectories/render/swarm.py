@@ -40,6 +40,7 @@ from .theme import get_theme
 
 if TYPE_CHECKING:
     from ..paths import ComputedPaths
+    from ..scene_protocol import Race
 
 BAND = (10, 90)
 """The percentiles of the loss panel's band."""
@@ -96,7 +97,7 @@ class SwarmView:
 
     parallel = False
 
-    def __init__(self, scene: Any, paths: ComputedPaths, text: bool = True) -> None:
+    def __init__(self, scene: Race, paths: ComputedPaths, text: bool = True) -> None:
         if len(paths.panels) != 1:
             raise RenderError(f"{scene.name}: swarm panels side by side are not supported; use one scene per panel")
         panel = paths.panels[0]

@@ -80,7 +80,7 @@ def check_name(name: Any) -> None:
                          f"got {name!r}")
 
 
-def check_options(scene: Any, kind: str) -> None:
+def check_options(scene: SceneKind, kind: str) -> None:
     """Check and normalise every field of ``scene`` that the options table declares for scene kind
     ``kind`` (:mod:`trajectories.options`): one-line :class:`SceneError` ``"NAME must be ..., got ..."``."""
     names = {field.name for field in dataclasses.fields(scene)}
