@@ -32,7 +32,7 @@ from . import guard
 from .errors import TrajectoriesError
 from .options import OPTIONS
 from .trust import is_data
-from .view_registry import is_parallel
+from .view_registry import is_parallel, view_of
 
 if TYPE_CHECKING:
     from .scene_protocol import SceneValue
@@ -251,7 +251,8 @@ def check_frame_count(scene: SceneValue, error: type[TrajectoriesError]) -> int:
 def check_render_size(scene: SceneValue, fmt: Any, error: type[TrajectoriesError], jobs: int = 1,
                       paths_json: bool = False, sample: int | None = None) -> None:
     """Before any work: ``scene``'s frame count and the memory rendering it to ``fmt`` would need
-    (:func:`render_needs`) are within bounds, and a contour view's side panels have room, else ``error``
+    (:func:`render_needs`) are within bounds, and the view's own check passes (the contour view's side
+    panels have room: ``check`` in :func:`trajectories.view_registry.register_view`), else ``error``
     (one line, with the estimate)."""
     check_frame_count(scene, error)
     check_memory(render_needs(scene, fmt, jobs, paths_json, sample), error)
@@ -261,11 +262,8 @@ def check_render_size(scene: SceneValue, fmt: Any, error: type[TrajectoriesError
         width, height = scene.size
         check_time(render_seconds(scene, frames), f"{frames} frames of {width}x{height}", error,
                    advice="use a smaller size, fewer frames or fewer steps", what="render")
-    for race in scene.races():
-        if race.view == "contour":  # side panels need room
-            from .render.side_panels import check_panel_room
-
-            check_panel_room(race, error)
+    for race in scene.races():  # a view's own check (the contour view's side panels need room)
+        view_of(race).check_scene(race, error)
 
 
 # --- time, estimated before a long run -------------------------------------------------------------------

@@ -56,6 +56,8 @@ class ViewKind:
         vector: it can draw a frame as vector shapes (the svg and pdf formats,
             ``trajectories.render.vector``).
         summary: what it draws, a few words for the ``--view`` help (``"2-D contours"``).
+        check: its own check of a scene it draws, made by the plan before any work (``(race, error class) ->
+            None``, raising ``error`` with one line), or ``"module:attribute"`` naming it; ``None``: none.
     """
 
     name: str
@@ -67,13 +69,24 @@ class ViewKind:
     point_bytes: int | None = None
     vector: bool = False
     summary: str = ""
+    check: Callable[[Any, type[Exception]], None] | str | None = None
 
     def factory(self) -> ViewFactory:
         """``build``, imported first when it is given as ``"module:attribute"``."""
-        if callable(self.build):
-            return self.build
-        module, _, attribute = self.build.partition(":")
-        return getattr(importlib.import_module(module), attribute)
+        return _resolved(self.build)
+
+    def check_scene(self, race: Any, error: type[Exception]) -> None:
+        """The view's own check of ``race`` (:attr:`check`), if it has one."""
+        if self.check is not None:
+            _resolved(self.check)(race, error)
+
+
+def _resolved(value: Callable | str) -> Callable:
+    """``value``, imported first when it is given as ``"module:attribute"``."""
+    if callable(value):
+        return value
+    module, _, attribute = value.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 VIEWS: dict[str, ViewKind] = {}
@@ -81,7 +94,8 @@ VIEWS: dict[str, ViewKind] = {}
 
 def register_view(name: str, build: ViewFactory | str, *, draws: SceneKindName = "race", parallel: bool = False,
                   needs_paths: bool = True, reduces: bool = False, point_bytes: int | None = None,
-                  vector: bool = False, summary: str = "") -> ViewKind:
+                  vector: bool = False, summary: str = "",
+                  check: Callable[[Any, type[Exception]], None] | str | None = None) -> ViewKind:
     """Make ``build`` the view called ``name`` and return its :class:`ViewKind`; :class:`ValueError` if the
     name is taken, is not an identifier, or ``draws`` is not a scene kind."""
     if name in VIEWS:
@@ -93,7 +107,7 @@ def register_view(name: str, build: ViewFactory | str, *, draws: SceneKindName =
     if not callable(build) and (not isinstance(build, str) or ":" not in build):
         raise RegistryError(f"build must be a callable or 'module:attribute', got {build!r}")
     VIEWS[name] = kind = ViewKind(name, build, draws, parallel, needs_paths, reduces, point_bytes, vector,
-                                  summary or name)
+                                  summary or name, check)
     return kind
 
 
@@ -171,7 +185,8 @@ def race_view_names() -> tuple[str, ...]:
     return tuple(name for name, kind in VIEWS.items() if kind.draws == "race")
 
 
-register_view("contour", "trajectories.render.views:contour_view", vector=True, summary="2-D contours")
+register_view("contour", "trajectories.render.views:contour_view", vector=True, summary="2-D contours",
+              check="trajectories.render.side_panels:check_panel_room")  # its side panels need room
 register_view("surface", "trajectories.render.surface3d:SurfaceView", parallel=True, vector=True,
               summary="a 3-D surface")
 register_view("wireframe", "trajectories.render.surface3d:SurfaceView", parallel=True, vector=True,
