@@ -2,9 +2,14 @@
 process-wide state, matplotlib only where views are, and the documented layout equal to the tree."""
 
 import ast
+import dataclasses
 import functools
 import re
 from pathlib import Path
+
+import pytest
+
+from trajectories.errors import SceneError
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "trajectories"
@@ -329,3 +334,69 @@ def test_the_scene_interface_check_sees_any_and_probes():
               "def g(scene: SceneValue, fields):\n    return [getattr(scene, f.name) for f in fields]\n")
     assert scene_typing_problems(ast.parse(source)) == [
         (1, "scene: Any"), (2, "getattr(panel, 'panels', ())"), (2, "hasattr(self.scene, 'view')")]
+
+
+def part_options() -> set[str]:
+    """The options a scene stores in a part (``scene.look.theme``), not as a field of its own."""
+    from trajectories.options import OPTIONS_LIST
+    from trajectories.scene.values import PART_OF_GROUP
+
+    return {option.name for option in OPTIONS_LIST if option.group in PART_OF_GROUP}
+
+
+def flat_option_reads(tree: ast.AST, names: set[str]) -> list[tuple[int, str]]:
+    """Reads of an option of a part straight off a scene (``scene.theme``, ``self.scene.tail``,
+    ``panel.fps``): line, what."""
+    return [(node.lineno, ast.unparse(node)) for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr in names and SCENE_NAMES.match(ast.unparse(node.value))]
+
+
+def test_every_option_is_stored_once_in_the_part_its_group_names():
+    """The table's group routes each option to one part (trajectories.scene.values): each part holds exactly
+    its group's options, and no scene kind also stores one of them as a field of its own."""
+    from trajectories.options import OPTIONS_LIST, SCENE_KINDS
+    from trajectories.scene import BatchDiagram, Scene, SeriesScene, SideBySide
+    from trajectories.scene.values import PART_OF_GROUP, PART_TYPES
+
+    for group, part in PART_OF_GROUP.items():
+        declared = [option.name for option in OPTIONS_LIST if option.group == group]
+        assert sorted(f.name for f in dataclasses.fields(PART_TYPES[part])) == sorted(declared), part
+    kinds = {"race": Scene, "panels": SideBySide, "series": SeriesScene, "batches": BatchDiagram}
+    assert set(kinds) == set(SCENE_KINDS)
+    for kind, cls in kinds.items():
+        assert cls.kind == kind
+        fields = {f.name for f in dataclasses.fields(cls)}
+        assert not fields & part_options(), (kind, fields & part_options())
+
+
+def test_no_stage_reads_an_option_of_a_part_off_the_scene():
+    """Outside the scene package a stage reads ``scene.look.theme``, ``scene.timing.fps``... never a flat
+    ``scene.theme`` (there is none to read: the part is the storage)."""
+    names = part_options()
+    for name in MODULES:
+        if name.startswith("trajectories.scene."):
+            continue
+        found = flat_option_reads(parsed(name), names)
+        assert not found, f"{name}:{found[0][0]}: {found[0][1]}: read the scene's part (scene.look, scene.timing...)"
+
+
+def test_the_flat_read_check_sees_flat_reads():
+    source = "a = scene.theme, self.scene.tail, panel.look.size, race.timing.fps, figure.dpi, panel.fps\n"
+    assert [what for _, what in flat_option_reads(ast.parse(source), part_options())] == [
+        "scene.theme", "self.scene.tail", "panel.fps"]
+
+
+def test_flat_keywords_go_to_their_parts_and_with_options_changes_only_them():
+    from trajectories.scene import Scene, SeriesScene, SideBySide
+
+    scene = Scene("s", "sphere", ["adam"], fps=25, theme="dark", azimuth=10, tail=3, steps=20)
+    assert (scene.timing.fps, scene.look.theme, scene.camera.azimuth, scene.trail_spec.tail) == (25, "dark", 10, 3)
+    changed = scene.with_options(fps=10, grid=50)
+    assert (changed.timing.fps, changed.camera.grid, changed.look, changed.steps) == (10, 50, scene.look, 20)
+    assert changed.with_options(fps=25, grid=100) == scene and changed != scene
+    series = SeriesScene("ewa", theme="dark")
+    assert (series.look.theme, series.look.size, series.timing.fps) == ("dark", (800, 600), 10)  # its defaults
+    panels = SideBySide("two", (scene, scene), fps=5).with_options(tail=7)  # a trail goes to the panels
+    assert panels.timing.fps == 5 and {p.trail_spec.tail for p in panels.panels} == {7}
+    with pytest.raises(SceneError, match="unknown scene option 'tail'"):
+        SeriesScene("ewa", tail=3)  # a series has no trail

@@ -23,7 +23,7 @@ class DotsView:
 
     def __init__(self, scene, paths, text):
         self.panel = paths.panels[0]
-        self.size = scene.size
+        self.size = scene.look.size
         self.window = scene.plot_window
         self.steps_shown = list(self.panel.timeline.values)
 

@@ -151,7 +151,7 @@ def test_labels_never_overlap(name):
         for index in (0, count // 2, count - 1):
             view.frame(index)
             boxes = view.text_boxes(index)
-            height, width = scene.size[1], scene.size[0]
+            height, width = scene.look.size[1], scene.look.size[0]
             for what, (left, top, right, bottom) in boxes:
                 assert left >= 0 and top >= 0 and right <= width and bottom <= height, f"{name}: {what} is cut off"
             for (what_a, a), (what_b, b) in itertools.combinations(boxes, 2):

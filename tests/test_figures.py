@@ -37,7 +37,8 @@ def test_figure_1_gradient_descent_on_peaks_and_the_monkey_saddle():
         assert panel.optimizers[0].spec.params["lr"] == 0.005 and panel.view == "surface"
         # the original camera (elevation 30, azimuth 45, 2° a frame) turns as fast, for 50 of the 180 steps, from
         # 40° up (from 30° the surface hides the ball in the local minimum, for a sixth of a turn)
-        assert (panel.elevation, panel.azimuth, panel.rotation, panel.rotation_steps) == (40, 45, -2.0, (60, 110))
+        camera = panel.camera
+        assert (camera.elevation, camera.azimuth, camera.rotation, camera.rotation_steps) == (40, 45, -2.0, (60, 110))
     assert SCENES["fig1_critical_points"].frame_count == 181  # a frame a step, as the original
     path = race_trajectories(local)[0].positions[:, 0]
     expected = gradient_descent(peaks, (1.0, 0.0), 0.005, 180)
@@ -57,10 +58,11 @@ def test_figure_2_big_and_small_learning_rates():
     assert [p.optimizers[0].spec.params["lr"] for p in (big, small)] == [0.15, 0.01]
     for panel in (big, small):
         assert panel.starts == ((-0.5, -1.0),) and panel.steps == 180 and panel.plot_window == (-4, 4, -4, 4)
-        assert panel.trail == "tail" and panel.tail == 10 and not panel.show_start
+        assert panel.trail_spec.trail == "tail" and panel.trail_spec.tail == 10 and not panel.look.show_start
         # the original camera (elevation 30, azimuth 225 + 2° a frame) never sees the pit's floor: 65° up, turning
         # 2° a frame from 210° to 310° only, it does (tests/test_frame_check.py: the heads are in sight)
-        assert (panel.elevation, panel.azimuth, panel.rotation, panel.rotation_steps) == (65, 210, 2.0, (60, 110))
+        camera = panel.camera
+        assert (camera.elevation, camera.azimuth, camera.rotation, camera.rotation_steps) == (65, 210, 2.0, (60, 110))
     small_path = race_trajectories(small)[0].positions[:, 0]
     np.testing.assert_allclose(small_path[[10, 180]], gradient_descent(peaks, (-0.5, -1), 0.01, 180)[[10, 180]],
                                rtol=1e-6)
@@ -133,7 +135,7 @@ def test_ewa_equals_its_closed_form():
 def test_figure_5_follows_the_original_layout():
     scene = SCENES["fig5_ewa"]
     assert scene.betas == (0.80, 0.90, 0.95, 0.98) and scene.stagger == 20
-    assert scene.price_color == "#FFFFFF" and scene.palette == "default"
+    assert scene.price_color == "#FFFFFF" and scene.look.palette == "default"
     assert scene.with_options(palette="article").curve_colors == ("#9E7CC1", "#9897CE", "#93B2DC", "#8ECDEA")
     shown = scene.curve_colors[:4]
     assert len(set(shown)) == 4 and scene.price_color not in shown
@@ -207,7 +209,7 @@ def test_figure_7_reproduces_tensorflow_1(name):
         finite = np.isfinite(trajectory.positions[:, 0]).all(axis=1)
         np.testing.assert_allclose(trajectory.positions[finite, 0], reference[finite], rtol=1e-10, atol=1e-300)
     if name == "fig7_saddle_race":
-        camera = (scene.view, scene.elevation, scene.azimuth, scene.zlim, scene.grid)
+        camera = (scene.view, scene.camera.elevation, scene.camera.azimuth, scene.camera.zlim, scene.camera.grid)
         assert camera == ("wireframe", 45, 180, (-1, 1), 50)
 
 

@@ -113,7 +113,7 @@ def _panels(scene):
 def test_no_built_in_scene_draws_past_a_horizon_in_arithmetic_that_differs_between_cpus():
     checked = 0
     for scene in builtin_scenes().values():
-        size = getattr(scene, "size", None)
+        size = scene.look.size
         for panel in _panels(scene):
             if not isinstance(panel, Scene):
                 continue  # diagrams and the EWA series have no optimizer paths

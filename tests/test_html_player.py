@@ -84,7 +84,7 @@ def test_the_page_names_no_url_at_all(rendered):
 def test_the_page_keeps_every_frame_with_the_gifs_timing_and_its_step(rendered):
     data = page_data(rendered["page"].read_text())
     entries = data["frames"]
-    assert (data["width"], data["height"]) == rendered["scene"].size
+    assert (data["width"], data["height"]) == rendered["scene"].look.size
     assert [e[1] for e in entries] == rendered["steps"]
     delays = [e[0] for e in entries]
     assert delays == frame_delays(len(entries), FPS, HOLD)

@@ -41,7 +41,8 @@ def test_the_gallery_has_the_seven_lessons_each_quick_and_told():
     }
     for scene in LESSONS.values():
         assert scene.source.endswith("lessons.py") and scene.view == "contour"
-        assert scene.title and scene.title != scene.surface.name and len(scene.title) <= 64  # fits above the plot
+        title = scene.look.title
+        assert title and title != scene.surface.name and len(title) <= 64  # fits above the plot
         assert scene.description and "\n" not in scene.description
         assert scene.frame_count <= 101 and len(scene.starts) == 1
         assert not chaotic_paths(scene)  # the same frames on every CPU
@@ -194,7 +195,7 @@ def test_the_sweep_fans_out_from_crawling_to_exploding():
     assert [r.legend_text() for r in scene.optimizers] == [f"lr {lr:g}" for lr in rates]
     from trajectories.render.theme import get_theme
 
-    luminance = [_luminance(color) for color in scene.racer_colors(get_theme(scene.theme))]
+    luminance = [_luminance(color) for color in scene.racer_colors(get_theme(scene.look.theme))]
     assert luminance == sorted(luminance)  # a sequential colour scale: darker = smaller rate
     found = list(paths("lesson_learning_rate_sweep").values())
     start, best = np.array(scene.starts[0]), np.array((3.584428, -1.848127))

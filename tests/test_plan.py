@@ -14,9 +14,9 @@ def test_all_scenes_get_the_options_they_have():
     plan = plan_render(render_all=True, overrides={"theme": "dark", "trail": "tail"}, out_dir=None)
     assert [s.name for s in plan.scenes] == list(builtin_scenes())
     by_name = {s.name: s for s in plan.scenes}
-    assert by_name["rosenbrock"].theme == "dark" and by_name["rosenbrock"].trail == "tail"
-    assert by_name["fig5_ewa"].theme == "dark"  # a series has a theme, but no trail: left alone
-    assert by_name["fig1_critical_points"].panels[0].trail == "tail"  # side by side: passed to the panels
+    assert by_name["rosenbrock"].look.theme == "dark" and by_name["rosenbrock"].trail_spec.trail == "tail"
+    assert by_name["fig5_ewa"].look.theme == "dark"  # a series has a theme, but no trail: left alone
+    assert by_name["fig1_critical_points"].panels[0].trail_spec.trail == "tail"  # side by side: passed to the panels
     assert plan.targets[0] == Path("output") / f"{plan.scenes[0].name}.gif" and plan.folders == (Path("output"),)
 
 
@@ -36,7 +36,7 @@ def test_ad_hoc_scenes_and_their_options():
     adhoc = adhoc_scene("x**2 + 3*y**2", (parse_optimizer("adam:lr=0.1"),), ((1.0, 1.0),), 20, (-2, 2, -2, 2))
     plan = plan_render(adhoc=adhoc, scale=0.5)
     (scene,) = plan.scenes
-    assert scene.name == "formula" and scene.steps == 20 and scene.size == (320, 240) and scene.dpi == 50
+    assert scene.name == "formula" and scene.steps == 20 and scene.look.size == (320, 240) and scene.look.dpi == 50
     assert plan_render(adhoc=AdHoc("himmelblau", adhoc.specs)).scenes[0].name == "himmelblau"
     with pytest.raises(PlanError, match="go with --surface"):
         adhoc_scene(None, adhoc.specs)

@@ -99,7 +99,7 @@ def test_a_views_own_check_runs_in_the_plan_for_each_race_it_draws():
 
     def refuse_wide(race, error):
         seen.append(race.name)
-        if race.size[0] > 200:
+        if race.look.size[0] > 200:
             raise error(f"{race.name}: too wide for this view")
 
     register_view("checked", "trajectories.render.views:contour_view", check=refuse_wide)

@@ -133,7 +133,7 @@ def test_overlays_are_drawn_at_the_heads_with_the_stated_scales():
 def test_inside_scenes_are_in_the_gallery_with_overlays():
     for name in ("inside_momentum", "inside_rmsprop", "inside_adam_bias"):
         scene = SCENES[name]
-        assert scene.overlays and scene.view == "contour" and len(scene.title) <= 64
+        assert scene.overlays and scene.view == "contour" and len(scene.look.title) <= 64
         assert all(t.state is not None for t in race_trajectories(scene))
         assert not chaotic_paths(scene)
 

@@ -71,7 +71,7 @@ def test_side_by_side_panels_must_agree():
         SideBySide("p", [a, a.with_options(steps=20)])
     with pytest.raises(SceneError, match="panels must be one or more Scene"):
         SideBySide("p", [])
-    assert two_panels().with_options(theme="dark", trail="tail").panels[0].trail == "tail"
+    assert two_panels().with_options(theme="dark", trail="tail").panels[0].trail_spec.trail == "tail"
 
 
 def test_camera_center_is_where_every_line_of_sight_meets():

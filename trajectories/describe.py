@@ -13,6 +13,7 @@ from .horizon import render_tolerance
 from .options import choices_text
 from .paths import race_horizons
 from .scene import Racer, Scene, SceneError, SideBySide
+from .scene.values import PART_TYPES
 from .starts import describe_starts
 from .surfaces import Surface
 from .trust import is_data
@@ -106,26 +107,38 @@ def describe_scene(scene: SceneValue, indent: str = "", size: tuple[int, int] | 
         return _described(scene, indent, size)
 
 
+def _options(scene: SceneValue) -> list[tuple[str, Any]]:
+    """``scene``'s options by name, those of its parts (``look``, ``timing``...) in place of the part."""
+    found = []
+    for field in dataclasses.fields(scene):  # type: ignore[arg-type]
+        if not field.init or field.name in ("name", "description", "source", "optimizers", "panels"):
+            continue
+        value = getattr(scene, field.name)
+        if field.name in PART_TYPES:
+            found.extend((part.name, getattr(value, part.name)) for part in dataclasses.fields(value)
+                         if scene.takes(part.name))  # not a race option a series lacks
+        else:
+            found.append((field.name, value))
+    return found
+
+
 def _described(scene: SceneValue, indent: str, size: tuple[int, int] | None) -> list[str]:
     kind = type(scene).__name__
     lines = [f"{indent}scene {scene.name} ({kind}): {scene.description or ''}".rstrip(": ")]
     if scene.source:
         lines.append(f"{indent}  defined in {scene.source}")
-    for field in dataclasses.fields(scene):
-        if not field.init or field.name in ("name", "description", "source", "optimizers", "panels"):
-            continue
-        value = getattr(scene, field.name)
+    for name, value in _options(scene):
         if value is None:
             continue
         shown = f"{value.name}: {value.formula}" if isinstance(value, Surface) else _value(value)
-        lines.append(f"{indent}  {field.name:<14} {shown}")
+        lines.append(f"{indent}  {name:<14} {shown}")
     if isinstance(scene, Scene):
         for i, racer in enumerate(scene.optimizers):
             lines.extend(indent + line for line in _racer(i, racer))
-        lines.extend(_horizons(scene, size or scene.size, indent))
+        lines.extend(_horizons(scene, size or scene.look.size, indent))
     if isinstance(scene, SideBySide):
         for panel in scene.panels:
-            lines.extend(describe_scene(panel, indent + "  ", scene.size))
+            lines.extend(describe_scene(panel, indent + "  ", scene.look.size))
     return lines
 
 

@@ -323,7 +323,7 @@ def check_view(scene: SceneValue, view: Any, frames: Iterable[int] | None = None
         cameras.append(geometry.cameras)
     check_heads_seen(seen, findings)
     check_timing(animation_delays(scene, view), view_moments(view), cameras if frames is None else [],
-                 scene.hold, findings)
+                 scene.timing.hold, findings)
     return findings.result(waivers_of(scene))
 
 

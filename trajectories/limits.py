@@ -21,7 +21,6 @@ so the estimates lean to the safe side. ``tests/test_limits.py`` checks them aga
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import os
 from collections.abc import Sequence
@@ -193,7 +192,7 @@ def render_needs(scene: SceneValue, fmt: Any, jobs: int = 1, paths_json: bool = 
     """What rendering ``scene`` to format ``fmt`` (a :class:`trajectories.writers.Format`) with ``jobs``
     processes needs: its paths while drawn, the frame buffers of every drawing process, the frames a
     writer keeps until the end (none of the built-in formats: they stream), and the ``--paths`` JSON."""
-    width, height = scene.size
+    width, height = scene.look.size
     pixels = width * height
     frames = scene.frame_count
     needs = []
@@ -242,7 +241,7 @@ def check_frame_count(scene: SceneValue, error: type[TrajectoriesError]) -> int:
     """``scene``'s frame count, or ``error`` when it passes :data:`MAX_FRAMES`."""
     frames = scene.frame_count
     if frames > MAX_FRAMES:
-        has_option = "frames" in {field.name for field in dataclasses.fields(scene)}
+        has_option = scene.takes("frames")
         hint = f"set frames (--frames) to at most {MAX_FRAMES}" if has_option else "make it shorter"
         raise error(f"{scene.name}: {frames} frames, more than the {MAX_FRAMES} an animation may have; {hint}")
     return frames
@@ -259,7 +258,7 @@ def check_render_size(scene: SceneValue, fmt: Any, error: type[TrajectoriesError
     if is_data(scene) or guard.active() is not None:  # data (a TOML file, a directive's TOML) may not keep the
         # machine busy for hours either
         frames = scene.frame_count if sample is None else min(sample, scene.frame_count)
-        width, height = scene.size
+        width, height = scene.look.size
         check_time(render_seconds(scene, frames), f"{frames} frames of {width}x{height}", error,
                    advice="use a smaller size, fewer frames or fewer steps", what="render")
     for race in scene.races():  # a view's own check (the contour view's side panels need room)
@@ -333,7 +332,7 @@ of 640x320), rounded up."""
 def render_seconds(scene: SceneValue, frames: int) -> float:
     """About how long rendering ``frames`` frames of ``scene`` takes: its paths (as :func:`run_seconds`
     estimates them, with their horizons) and its frames (pixels times a cost per pixel), leaning long."""
-    width, height = scene.size
+    width, height = scene.look.size
     per_pixel = SECONDS_PER_REDRAWN_PIXEL if is_parallel(scene) else SECONDS_PER_FRAME_PIXEL
     seconds = frames * width * height * per_pixel
     for race in scene.races():

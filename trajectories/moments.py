@@ -41,15 +41,15 @@ def first_frame(timeline: Any, racer: int, step: int) -> int | None:
 
 
 def declared_moments(scene: Race, timeline: Timeline) -> list[Moment]:
-    """The steps of ``scene.pauses`` (samples with a clock in samples), each at the first frame that
-    shows it, held ``scene.pause`` seconds."""
+    """The steps of ``scene.timing.pauses`` (samples with a clock in samples), each at the first frame that
+    shows it, held ``scene.timing.pause`` seconds."""
     found = []
     values = list(timeline.values)  # in order: the first frame showing a step is found by bisection
-    for step in scene.pauses or ():
+    for step in scene.timing.pauses or ():
         if isinstance(step, int):
             index = bisect.bisect_left(values, step)
             if index < len(values):
-                found.append(Moment(index, f"{timeline.label} {step}", "pause", scene.pause))
+                found.append(Moment(index, f"{timeline.label} {step}", "pause", scene.timing.pause))
     return found
 
 
@@ -58,7 +58,9 @@ def exit_moment(scene: Race, timeline: Timeline, racer: int, step: int, who: str
     index = first_frame(timeline, racer, step)
     if index is None:
         return None
-    return Moment(index, f"{who} leaves at step {step}", "exit", scene.pause if EXITS in (scene.pauses or ()) else 0.0)
+    timing = scene.timing
+    held = timing.pause if EXITS in (timing.pauses or ()) else 0.0
+    return Moment(index, f"{who} leaves at step {step}", "exit", held)
 
 
 def held_frames(moments: list[Moment]) -> dict[int, float]:

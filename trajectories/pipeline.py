@@ -75,7 +75,7 @@ def view_moments(view: Any) -> list[Moment]:
 
 def animation_delays(scene: SceneValue, view: Any) -> list[int]:
     """Every frame's delay (hundredths of a second): the scene's fps, its last frame's hold and its pauses."""
-    return frame_delays(len(view.steps_shown), scene.fps, scene.hold, held_frames(view_moments(view)))
+    return frame_delays(len(view.steps_shown), scene.timing.fps, scene.timing.hold, held_frames(view_moments(view)))
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,8 @@ def render_scene(
     with guarded(scene.source, outputs) if is_data(scene) else contextlib.nullcontext():  # a TOML scene: data
         frames, notes = _computed_and_written(scene, path, fmt, paths_json, quiet, jobs, text, sample, colors,
                                               client, kind)
-    return RenderResult(path, fmt.name, frames, scene.size, path.stat().st_size, time.perf_counter() - began, notes)
+    return RenderResult(path, fmt.name, frames, scene.look.size, path.stat().st_size, time.perf_counter() - began,
+                        notes)
 
 
 def _computed_and_written(scene: SceneValue, path: Path, fmt: Format, paths_json: str | Path | None, quiet: bool,
@@ -227,7 +228,7 @@ def _computed_and_written(scene: SceneValue, path: Path, fmt: Format, paths_json
                 if document is not None:  # inside: a JSON that cannot be written leaves no animation either
                     with atomic_path(paths_json) as json_temporary:
                         json_temporary.write_text(document)
-        return frames, chaos_warnings(computed, scene.size, jobs, client) + early_exit_warnings(computed)
+        return frames, chaos_warnings(computed, scene.look.size, jobs, client) + early_exit_warnings(computed)
     finally:
         view.close()
 
@@ -327,7 +328,7 @@ def _draw_frames(indices: range) -> list[np.ndarray]:
 
 def _open_writer(fmt: Format, file: Any, temporary: Path, scene: SceneValue, mapper: PaletteMapper | None,
                  steps: tuple[int, ...] = (), vector: Callable[[Any, str], None] | None = None) -> FrameWriter:
-    return fmt.open(WriteTarget(file, temporary, scene.size, scene.fps, mapper, steps, scene.name, vector))
+    return fmt.open(WriteTarget(file, temporary, scene.look.size, scene.timing.fps, mapper, steps, scene.name, vector))
 
 
 def _encode(scene: SceneValue, computed: ComputedPaths | None, view: View, fmt: Format, temporary: Path, quiet: bool,

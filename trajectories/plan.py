@@ -5,7 +5,6 @@ and the plan into renders; every rule lives here, testable without a terminal.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -75,18 +74,15 @@ def adhoc_scene(
     return AdHoc(surface, tuple(specs), tuple(starts), steps, window)
 
 
-def option_names(scene: SceneValue) -> set[str]:
-    """The options ``scene`` has (a side-by-side scene passes its panels' options on)."""
-    names = {f.name for f in dataclasses.fields(scene) if f.init}
-    for race in scene.races():  # a race is its own; panels side by side pass options on to theirs
-        names |= {f.name for f in dataclasses.fields(race) if f.init}
-    return names
+def has_option(scene: SceneValue, name: str) -> bool:
+    """Whether ``scene`` has option ``name`` (a side-by-side scene passes its panels' options on)."""
+    return scene.takes(name) or any(race.takes(name) for race in scene.races())
 
 
 def apply_options(scene: SceneValue, overrides: dict[str, Any]) -> Any:
     """``scene`` with the overrides it has (``--all`` mixes kinds of scenes: a trail means nothing to the
     EWA figure)."""
-    own = {key: value for key, value in overrides.items() if key in option_names(scene)}
+    own = {key: value for key, value in overrides.items() if has_option(scene, key)}
     return scene.with_options(**own) if own else scene
 
 
@@ -181,7 +177,7 @@ def plan_render(
 def with_overrides(scenes: list, overrides: dict[str, Any], scale: float | None = None) -> list:
     """``scenes`` with the option ``overrides`` each has, then ``--scale``; :class:`PlanError` for an override
     that none of them has."""
-    unused = [key for key in overrides if not any(key in option_names(scene) for scene in scenes)]
+    unused = [key for key in overrides if not any(has_option(scene, key) for scene in scenes)]
     if unused:
         raise PlanError(f"--{unused[0].replace('_', '-')} does not apply to {', '.join(s.name for s in scenes)}")
     scenes = [apply_options(scene, overrides) for scene in scenes]
@@ -192,11 +188,11 @@ def scaled(scene: SceneValue, scale: float) -> Any:
     """``scene`` with its frame size and dpi multiplied by ``scale`` (``--scale``)."""
     if isinstance(scale, bool) or not isinstance(scale, int | float) or not SCALES[0] <= scale <= SCALES[1]:
         raise PlanError(f"--scale must be a number from {SCALES[0]:g} to {SCALES[1]:g}, got {scale!r}")
-    dpi, lowest = round(scene.dpi * scale), int(OPTIONS["dpi"].low)
+    dpi, lowest = round(scene.look.dpi * scale), int(OPTIONS["dpi"].low)
     if dpi < lowest:
         raise PlanError(f"--scale {scale:g} makes {scene.name}'s dpi {dpi}, under the smallest that draws text, "
                         f"{lowest}: use a larger --scale or --dpi")
-    return scene.with_options(size=(round(scene.size[0] * scale), round(scene.size[1] * scale)), dpi=dpi)
+    return scene.with_options(size=(round(scene.look.size[0] * scale), round(scene.look.size[1] * scale)), dpi=dpi)
 
 
 def own_output(scene: SceneValue) -> Path | None:

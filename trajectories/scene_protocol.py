@@ -2,8 +2,8 @@
 
 Two protocols, read instead of probing a scene with ``getattr``/``hasattr``:
 
-- :class:`SceneValue`: any scene kind, as the plan, the pipeline and the views read it (its name, frame
-  options, where it is written, and the races whose paths it needs);
+- :class:`SceneValue`: any scene kind, as the plan, the pipeline and the views read it (its name, its
+  ``timing`` and ``look`` parts, where it is written, and the races whose paths it needs);
 - :class:`Race`: one race (optimizers on a surface), as the compute stage (:mod:`trajectories.paths`) and
   the race views read it.
 
@@ -45,6 +45,51 @@ class RacerValue(Protocol):
     def batch_size(self) -> int | None: ...
 
 
+class TimingValue(Protocol):
+    """A scene's timing (:class:`trajectories.scene.values.Frames`)."""
+
+    fps: int
+    hold: float
+    frames: int | None
+    pauses: tuple[int | str, ...] | None
+    pause: float
+
+
+class LookValue(Protocol):
+    """How a scene's frames look (:class:`trajectories.scene.values.Look`)."""
+
+    theme: str
+    palette: str
+    size: tuple[int, int]
+    dpi: int
+    title: str | None
+    title_size: float | None
+    line_width: float | None
+    show_start: bool
+    axis_labels: bool
+    basin_shading: bool
+
+
+class CameraValue(Protocol):
+    """A race's 3-D camera (:class:`trajectories.scene.values.Camera`)."""
+
+    elevation: float
+    azimuth: float
+    rotation: float
+    rotation_steps: tuple[float, float] | None
+    zlim: tuple[float, float] | None
+    grid: int
+
+    def azimuth_at(self, step: float) -> float: ...
+
+
+class TrailValue(Protocol):
+    """How much of each path a race draws (:class:`trajectories.scene.values.Trail`)."""
+
+    trail: str
+    tail: int
+
+
 class SceneValue(Protocol):
     """Any scene kind, as the plan, the pipeline and the views read it."""
 
@@ -56,19 +101,12 @@ class SceneValue(Protocol):
         """The registered view that draws it (:mod:`trajectories.view_registry`)."""
 
     @property
-    def size(self) -> tuple[int, int]: ...
+    def timing(self) -> TimingValue:
+        """Frames per second, the last frame's hold, frames, pauses (:class:`~trajectories.scene.values.Frames`)."""
 
     @property
-    def dpi(self) -> int: ...
-
-    @property
-    def fps(self) -> int: ...
-
-    @property
-    def hold(self) -> float: ...
-
-    @property
-    def theme(self) -> str: ...
+    def look(self) -> LookValue:
+        """Theme, palette, size, dpi, title and line widths (:class:`~trajectories.scene.values.Look`)."""
 
     @property
     def frame_count(self) -> int: ...
@@ -89,6 +127,9 @@ class SceneValue(Protocol):
 
     def races(self) -> Sequence[Race]:
         """The races whose paths rendering it computes: itself for a race, its panels, or none."""
+
+    def takes(self, name: str) -> bool:
+        """Whether ``with_options`` takes option ``name``."""
 
     def with_options(self, **changes: Any) -> SceneValue: ...
 
@@ -114,6 +155,14 @@ class Race(SceneValue, Protocol):
 
     @property
     def reproducible_everywhere(self) -> bool: ...
+
+    @property
+    def camera(self) -> CameraValue:
+        """The 3-D views' camera (:class:`~trajectories.scene.values.Camera`)."""
+
+    @property
+    def trail_spec(self) -> TrailValue:
+        """How much of each path is drawn (:class:`~trajectories.scene.values.Trail`)."""
 
     @property
     def overlays(self) -> tuple[str, ...] | None: ...

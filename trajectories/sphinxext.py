@@ -243,10 +243,10 @@ class TrajectoriesDirective(SphinxDirective):
         return scene.with_options(source="")  # its file is gone: a scene of this document's text
 
     def _with_options(self, scene: SceneValue) -> Any:
-        from .plan import option_names
+        from .plan import has_option
 
         changes = {key: self.options[key] for key in ("size", "frames") if key in self.options}
-        missing = [key for key in changes if key not in option_names(scene)]
+        missing = [key for key in changes if not has_option(scene, key)]
         if missing:
             raise DirectiveError(f":{missing[0]}: does not apply to {scene.name}")
         try:
@@ -291,14 +291,14 @@ class TrajectoriesDirective(SphinxDirective):
         kind = trajectories_video if shown_as == "video" else nodes.image
         image = kind(uri=uri, alt=alt, classes=["trajectories", *self.options.get("class", [])])
         if shown_as == "video":  # an image keeps its own size (and a width would make Sphinx link it to itself)
-            image["video_width"] = scene.size[0]
+            image["video_width"] = scene.look.size[0]
         return self._captioned(image)
 
     def _player(self, scene: SceneValue, path: Path, alt: str) -> list[nodes.Node]:
         """The player's own markup, inline (its frames are ``data:`` URIs, so no file is copied)."""
         from .writers.html import fragment
 
-        player = trajectories_player(html=fragment(path.read_text(encoding="utf-8")), alt=alt, width=scene.size[0],
+        player = trajectories_player(html=fragment(path.read_text(encoding="utf-8")), alt=alt, width=scene.look.size[0],
                                      classes=["trajectories", "trajectories-player", *self.options.get("class", [])])
         return self._captioned(player)
 

@@ -110,14 +110,14 @@ class BasinsView:
         self.reductions = panel.reductions
         self.timeline = panel.timeline
         self.steps_shown = self.timeline.values
-        self.theme = get_theme(self.scene.theme)
+        self.theme = get_theme(self.scene.look.theme)
         targets = self.reductions[0].targets if self.reductions else ()
         self.labels = [target_label(t) for t in targets] + ["diverged", "not converged"]
         self.colors = [TARGET_COLORS[k % len(TARGET_COLORS)] for k in range(len(targets))]
         self.colors += [self.theme.foreground, self.theme.muted]
         palette = np.array([[round(255 * c) for c in to_rgb(color)] for color in self.colors], dtype=np.uint8)
         self.palette = palette
-        self.figure, self.canvas = new_figure(self.scene.size, self.scene.dpi, self.theme.background, text)
+        self.figure, self.canvas = new_figure(self.scene.look.size, self.scene.look.dpi, self.theme.background, text)
         self._build()
         self.backdrop = Backdrop(self.canvas)
         self._capture()
@@ -128,8 +128,8 @@ class BasinsView:
     def _build(self) -> None:
         scene, theme, figure = self.scene, self.theme, self.figure
         count = len(scene.optimizers)
-        width, height = scene.size
-        dpi = scene.dpi
+        width, height = scene.look.size
+        dpi = scene.look.dpi
         legend = LegendLayout(tuple(self.labels), tuple(self.colors), 7.5, dpi, len(self.labels)).fitted(0.96 * width)
         legend_rows = legend.height / height
         point = dpi / 72  # pixels
@@ -165,7 +165,7 @@ class BasinsView:
             self.overlays.append([contours, *stars])
             axes.set_title(racer.legend_text(), fontsize=8.5, color=theme.foreground, pad=3)
         title = race_title(scene, f"{scene.surface.name.replace('_', ' ')}: basins")
-        figure.text(0.5, 0.955, title, ha="center", va="center", fontsize=scene.title_size or 12,
+        figure.text(0.5, 0.955, title, ha="center", va="center", fontsize=scene.look.title_size or 12,
                     color=theme.foreground)
         self.legend = legend_artists(legend, (width - legend.width) / 2, 0.05 * height + legend.height,
                                      line_width=6, face=None, edge=theme.muted, text_color=theme.foreground)
@@ -211,7 +211,7 @@ class BasinsView:
         """Per panel, each start's brightness out of 256 with ``basin_shading`` (``None`` without): 256 for
         a start converged at step 0, down to 96 for one that arrived at the last step, linear in
         ``log(1 + step)``. From a table of Python's ``math.log1p`` per step, never numpy's SIMD ``log``."""
-        if not self.scene.basin_shading:
+        if not self.scene.look.basin_shading:
             return [None] * len(self.reductions)
         found = []
         for reduction in self.reductions:
@@ -294,7 +294,7 @@ class BasinsView:
         counter = self.counter.sprites(self.steps_shown[index])
         if counter:
             texts.append(TextBox("step counter", counter[0].box, 8 * pixels_per_point(figure)))
-        return FrameGeometry(index, tuple(self.scene.size), tuple(areas), texts=tuple(texts))
+        return FrameGeometry(index, tuple(self.scene.look.size), tuple(areas), texts=tuple(texts))
 
     def moments(self) -> list[Moment]:
         """The scene's ``pauses`` (a basin map has no exits)."""

@@ -87,9 +87,9 @@ def contour_boxes(scene: Race, top: float = TOP) -> PanelBoxes:
     (panels below the plot for a window wider than 4:3 of the frame)."""
     x0, x1, y0, y1 = scene.plot_window
     ratio = (y1 - y0) / (x1 - x0)
-    wide = ratio * scene.size[0] / scene.size[1] < 0.75
+    wide = ratio * scene.look.size[0] / scene.look.size[1] < 0.75
     return panel_boxes(wide, scene.loss_panel, scene.lr_panel, scene.state_panel is not None,
-                       caption=bool(scene.overlays), size=scene.size, dpi=scene.dpi, ratio=ratio, top=top)
+                       caption=bool(scene.overlays), size=scene.look.size, dpi=scene.look.dpi, ratio=ratio, top=top)
 
 
 MIN_AXES_PIXELS = 8
@@ -97,7 +97,7 @@ MIN_AXES_PIXELS = 8
 
 
 def _fits(scene: Race) -> bool:
-    width, height = scene.size
+    width, height = scene.look.size
     return all(box[2] * width >= MIN_AXES_PIXELS and box[3] * height >= MIN_AXES_PIXELS
                for box in contour_boxes(scene) if box is not None)
 
@@ -107,7 +107,7 @@ def check_panel_room(scene: Race, error: type[Exception]) -> None:
     side, else ``error`` naming the smallest frame of the same shape (in steps of a quarter) that leaves room."""
     if not (scene.loss_panel or scene.lr_panel or scene.state_panel is not None) or _fits(scene):
         return
-    width, height = scene.size
+    width, height = scene.look.size
     for step in range(1, 40):
         larger = (round(width * 1.25**step), round(height * 1.25**step))
         if _fits(scene.with_options(size=larger)):

@@ -156,6 +156,6 @@ def _missing_glyphs(text: str) -> set[str]:
 def race_title(scene: Race, default: str) -> str:
     """The title a view of many starts draws: the scene's own (``default`` when it has none), with ``{starts}``
     replaced by the number of starts the scene draws, so that a count in a title is always the scene's."""
-    title = scene.title if scene.title is not None else default
+    title = scene.look.title if scene.look.title is not None else default
     return title.replace("{starts}", f"{len(scene.starts):,}")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ from ..spec import OptimizerSpec
 from ..starts import StartSetError, expand
 from ..surfaces import Array, Surface
 from ..timeline import Timeline, spread
-from .kind import SceneKind, check_name
+from .kind import SceneKind, check_name, init_scene
 from .racer import Racer
 from .values import Camera, Frames, Look, Trail
 
@@ -31,7 +30,7 @@ OWN_OPTIONS = ("steps", "epochs", "batch_size", "noise", "seed", "arithmetic", "
 """The race's options outside its :mod:`.values` (window and start are checked first: the surface needs them)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Scene(SceneKind):
     """An animation of optimizers on a surface, immutable.
 
@@ -104,23 +103,11 @@ class Scene(SceneKind):
     start: Point | Sequence[Point] | None = default("start")
     start_sets: Sequence[Any] | None = default("start_sets")
     steps: int = default("steps")
-    frames: int | None = default("frames")
-    fps: int = default("fps")
-    hold: float = default("hold")
-    pauses: tuple[int | str, ...] | None = default("pauses")
-    pause: float = default("pause")
-    theme: str = default("theme")
-    palette: str = default("palette")
-    size: tuple[int, int] = default("size")
-    dpi: int = default("dpi")
-    trail: Literal["full", "tail", "fade"] = default("trail")
-    tail: int = default("tail")
     loss_panel: bool = default("loss_panel")
     loss_scale: Literal["auto", "log", "linear"] = default("loss_scale")
     lr_panel: bool = default("lr_panel")
     overlays: tuple[str, ...] | None = default("overlays")
     state_panel: str | None = default("state_panel")
-    title: str | None = default("title")
     description: str = default("description")
     waivers: tuple[tuple[str, str], ...] | None = default("waivers")
     window: tuple[float, float, float, float] | None = default("window")
@@ -130,25 +117,22 @@ class Scene(SceneKind):
     epochs: float | None = default("epochs")
     arithmetic: Literal["numpy", "portable"] = default("arithmetic")
     view: str = default("view")
-    elevation: float = default("elevation")
-    azimuth: float = default("azimuth")
-    rotation: float = default("rotation")
-    rotation_steps: tuple[float, float] | None = default("rotation_steps")
-    zlim: tuple[float, float] | None = default("zlim")
-    grid: int = default("grid")
-    line_width: float | None = default("line_width")
-    show_start: bool = default("show_start")
-    axis_labels: bool = default("axis_labels")
-    basin_shading: bool = default("basin_shading")
-    title_size: float | None = default("title_size")
     output: str | None = default("output")
     output_format: str | None = default("output_format")
     source: str = field(default="", compare=False)
-    timing: Frames = field(init=False, compare=False, repr=False)
-    look: Look = field(init=False, compare=False, repr=False)
-    camera: Camera = field(init=False, compare=False, repr=False)
-    trail_spec: Trail = field(init=False, compare=False, repr=False)
+    timing: Frames = field(default_factory=Frames)
+    look: Look = field(default_factory=Look)
+    camera: Camera = field(default_factory=Camera)
+    trail_spec: Trail = field(default_factory=Trail)
     start_points: Any = field(init=False, compare=False, repr=False)
+
+    def __init__(self, name: str, surface: Surface | str, optimizers: Sequence[Racer | OptimizerSpec | str],
+                 start: Point | Sequence[Point] | None = None, **options: Any) -> None:
+        """The fields above by name; each option of a part (``fps=``, ``theme=``, ``azimuth=``, ``tail=``...)
+        goes into that part (:func:`.kind.init_scene`), as the options table groups it."""
+        init_scene(self, {"name": name, "surface": surface, "optimizers": optimizers, "start": start,
+                                  **options})
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         check_name(self.name)
@@ -174,11 +158,6 @@ class Scene(SceneKind):
         set_field("start", check_option("start", self.start))  # None: the surface's, unless start sets are given
         for name in OWN_OPTIONS:
             set_field(name, check_option(name, getattr(self, name)))
-        for value, cls in (("timing", Frames), ("look", Look), ("camera", Camera), ("trail_spec", Trail)):
-            made = cls(**{f.name: getattr(self, f.name) for f in dataclasses.fields(cls)})
-            set_field(value, made)
-            for f in dataclasses.fields(cls):  # as the value normalised them (size as a tuple...)
-                set_field(f.name, getattr(made, f.name))
         self._check_surface_text()
         if self.epochs is not None and self.surface.dataset is None:
             raise SceneError(f"{self.name}: epochs (a clock in samples) needs a loss over data, e.g. regression")
@@ -215,7 +194,7 @@ class Scene(SceneKind):
         problem = text_problem(self.surface.formula, math=False, limit=None)
         if problem is not None:
             raise SceneError(f"{self.name}: the surface's formula {problem}")
-        if self.title is None:
+        if self.look.title is None:
             problem = text_problem(self.surface.name.replace("_", " "))
             if problem is not None:
                 raise SceneError(f"{self.name}: the surface's name (the default title) {problem}")
@@ -234,12 +213,12 @@ class Scene(SceneKind):
 
     @property
     def frame_count(self) -> int:
-        return self.frames if self.frames is not None else self.steps + 1
+        return self.timing.frames if self.timing.frames is not None else self.steps + 1
 
     def racer_colors(self, theme: Any) -> list[str]:
         """Each racer's colour: its own, else the ``palette``'s (the ``theme``'s by default)."""
         count = len(self.optimizers)
-        return [racer.color or theme.color(i, self.palette, count) for i, racer in enumerate(self.optimizers)]
+        return [racer.color or theme.color(i, self.look.palette, count) for i, racer in enumerate(self.optimizers)]
 
     @property
     def path_surface(self) -> Surface:
@@ -290,7 +269,7 @@ class Scene(SceneKind):
     def timeline(self) -> Timeline:
         """What each frame shows: the counter's value and each racer's step."""
         frames = self.frame_count
-        fixed = [p for p in self.pauses or () if isinstance(p, int)]
+        fixed = [p for p in self.timing.pauses or () if isinstance(p, int)]
         if self.epochs is None:
             shown = spread(self.steps, frames, fixed)
             return Timeline("step", self.steps, shown, [[step] * len(self.optimizers) for step in shown])
