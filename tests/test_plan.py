@@ -61,3 +61,42 @@ def test_options_that_do_not_go_together(kwargs, message):
     references = kwargs.pop("references", ())
     with pytest.raises(PlanError, match=message):
         plan_render(references, **kwargs)
+
+
+def counted_checks(monkeypatch) -> dict[str, int]:
+    """Count the calls of each check a render makes (frames, memory, view, output file), wherever they are made."""
+    from trajectories import limits, plan
+
+    calls = dict.fromkeys(("check_render_size", "check_frame_count", "check_memory", "check_output_file"), 0)
+    for module in (limits, plan):
+        for name in calls:
+            original = getattr(module, name, None)
+            if original is None:
+                continue
+
+            def counted(*args, _name=name, _original=original, **kwargs):
+                calls[_name] += 1
+                return _original(*args, **kwargs)
+
+            monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_the_plan_checks_each_fact_once_and_the_render_does_not_check_again(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from trajectories.cli import cli
+    from trajectories.scene import Scene
+
+    calls = counted_checks(monkeypatch)
+    result = CliRunner().invoke(cli, ["render", "--surface", "sphere", "--optimizer", "adam:lr=0.1", "--steps", "4",
+                                      "--size", "96x72", "-o", str(tmp_path / "cli.gif"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert calls == dict.fromkeys(calls, 1)  # in the plan; render_checked checks nothing again
+    calls.update(dict.fromkeys(calls, 0))
+    Scene("api", "sphere", ["adam:lr=0.1"], steps=4, size=(96, 72)).render(tmp_path / "api.gif")
+    assert calls == dict.fromkeys(calls, 1)  # the Python API goes through the same one check
+    calls.update(dict.fromkeys(calls, 0))
+    with pytest.raises(Exception, match="frames, more than"):  # and it does check
+        Scene("long", "sphere", ["adam"], steps=10**6, size=(96, 72)).render(tmp_path / "long.gif")
+    assert calls["check_frame_count"] == 1 and calls["check_output_file"] == 0 and not (tmp_path / "long.gif").exists()

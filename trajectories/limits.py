@@ -25,13 +25,15 @@ import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import guard
-from .errors import TrajectoriesError
+from .errors import RenderError, TrajectoriesError
+from .folders import check_output_file
 from .options import OPTIONS
 from .trust import is_data
-from .view_registry import is_parallel, view_of
+from .view_registry import check_vector_form, is_parallel, view_of
 
 if TYPE_CHECKING:
     from .scene_protocol import SceneValue
@@ -245,6 +247,43 @@ def check_frame_count(scene: SceneValue, error: type[TrajectoriesError]) -> int:
         hint = f"set frames (--frames) to at most {MAX_FRAMES}" if has_option else "make it shorter"
         raise error(f"{scene.name}: {frames} frames, more than the {MAX_FRAMES} an animation may have; {hint}")
     return frames
+
+
+@dataclass(frozen=True)
+class CheckedRender:
+    """A render checked once, before any work (:func:`check_render`): ``scene`` drawn to ``path`` in format
+    ``fmt`` (and its paths' JSON to ``paths_json``) by ``jobs`` drawing processes, ``sample`` frames of it
+    (``None``: all). The plan makes one for each file; :func:`trajectories.pipeline.render_checked` renders
+    it without checking again (a render with fewer ``jobs`` needs less memory, so lowering them keeps it
+    checked)."""
+
+    scene: SceneValue
+    fmt: Any
+    path: Path
+    paths_json: Path | None = None
+    jobs: int = 1
+    sample: int | None = None
+
+
+def check_render(scene: SceneValue, fmt: Any, path: str | os.PathLike[str], paths_json: str | os.PathLike[str] |
+                 None = None, jobs: int = 1, sample: int | None = None, error: type[TrajectoriesError] = RenderError,
+                 labels: tuple[str, str] = ("output", "output")) -> CheckedRender:
+    """Every fact a render needs checked, once, before any work: the view draws what is asked (paths to write,
+    a vector form), frames, memory and time within bounds (:func:`check_render_size`) and the output files
+    writable (:func:`~trajectories.folders.check_output_file`, named by ``labels``: its own error class), else
+    ``error``."""
+    kind = view_of(scene)
+    if paths_json is not None and not kind.needs_paths:
+        raise RenderError(f"{scene.name}: a scene drawn by the {kind.name} view has no optimizer paths to write")
+    if paths_json is not None and kind.reduces:
+        raise RenderError(f"{scene.name}: the {kind.name} view keeps only where each path ends, not the paths; "
+                          "use `trajectories run --format npz` for them")
+    if fmt.vector:
+        check_vector_form(kind, fmt.name)
+    check_render_size(scene, fmt, error, jobs, paths_json is not None, 1 if fmt.still else sample)
+    target = check_output_file(path, labels[0])  # a missing folder is made for the write, removed if it fails
+    written = check_output_file(paths_json, labels[1]) if paths_json is not None else None
+    return CheckedRender(scene, fmt, target, written, jobs, sample)
 
 
 def check_render_size(scene: SceneValue, fmt: Any, error: type[TrajectoriesError], jobs: int = 1,

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import multiprocessing
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,17 +32,17 @@ from .atomic import atomic_path, temporaries
 from .basins import known_targets
 from .errors import RenderError
 from .export import to_json
-from .folders import check_output_file, confining_folder, folders_kept_only_if_used
+from .folders import confining_folder, folders_kept_only_if_used
 from .guard import guarded
 from .horizon import render_tolerance
-from .limits import check_render_size, useful_workers
+from .limits import CheckedRender, check_render, useful_workers
 from .moments import Moment, held_frames
 from .paths import ComputedPaths, compute_paths
 from .processes import die_with_parent, fork_is_safe, signals_held
 from .progress import Progress
 from .render.vector import write_vector
 from .trust import is_data
-from .view_registry import View, check_vector_form, is_parallel, make_view, view_of
+from .view_registry import View, is_parallel, make_view, view_of
 from .writers import Format, FrameWriter, WriteTarget, get_format, infer_format
 from .writers.html import fragment
 from .writers.quantize import PaletteMapper, build_palette
@@ -176,31 +177,30 @@ def render_scene(
         raise RenderError(f"colors must be a whole number from 2 to 255, got {colors!r}")
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise RenderError(f"jobs must be a whole number >= 1, got {jobs!r}")
+    path = path if path is not None else default_path(scene, fmt)
+    try:  # before any work, and before the default folder is made
+        checked = check_render(scene, fmt, path, paths_json, jobs, sample)
+    except RenderError:
+        raise
+    except ValueError as error:  # an output file that cannot be written
+        raise RenderError(str(error)) from None
+    return render_checked(checked, quiet=quiet, text=text, colors=colors, client=client)
+
+
+def render_checked(checked: CheckedRender, *, quiet: bool = True, text: bool = True, colors: int = 255,
+                   client: Any = None) -> RenderResult:
+    """Render what :func:`trajectories.limits.check_render` checked (the plan's files, or
+    :func:`render_scene`'s), without checking it again; the other arguments as for :func:`render_scene`."""
+    scene, fmt, path, paths_json, jobs = checked.scene, checked.fmt, checked.path, checked.paths_json, checked.jobs
     kind = view_of(scene)
-    if paths_json is not None and not kind.needs_paths:
-        raise RenderError(f"{scene.name}: a scene drawn by the {kind.name} view has no optimizer paths to write")
     if client is not None and not kind.reduces:
         raise RenderError(f"{scene.name}: Dask computes the paths that the basins view reduces; the {kind.name} "
                           "view draws whole paths, computed here")
-    if paths_json is not None and kind.reduces:
-        raise RenderError(f"{scene.name}: the {kind.name} view keeps only where each path ends, not the paths; "
-                          "use `trajectories run --format npz` for them")
-    if fmt.vector:
-        check_vector_form(kind, fmt.name)
-    # before any work, and before the default folder is made: frames and memory within bounds
-    check_render_size(scene, fmt, RenderError, jobs, paths_json is not None, 1 if fmt.still else sample)
-    path = Path(path) if path is not None else default_path(scene, fmt)
-    try:  # a missing folder is made for the write, and removed again if the render fails
-        check_output_file(path)
-        if paths_json is not None:
-            check_output_file(paths_json)
-    except ValueError as error:
-        raise RenderError(str(error)) from None
     began = time.perf_counter()
-    outputs = [path, *([Path(paths_json)] if paths_json is not None else [])]
+    outputs = [path, *([paths_json] if paths_json is not None else [])]
     with guarded(scene.source, outputs) if is_data(scene) else contextlib.nullcontext():  # a TOML scene: data
-        frames, notes = _computed_and_written(scene, path, fmt, paths_json, quiet, jobs, text, sample, colors,
-                                              client, kind)
+        frames, notes = _computed_and_written(scene, path, fmt, paths_json, quiet, jobs, text, checked.sample,
+                                              colors, client, kind)
     return RenderResult(path, fmt.name, frames, scene.look.size, path.stat().st_size, time.perf_counter() - began,
                         notes)
 
@@ -378,27 +378,27 @@ def _encode(scene: SceneValue, computed: ComputedPaths | None, view: View, fmt: 
     return len(picks) if writer.frames_written is None else writer.frames_written  # GIF merges identical frames
 
 
-def render_many(
-    scenes: list, targets: list[Path], formats: str | list[str], jobs: int, quiet: bool = True,
-    finished: Callable[[RenderResult], None] | None = None, **options: Any
-) -> list[RenderResult]:
-    """Render ``scenes`` to ``targets``: views with full-redraw frames one at a time with ``jobs``
-    processes each, the others ``jobs`` scenes at a time. Results come back in the order given;
-    ``finished(result)`` hears of each file as soon as it is written (in the order they finish)."""
-    formats = [formats] * len(scenes) if isinstance(formats, str) else list(formats)
+def render_many(renders: Sequence[CheckedRender], quiet: bool = True,
+                finished: Callable[[RenderResult], None] | None = None, **options: Any) -> list[RenderResult]:
+    """Render what the plan checked (:func:`trajectories.limits.check_render`): views with full-redraw frames
+    one at a time with their ``jobs`` processes each, the others ``jobs`` scenes at a time, one process each.
+    Results come back in the order given; ``finished(result)`` hears of each file as soon as it is written (in
+    the order they finish); ``options`` as for :func:`render_checked`."""
+    jobs = max((checked.jobs for checked in renders), default=1)
     results: dict[int, RenderResult] = {}
     told = finished if finished is not None else (lambda result: None)
-    alone = [i for i, scene in enumerate(scenes) if jobs == 1 or is_parallel(scene)]
-    together = [i for i in range(len(scenes)) if i not in alone]
+    alone = [i for i, checked in enumerate(renders) if jobs == 1 or is_parallel(checked.scene)]
+    together = [i for i in range(len(renders)) if i not in alone]
+    one_each = {i: dataclasses.replace(renders[i], jobs=1) for i in together}  # fewer jobs: less memory
     for i in alone:
-        results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, jobs=jobs, **options)
+        results[i] = render_checked(renders[i], quiet=quiet, **options)
         told(results[i])
-    if together and not fork_is_safe(*(scenes[i] for i in together)):  # no fork here, or a scene runs JAX
+    if together and not fork_is_safe(*(renders[i].scene for i in together)):  # no fork here, or JAX runs
         for i in together:
-            results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, **options)
+            results[i] = render_checked(one_each[i], quiet=quiet, **options)
             told(results[i])
     elif together:
-        batch = [(scenes[i], targets[i], formats[i], options) for i in together]
+        batch = [(one_each[i], options) for i in together]
         context = multiprocessing.get_context("fork")  # the batch is inherited, not pickled
         began = time.time()
         try:
@@ -411,11 +411,11 @@ def render_many(
                     told(result)
         except BaseException:  # the pool's workers were killed mid-write (SIGTERM): their temporaries go here
             for i in together:
-                for temporary in temporaries(targets[i], began):
+                for temporary in temporaries(renders[i].path, began):
                     with contextlib.suppress(OSError):
                         temporary.unlink()
             raise
-    return [results[i] for i in range(len(scenes))]
+    return [results[i] for i in range(len(renders))]
 
 
 def _start_batch(batch: list) -> None:
@@ -424,5 +424,5 @@ def _start_batch(batch: list) -> None:
 
 
 def _render_one(index: int) -> tuple[int, RenderResult]:
-    scene, target, fmt, options = _IN_WORKER["batch"][index]
-    return index, render_scene(scene, target, format=fmt, quiet=True, **options)
+    checked, options = _IN_WORKER["batch"][index]
+    return index, render_checked(checked, quiet=True, **options)

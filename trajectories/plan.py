@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .atomic import check_file_name, check_writable
 from .errors import OutputError, PlanError
 from .folders import check_output_file
-from .limits import check_render_size
+from .limits import CheckedRender, check_render
 from .options import OPTIONS
 from .scene import Scene, SeriesScene, builtin_scenes, find_scenes
 from .spec import OptimizerSpec
@@ -46,16 +46,26 @@ class AdHoc:
 
 @dataclass(frozen=True)
 class RenderPlan:
-    """Scenes (options applied) with their target files and formats; ``paths_json`` is the JSON to write
-    beside a single optimizer scene; ``folders`` are the folders the outputs go in (the default ``output/``,
-    ``--out-dir``, the folders of ``-o`` and ``--paths``), made if missing
-    (:func:`~trajectories.folders.folders_kept_only_if_used`)."""
+    """The renders, each checked once (:class:`~trajectories.limits.CheckedRender`: a scene, options applied,
+    with its target file and format); ``paths_json`` is the JSON to write beside a single optimizer scene;
+    ``folders`` are the folders the outputs go in (the default ``output/``, ``--out-dir``, the folders of ``-o``
+    and ``--paths``), made if missing (:func:`~trajectories.folders.folders_kept_only_if_used`)."""
 
-    scenes: list
-    targets: list[Path]
-    formats: list[str]
+    renders: tuple[CheckedRender, ...]
     paths_json: str | None
     folders: tuple[Path, ...]
+
+    @property
+    def scenes(self) -> list[SceneValue]:
+        return [checked.scene for checked in self.renders]
+
+    @property
+    def targets(self) -> list[Path]:
+        return [checked.path for checked in self.renders]
+
+    @property
+    def formats(self) -> list[str]:
+        return [checked.fmt.name for checked in self.renders]
 
 
 def adhoc_scene(
@@ -165,13 +175,15 @@ def plan_render(
         formats.append(chosen.name)
         targets.append(Path(output or own) if (output or own) else folder / f"{scene.name}{chosen.extension}")
     default_used = not output and not out_dir and any(target.parent == folder for target in targets)
-    check_outputs(targets, paths_json, folder if default_used else None, inputs(scenes, series),
-                  "-o" if output else "the output")
-    for scene, name in zip(scenes, formats, strict=True):
-        check_render_size(scene, get_format(name), PlanError, jobs, paths_json is not None)
+    label = "-o" if output else "the output"
+    check_default_folder(folder if default_used else None)
+    renders = tuple(check_render(scene, get_format(name), target, paths_json, jobs, None, PlanError,
+                                 (label, "--paths"))  # each file checked with its render
+                    for scene, target, name in zip(scenes, targets, formats, strict=True))
+    check_distinct(outputs(targets, paths_json, label), inputs(scenes, series))
     written = [*targets, *([Path(paths_json)] if paths_json is not None else [])]
     folders = tuple(dict.fromkeys(target.parent for target in written))
-    return RenderPlan(scenes, targets, formats, paths_json, folders)
+    return RenderPlan(renders, paths_json, folders)
 
 
 def with_overrides(scenes: list, overrides: dict[str, Any], scale: float | None = None) -> list:
@@ -240,15 +252,30 @@ def check_outputs(targets: list[Path], paths_json: str | None, folder: Path | No
     """Before any work: every output can be written (a missing folder, ``folder`` the default output
     folder included, is made later and must be creatable), no two outputs are one file, and no output is an
     input."""
+    check_default_folder(folder)
+    writes = outputs(targets, paths_json, label)
+    for flag, target in writes:
+        check_output_file(target, flag)  # a missing folder is made later
+    check_distinct(writes, reads)
+
+
+def outputs(targets: list[Path], paths_json: str | None, label: str) -> list[tuple[str, Path]]:
+    """What a render writes, each with the flag that named it."""
+    return [(label, target) for target in targets] + ([("--paths", Path(paths_json))] if paths_json is not None else [])
+
+
+def check_default_folder(folder: Path | None) -> None:
+    """The default output ``folder`` (``None``: not used) is a folder, or can be made."""
     if folder is not None:
         if folder.exists() and not folder.is_dir():
             raise OutputError(f"{folder} is a file, not a folder: remove it, or use -o or --out-dir")
         if not folder.exists():
             check_writable(folder, "output")  # can be made in its parent
-    writes = [(label, target) for target in targets]
-    writes += [("--paths", Path(paths_json))] if paths_json is not None else []
+
+
+def check_distinct(writes: list[tuple[str, Path]], reads: list[tuple[str, Path]]) -> None:
+    """No two outputs are one file, and no output is an input."""
     for index, (flag, target) in enumerate(writes):
-        check_output_file(target, flag)  # a missing folder is made later
         for role, path in reads:
             if same_file(target, path):
                 raise PlanError(f"{flag} {target} is {role}: an output never overwrites an input")
