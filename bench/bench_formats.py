@@ -46,7 +46,7 @@ def main() -> None:
 
     scenes = builtin_scenes()
     race = scenes["rosenbrock"]
-    report(f"rosenbrock (2-D), {race.size[0]}x{race.size[1]}, {race.steps + 1} frames",
+    report(f"rosenbrock (2-D), {race.look.size[0]}x{race.look.size[1]}, {race.steps + 1} frames",
            measure(race, ["gif", "png", "apng", "webp", "mp4", "html", "svg", "pdf"], jobs=2))
     if args.full_3d:
         figure = _scaled(scenes["fig1_critical_points"], 1.875).with_options(frames=181)

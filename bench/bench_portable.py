@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from trajectories.paths import race_horizons, race_trajectories
 from trajectories.portable import wrap
 from trajectories.scene import builtin_scenes
 
@@ -56,8 +57,8 @@ def main() -> None:
     scene = builtin_scenes()["fig2_learning_rates_2d"]
     scenes = {name: scene.with_options(arithmetic=name) for name in ("numpy", "portable")}
     compute = {name: median_seconds(s.compute) for name, s in scenes.items()}
-    paths = {name: s.compute() for name, s in scenes.items()}
-    horizon = {name: median_seconds(lambda s=s, name=name: s.horizons(paths[name]), repeats=3)
+    paths = {name: race_trajectories(s) for name, s in scenes.items()}
+    horizon = {name: median_seconds(lambda s=s, name=name: race_horizons(s, paths[name]), repeats=3)
                for name, s in scenes.items()}
     for label, table in (("figure 2 paths (2 x 180 steps)", compute), ("their horizons (4 shadows)", horizon)):
         ratio = table["portable"] / table["numpy"]

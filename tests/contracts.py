@@ -16,14 +16,15 @@ from trajectories import writers
 from trajectories.errors import RenderError
 from trajectories.paths import compute_paths
 from trajectories.pipeline import render_scene
-from trajectories.render.views import make_view
+
+from .drawing import make_view
 
 
 def check_view_contract(scene: Any) -> None:
-    """``scene``'s view keeps the :class:`~trajectories.render.views.View` promises: one ``steps_shown``
+    """``scene``'s view keeps the :class:`~trajectories.view_registry.View` promises: one ``steps_shown``
     entry per frame, frames of the scene's size as opaque RGBA bytes, the same pixels whenever a frame is
     asked for (in any order, text or not), reserved colours as RGB triples, and ``close``."""
-    width, height = scene.size
+    width, height = scene.look.size
     view = make_view(scene, compute_paths(scene))
     try:
         count = len(view.steps_shown)

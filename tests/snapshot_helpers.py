@@ -10,9 +10,9 @@ WIDTH = 200
 
 
 def small(scene):
-    factor = WIDTH / scene.size[0]
-    size = (WIDTH, max(64, round(scene.size[1] * factor)))
-    return scene.with_options(size=size, dpi=max(8, round(scene.dpi * factor)))
+    factor = WIDTH / scene.look.size[0]
+    size = (WIDTH, max(64, round(scene.look.size[1] * factor)))
+    return scene.with_options(size=size, dpi=max(8, round(scene.look.dpi * factor)))
 
 
 def render_small(scene, path):

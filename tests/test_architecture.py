@@ -1,10 +1,15 @@
-"""The shape of the code, checked: one way through (no import cycles, lazy imports included), no
+"""The shape of the code, checked: one way through (no import cycles, lazy and type-only imports included), no
 process-wide state, matplotlib only where views are, and the documented layout equal to the tree."""
 
 import ast
+import dataclasses
 import functools
 import re
 from pathlib import Path
+
+import pytest
+
+from trajectories.errors import SceneError
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "trajectories"
@@ -29,7 +34,8 @@ def parsed(name: str) -> ast.Module:
 
 
 def type_checking_nodes(tree: ast.AST) -> set[int]:
-    """Nodes inside ``if TYPE_CHECKING:`` blocks: never executed, so never an import edge."""
+    """Nodes inside ``if TYPE_CHECKING:`` blocks: never executed, yet a dependency all the same (a type names
+    the module it comes from), so the cycle check counts them and only a caller that asks leaves them out."""
     skipped: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
@@ -37,12 +43,13 @@ def type_checking_nodes(tree: ast.AST) -> set[int]:
     return skipped
 
 
-def imported_modules(name: str, modules: dict[str, Path]) -> set[str]:
-    """The package modules that importing ``name`` (or calling its functions) can import: every import
-    statement, at module level or inside a function, and the packages whose ``__init__`` they run."""
+def imported_modules(name: str, modules: dict[str, Path], type_only: bool = True) -> set[str]:
+    """The package modules that ``name`` depends on: every import statement, at module level, inside a
+    function or (unless ``type_only`` is false) under ``if TYPE_CHECKING:``, and the packages whose
+    ``__init__`` they run."""
     path = modules[name]
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    skipped = type_checking_nodes(tree)
+    skipped = set() if type_only else type_checking_nodes(tree)
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
     found: set[str] = set()
     for node in ast.walk(tree):
@@ -87,11 +94,11 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-def import_graph(modules: dict[str, Path]) -> dict[str, set[str]]:
-    return {name: imported_modules(name, modules) for name in modules}
+def import_graph(modules: dict[str, Path], type_only: bool = True) -> dict[str, set[str]]:
+    return {name: imported_modules(name, modules, type_only) for name in modules}
 
 
-def test_the_import_graph_has_no_cycle_lazy_imports_included():
+def test_the_import_graph_has_no_cycle_lazy_and_type_only_imports_included():
     cycle = find_cycle(import_graph(MODULES))
     assert cycle is None, "import cycle: " + " -> ".join(cycle or [])
 
@@ -107,9 +114,10 @@ def test_the_checker_sees_cycles_through_lazy_imports_and_package_inits(tmp_path
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..a import f\n"
     )
     modules = module_table(tmp_path, package)
-    assert find_cycle(import_graph(modules)) is None  # a TYPE_CHECKING import is never run
+    assert find_cycle(import_graph(modules)) == ["pkg.a", "pkg.b", "pkg.sub.c", "pkg.a"]  # a type names its module
+    assert find_cycle(import_graph(modules, type_only=False)) is None  # though a TYPE_CHECKING import never runs
     (package / "sub" / "__init__.py").write_text("from ..a import f\n")  # importing sub.c runs sub/__init__
-    assert find_cycle(import_graph(modules)) == ["pkg.a", "pkg.b", "pkg.sub", "pkg.a"]
+    assert find_cycle(import_graph(modules, type_only=False)) == ["pkg.a", "pkg.b", "pkg.sub", "pkg.a"]
 
 
 def test_nothing_uses_global_state_or_patches_matplotlib():
@@ -289,3 +297,106 @@ def test_formats_and_views_are_listed_only_by_their_registries():
                 lines = listed_names(parsed(name), names)
                 assert not lines, f"{name}:{lines[0]} writes out {what}: read them from {home}"
     assert listed_names(ast.parse("x = ('gif', 'png', 'webp')\ny = {'gif': 1}"), set(FORMATS)) == [1]
+
+
+SCENE_NAMES = re.compile(r"^(self\.)?(scene|panel|race|kind)$")
+"""What a scene is called where a stage reads one (``kind`` for a scene's kind, as the registries say)."""
+
+
+def scene_typing_problems(tree: ast.AST) -> list[tuple[int, str]]:
+    """A scene typed ``Any`` (a parameter or field called ``scene``), or probed for a named attribute
+    (``getattr(scene, "panels", ())``, ``hasattr(scene, "loss_panel")``): line, what."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and node.arg == "scene" and node.annotation is not None \
+                and ast.unparse(node.annotation) == "Any":
+            found.append((node.lineno, "scene: Any"))
+        elif isinstance(node, ast.AnnAssign) and ast.unparse(node.target) == "scene" \
+                and ast.unparse(node.annotation) == "Any":
+            found.append((node.lineno, "scene: Any"))
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr")
+              and len(node.args) >= 2 and SCENE_NAMES.match(ast.unparse(node.args[0]))
+              and isinstance(node.args[1], ast.Constant)):
+            found.append((node.lineno, ast.unparse(node)))
+    return found
+
+
+def test_the_stages_read_scenes_through_their_typed_interface():
+    """Every kind declares what it has (trajectories.scene_protocol, SceneKind's defaults): no stage types a
+    scene as Any or asks a scene whether it has an attribute."""
+    for name in MODULES:
+        found = scene_typing_problems(parsed(name))
+        assert not found, f"{name}:{found[0][0]}: {found[0][1]}: read a SceneValue/Race (trajectories.scene_protocol)"
+
+
+def test_the_scene_interface_check_sees_any_and_probes():
+    source = ("def f(scene: Any, panel):\n    return getattr(panel, 'panels', ()), hasattr(self.scene, 'view')\n"
+              "def g(scene: SceneValue, fields):\n    return [getattr(scene, f.name) for f in fields]\n")
+    assert scene_typing_problems(ast.parse(source)) == [
+        (1, "scene: Any"), (2, "getattr(panel, 'panels', ())"), (2, "hasattr(self.scene, 'view')")]
+
+
+def part_options() -> set[str]:
+    """The options a scene stores in a part (``scene.look.theme``), not as a field of its own."""
+    from trajectories.options import OPTIONS_LIST
+    from trajectories.scene.values import PART_OF_GROUP
+
+    return {option.name for option in OPTIONS_LIST if option.group in PART_OF_GROUP}
+
+
+def flat_option_reads(tree: ast.AST, names: set[str]) -> list[tuple[int, str]]:
+    """Reads of an option of a part straight off a scene (``scene.theme``, ``self.scene.tail``,
+    ``panel.fps``): line, what."""
+    return [(node.lineno, ast.unparse(node)) for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr in names and SCENE_NAMES.match(ast.unparse(node.value))]
+
+
+def test_every_option_is_stored_once_in_the_part_its_group_names():
+    """The table's group routes each option to one part (trajectories.scene.values): each part holds exactly
+    its group's options, and no scene kind also stores one of them as a field of its own."""
+    from trajectories.options import OPTIONS_LIST, SCENE_KINDS
+    from trajectories.scene import BatchDiagram, Scene, SeriesScene, SideBySide
+    from trajectories.scene.values import PART_OF_GROUP, PART_TYPES
+
+    for group, part in PART_OF_GROUP.items():
+        declared = [option.name for option in OPTIONS_LIST if option.group == group]
+        assert sorted(f.name for f in dataclasses.fields(PART_TYPES[part])) == sorted(declared), part
+    kinds = {"race": Scene, "panels": SideBySide, "series": SeriesScene, "batches": BatchDiagram}
+    assert set(kinds) == set(SCENE_KINDS)
+    for kind, cls in kinds.items():
+        assert cls.kind == kind
+        fields = {f.name for f in dataclasses.fields(cls)}
+        assert not fields & part_options(), (kind, fields & part_options())
+
+
+def test_no_stage_reads_an_option_of_a_part_off_the_scene():
+    """Outside the scene package a stage reads ``scene.look.theme``, ``scene.timing.fps``... never a flat
+    ``scene.theme`` (there is none to read: the part is the storage)."""
+    names = part_options()
+    for name in MODULES:
+        if name.startswith("trajectories.scene."):
+            continue
+        found = flat_option_reads(parsed(name), names)
+        assert not found, f"{name}:{found[0][0]}: {found[0][1]}: read the scene's part (scene.look, scene.timing...)"
+
+
+def test_the_flat_read_check_sees_flat_reads():
+    source = "a = scene.theme, self.scene.tail, panel.look.size, race.timing.fps, figure.dpi, panel.fps\n"
+    assert [what for _, what in flat_option_reads(ast.parse(source), part_options())] == [
+        "scene.theme", "self.scene.tail", "panel.fps"]
+
+
+def test_flat_keywords_go_to_their_parts_and_with_options_changes_only_them():
+    from trajectories.scene import Scene, SeriesScene, SideBySide
+
+    scene = Scene("s", "sphere", ["adam"], fps=25, theme="dark", azimuth=10, tail=3, steps=20)
+    assert (scene.timing.fps, scene.look.theme, scene.camera.azimuth, scene.trail_spec.tail) == (25, "dark", 10, 3)
+    changed = scene.with_options(fps=10, grid=50)
+    assert (changed.timing.fps, changed.camera.grid, changed.look, changed.steps) == (10, 50, scene.look, 20)
+    assert changed.with_options(fps=25, grid=100) == scene and changed != scene
+    series = SeriesScene("ewa", theme="dark")
+    assert (series.look.theme, series.look.size, series.timing.fps) == ("dark", (800, 600), 10)  # its defaults
+    panels = SideBySide("two", (scene, scene), fps=5).with_options(tail=7)  # a trail goes to the panels
+    assert panels.timing.fps == 5 and {p.trail_spec.tail for p in panels.panels} == {7}
+    with pytest.raises(SceneError, match="unknown scene option 'tail'"):
+        SeriesScene("ewa", tail=3)  # a series has no trail

@@ -132,7 +132,7 @@ def test_a_render_failing_midway_leaves_no_output_folder(invoke, tmp_path, monke
         raise RenderError("the contours failed")
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(pipeline, "render_scene", fail)
+    monkeypatch.setattr(pipeline, "render_checked", fail)  # the plan checked it
     result = invoke("render", "rosenbrock")
     assert result.exit_code == 2 and result.stderr == "trajectories: error: the contours failed\n"
     assert list(tmp_path.iterdir()) == []  # not even an empty output/

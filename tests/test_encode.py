@@ -141,8 +141,10 @@ def test_gif_writer_header_is_a_looping_gif89a():
 
 
 def test_rendering_several_scenes_at_once_gives_the_same_files(tmp_path):
+    from trajectories.limits import check_render
     from trajectories.pipeline import render_many
     from trajectories.scene import Scene
+    from trajectories.writers import get_format
 
     scenes = [
         Scene(f"s{i}", surface, ["sgd:lr=0.05", "adam:lr=0.1"], steps=8, size=(160, 120), dpi=40)
@@ -150,7 +152,9 @@ def test_rendering_several_scenes_at_once_gives_the_same_files(tmp_path):
     ]
     for jobs in (1, 2):
         (tmp_path / str(jobs)).mkdir()
-        results = render_many(scenes, [tmp_path / str(jobs) / f"{s.name}.gif" for s in scenes], "gif", jobs)
+        folder = tmp_path / str(jobs)
+        renders = [check_render(s, get_format("gif"), folder / f"{s.name}.gif", jobs=jobs) for s in scenes]
+        results = render_many(renders)
         assert [r.path.name for r in results] == ["s0.gif", "s1.gif", "s2.gif"]  # in the order given
     for scene in scenes:
         name = f"{scene.name}.gif"

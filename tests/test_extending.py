@@ -23,7 +23,7 @@ class DotsView:
 
     def __init__(self, scene, paths, text):
         self.panel = paths.panels[0]
-        self.size = scene.size
+        self.size = scene.look.size
         self.window = scene.plot_window
         self.steps_shown = list(self.panel.timeline.values)
 
@@ -141,7 +141,7 @@ def test_a_registered_format_keeps_the_format_promises(ppm_format, tmp_path):
     written = check_format_contract("ppm", scene, tmp_path)
     frames = read_ppm_frames(written.read_bytes())
     assert len(frames) == scene.frame_count
-    from trajectories.render.views import make_view
+    from .drawing import make_view
 
     view = make_view(scene)
     assert all(np.array_equal(frame, view.frame(i)[..., :3]) for i, frame in enumerate(frames))  # lossless

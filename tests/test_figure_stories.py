@@ -9,11 +9,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from trajectories.paths import race_trajectories
 from trajectories.render.contour import find_exit
 from trajectories.render.palette import ARTICLE, ciede2000, closest_pair, distance, to_lab
 from trajectories.render.theme import THEMES
-from trajectories.render.views import make_view
 from trajectories.scene import Scene, SideBySide, builtin_scenes
+
+from .drawing import make_view
 
 SCENES = builtin_scenes()
 DRAWN = [name for name, scene in SCENES.items() if isinstance(scene, (Scene, SideBySide))]
@@ -26,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_figure_1_ends_in_a_local_minimum_with_the_global_one_in_view():
     local = SCENES["fig1_critical_points"].panels[0]
-    end = local.compute()[0]
+    end = race_trajectories(local)[0]
     (pit,) = local.surface.global_minima
     x0, x1, y0, y1 = local.plot_window
     assert x0 < pit.x < x1 and y0 < pit.y < y1  # the global minimum is in the picture...
@@ -37,16 +39,16 @@ def test_figure_1_ends_in_a_local_minimum_with_the_global_one_in_view():
 def test_figure_2_small_rate_finds_the_minimum_at_once_and_big_rate_never_settles():
     big, small = SCENES["fig2_learning_rates"].panels
     (pit,) = small.surface.global_minima
-    small_gap = np.linalg.norm(small.compute()[0].positions[:, 0] - pit.point, axis=1)
+    small_gap = np.linalg.norm(race_trajectories(small)[0].positions[:, 0] - pit.point, axis=1)
     assert small_gap[25] < 0.01 and small_gap[25:].max() < 0.01  # within 0.01 by step 25, and stays
-    big_path = big.compute()[0].positions[:, 0]
+    big_path = race_trajectories(big)[0].positions[:, 0]
     assert np.linalg.norm(big_path - pit.point, axis=1)[25:].min() > 0.05  # never as close as the small rate
     # it keeps bouncing: every 10-step window after the first 20 steps spans more than the valley's width
     assert min(np.ptp(big_path[t : t + 10], axis=0).max() for t in range(20, 171)) > 1.0
 
 
 def test_figure_6_momentum_ahead_on_loss_and_swing_from_the_first_steps():
-    gd, momentum = SCENES["fig6_momentum"].compute()
+    gd, momentum = race_trajectories(SCENES["fig6_momentum"])
     assert np.all(momentum.losses[1:, 0] < gd.losses[1:, 0])  # ahead on loss at every step from step 1
     swing = lambda path, t: np.abs(path[t : t + 10, 0, 1]).max()  # noqa: E731  the widest swing across y
     assert all(swing(momentum.positions, t) < swing(gd.positions, t) for t in range(5, 111))
@@ -56,7 +58,7 @@ def test_figure_6_momentum_ahead_on_loss_and_swing_from_the_first_steps():
 def test_figure_7_exit_order():
     scene = SCENES["fig7_saddle_race_2d"]
     steps = {}
-    for racer, trajectory in zip(scene.optimizers, scene.compute(), strict=True):
+    for racer, trajectory in zip(scene.optimizers, race_trajectories(scene), strict=True):
         steps[racer.label] = find_exit(trajectory.positions[:, 0], scene.plot_window,
                                        int(trajectory.diverged_step[0])).step
     assert steps == {"Nesterov": 42, "Adam": 44, "Momentum": 46, "RMSProp": 69, "Gradient Descent": 177}
@@ -149,7 +151,7 @@ def test_labels_never_overlap(name):
         for index in (0, count // 2, count - 1):
             view.frame(index)
             boxes = view.text_boxes(index)
-            height, width = scene.size[1], scene.size[0]
+            height, width = scene.look.size[1], scene.look.size[0]
             for what, (left, top, right, bottom) in boxes:
                 assert left >= 0 and top >= 0 and right <= width and bottom <= height, f"{name}: {what} is cut off"
             for (what_a, a), (what_b, b) in itertools.combinations(boxes, 2):

@@ -8,6 +8,7 @@ import pytest
 
 from trajectories.ewa import SeriesError, ewa, load_series, synthetic_prices
 from trajectories.gradients import make_regression
+from trajectories.paths import race_trajectories
 from trajectories.render.theme import get_theme
 from trajectories.scene import BatchDiagram, SceneError, SeriesScene, builtin_scenes
 
@@ -36,15 +37,16 @@ def test_figure_1_gradient_descent_on_peaks_and_the_monkey_saddle():
         assert panel.optimizers[0].spec.params["lr"] == 0.005 and panel.view == "surface"
         # the original camera (elevation 30, azimuth 45, 2° a frame) turns as fast, for 50 of the 180 steps, from
         # 40° up (from 30° the surface hides the ball in the local minimum, for a sixth of a turn)
-        assert (panel.elevation, panel.azimuth, panel.rotation, panel.rotation_steps) == (40, 45, -2.0, (60, 110))
+        camera = panel.camera
+        assert (camera.elevation, camera.azimuth, camera.rotation, camera.rotation_steps) == (40, 45, -2.0, (60, 110))
     assert SCENES["fig1_critical_points"].frame_count == 181  # a frame a step, as the original
-    path = local.compute()[0].positions[:, 0]
+    path = race_trajectories(local)[0].positions[:, 0]
     expected = gradient_descent(peaks, (1.0, 0.0), 0.005, 180)
     np.testing.assert_allclose(path[[1, 60, 180]], expected[[1, 60, 180]], rtol=1e-6)
     # it ends in the local minimum near (0.296, 0.320), not the global one at (0.228, -1.626)
     assert np.linalg.norm(path[-1] - [0.2964, 0.3202]) < 0.01
     # on x³ − 3xy² from (1, 0), y stays 0 and x follows x ← x − 0.015 x²
-    creep = saddle.compute()[0].positions[:, 0]
+    creep = race_trajectories(saddle)[0].positions[:, 0]
     x = 1.0
     for _ in range(180):
         x -= 0.005 * 3 * x * x
@@ -56,15 +58,16 @@ def test_figure_2_big_and_small_learning_rates():
     assert [p.optimizers[0].spec.params["lr"] for p in (big, small)] == [0.15, 0.01]
     for panel in (big, small):
         assert panel.starts == ((-0.5, -1.0),) and panel.steps == 180 and panel.plot_window == (-4, 4, -4, 4)
-        assert panel.trail == "tail" and panel.tail == 10 and not panel.show_start
+        assert panel.trail_spec.trail == "tail" and panel.trail_spec.tail == 10 and not panel.look.show_start
         # the original camera (elevation 30, azimuth 225 + 2° a frame) never sees the pit's floor: 65° up, turning
         # 2° a frame from 210° to 310° only, it does (tests/test_frame_check.py: the heads are in sight)
-        assert (panel.elevation, panel.azimuth, panel.rotation, panel.rotation_steps) == (65, 210, 2.0, (60, 110))
-    small_path = small.compute()[0].positions[:, 0]
+        camera = panel.camera
+        assert (camera.elevation, camera.azimuth, camera.rotation, camera.rotation_steps) == (65, 210, 2.0, (60, 110))
+    small_path = race_trajectories(small)[0].positions[:, 0]
     np.testing.assert_allclose(small_path[[10, 180]], gradient_descent(peaks, (-0.5, -1), 0.01, 180)[[10, 180]],
                                rtol=1e-6)
     assert np.linalg.norm(small_path[-1] - [0.2283, -1.6255]) < 1e-3  # the small rate settles in the minimum
-    big_path = big.compute()[0].positions[:, 0]
+    big_path = race_trajectories(big)[0].positions[:, 0]
     np.testing.assert_allclose(big_path[:6], gradient_descent(peaks, (-0.5, -1), 0.15, 5), rtol=1e-6)
     assert np.ptp(big_path[-10:], axis=0).max() > 0.5  # the big one keeps bouncing across the valley
 
@@ -79,7 +82,7 @@ def test_figure_3_compares_at_equal_samples_read():
     for value, (gd_step, mb_step) in zip(timeline.values, timeline.steps, strict=True):
         assert gd_step == value // 1800
         assert mb_step == (value // 1800) * 29 + min((value % 1800) // 64, 28)
-    gd, minibatch = scene.compute()
+    gd, minibatch = race_trajectories(scene)
     # full-batch GD on the quadratic loss: θ_t − θ* = (I − αH)^t (θ_0 − θ*), H from the raw data
     hessian = np.array([[np.mean(data.x**2), np.mean(data.x)], [np.mean(data.x), 1.0]])
     best = np.linalg.solve(hessian, [np.mean(data.x * data.y), np.mean(data.y)])
@@ -132,7 +135,7 @@ def test_ewa_equals_its_closed_form():
 def test_figure_5_follows_the_original_layout():
     scene = SCENES["fig5_ewa"]
     assert scene.betas == (0.80, 0.90, 0.95, 0.98) and scene.stagger == 20
-    assert scene.price_color == "#FFFFFF" and scene.palette == "default"
+    assert scene.price_color == "#FFFFFF" and scene.look.palette == "default"
     assert scene.with_options(palette="article").curve_colors == ("#9E7CC1", "#9897CE", "#93B2DC", "#8ECDEA")
     shown = scene.curve_colors[:4]
     assert len(set(shown)) == 4 and scene.price_color not in shown
@@ -177,7 +180,7 @@ def test_bad_series_files_give_one_line_errors(tmp_path, content, column, messag
 def test_figure_6_gd_zigzags_and_momentum_follows_its_recurrence():
     scene = SCENES["fig6_momentum"]
     assert scene.surface.name == "ravine" and scene.starts == ((6.0, 3.0),)
-    gd, momentum = scene.compute()
+    gd, momentum = race_trajectories(scene)
     alpha, beta, t = 0.0395, 0.9, np.arange(scene.steps + 1)
     # GD on ½(x² + 50y²): x_t = 6(1 − α)^t, y_t = 3(1 − 50α)^t (a sign flip every step: the zig-zag)
     np.testing.assert_allclose(gd.positions[:, 0, 0], 6 * (1 - alpha) ** t, rtol=1e-10)
@@ -200,12 +203,13 @@ def test_figure_7_reproduces_tensorflow_1(name):
     original = scene.with_options(palette="article")
     assert original.racer_colors(get_theme("article")) == ["#F2112D", "#F06E1E", "#EED82A", "#A5EC37", "#54EA43"]
     assert scene.starts == ((1.0, -0.001),) and scene.steps == 180 and scene.plot_window == (-1, 1, -1, 1)
-    for trajectory, rule in zip(scene.compute(), ["gd", "momentum", "nesterov", "rmsprop", "adam"], strict=True):
+    rules = ["gd", "momentum", "nesterov", "rmsprop", "adam"]
+    for trajectory, rule in zip(race_trajectories(scene), rules, strict=True):
         reference = tf1_reference(rule)
         finite = np.isfinite(trajectory.positions[:, 0]).all(axis=1)
         np.testing.assert_allclose(trajectory.positions[finite, 0], reference[finite], rtol=1e-10, atol=1e-300)
     if name == "fig7_saddle_race":
-        camera = (scene.view, scene.elevation, scene.azimuth, scene.zlim, scene.grid)
+        camera = (scene.view, scene.camera.elevation, scene.camera.azimuth, scene.camera.zlim, scene.camera.grid)
         assert camera == ("wireframe", 45, 180, (-1, 1), 50)
 
 
@@ -214,7 +218,7 @@ def test_figure_7_paths_leave_the_box_at_different_steps():
 
     scene = SCENES["fig7_saddle_race_2d"]
     steps = []
-    for trajectory in scene.compute():
+    for trajectory in race_trajectories(scene):
         exit_ = find_exit(trajectory.positions[:, 0], scene.plot_window, int(trajectory.diverged_step[0]))
         steps.append(exit_.step)
     assert steps[0] == math.ceil(math.log(1000) / math.log(1.04))  # GD: |y| = 0.001·1.04^t > 1

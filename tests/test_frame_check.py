@@ -22,8 +22,9 @@ from trajectories.moments import Moment
 from trajectories.paths import compute_paths
 from trajectories.render.contour import ContourView
 from trajectories.render.geometry import Area, Dots, FrameGeometry, Mark, Stroke, TextBox
-from trajectories.render.views import make_view
 from trajectories.scene import Racer, Scene, builtin_scenes
+
+from .drawing import make_view
 
 SCENES = builtin_scenes()
 
@@ -109,7 +110,7 @@ def test_the_checker_reports_paths_widened_where_no_path_runs_along_them():
     try:
         assert check_view(scene, view) == []
         old = old_stacked_widths([t.positions[:, 0] for t in view.trajectories], view.line_width,
-                                 scene.plot_window, scene.dpi)
+                                 scene.plot_window, scene.look.dpi)
         assert old[0] > old[2]  # all three end at the minimum: GD was widened for both later racers
         view.width_table[:] = old
         found = [f for f in check_view(scene, view) if f.check == "width"]
@@ -311,7 +312,7 @@ def test_exits_pause_where_each_racer_leaves():
     ("exits,40", ("exits", 40)), (["exits", 3, 3], ("exits", 3)), ((0, 12), (0, 12)), ("", ()),
 ])
 def test_pauses_are_steps_and_exits(value, expected):
-    assert Scene("s", "sphere", ["adam"], pauses=value).pauses == expected
+    assert Scene("s", "sphere", ["adam"], pauses=value).timing.pauses == expected
 
 
 @pytest.mark.parametrize("value", [(-1,), ("exit",), (1.5,), "4,x", 3])
@@ -342,10 +343,11 @@ def test_pauses_and_waivers_from_toml_and_the_command_line(tmp_path):
                     '[[optimizers]]\nname = "adam"\n[view]\npauses = ["exits", 40]\npause = 2.5\n'
                     'rotation_steps = [10, 20]\n')
     (scene,) = load_toml_scene(path).values()
-    assert (scene.pauses, scene.pause, scene.waivers) == (("exits", 40), 2.5, (("hidden-head", "it hides on purpose"),))
+    assert (scene.timing.pauses, scene.timing.pause) == (("exits", 40), 2.5)
+    assert scene.waivers == (("hidden-head", "it hides on purpose"),)
     assert scene.camera.rotation_steps == (10, 20)
     planned = plan_render(("saddle",), overrides={"pauses": ("exits", 3), "pause": 0.5}, output=str(tmp_path / "s.gif"))
-    assert (planned.scenes[0].pauses, planned.scenes[0].pause) == (("exits", 3), 0.5)
+    assert (planned.scenes[0].timing.pauses, planned.scenes[0].timing.pause) == (("exits", 3), 0.5)
 
 
 def test_check_exits_1_with_a_line_per_finding_and_0_when_clean(invoke):

@@ -156,6 +156,7 @@ def toml_form(scene) -> str | None:
     neither in the catalogue nor a formula)."""
     from trajectories.catalogue import surface_names
     from trajectories.options import OPTIONS_LIST
+    from trajectories.scene.values import part_for
 
     if scene.surface.name not in surface_names():
         return None
@@ -163,7 +164,8 @@ def toml_form(scene) -> str | None:
     for option in OPTIONS_LIST:
         if option.toml is None or option.kind == "surface" or option.name in ("output", "output_format"):
             continue
-        value = getattr(scene, option.name, None)
+        part = part_for(option.name, "race")
+        value = getattr(scene if part is None else getattr(scene, part), option.name, None)
         if value is None or value == option.default or (option.name == "start_sets" and not value):
             continue
         if option.kind == "starts":

@@ -8,6 +8,7 @@ import pytest
 from trajectories.catalogue import get_surface
 from trajectories.gradients import NoisyGradient
 from trajectories.horizon import JITTER, RUN_TOLERANCE, horizons, nudge, render_tolerance
+from trajectories.paths import chaotic_paths
 from trajectories.portable import portable_surface
 from trajectories.run import run
 from trajectories.scene import Racer, ReproducibilityWarning, Scene, builtin_scenes
@@ -112,14 +113,14 @@ def _panels(scene):
 def test_no_built_in_scene_draws_past_a_horizon_in_arithmetic_that_differs_between_cpus():
     checked = 0
     for scene in builtin_scenes().values():
-        size = getattr(scene, "size", None)
+        size = scene.look.size
         for panel in _panels(scene):
             if not isinstance(panel, Scene):
                 continue  # diagrams and the EWA series have no optimizer paths
             checked += 1
             if panel.reproducible_everywhere:
                 continue
-            chaotic = panel.chaotic_paths(tolerance=render_tolerance(size))
+            chaotic = chaotic_paths(panel, tolerance=render_tolerance(size))
             assert not chaotic, chaotic[0].warning()
     assert checked >= 17
 
@@ -128,12 +129,12 @@ def test_figure_2_is_chaotic_and_therefore_portable():
     scenes = builtin_scenes()
     big = scenes["fig2_learning_rates"].panels[0]
     assert big.arithmetic == "portable" and big.racer_steps() == [180]
-    (path,) = big.chaotic_paths(tolerance=render_tolerance((400, 200)))
+    (path,) = chaotic_paths(big, tolerance=render_tolerance((400, 200)))
     assert 20 <= path.step <= 60 and "portable arithmetic" not in path.warning()
     assert scenes["fig2_learning_rates_2d"].arithmetic == "portable"
     numpy_big = big.with_options(arithmetic="numpy")
     assert not numpy_big.reproducible_everywhere  # peaks needs exp: its last bits depend on the CPU
-    (warned,) = numpy_big.chaotic_paths(tolerance=render_tolerance((400, 200)))
+    (warned,) = chaotic_paths(numpy_big, tolerance=render_tolerance((400, 200)))
     assert "--arithmetic portable" in warned.warning()
 
 

@@ -12,13 +12,13 @@ from PIL import Image
 
 from trajectories import pipeline
 from trajectories.pipeline import frame_delays, render_scene
-from trajectories.render.views import make_view
 from trajectories.scene import Scene
 from trajectories.snapshot import DEFAULT_TOLERANCE, frame_rms
 from trajectories.writers.html import HtmlWriter, fragment
 from trajectories.writers.quantize import PaletteMapper, build_palette
 
 from .contracts import fake_format
+from .drawing import make_view
 from .test_encode import moving_square_frames
 
 FPS = 25  # 40 ms a frame
@@ -84,7 +84,7 @@ def test_the_page_names_no_url_at_all(rendered):
 def test_the_page_keeps_every_frame_with_the_gifs_timing_and_its_step(rendered):
     data = page_data(rendered["page"].read_text())
     entries = data["frames"]
-    assert (data["width"], data["height"]) == rendered["scene"].size
+    assert (data["width"], data["height"]) == rendered["scene"].look.size
     assert [e[1] for e in entries] == rendered["steps"]
     delays = [e[0] for e in entries]
     assert delays == frame_delays(len(entries), FPS, HOLD)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from trajectories.catalogue import get_surface
+from trajectories.paths import chaotic_paths, race_trajectories
 from trajectories.run import run
 from trajectories.scene import builtin_scenes
 from trajectories.spec import parse_optimizer
@@ -18,7 +19,7 @@ LESSONS = {name: scene for name, scene in SCENES.items() if name.startswith("les
 def paths(name):
     """``{label: positions (steps + 1, 2)}`` of the lesson's racers (one start each)."""
     scene = LESSONS[name]
-    return {r.label: t.positions[:, 0] for r, t in zip(scene.optimizers, scene.compute(), strict=True)}
+    return {r.label: t.positions[:, 0] for r, t in zip(scene.optimizers, race_trajectories(scene), strict=True)}
 
 
 def step_lengths(positions):
@@ -40,10 +41,11 @@ def test_the_gallery_has_the_seven_lessons_each_quick_and_told():
     }
     for scene in LESSONS.values():
         assert scene.source.endswith("lessons.py") and scene.view == "contour"
-        assert scene.title and scene.title != scene.surface.name and len(scene.title) <= 64  # fits above the plot
+        title = scene.look.title
+        assert title and title != scene.surface.name and len(title) <= 64  # fits above the plot
         assert scene.description and "\n" not in scene.description
         assert scene.frame_count <= 101 and len(scene.starts) == 1
-        assert not scene.chaotic_paths()  # the same frames on every CPU
+        assert not chaotic_paths(scene)  # the same frames on every CPU
 
 
 # --- Adam with and without bias correction ---------------------------------------------------------------
@@ -58,7 +60,7 @@ def test_adam_without_bias_correction_takes_several_times_longer_first_steps():
     # the long strides swing it across the ravine (the start is at y = 3, the floor at y = 0)
     assert found["Adam, no bias correction"][:31, 1].min() < -2 < -1 < found["Adam"][:31, 1].min()
     scene = LESSONS["lesson_adam_bias_correction"]
-    losses = [t.losses[30, 0] for t in scene.compute()]
+    losses = [t.losses[30, 0] for t in race_trajectories(scene)]
     assert losses[1] > 10 * losses[0]
 
 
@@ -112,7 +114,7 @@ def test_adagrad_stalls_after_the_steep_start_while_rmsprop_forgets_it():
     assert (np.diff(adagrad_rate, axis=0) <= 0).all() and (adagrad_rate[-1] > 0.8 * adagrad_rate[0]).all()
     # while RMSProp's grows more than fifty-fold once it has forgotten the start
     assert (rmsprop_rate[-1] > 50 * rmsprop_rate[0]).all() and not (np.diff(rmsprop_rate, axis=0) <= 0).all()
-    losses = [t.losses[-1, 0] for t in scene.compute()]
+    losses = [t.losses[-1, 0] for t in race_trajectories(scene)]
     assert losses[1] < 0.01 < 1 < losses[0]
     assert np.linalg.norm(rmsprop[-1] - (3, 0.5)) < 0.15 < 1.5 < np.linalg.norm(adagrad[-1] - (3, 0.5))
 
@@ -122,7 +124,7 @@ def test_adagrad_stalls_after_the_steep_start_while_rmsprop_forgets_it():
 
 def test_rmsprop_with_a_tiny_epsilon_kicks_itself_out_of_the_minimum():
     scene = LESSONS["lesson_rmsprop_epsilon"]
-    trajectories = scene.compute()
+    trajectories = race_trajectories(scene)
     tiny, large = (t.positions[:, 0] for t in trajectories)
     tiny_loss, large_loss = (t.losses[:, 0] for t in trajectories)
     # both reach the minimum within 20 steps...
@@ -167,7 +169,7 @@ def test_smaller_batches_take_more_and_noisier_steps_per_epoch():
     # 10 epochs: 1800 batches of 1, 29 of 64 (28 full + 8 left over), 4 of 512 (3 + 264), 1 full batch
     assert scene.racer_steps() == [18000, 290, 40, 10]
     noise = []
-    for racer, trajectory in zip(scene.optimizers, scene.compute(), strict=True):
+    for racer, trajectory in zip(scene.optimizers, race_trajectories(scene), strict=True):
         path = trajectory.positions[:, 0]
         used = -np.diff(path, axis=0) / racer.spec.params["lr"]  # the gradient each step followed
         noise.append(np.sqrt(np.mean(np.sum((used - scene.surface.grad(path[:-1])) ** 2, axis=-1))))
@@ -193,7 +195,7 @@ def test_the_sweep_fans_out_from_crawling_to_exploding():
     assert [r.legend_text() for r in scene.optimizers] == [f"lr {lr:g}" for lr in rates]
     from trajectories.render.theme import get_theme
 
-    luminance = [_luminance(color) for color in scene.racer_colors(get_theme(scene.theme))]
+    luminance = [_luminance(color) for color in scene.racer_colors(get_theme(scene.look.theme))]
     assert luminance == sorted(luminance)  # a sequential colour scale: darker = smaller rate
     found = list(paths("lesson_learning_rate_sweep").values())
     start, best = np.array(scene.starts[0]), np.array((3.584428, -1.848127))

@@ -26,10 +26,11 @@ from trajectories.ewa import MAX_ROWS, load_series
 from trajectories.export import run_document, to_json
 from trajectories.options import NARROWEST, OPTIONS, window_problem
 from trajectories.paths import compute_paths, record_paths
-from trajectories.render.views import make_view
 from trajectories.scene import BatchDiagram, Scene, SeriesScene, builtin_scenes, load_toml_scene
 from trajectories.spec import parse_optimizer
 from trajectories.writers import FORMATS, Format, get_format, register_format, unregister_format
+
+from .drawing import make_view
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -280,7 +280,7 @@ def test_npz_is_never_written_to_standard_output():
 
 
 def test_the_basins_map_colours_each_cell_by_its_target_and_fills_in(tmp_path):
-    from trajectories.render.views import make_view
+    from .drawing import make_view
 
     scene = Scene("b", "himmelblau", [Racer("adam:lr=0.1", "Adam")], start_sets=Grid(8, 8), steps=60, frames=4,
                   view="basins", size=(320, 240), dpi=50)
@@ -303,7 +303,7 @@ def test_the_basins_map_colours_each_cell_by_its_target_and_fills_in(tmp_path):
 
 
 def test_basin_shading_darkens_each_cell_by_the_log_of_its_arrival_step():
-    from trajectories.render.views import make_view
+    from .drawing import make_view
 
     scene = Scene("b", "himmelblau", [Racer("sgd:lr=0.01", "GD")], start_sets=Grid(6, 6), steps=80, frames=2,
                   view="basins", size=(320, 240), dpi=50, basin_shading=True)
@@ -330,7 +330,7 @@ def test_basin_shading_darkens_each_cell_by_the_log_of_its_arrival_step():
 
 
 def test_the_swarm_stamps_each_particle_where_it_is():
-    from trajectories.render.views import make_view
+    from .drawing import make_view
 
     scene = Scene("s", "sphere", [Racer("sgd:lr=0.1", "GD", color="#D55E00")], start=[(0.0, 0.0), (1.0, -1.0)],
                   steps=3, view="swarm", size=(320, 320), dpi=50)

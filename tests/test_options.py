@@ -28,6 +28,7 @@ from trajectories.options import (
 )
 from trajectories.scene import BatchDiagram, NetworkScene, Scene, SeriesScene, SideBySide
 from trajectories.scene.toml_file import load_toml_scene
+from trajectories.scene.values import PART_TYPES, default_part, part_for
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSES = {"race": Scene, "panels": SideBySide, "series": SeriesScene, "batches": BatchDiagram,
@@ -183,15 +184,20 @@ def test_defaults_of_every_scene_kind_come_from_the_table():
         for option in options_for(kind):
             if option.name in fields and fields[option.name].default is not dataclasses.MISSING:
                 assert fields[option.name].default == default(option.name, kind), (kind, option.name)
+            part = part_for(option.name, kind)
+            if part is not None:  # stored in a part, whose kind's defaults are the table's
+                assert getattr(default_part(part, kind), option.name) == default(option.name, kind), (kind, option)
     scene = Scene(**RACE)
     for option in options_for("race"):
         if option.name not in ("surface", "optimizers", "start", "window"):
-            assert getattr(scene, option.name) == option.default, option.name
+            part = part_for(option.name, "race")
+            held = scene if part is None else getattr(scene, part)
+            assert getattr(held, option.name) == option.default, option.name
 
 
 def test_every_scene_field_that_is_an_option_is_in_the_table():
     own = {"name", "surface", "optimizers", "source", "panels", "betas", "colors", "price_color", "stagger", "data",
-           "column", "days", "samples", "drop_last", "columns", "frames_per_batch"}
+           "column", "days", "samples", "drop_last", "columns", "frames_per_batch", *PART_TYPES}
     for kind, cls in CLASSES.items():
         names = {field.name for field in dataclasses.fields(cls) if field.init}
         declared = {option.name for option in options_for(kind)}

@@ -46,7 +46,7 @@ def test_a_render_failing_midway_leaves_no_new_folder(invoke, tmp_path, monkeypa
         raise RenderError("the contours failed")
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(pipeline, "render_scene", fail)
+    monkeypatch.setattr(pipeline, "render_checked", fail)  # the plan checked it
     (tmp_path / "kept").mkdir()
     for where in (["-o", "new/deeper/x.gif"], ["--out-dir", "new/deeper"], ["-o", "kept/new/x.gif"],
                   ["-o", "x.gif", "--paths", "new/p.json"]):

@@ -14,9 +14,9 @@ def test_all_scenes_get_the_options_they_have():
     plan = plan_render(render_all=True, overrides={"theme": "dark", "trail": "tail"}, out_dir=None)
     assert [s.name for s in plan.scenes] == list(builtin_scenes())
     by_name = {s.name: s for s in plan.scenes}
-    assert by_name["rosenbrock"].theme == "dark" and by_name["rosenbrock"].trail == "tail"
-    assert by_name["fig5_ewa"].theme == "dark"  # a series has a theme, but no trail: left alone
-    assert by_name["fig1_critical_points"].panels[0].trail == "tail"  # side by side: passed to the panels
+    assert by_name["rosenbrock"].look.theme == "dark" and by_name["rosenbrock"].trail_spec.trail == "tail"
+    assert by_name["fig5_ewa"].look.theme == "dark"  # a series has a theme, but no trail: left alone
+    assert by_name["fig1_critical_points"].panels[0].trail_spec.trail == "tail"  # side by side: passed to the panels
     assert plan.targets[0] == Path("output") / f"{plan.scenes[0].name}.gif" and plan.folders == (Path("output"),)
 
 
@@ -36,7 +36,7 @@ def test_ad_hoc_scenes_and_their_options():
     adhoc = adhoc_scene("x**2 + 3*y**2", (parse_optimizer("adam:lr=0.1"),), ((1.0, 1.0),), 20, (-2, 2, -2, 2))
     plan = plan_render(adhoc=adhoc, scale=0.5)
     (scene,) = plan.scenes
-    assert scene.name == "formula" and scene.steps == 20 and scene.size == (320, 240) and scene.dpi == 50
+    assert scene.name == "formula" and scene.steps == 20 and scene.look.size == (320, 240) and scene.look.dpi == 50
     assert plan_render(adhoc=AdHoc("himmelblau", adhoc.specs)).scenes[0].name == "himmelblau"
     with pytest.raises(PlanError, match="go with --surface"):
         adhoc_scene(None, adhoc.specs)
@@ -61,3 +61,42 @@ def test_options_that_do_not_go_together(kwargs, message):
     references = kwargs.pop("references", ())
     with pytest.raises(PlanError, match=message):
         plan_render(references, **kwargs)
+
+
+def counted_checks(monkeypatch) -> dict[str, int]:
+    """Count the calls of each check a render makes (frames, memory, view, output file), wherever they are made."""
+    from trajectories import limits, plan
+
+    calls = dict.fromkeys(("check_render_size", "check_frame_count", "check_memory", "check_output_file"), 0)
+    for module in (limits, plan):
+        for name in calls:
+            original = getattr(module, name, None)
+            if original is None:
+                continue
+
+            def counted(*args, _name=name, _original=original, **kwargs):
+                calls[_name] += 1
+                return _original(*args, **kwargs)
+
+            monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_the_plan_checks_each_fact_once_and_the_render_does_not_check_again(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from trajectories.cli import cli
+    from trajectories.scene import Scene
+
+    calls = counted_checks(monkeypatch)
+    result = CliRunner().invoke(cli, ["render", "--surface", "sphere", "--optimizer", "adam:lr=0.1", "--steps", "4",
+                                      "--size", "96x72", "-o", str(tmp_path / "cli.gif"), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert calls == dict.fromkeys(calls, 1)  # in the plan; render_checked checks nothing again
+    calls.update(dict.fromkeys(calls, 0))
+    Scene("api", "sphere", ["adam:lr=0.1"], steps=4, size=(96, 72)).render(tmp_path / "api.gif")
+    assert calls == dict.fromkeys(calls, 1)  # the Python API goes through the same one check
+    calls.update(dict.fromkeys(calls, 0))
+    with pytest.raises(Exception, match="frames, more than"):  # and it does check
+        Scene("long", "sphere", ["adam"], steps=10**6, size=(96, 72)).render(tmp_path / "long.gif")
+    assert calls["check_frame_count"] == 1 and calls["check_output_file"] == 0 and not (tmp_path / "long.gif").exists()

@@ -86,3 +86,31 @@ def test_reading_a_views_flags_imports_no_view_and_no_matplotlib(tmp_path):
     parallel, flat, render_modules = done.stdout.split(" ", 2)
     assert (int(parallel), int(flat)) == (5, 1)  # a 3-D scene forks min(jobs, frames/4) workers; 2-D draws here
     assert "trajectories.render.views" not in render_modules and "surface3d" not in render_modules
+
+
+def test_a_views_own_check_runs_in_the_plan_for_each_race_it_draws():
+    """The plan asks the registry for a view's check (the contour view's: side panels need room) instead of
+    naming the view itself; panels side by side are checked one by one."""
+    from trajectories.errors import PlanError
+    from trajectories.limits import check_render_size
+    from trajectories.scene import Scene, SideBySide
+
+    seen = []
+
+    def refuse_wide(race, error):
+        seen.append(race.name)
+        if race.look.size[0] > 200:
+            raise error(f"{race.name}: too wide for this view")
+
+    register_view("checked", "trajectories.render.views:contour_view", check=refuse_wide)
+    try:
+        race = Scene("narrow", "sphere", ["sgd:lr=0.1"], steps=3, view="checked", size=(160, 120))
+        check_render_size(race, writers.get_format("gif"), PlanError)
+        assert seen == ["narrow"]
+        wide = SideBySide("pair", [race.with_options(name="left"), race.with_options(name="right", size=(320, 240))])
+        with pytest.raises(PlanError, match=r"^right: too wide for this view$"):
+            check_render_size(wide, writers.get_format("gif"), PlanError)
+        assert seen == ["narrow", "left", "right"]
+    finally:
+        unregister_view("checked")
+    assert VIEWS["contour"].check == "trajectories.render.side_panels:check_panel_room"

@@ -12,12 +12,13 @@ import pytest
 from matplotlib.colors import to_rgba
 from PIL import Image
 
+from trajectories.paths import race_trajectories
 from trajectories.render.contour import find_exit
-from trajectories.render.views import make_view
 from trajectories.scene import Racer, Scene, spread
 from trajectories.writers import FrameWriter
 
 from .contracts import fake_format
+from .drawing import make_view
 
 SMALL = {"size": (200, 150), "dpi": 40}
 
@@ -41,7 +42,7 @@ def test_frames_spread_evenly_over_the_steps_and_end_on_the_last():
 def test_drawn_paths_and_heads_equal_the_trajectory():
     scene = small_scene()
     view = make_view(scene)
-    trajectories = scene.compute()
+    trajectories = race_trajectories(scene)
     for index in (0, 7, 30):
         view.frame(index)
         drawn = view.path_collection.get_segments()
@@ -58,7 +59,7 @@ def test_tail_and_fade_show_only_the_last_steps():
     scene = small_scene(trail="tail", tail=10)
     view = make_view(scene)
     view.frame(25)
-    assert np.array_equal(view.drawn_path(1), scene.compute()[1].positions[15:26, 0])
+    assert np.array_equal(view.drawn_path(1), race_trajectories(scene)[1].positions[15:26, 0])
     fade = make_view(small_scene(trail="fade", tail=10))
     fade.frame(25)
     segments = fade.path_collection.get_segments()
@@ -116,7 +117,7 @@ def test_exit_point_is_where_the_path_crosses_the_edge():
 
 def test_paths_that_leave_the_window_are_marked_from_the_step_they_left():
     scene = Scene("s", "saddle", [Racer("sgd:lr=0.2", "GD", "#D55E00")], start=(1.0, -0.01), steps=30, **SMALL)
-    trajectory = scene.compute()[0]
+    trajectory = race_trajectories(scene)[0]
     outside = np.abs(trajectory.positions[:, 0, 1]) > 2
     left_at = int(np.argmax(outside))
     view = make_view(scene)
@@ -216,7 +217,7 @@ def test_data_file_uses_the_run_schema(tmp_path):
     assert document["format"] == "trajectories.run" and document["steps"] == 30
     (path,) = document["trajectories"]
     assert path["label"] == "Adam" and path["optimizer"] == "adam"
-    assert path["x"] == scene.compute()[0].positions[:, 0, 0].tolist()
+    assert path["x"] == race_trajectories(scene)[0].positions[:, 0, 0].tolist()
 
 
 def test_a_failed_render_leaves_no_file_and_keeps_the_old_one(tmp_path):

@@ -7,6 +7,7 @@ import textwrap
 import numpy as np
 import pytest
 
+from trajectories.paths import race_trajectories
 from trajectories.scene import Racer, Scene, SceneError, builtin_scenes, find_scenes, load_scene_file
 from trajectories.spec import parse_optimizer
 from trajectories.view_registry import race_view_names
@@ -15,8 +16,8 @@ from trajectories.view_registry import race_view_names
 def test_a_scene_is_a_frozen_value_and_options_make_new_ones():
     scene = Scene("s", "sphere", ["sgd:lr=0.1", Racer("adam:lr=0.05", "Adam", "#123456")], steps=10)
     dark = scene.with_options(theme="dark", steps=20)
-    assert scene.theme == "light" and scene.steps == 10
-    assert dark.theme == "dark" and dark.steps == 20 and dark.optimizers == scene.optimizers
+    assert scene.look.theme == "light" and scene.steps == 10
+    assert dark.look.theme == "dark" and dark.steps == 20 and dark.optimizers == scene.optimizers
     with pytest.raises(AttributeError):
         scene.steps = 3
     assert scene.optimizers[0].label == "sgd:lr=0.1" and scene.optimizers[1].color == "#123456"
@@ -27,7 +28,7 @@ def test_a_scene_is_a_frozen_value_and_options_make_new_ones():
 
 def test_compute_runs_every_optimizer_from_every_start():
     scene = Scene("s", "himmelblau", ["sgd:lr=0.01", "adam:lr=0.1"], start=[(0, 0), (1, -1)], steps=30)
-    first, second = scene.compute()
+    first, second = race_trajectories(scene)
     assert first.positions.shape == (31, 2, 2)
     from trajectories.run import run
 

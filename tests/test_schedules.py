@@ -10,6 +10,7 @@ import pytest
 
 from trajectories.catalogue import get_surface
 from trajectories.errors import SceneError, SpecError
+from trajectories.paths import race_trajectories
 from trajectories.run import run
 from trajectories.schedules import KINDS, parse_schedules, schedule_of
 from trajectories.spec import OptimizerSpec, parse_optimizer
@@ -204,7 +205,7 @@ def test_schedule_decay_scene_is_fast_first_then_settled():
     from trajectories.scene import builtin_scenes
 
     scene = builtin_scenes()["schedule_decay"]
-    large, small, stepped, cosine = (t.losses[:, 0] for t in scene.compute())
+    large, small, stepped, cosine = (t.losses[:, 0] for t in race_trajectories(scene))
     hilltop = scene.surface.f(np.array(scene.starts[0]))
     assert max(large[20], stepped[20], cosine[20]) < 0.02 * hilltop < small[20]
     jumping = large[-20:].mean()
@@ -214,8 +215,9 @@ def test_schedule_decay_scene_is_fast_first_then_settled():
 
 
 def test_the_lr_panel_draws_each_racers_rates_up_to_the_frame():
-    from trajectories.render.views import make_view
     from trajectories.scene import Racer, Scene
+
+    from .drawing import make_view
 
     scene = Scene("lr", "booth", [Racer("sgd:lr=0.01@step:step_size=3,gamma=0.5", "GD"), Racer("adam:lr=0.1")],
                   start=(1.0, 1.0), steps=8, lr_panel=True, size=(320, 240))

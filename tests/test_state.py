@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from trajectories.catalogue import get_surface
+from trajectories.paths import chaotic_paths, race_trajectories
 from trajectories.run import run
 from trajectories.scene import Racer, Scene, builtin_scenes
 from trajectories.spec import parse_optimizer
@@ -91,7 +92,7 @@ def test_scales_are_round_and_keep_within_the_room(longest, room, expected):
 
 
 def test_overlays_are_drawn_at_the_heads_with_the_stated_scales():
-    from trajectories.render.views import make_view
+    from .drawing import make_view
 
     scene = Scene("o", "ravine", [Racer("sgd:lr=0.01,momentum=0.9", "M"), Racer("rmsprop:lr=0.05", "R")],
                   start=(6.0, 3.0), steps=10, overlays=("gradient", "step", "velocity", "adaptive"), size=(320, 240))
@@ -132,21 +133,21 @@ def test_overlays_are_drawn_at_the_heads_with_the_stated_scales():
 def test_inside_scenes_are_in_the_gallery_with_overlays():
     for name in ("inside_momentum", "inside_rmsprop", "inside_adam_bias"):
         scene = SCENES[name]
-        assert scene.overlays and scene.view == "contour" and len(scene.title) <= 64
-        assert all(t.state is not None for t in scene.compute())
-        assert not scene.chaotic_paths()
+        assert scene.overlays and scene.view == "contour" and len(scene.look.title) <= 64
+        assert all(t.state is not None for t in race_trajectories(scene))
+        assert not chaotic_paths(scene)
 
 
 def test_momentum_velocity_builds_up_along_the_valley():
     scene = SCENES["inside_momentum"]
-    gd, momentum = scene.compute()
+    gd, momentum = race_trajectories(scene)
     along = velocity(scene.optimizers[1].spec, momentum.state)[:, 0, 0] / momentum.state["gradient"][:, 0, 0]
     assert along[0] == 1 and along[5] > 5 and along[10] > 9  # towards 1/(1 - 0.9) = 10 for a steady slope
     assert momentum.positions[30, 0, 0] < 0 < gd.positions[30, 0, 0] and gd.positions[30, 0, 0] > 4.5
 
 
 def test_rmsprop_steps_are_as_long_along_the_valley_as_across():
-    gd, rmsprop = SCENES["inside_rmsprop"].compute()
+    gd, rmsprop = race_trajectories(SCENES["inside_rmsprop"])
     spec = SCENES["inside_rmsprop"].optimizers[1].spec
     ratio = np.abs(rmsprop.state["step"][:6, 0, 0] / rmsprop.state["step"][:6, 0, 1])
     assert (0.9 < ratio).all() and (ratio < 1.3).all()
@@ -157,7 +158,7 @@ def test_rmsprop_steps_are_as_long_along_the_valley_as_across():
 
 def test_raw_adam_first_step_is_sqrt_10_times_too_long():
     scene = SCENES["inside_adam_bias"]
-    corrected, raw = scene.compute()
+    corrected, raw = race_trajectories(scene)
     lr = 0.3
     np.testing.assert_allclose(np.abs(corrected.state["step"][0, 0]), [lr, lr], rtol=1e-6)  # sign(g) lr
     np.testing.assert_allclose(np.abs(raw.state["step"][0, 0]), [lr * 0.1 / math.sqrt(0.001)] * 2, rtol=1e-6)
@@ -196,7 +197,8 @@ def test_state_series_are_the_rules_own_quantities():
 
 def test_the_state_panel_draws_both_axes_of_each_racer_up_to_the_frame():
     from trajectories.render.side_panels import panel_boxes
-    from trajectories.render.views import make_view
+
+    from .drawing import make_view
 
     scene = Scene("s", "ravine", [Racer("sgd:lr=0.01,momentum=0.9", "M"), Racer("sgd:lr=0.01", "GD")],
                   start=(6.0, 3.0), steps=10, state_panel="velocity", loss_panel=True, lr_panel=True,

@@ -4,8 +4,9 @@ bytes as serial ones."""
 import numpy as np
 import pytest
 
-from trajectories.render.views import make_view
 from trajectories.scene import Racer, Scene, SceneError, SideBySide
+
+from .drawing import make_view
 
 PANEL = dict(steps=12, window=(-1, 1, -1, 1), start=(1.0, 0.0), view="surface", rotation=2.0, grid=30,
              theme="article")
@@ -70,7 +71,7 @@ def test_side_by_side_panels_must_agree():
         SideBySide("p", [a, a.with_options(steps=20)])
     with pytest.raises(SceneError, match="panels must be one or more Scene"):
         SideBySide("p", [])
-    assert two_panels().with_options(theme="dark", trail="tail").panels[0].trail == "tail"
+    assert two_panels().with_options(theme="dark", trail="tail").panels[0].trail_spec.trail == "tail"
 
 
 def test_camera_center_is_where_every_line_of_sight_meets():

@@ -51,7 +51,8 @@ def test_a_toml_scene_builds_the_same_scene_as_python(tmp_path):
     assert scene.starts == ((-1.5, 2.0), (1.5, 2.5)) and scene.window == (-2, 2, -1, 3)
     assert [r.label for r in scene.optimizers] == ["Momentum", "adam:lr=0.1,amsgrad=true"]
     assert scene.optimizers[1].spec.params["amsgrad"] is True and scene.optimizers[1].color == "#D55E00"
-    assert (scene.theme, scene.fps, scene.size, scene.dpi, scene.loss_panel) == ("dark", 25, (320, 240), 50, True)
+    look = scene.look
+    assert (look.theme, scene.timing.fps, look.size, look.dpi, scene.loss_panel) == ("dark", 25, (320, 240), 50, True)
     assert scene.output == "out/race.webp"
 
 

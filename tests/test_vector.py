@@ -46,7 +46,7 @@ def test_svg_is_the_final_frame_as_text_and_shapes(stills):
     texts = svg_texts(root)
     for expected in ("Vector still", "Adam", "Momentum", "step 30/30"):
         assert any(expected in text for text in texts), (expected, texts[:20])
-    colors = [to_hex(c) for c in RACE.racer_colors(get_theme(RACE.theme))]
+    colors = [to_hex(c) for c in RACE.racer_colors(get_theme(RACE.look.theme))]
     strokes = {}
     for path in root.iter(f"{SVG}path"):
         style = path.get("style") or ""
@@ -61,7 +61,8 @@ def test_svg_is_the_final_frame_as_text_and_shapes(stills):
 def test_no_text_leaves_every_glyph_out_and_the_frames_after_a_still_are_unchanged(tmp_path):
     from trajectories.paths import compute_paths
     from trajectories.render.vector import write_vector
-    from trajectories.render.views import make_view
+
+    from .drawing import make_view
 
     small = RACE.with_options(loss_panel=False, size=(200, 150))
     view = make_view(small, compute_paths(small))
@@ -109,7 +110,7 @@ def test_every_view_with_shapes_has_a_vector_still(name, tmp_path):
         assert any(word in text for text in texts for word in ("step", "batch")), texts
     if name == "swarm":  # 400 starts of each optimizer as dots in its own panel: one marker each, not pixels
         fills = [re.search(r"fill: (#[0-9a-f]{6})", use.get("style") or "") for use in root.iter(f"{SVG}use")]
-        colors = [to_hex(c) for c in SWARM.racer_colors(get_theme(SWARM.theme))]
+        colors = [to_hex(c) for c in SWARM.racer_colors(get_theme(SWARM.look.theme))]
         assert [sum(1 for f in fills if f and f.group(1) == color) for color in colors] == [400, 400]
 
 

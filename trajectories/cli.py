@@ -24,6 +24,7 @@ from .processes import Stopped, signals_unwind
 from .version import __version__
 
 if TYPE_CHECKING:
+    from .scene_protocol import SceneValue
     from .spec import OptimizerSpec
 
 # Each command imports what it uses when it runs: `trajectories --help` and `trajectories list` answer
@@ -237,7 +238,7 @@ def list_command(scene_file: str | None) -> None:
         click.echo(f"{name:<{width}}  {line}")
 
 
-def scene_line(scene: Any) -> str:
+def scene_line(scene: SceneValue) -> str:
     """What ``list`` says of a scene: its description, else its surface's."""
     return scene.description or scene.surface.description
 
@@ -294,7 +295,7 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
     """Render scenes to animations: built-in names, path/to/file.py[:NAME], --all, or an ad hoc scene."""
     from .distributed import client_for
     from .folders import folders_kept_only_if_used
-    from .pipeline import render_many, render_scene
+    from .pipeline import render_checked, render_many
     from .plan import adhoc_scene, plan_render
 
     if data is not None:
@@ -314,17 +315,17 @@ def render_command(references: tuple[str, ...], render_all: bool, output: str | 
     if tune_rates:
         from .tune_cache import tuned_scene
 
-        chosen = dataclasses.replace(chosen, scenes=[tuned_scene(scene) for scene in chosen.scenes])
+        # tuned learning rates change no frame, size or file: the plan's checks stand
+        tuned = tuple(dataclasses.replace(checked, scene=tuned_scene(checked.scene)) for checked in chosen.renders)
+        chosen = dataclasses.replace(chosen, renders=tuned)
     settings = {"colors": colors or 255, "text": not no_text}
     if dask_address is not None and len(chosen.scenes) != 1:
         raise PlanError("--dask renders one scene")
     with folders_kept_only_if_used(chosen.folders), client_for(dask_address) as client:
         if len(chosen.scenes) == 1:
-            results = [render_scene(chosen.scenes[0], chosen.targets[0], format=chosen.formats[0],
-                                    paths_json=chosen.paths_json, quiet=quiet, jobs=jobs, client=client, **settings)]
+            results = [render_checked(chosen.renders[0], quiet=quiet, client=client, **settings)]
         else:  # a line for each file as soon as it is written: a long --all is never silent
-            results = render_many(chosen.scenes, chosen.targets, chosen.formats, jobs, quiet,
-                                  None if quiet else summary, **settings)
+            results = render_many(chosen.renders, quiet, None if quiet else summary, **settings)
     for result in results:
         for warning in result.warnings:
             click.echo(f"trajectories: warning: {warning}", err=True)

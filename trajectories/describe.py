@@ -6,14 +6,20 @@ import contextlib
 import dataclasses
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .guard import guarded
 from .horizon import render_tolerance
 from .options import choices_text
-from .scene import Racer, Scene, SceneError, SideBySide, describe_starts
+from .paths import race_horizons
+from .scene import Racer, Scene, SceneError, SideBySide
+from .scene.values import PART_TYPES
+from .starts import describe_starts
 from .surfaces import Surface
 from .trust import is_data
+
+if TYPE_CHECKING:
+    from .scene_protocol import SceneValue
 
 
 def _format_number(value: float) -> str:
@@ -71,7 +77,7 @@ def _horizons(scene: Scene, size: tuple[int, int], indent: str) -> list[str]:
     """Each path's reproducibility horizon at a quarter pixel of ``size`` (what a render warns about)."""
     lines = [f"{indent}  reproducibility horizons (first step a shadow run is a quarter pixel away):"]
     for racer, steps, found in zip(scene.optimizers, scene.racer_steps(),
-                                   scene.horizons(tolerance=render_tolerance(size)), strict=True):
+                                   race_horizons(scene, tolerance=render_tolerance(size)), strict=True):
         if len(found) > MANY_STARTS:  # a swarm or a basin map: one line per racer
             chaotic = found[(found >= 0) & (found <= steps)]
             summary = (f"{chaotic.size} chaotic, the first from step {int(chaotic.min())}" if chaotic.size
@@ -93,7 +99,7 @@ def _horizons(scene: Scene, size: tuple[int, int], indent: str) -> list[str]:
     return lines
 
 
-def describe_scene(scene: Any, indent: str = "", size: tuple[int, int] | None = None) -> list[str]:
+def describe_scene(scene: SceneValue, indent: str = "", size: tuple[int, int] | None = None) -> list[str]:
     """Every option of ``scene``, one per line (optimizers with all their hyperparameters), and the
     reproducibility horizon of each path (at a quarter pixel of ``size``, default the scene's). A scene
     read from data is described under the guard (:mod:`trajectories.guard`): its paths are computed."""
@@ -101,23 +107,35 @@ def describe_scene(scene: Any, indent: str = "", size: tuple[int, int] | None = 
         return _described(scene, indent, size)
 
 
-def _described(scene: Any, indent: str, size: tuple[int, int] | None) -> list[str]:
-    kind = type(scene).__name__
-    lines = [f"{indent}scene {scene.name} ({kind}): {getattr(scene, 'description', '') or ''}".rstrip(": ")]
-    if scene.source:
-        lines.append(f"{indent}  defined in {scene.source}")
-    for field in dataclasses.fields(scene):
+def _options(scene: SceneValue) -> list[tuple[str, Any]]:
+    """``scene``'s options by name, those of its parts (``look``, ``timing``...) in place of the part."""
+    found = []
+    for field in dataclasses.fields(scene):  # type: ignore[arg-type]
         if not field.init or field.name in ("name", "description", "source", "optimizers", "panels"):
             continue
         value = getattr(scene, field.name)
+        if field.name in PART_TYPES:
+            found.extend((part.name, getattr(value, part.name)) for part in dataclasses.fields(value)
+                         if scene.takes(part.name))  # not a race option a series lacks
+        else:
+            found.append((field.name, value))
+    return found
+
+
+def _described(scene: SceneValue, indent: str, size: tuple[int, int] | None) -> list[str]:
+    kind = type(scene).__name__
+    lines = [f"{indent}scene {scene.name} ({kind}): {scene.description or ''}".rstrip(": ")]
+    if scene.source:
+        lines.append(f"{indent}  defined in {scene.source}")
+    for name, value in _options(scene):
         if value is None:
             continue
         shown = f"{value.name}: {value.formula}" if isinstance(value, Surface) else _value(value)
-        lines.append(f"{indent}  {field.name:<14} {shown}")
+        lines.append(f"{indent}  {name:<14} {shown}")
     if isinstance(scene, Scene):
         for i, racer in enumerate(scene.optimizers):
             lines.extend(indent + line for line in _racer(i, racer))
-        lines.extend(_horizons(scene, size or scene.size, indent))
+        lines.extend(_horizons(scene, size or scene.look.size, indent))
     if type(scene).__name__ == "NetworkScene":  # a network race (issue 29): its racers and its size
         for i, racer in enumerate(scene.optimizers):
             lines.extend(indent + line for line in _racer(i, racer))
@@ -127,7 +145,7 @@ def _described(scene: Any, indent: str, size: tuple[int, int] | None) -> list[st
                      f"({data.train.task}); about {scene.compute_seconds():.0f} s to train and evaluate the grids")
     if isinstance(scene, SideBySide):
         for panel in scene.panels:
-            lines.extend(describe_scene(panel, indent + "  ", scene.size))
+            lines.extend(describe_scene(panel, indent + "  ", scene.look.size))
     return lines
 
 

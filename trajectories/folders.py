@@ -12,10 +12,13 @@ import contextlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .atomic import check_file_name, check_writable
 from .errors import OutputError
+
+if TYPE_CHECKING:
+    from .scene_protocol import SceneValue
 
 
 def missing_folders(folder: str | os.PathLike[str]) -> list[Path]:
@@ -81,10 +84,10 @@ def folders_kept_only_if_used(folders: Iterable[str | os.PathLike[str] | None]) 
         raise
 
 
-def confining_folder(scene: Any, path: str | os.PathLike[str]) -> Path | None:
+def confining_folder(scene: SceneValue, path: str | os.PathLike[str]) -> Path | None:
     """The folder ``path`` must stay in when it is a scene file's own output (``[output] path``: inside the
     scene file's folder, :func:`trajectories.plan.own_output`), else ``None`` (``-o`` goes anywhere)."""
-    own, source = getattr(scene, "output", None), getattr(scene, "source", "")
+    own, source = scene.output, scene.source
     if own is None or not source:
         return None
     base = Path(source).resolve().parent

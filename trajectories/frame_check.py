@@ -30,11 +30,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .options import FRAME_CHECKS
+
+if TYPE_CHECKING:
+    from .scene_protocol import SceneValue
 
 SLACK = 1.0
 """Pixels a mark's centre or a path's end may stray past its plot's edge (antialiasing, rounding)."""
@@ -287,15 +290,15 @@ def check_timing(delays: Sequence[int], moments: Sequence[Any], cameras: list[tu
                          f"frame, over {MAX_TURN:g}°", index)
 
 
-def waivers_of(scene: Any) -> dict[str, str]:
+def waivers_of(scene: SceneValue) -> dict[str, str]:
     """The checks ``scene`` (or any of its panels) is exempt from, with its reasons."""
     found: dict[str, str] = {}
-    for item in [scene, *getattr(scene, "panels", ())]:
-        found.update(dict(getattr(item, "waivers", None) or {}))
+    for item in [scene, *scene.races()]:
+        found.update(dict(item.waivers or {}))
     return found
 
 
-def check_view(scene: Any, view: Any, frames: Iterable[int] | None = None) -> list[Finding]:
+def check_view(scene: SceneValue, view: Any, frames: Iterable[int] | None = None) -> list[Finding]:
     """Check ``view`` (drawing ``scene``) in ``frames`` (default: every frame) and its timing."""
     from .pipeline import animation_delays, view_moments
 
@@ -320,16 +323,17 @@ def check_view(scene: Any, view: Any, frames: Iterable[int] | None = None) -> li
         cameras.append(geometry.cameras)
     check_heads_seen(seen, findings)
     check_timing(animation_delays(scene, view), view_moments(view), cameras if frames is None else [],
-                 scene.hold, findings)
+                 scene.timing.hold, findings)
     return findings.result(waivers_of(scene))
 
 
-def check_scene(scene: Any, frames: Iterable[int] | None = None) -> list[Finding]:
+def check_scene(scene: SceneValue, frames: Iterable[int] | None = None) -> list[Finding]:
     """Every finding of the frame checker in ``scene`` (see the module's documentation): its view built
     at its own size, with text, and every frame (or ``frames``) described, none drawn."""
-    from .render.views import make_view
+    from .paths import compute_paths
+    from .view_registry import make_view
 
-    view = make_view(scene)
+    view = make_view(scene, compute_paths(scene))
     try:
         return check_view(scene, view, frames)
     finally:

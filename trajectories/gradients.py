@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Protocol
 import numpy as np
 
 from .errors import RunError
-from .surfaces import Array, CriticalPoint, Surface
+from .surfaces import Array, CriticalPoint, Dataset, Surface
 
 
 class GradientSource(Protocol):
@@ -92,28 +92,6 @@ class RowsOf:
 
     def describe(self) -> dict[str, Any]:
         return self.source.describe()
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """Points ``(x_i, y_i)`` for a straight-line fit; ``name`` says where they came from."""
-
-    x: Array = field(repr=False)
-    y: Array = field(repr=False)
-    name: str = "data"
-
-    def __post_init__(self) -> None:
-        if np.ndim(self.x) != 1 or np.shape(self.x) != np.shape(self.y) or len(self.x) == 0:
-            raise RunError("a dataset needs two 1-D arrays of the same, non-zero length")
-
-    def __len__(self) -> int:
-        return len(self.x)
-
-    def least_squares(self) -> tuple[float, float]:
-        """The exact minimiser ``(slope, intercept)`` of the mean squared error."""
-        design = np.stack([self.x, np.ones_like(self.x)], axis=1)
-        (slope, intercept), *_ = np.linalg.lstsq(design, self.y, rcond=None)
-        return float(slope), float(intercept)
 
 
 def make_regression(

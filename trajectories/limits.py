@@ -21,18 +21,22 @@ so the estimates lean to the safe side. ``tests/test_limits.py`` checks them aga
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from . import guard
-from .errors import TrajectoriesError
+from .errors import RenderError, TrajectoriesError
+from .folders import check_output_file
 from .options import OPTIONS
 from .trust import is_data
-from .view_registry import is_parallel
+from .view_registry import check_vector_form, is_parallel, view_of
+
+if TYPE_CHECKING:
+    from .scene_protocol import SceneValue
 
 GIB = 2**30
 
@@ -153,14 +157,14 @@ def npz_needs(steps: int, starts: int, optimizers: int, reduced: bool) -> list[A
     return needs
 
 
-def race_points(scene: Any) -> list[int]:
+def race_points(scene: SceneValue) -> list[int]:
     """Points per racer (over all starts) that computing ``scene``'s paths makes: a race's racers, or every
     panel's side by side; ``[]`` for a kind without optimizers."""
     races = scene.races()
     return [(steps + 1) * len(race.starts) for race in races for steps in race.racer_steps()]
 
 
-def _race_detail(scene: Any) -> str:
+def _race_detail(scene: SceneValue) -> str:
     races = scene.races()
     panels = not (len(races) == 1 and races[0] is scene)
     racers = sum(len(race.optimizers) for race in races)
@@ -176,7 +180,7 @@ def useful_workers() -> int:
     return 4 * (os.cpu_count() or 1)
 
 
-def drawing_processes(scene: Any, frames: int, jobs: int, sample: int | None = None) -> int:
+def drawing_processes(scene: SceneValue, frames: int, jobs: int, sample: int | None = None) -> int:
     """Processes that hold a view of ``scene`` at once: this one, and the workers
     :func:`trajectories.pipeline.render_scene` forks for a view whose frames are full redraws (3-D): at most
     ``jobs``, one per 4 frames, and :func:`useful_workers`."""
@@ -185,12 +189,12 @@ def drawing_processes(scene: Any, frames: int, jobs: int, sample: int | None = N
     return 1 + min(jobs, math.ceil(frames / 4), useful_workers())
 
 
-def render_needs(scene: Any, fmt: Any, jobs: int = 1, paths_json: bool = False,
+def render_needs(scene: SceneValue, fmt: Any, jobs: int = 1, paths_json: bool = False,
                  sample: int | None = None) -> list[Need]:
     """What rendering ``scene`` to format ``fmt`` (a :class:`trajectories.writers.Format`) with ``jobs``
     processes needs: its paths while drawn, the frame buffers of every drawing process, the frames a
     writer keeps until the end (none of the built-in formats: they stream), and the ``--paths`` JSON."""
-    width, height = scene.size
+    width, height = scene.look.size
     pixels = width * height
     frames = scene.frame_count
     needs = []
@@ -218,7 +222,7 @@ def render_needs(scene: Any, fmt: Any, jobs: int = 1, paths_json: bool = False,
     return needs
 
 
-def _view_point_bytes(scene: Any) -> int:
+def _view_point_bytes(scene: SceneValue) -> int:
     """Bytes per path point the scene's view holds while drawing: its own measure, else
     :data:`VIEW_BYTES_PER_POINT`."""
     from .view_registry import VIEWS
@@ -228,40 +232,76 @@ def _view_point_bytes(scene: Any) -> int:
     return VIEW_BYTES_PER_POINT if own is None else own
 
 
-def _reduces(scene: Any) -> bool:
+def _reduces(scene: SceneValue) -> bool:
     from .view_registry import VIEWS
 
     kind = VIEWS.get(scene.view)
     return kind is not None and kind.reduces
 
 
-def check_frame_count(scene: Any, error: type[TrajectoriesError]) -> int:
+def check_frame_count(scene: SceneValue, error: type[TrajectoriesError]) -> int:
     """``scene``'s frame count, or ``error`` when it passes :data:`MAX_FRAMES`."""
     frames = scene.frame_count
     if frames > MAX_FRAMES:
-        has_option = "frames" in {field.name for field in dataclasses.fields(scene)}
+        has_option = scene.takes("frames")
         hint = f"set frames (--frames) to at most {MAX_FRAMES}" if has_option else "make it shorter"
         raise error(f"{scene.name}: {frames} frames, more than the {MAX_FRAMES} an animation may have; {hint}")
     return frames
 
 
-def check_render_size(scene: Any, fmt: Any, error: type[TrajectoriesError], jobs: int = 1,
+@dataclass(frozen=True)
+class CheckedRender:
+    """A render checked once, before any work (:func:`check_render`): ``scene`` drawn to ``path`` in format
+    ``fmt`` (and its paths' JSON to ``paths_json``) by ``jobs`` drawing processes, ``sample`` frames of it
+    (``None``: all). The plan makes one for each file; :func:`trajectories.pipeline.render_checked` renders
+    it without checking again (a render with fewer ``jobs`` needs less memory, so lowering them keeps it
+    checked)."""
+
+    scene: SceneValue
+    fmt: Any
+    path: Path
+    paths_json: Path | None = None
+    jobs: int = 1
+    sample: int | None = None
+
+
+def check_render(scene: SceneValue, fmt: Any, path: str | os.PathLike[str], paths_json: str | os.PathLike[str] |
+                 None = None, jobs: int = 1, sample: int | None = None, error: type[TrajectoriesError] = RenderError,
+                 labels: tuple[str, str] = ("output", "output")) -> CheckedRender:
+    """Every fact a render needs checked, once, before any work: the view draws what is asked (paths to write,
+    a vector form), frames, memory and time within bounds (:func:`check_render_size`) and the output files
+    writable (:func:`~trajectories.folders.check_output_file`, named by ``labels``: its own error class), else
+    ``error``."""
+    kind = view_of(scene)
+    if paths_json is not None and not kind.needs_paths:
+        raise RenderError(f"{scene.name}: a scene drawn by the {kind.name} view has no optimizer paths to write")
+    if paths_json is not None and kind.reduces:
+        raise RenderError(f"{scene.name}: the {kind.name} view keeps only where each path ends, not the paths; "
+                          "use `trajectories run --format npz` for them")
+    if fmt.vector:
+        check_vector_form(kind, fmt.name)
+    check_render_size(scene, fmt, error, jobs, paths_json is not None, 1 if fmt.still else sample)
+    target = check_output_file(path, labels[0])  # a missing folder is made for the write, removed if it fails
+    written = check_output_file(paths_json, labels[1]) if paths_json is not None else None
+    return CheckedRender(scene, fmt, target, written, jobs, sample)
+
+
+def check_render_size(scene: SceneValue, fmt: Any, error: type[TrajectoriesError], jobs: int = 1,
                       paths_json: bool = False, sample: int | None = None) -> None:
     """Before any work: ``scene``'s frame count and the memory rendering it to ``fmt`` would need
-    (:func:`render_needs`) are within bounds, and a contour view's side panels have room, else ``error``
+    (:func:`render_needs`) are within bounds, and the view's own check passes (the contour view's side
+    panels have room: ``check`` in :func:`trajectories.view_registry.register_view`), else ``error``
     (one line, with the estimate)."""
     check_frame_count(scene, error)
     check_memory(render_needs(scene, fmt, jobs, paths_json, sample), error)
     if is_data(scene) or guard.active() is not None:  # data (a TOML file, a directive's TOML) may not keep the
         # machine busy for hours either
         frames = scene.frame_count if sample is None else min(sample, scene.frame_count)
-        width, height = scene.size
+        width, height = scene.look.size
         check_time(render_seconds(scene, frames), f"{frames} frames of {width}x{height}", error,
                    advice="use a smaller size, fewer frames or fewer steps", what="render")
-    if getattr(scene, "view", None) == "contour" and hasattr(scene, "loss_panel"):  # side panels need room
-        from .render.side_panels import check_panel_room
-
-        check_panel_room(scene, error)
+    for race in scene.races():  # a view's own check (the contour view's side panels need room)
+        view_of(race).check_scene(race, error)
 
 
 # --- time, estimated before a long run -------------------------------------------------------------------
@@ -328,10 +368,10 @@ SECONDS_PER_REDRAWN_PIXEL = 1e-6
 of 640x320), rounded up."""
 
 
-def render_seconds(scene: Any, frames: int) -> float:
+def render_seconds(scene: SceneValue, frames: int) -> float:
     """About how long rendering ``frames`` frames of ``scene`` takes: its paths (as :func:`run_seconds`
     estimates them, with their horizons) and its frames (pixels times a cost per pixel), leaning long."""
-    width, height = scene.size
+    width, height = scene.look.size
     per_pixel = SECONDS_PER_REDRAWN_PIXEL if is_parallel(scene) else SECONDS_PER_FRAME_PIXEL
     seconds = frames * width * height * per_pixel
     if hasattr(scene, "compute_seconds"):  # a network scene: its training and grids (network_scene.py)

@@ -17,10 +17,13 @@ of each moment the scene pauses at for ``pause`` seconds (:func:`held_frames`), 
 from __future__ import annotations
 
 import bisect
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .options import EXITS
 
+if TYPE_CHECKING:
+    from .scene_protocol import Race
+    from .timeline import Timeline
 
 class Moment(NamedTuple):
     """Frame ``frame`` shows a moment of the story (``what``); ``kind`` is ``"exit"`` or ``"pause"``;
@@ -37,25 +40,27 @@ def first_frame(timeline: Any, racer: int, step: int) -> int | None:
     return next((index for index, steps in enumerate(timeline.steps) if steps[racer] >= step), None)
 
 
-def declared_moments(scene: Any, timeline: Any) -> list[Moment]:
-    """The steps of ``scene.pauses`` (samples with a clock in samples), each at the first frame that
-    shows it, held ``scene.pause`` seconds."""
+def declared_moments(scene: Race, timeline: Timeline) -> list[Moment]:
+    """The steps of ``scene.timing.pauses`` (samples with a clock in samples), each at the first frame that
+    shows it, held ``scene.timing.pause`` seconds."""
     found = []
     values = list(timeline.values)  # in order: the first frame showing a step is found by bisection
-    for step in scene.pauses or ():
+    for step in scene.timing.pauses or ():
         if isinstance(step, int):
             index = bisect.bisect_left(values, step)
             if index < len(values):
-                found.append(Moment(index, f"{timeline.label} {step}", "pause", scene.pause))
+                found.append(Moment(index, f"{timeline.label} {step}", "pause", scene.timing.pause))
     return found
 
 
-def exit_moment(scene: Any, timeline: Any, racer: int, step: int, who: str) -> Moment | None:
+def exit_moment(scene: Race, timeline: Timeline, racer: int, step: int, who: str) -> Moment | None:
     """The moment racer ``racer`` (called ``who``) leaves at ``step``, held if ``scene`` pauses at exits."""
     index = first_frame(timeline, racer, step)
     if index is None:
         return None
-    return Moment(index, f"{who} leaves at step {step}", "exit", scene.pause if EXITS in (scene.pauses or ()) else 0.0)
+    timing = scene.timing
+    held = timing.pause if EXITS in (timing.pauses or ()) else 0.0
+    return Moment(index, f"{who} leaves at step {step}", "exit", held)
 
 
 def held_frames(moments: list[Moment]) -> dict[int, float]:

@@ -10,7 +10,7 @@ draw it and never run an optimizer; exports such as ``render --paths FILE`` come
 view. Scene kinds without optimizers (the article's figures 4 and 5) have no paths: ``compute_paths``
 returns ``None`` for them.
 
->>> from trajectories.scene import Scene
+>>> from trajectories.scene import Scene  # the doctest's own import: this module imports no scene
 >>> computed = compute_paths(Scene("demo", "sphere", ["sgd:lr=0.1"], start=(1.0, 1.0), steps=3))
 >>> [panel.trajectories[0].positions[:, 0, 0].tolist() for panel in computed.panels]
 [[1.0, 0.8, 0.64, 0.512]]
@@ -31,16 +31,18 @@ from .gradients import ExactGradient, GradientSource
 from .horizon import RUN_TOLERANCE, horizons, reduction_changes
 from .run import Trajectory, run
 from .spec import OptimizerSpec
+from .starts import describe_starts
 from .surfaces import Array, Surface
 
 if TYPE_CHECKING:
-    from .scene import ChaoticPath, Scene, Timeline
+    from .scene_protocol import Race, SceneValue
+    from .timeline import Timeline
 
 
-def race_trajectories(scene: Scene) -> list[Trajectory]:
+def race_trajectories(scene: Race) -> list[Trajectory]:
     """One :class:`Trajectory` per racer of ``scene``, each over all its starts (``(steps + 1, S, 2)``), with
     what the optimizers hold when the scene draws it (overlays, a state panel: :mod:`trajectories.state`)."""
-    record = bool(getattr(scene, "overlays", None)) or getattr(scene, "state_panel", None) is not None
+    record = bool(scene.overlays) or scene.state_panel is not None
     return [
         run(scene.path_surface, racer.spec.build(), scene.starts, steps, gradient=scene.gradient_source(racer),
             record_state=record)
@@ -48,13 +50,53 @@ def race_trajectories(scene: Scene) -> list[Trajectory]:
     ]
 
 
-def race_horizons(scene: Scene, trajectories: Sequence[Trajectory], tolerance: float = RUN_TOLERANCE) -> list[Array]:
-    """Per racer, the reproducibility horizon of each start's path (-1: none); see :mod:`trajectories.horizon`."""
+def race_horizons(scene: Race, trajectories: Sequence[Trajectory] | None = None,
+                  tolerance: float = RUN_TOLERANCE) -> list[Array]:
+    """Per racer, the reproducibility horizon of each start's path (-1: none); see :mod:`trajectories.horizon`;
+    ``trajectories`` are :func:`race_trajectories`', computed when not given."""
+    trajectories = race_trajectories(scene) if trajectories is None else trajectories
     return [
         horizons(scene.path_surface, racer.spec.build(), path.positions, gradient=scene.gradient_source(racer),
                  tolerance=tolerance)
         for racer, path in zip(scene.optimizers, trajectories, strict=True)
     ]
+
+
+@dataclass(frozen=True)
+class ChaoticPath:
+    """A path of scene ``scene`` whose reproducibility horizon, ``step``, lies within its ``steps``."""
+
+    scene: str
+    label: str
+    start: tuple[float, float]
+    step: int
+    steps: int
+    reproducible: bool
+
+    def warning(self) -> str:
+        """One line: what it means and what to do (nothing, when the path is reproducible anyway)."""
+        where = f"{self.scene}: the path of {self.label!r} from {describe_starts([self.start])}"
+        if self.reproducible:
+            return f"{where} is chaotic from step {self.step} of {self.steps}, but computed the same on every CPU"
+        return (
+            f"{where} is chaotic from step {self.step} of {self.steps}: later frames depend on the last bits of "
+            "numpy's exp, sin, log... and can differ between CPUs; render it with --arithmetic portable "
+            "(in a scene: arithmetic=\"portable\") for the same bytes on every machine"
+        )
+
+
+def chaotic_paths(scene: Race, trajectories: Sequence[Trajectory] | None = None,
+                  tolerance: float = RUN_TOLERANCE) -> list[ChaoticPath]:
+    """The paths of race ``scene`` whose horizon lies within their steps (``trajectories``: computed when not
+    given)."""
+    found = []
+    exact = scene.reproducible_everywhere
+    for racer, steps, found_steps in zip(scene.optimizers, scene.racer_steps(),
+                                         race_horizons(scene, trajectories, tolerance), strict=True):
+        for start, step in zip(scene.starts, found_steps.tolist(), strict=True):
+            if 0 <= step <= steps:
+                found.append(ChaoticPath(scene.name, racer.label, start, step, steps, exact))
+    return found
 
 
 @dataclass(frozen=True)
@@ -64,7 +106,7 @@ class PanelPaths:
     are not kept: ``reductions[i]`` is racer ``i``'s :class:`~trajectories.basins.Reduction` instead, and
     ``trajectories`` is empty."""
 
-    scene: Scene
+    scene: Race
     trajectories: tuple[Trajectory, ...]
     timeline: Timeline
     reductions: tuple[Reduction, ...] = ()
@@ -78,7 +120,7 @@ class PanelPaths:
         :meth:`changed_ends`)."""
         if self.reductions:
             return []
-        return self.scene.chaotic_paths(self.trajectories, tolerance)
+        return chaotic_paths(self.scene, self.trajectories, tolerance)
 
     def changed_ends(self, jobs: int = 1, client: Any = None) -> list[Array]:
         """For reduced paths (a basin map), per racer, which starts end at another target or step when their
@@ -118,7 +160,7 @@ class ComputedPaths:
         return panels_document(self.name, [panel.document() for panel in self.panels])
 
 
-def compute_panel(scene: Scene, jobs: int = 1, client: Any = None, progress: Any = None) -> PanelPaths:
+def compute_panel(scene: Race, jobs: int = 1, client: Any = None, progress: Any = None) -> PanelPaths:
     """A race's paths and timeline; for a view that draws only where paths end, their reductions (in
     ``jobs`` processes: the same numbers for any number; ``progress(n)`` told of each chunk of ``n``
     starts done)."""
@@ -133,7 +175,7 @@ def compute_panel(scene: Scene, jobs: int = 1, client: Any = None, progress: Any
     return PanelPaths(scene, tuple(race_trajectories(scene)), scene.timeline())
 
 
-def compute_paths(scene: Any, jobs: int = 1, client: Any = None, progress: Any = None) -> ComputedPaths | None:
+def compute_paths(scene: SceneValue, jobs: int = 1, client: Any = None, progress: Any = None) -> ComputedPaths | None:
     """The computed paths of any scene kind: a race, panels side by side (each computed with the
     animation's frame count), or ``None`` for a kind without optimizers; ``jobs``: processes for paths
     that are reduced (the ``basins`` view), the same numbers for any number; ``client``: a
@@ -142,7 +184,7 @@ def compute_paths(scene: Any, jobs: int = 1, client: Any = None, progress: Any =
     if not races:
         return None
     if len(races) == 1 and races[0] is scene:
-        return ComputedPaths(scene.name, (compute_panel(scene, jobs, client, progress),))
+        return ComputedPaths(scene.name, (compute_panel(races[0], jobs, client, progress),))
     frames = scene.frame_count  # panels side by side: each computed with the animation's frame count
     return ComputedPaths(scene.name, tuple(compute_panel(p.with_options(frames=frames)) for p in races))
 

@@ -3,7 +3,7 @@
 ::
 
     computed = compute_paths(scene)             # trajectories.paths: the only place optimizers run
-    view = make_view(scene, computed, text)     # trajectories.render.views: the only place matplotlib is used
+    view = make_view(scene, computed, text)     # a registered view (trajectories.render): only views use matplotlib
     writer = get_format(name).open(target)      # trajectories.writers: the only list of formats
 
 This module drives them: timing (GIF delays are hundredths of a second; frame ``i`` ends at
@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import multiprocessing
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,21 +32,23 @@ from .atomic import atomic_path, temporaries
 from .basins import known_targets
 from .errors import RenderError
 from .export import to_json
-from .folders import check_output_file, confining_folder, folders_kept_only_if_used
+from .folders import confining_folder, folders_kept_only_if_used
 from .guard import guarded
 from .horizon import render_tolerance
-from .limits import check_render_size, useful_workers
+from .limits import CheckedRender, check_render, useful_workers
 from .moments import Moment, held_frames
 from .paths import ComputedPaths, compute_paths
 from .processes import die_with_parent, fork_is_safe, signals_held
 from .progress import Progress
 from .render.vector import write_vector
-from .render.views import View, make_view
 from .trust import is_data
-from .view_registry import check_vector_form, is_parallel, view_of
+from .view_registry import View, is_parallel, make_view, view_of
 from .writers import Format, FrameWriter, WriteTarget, get_format, infer_format
 from .writers.html import fragment
 from .writers.quantize import PaletteMapper, build_palette
+
+if TYPE_CHECKING:
+    from .scene_protocol import SceneValue
 
 
 def frame_delays(frames: int, fps: int, hold: float, pauses: Mapping[int, float] | None = None) -> list[int]:
@@ -71,9 +74,9 @@ def view_moments(view: Any) -> list[Moment]:
     return list(moments()) if moments is not None else []
 
 
-def animation_delays(scene: Any, view: Any) -> list[int]:
+def animation_delays(scene: SceneValue, view: Any) -> list[int]:
     """Every frame's delay (hundredths of a second): the scene's fps, its last frame's hold and its pauses."""
-    return frame_delays(len(view.steps_shown), scene.fps, scene.hold, held_frames(view_moments(view)))
+    return frame_delays(len(view.steps_shown), scene.timing.fps, scene.timing.hold, held_frames(view_moments(view)))
 
 
 @dataclass(frozen=True)
@@ -113,16 +116,16 @@ play/pause and a scrubber, rather than a GIF: 25 s at the default 20 fps, longer
 (the longest, ``fig5_ewa``, has 313), and past what one watches without pausing or finding a step."""
 
 
-def html_preview(scene: Any) -> str:
+def html_preview(scene: SceneValue) -> str:
     """A scene rendered to a temporary GIF (or, past :data:`NOTEBOOK_PLAYER_FRAMES` frames, the HTML
     player), as HTML (for Jupyter)."""
-    player = getattr(scene, "frame_count", 0) > NOTEBOOK_PLAYER_FRAMES
+    player = scene.frame_count > NOTEBOOK_PLAYER_FRAMES
     with tempfile.TemporaryDirectory() as folder:
         result = render_scene(scene, Path(folder) / f"{scene.name}.{'html' if player else 'gif'}", quiet=True)
         return result._repr_html_()
 
 
-def default_path(scene: Any, fmt: Format, out_dir: str | Path = "output") -> Path:
+def default_path(scene: SceneValue, fmt: Format, out_dir: str | Path = "output") -> Path:
     """``out_dir/<scene name><the format's extension>``."""
     return Path(out_dir) / f"{scene.name}{fmt.extension}"
 
@@ -130,7 +133,7 @@ def default_path(scene: Any, fmt: Format, out_dir: str | Path = "output") -> Pat
 
 
 def render_scene(
-    scene: Any,
+    scene: SceneValue,
     path: str | Path | None = None,
     *,
     format: str | None = None,
@@ -174,36 +177,36 @@ def render_scene(
         raise RenderError(f"colors must be a whole number from 2 to 255, got {colors!r}")
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise RenderError(f"jobs must be a whole number >= 1, got {jobs!r}")
+    path = path if path is not None else default_path(scene, fmt)
+    try:  # before any work, and before the default folder is made
+        checked = check_render(scene, fmt, path, paths_json, jobs, sample)
+    except RenderError:
+        raise
+    except ValueError as error:  # an output file that cannot be written
+        raise RenderError(str(error)) from None
+    return render_checked(checked, quiet=quiet, text=text, colors=colors, client=client)
+
+
+def render_checked(checked: CheckedRender, *, quiet: bool = True, text: bool = True, colors: int = 255,
+                   client: Any = None) -> RenderResult:
+    """Render what :func:`trajectories.limits.check_render` checked (the plan's files, or
+    :func:`render_scene`'s), without checking it again; the other arguments as for :func:`render_scene`."""
+    scene, fmt, path, paths_json, jobs = checked.scene, checked.fmt, checked.path, checked.paths_json, checked.jobs
     kind = view_of(scene)
-    if paths_json is not None and not kind.needs_paths:
-        raise RenderError(f"{scene.name}: a scene drawn by the {kind.name} view has no optimizer paths to write")
     if client is not None and not kind.reduces:
         raise RenderError(f"{scene.name}: Dask computes the paths that the basins view reduces; the {kind.name} "
                           "view draws whole paths, computed here")
-    if paths_json is not None and kind.reduces:
-        raise RenderError(f"{scene.name}: the {kind.name} view keeps only where each path ends, not the paths; "
-                          "use `trajectories run --format npz` for them")
-    if fmt.vector:
-        check_vector_form(kind, fmt.name)
-    # before any work, and before the default folder is made: frames and memory within bounds
-    check_render_size(scene, fmt, RenderError, jobs, paths_json is not None, 1 if fmt.still else sample)
-    path = Path(path) if path is not None else default_path(scene, fmt)
-    try:  # a missing folder is made for the write, and removed again if the render fails
-        check_output_file(path)
-        if paths_json is not None:
-            check_output_file(paths_json)
-    except ValueError as error:
-        raise RenderError(str(error)) from None
     began = time.perf_counter()
-    outputs = [path, *([Path(paths_json)] if paths_json is not None else [])]
+    outputs = [path, *([paths_json] if paths_json is not None else [])]
     with guarded(scene.source, outputs) if is_data(scene) else contextlib.nullcontext():  # a TOML scene: data
-        frames, notes = _computed_and_written(scene, path, fmt, paths_json, quiet, jobs, text, sample, colors,
-                                              client, kind)
-    return RenderResult(path, fmt.name, frames, scene.size, path.stat().st_size, time.perf_counter() - began, notes)
+        frames, notes = _computed_and_written(scene, path, fmt, paths_json, quiet, jobs, text, checked.sample,
+                                              colors, client, kind)
+    return RenderResult(path, fmt.name, frames, scene.look.size, path.stat().st_size, time.perf_counter() - began,
+                        notes)
 
 
-def _computed_and_written(scene: Any, path: Path, fmt: Format, paths_json: str | Path | None, quiet: bool, jobs: int,
-                          text: bool, sample: int | None, colors: int, client: Any,
+def _computed_and_written(scene: SceneValue, path: Path, fmt: Format, paths_json: str | Path | None, quiet: bool,
+                          jobs: int, text: bool, sample: int | None, colors: int, client: Any,
                           kind: Any) -> tuple[int, tuple[str, ...]]:
     """The paths computed, the frames drawn and written to ``path`` and the paths' JSON to ``paths_json``:
     the frames written and the warnings. The JSON is made before any file is written, so that a document
@@ -225,7 +228,7 @@ def _computed_and_written(scene: Any, path: Path, fmt: Format, paths_json: str |
                 if document is not None:  # inside: a JSON that cannot be written leaves no animation either
                     with atomic_path(paths_json) as json_temporary:
                         json_temporary.write_text(document)
-        return frames, chaos_warnings(computed, scene.size, jobs, client) + early_exit_warnings(computed)
+        return frames, chaos_warnings(computed, scene.look.size, jobs, client) + early_exit_warnings(computed)
     finally:
         view.close()
 
@@ -243,7 +246,7 @@ def early_exit_warnings(computed: ComputedPaths | None) -> tuple[str, ...]:
     notes: list[str] = []
     for panel in computed.panels if computed is not None else ():
         scene = panel.scene
-        if len(getattr(scene, "starts", ())) > 3 or not panel.trajectories:
+        if len(scene.starts) > 3 or not panel.trajectories:
             continue
         x0, x1, y0, y1 = scene.plot_window
         for racer, trajectory in zip(scene.optimizers, panel.trajectories, strict=True):
@@ -294,7 +297,7 @@ _IN_WORKER: dict[str, Any] = {}
 """The state of a forked worker process (its view, or its batch of scenes); never set in the parent."""
 
 
-def _frames(scene: Any, computed: ComputedPaths | None, view: View, count: int, jobs: int, text: bool,
+def _frames(scene: SceneValue, computed: ComputedPaths | None, view: View, count: int, jobs: int, text: bool,
             known: dict[int, np.ndarray]) -> Iterator[np.ndarray]:
     """Frames 0..count-1 in order: drawn here, or by ``jobs`` forked processes for full-redraw views."""
     if jobs > 1 and is_parallel(scene) and count > 2 and fork_is_safe(scene):
@@ -313,7 +316,7 @@ def _frames(scene: Any, computed: ComputedPaths | None, view: View, count: int, 
         yield known[index] if index in known else view.frame(index)
 
 
-def _start_worker(scene: Any, computed: ComputedPaths | None, text: bool) -> None:
+def _start_worker(scene: SceneValue, computed: ComputedPaths | None, text: bool) -> None:
     die_with_parent()
     _IN_WORKER["view"] = make_view(scene, computed, text)
 
@@ -323,12 +326,12 @@ def _draw_frames(indices: range) -> list[np.ndarray]:
     return [view.frame(index) for index in indices]
 
 
-def _open_writer(fmt: Format, file: Any, temporary: Path, scene: Any, mapper: PaletteMapper | None,
+def _open_writer(fmt: Format, file: Any, temporary: Path, scene: SceneValue, mapper: PaletteMapper | None,
                  steps: tuple[int, ...] = (), vector: Callable[[Any, str], None] | None = None) -> FrameWriter:
-    return fmt.open(WriteTarget(file, temporary, scene.size, scene.fps, mapper, steps, scene.name, vector))
+    return fmt.open(WriteTarget(file, temporary, scene.look.size, scene.timing.fps, mapper, steps, scene.name, vector))
 
 
-def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format, temporary: Path, quiet: bool,
+def _encode(scene: SceneValue, computed: ComputedPaths | None, view: View, fmt: Format, temporary: Path, quiet: bool,
             jobs: int = 1, sample: int | None = None, colors: int = 255,
             text: bool = True) -> int:
     count = len(view.steps_shown)
@@ -375,27 +378,27 @@ def _encode(scene: Any, computed: ComputedPaths | None, view: View, fmt: Format,
     return len(picks) if writer.frames_written is None else writer.frames_written  # GIF merges identical frames
 
 
-def render_many(
-    scenes: list, targets: list[Path], formats: str | list[str], jobs: int, quiet: bool = True,
-    finished: Callable[[RenderResult], None] | None = None, **options: Any
-) -> list[RenderResult]:
-    """Render ``scenes`` to ``targets``: views with full-redraw frames one at a time with ``jobs``
-    processes each, the others ``jobs`` scenes at a time. Results come back in the order given;
-    ``finished(result)`` hears of each file as soon as it is written (in the order they finish)."""
-    formats = [formats] * len(scenes) if isinstance(formats, str) else list(formats)
+def render_many(renders: Sequence[CheckedRender], quiet: bool = True,
+                finished: Callable[[RenderResult], None] | None = None, **options: Any) -> list[RenderResult]:
+    """Render what the plan checked (:func:`trajectories.limits.check_render`): views with full-redraw frames
+    one at a time with their ``jobs`` processes each, the others ``jobs`` scenes at a time, one process each.
+    Results come back in the order given; ``finished(result)`` hears of each file as soon as it is written (in
+    the order they finish); ``options`` as for :func:`render_checked`."""
+    jobs = max((checked.jobs for checked in renders), default=1)
     results: dict[int, RenderResult] = {}
     told = finished if finished is not None else (lambda result: None)
-    alone = [i for i, scene in enumerate(scenes) if jobs == 1 or is_parallel(scene)]
-    together = [i for i in range(len(scenes)) if i not in alone]
+    alone = [i for i, checked in enumerate(renders) if jobs == 1 or is_parallel(checked.scene)]
+    together = [i for i in range(len(renders)) if i not in alone]
+    one_each = {i: dataclasses.replace(renders[i], jobs=1) for i in together}  # fewer jobs: less memory
     for i in alone:
-        results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, jobs=jobs, **options)
+        results[i] = render_checked(renders[i], quiet=quiet, **options)
         told(results[i])
-    if together and not fork_is_safe(*(scenes[i] for i in together)):  # no fork here, or a scene runs JAX
+    if together and not fork_is_safe(*(renders[i].scene for i in together)):  # no fork here, or JAX runs
         for i in together:
-            results[i] = render_scene(scenes[i], targets[i], format=formats[i], quiet=quiet, **options)
+            results[i] = render_checked(one_each[i], quiet=quiet, **options)
             told(results[i])
     elif together:
-        batch = [(scenes[i], targets[i], formats[i], options) for i in together]
+        batch = [(one_each[i], options) for i in together]
         context = multiprocessing.get_context("fork")  # the batch is inherited, not pickled
         began = time.time()
         try:
@@ -408,11 +411,11 @@ def render_many(
                     told(result)
         except BaseException:  # the pool's workers were killed mid-write (SIGTERM): their temporaries go here
             for i in together:
-                for temporary in temporaries(targets[i], began):
+                for temporary in temporaries(renders[i].path, began):
                     with contextlib.suppress(OSError):
                         temporary.unlink()
             raise
-    return [results[i] for i in range(len(scenes))]
+    return [results[i] for i in range(len(renders))]
 
 
 def _start_batch(batch: list) -> None:
@@ -421,5 +424,5 @@ def _start_batch(batch: list) -> None:
 
 
 def _render_one(index: int) -> tuple[int, RenderResult]:
-    scene, target, fmt, options = _IN_WORKER["batch"][index]
-    return index, render_scene(scene, target, format=fmt, quiet=True, **options)
+    checked, options = _IN_WORKER["batch"][index]
+    return index, render_checked(checked, quiet=True, **options)

@@ -5,19 +5,21 @@ and the plan into renders; every rule lives here, testable without a terminal.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .atomic import check_file_name, check_writable
 from .errors import OutputError, PlanError
 from .folders import check_output_file
-from .limits import check_render_size
+from .limits import CheckedRender, check_render
 from .options import OPTIONS
 from .scene import Scene, SeriesScene, builtin_scenes, find_scenes
 from .spec import OptimizerSpec
 from .writers import get_format, infer_format
+
+if TYPE_CHECKING:
+    from .scene_protocol import SceneValue
 
 DEFAULT_FOLDER = Path("output")
 SCALES = (0.1, 8.0)
@@ -44,16 +46,26 @@ class AdHoc:
 
 @dataclass(frozen=True)
 class RenderPlan:
-    """Scenes (options applied) with their target files and formats; ``paths_json`` is the JSON to write
-    beside a single optimizer scene; ``folders`` are the folders the outputs go in (the default ``output/``,
-    ``--out-dir``, the folders of ``-o`` and ``--paths``), made if missing
-    (:func:`~trajectories.folders.folders_kept_only_if_used`)."""
+    """The renders, each checked once (:class:`~trajectories.limits.CheckedRender`: a scene, options applied,
+    with its target file and format); ``paths_json`` is the JSON to write beside a single optimizer scene;
+    ``folders`` are the folders the outputs go in (the default ``output/``, ``--out-dir``, the folders of ``-o``
+    and ``--paths``), made if missing (:func:`~trajectories.folders.folders_kept_only_if_used`)."""
 
-    scenes: list
-    targets: list[Path]
-    formats: list[str]
+    renders: tuple[CheckedRender, ...]
     paths_json: str | None
     folders: tuple[Path, ...]
+
+    @property
+    def scenes(self) -> list[SceneValue]:
+        return [checked.scene for checked in self.renders]
+
+    @property
+    def targets(self) -> list[Path]:
+        return [checked.path for checked in self.renders]
+
+    @property
+    def formats(self) -> list[str]:
+        return [checked.fmt.name for checked in self.renders]
 
 
 def adhoc_scene(
@@ -72,18 +84,15 @@ def adhoc_scene(
     return AdHoc(surface, tuple(specs), tuple(starts), steps, window)
 
 
-def option_names(scene: Any) -> set[str]:
-    """The options ``scene`` has (a side-by-side scene passes its panels' options on)."""
-    names = {f.name for f in dataclasses.fields(scene) if f.init}
-    for panel in getattr(scene, "panels", ()):
-        names |= {f.name for f in dataclasses.fields(panel) if f.init}
-    return names
+def has_option(scene: SceneValue, name: str) -> bool:
+    """Whether ``scene`` has option ``name`` (a side-by-side scene passes its panels' options on)."""
+    return scene.takes(name) or any(race.takes(name) for race in scene.races())
 
 
-def apply_options(scene: Any, overrides: dict[str, Any]) -> Any:
+def apply_options(scene: SceneValue, overrides: dict[str, Any]) -> Any:
     """``scene`` with the overrides it has (``--all`` mixes kinds of scenes: a trail means nothing to the
     EWA figure)."""
-    own = {key: value for key, value in overrides.items() if key in option_names(scene)}
+    own = {key: value for key, value in overrides.items() if has_option(scene, key)}
     return scene.with_options(**own) if own else scene
 
 
@@ -162,49 +171,51 @@ def plan_render(
     targets, formats = [], []
     for scene in scenes:
         own = None if (output or out_dir) else own_output(scene)
-        chosen = infer_format(output or own, fmt or getattr(scene, "output_format", None))
+        chosen = infer_format(output or own, fmt or scene.output_format)
         formats.append(chosen.name)
         targets.append(Path(output or own) if (output or own) else folder / f"{scene.name}{chosen.extension}")
     default_used = not output and not out_dir and any(target.parent == folder for target in targets)
-    check_outputs(targets, paths_json, folder if default_used else None, inputs(scenes, series),
-                  "-o" if output else "the output")
-    for scene, name in zip(scenes, formats, strict=True):
-        check_render_size(scene, get_format(name), PlanError, jobs, paths_json is not None)
+    label = "-o" if output else "the output"
+    check_default_folder(folder if default_used else None)
+    renders = tuple(check_render(scene, get_format(name), target, paths_json, jobs, None, PlanError,
+                                 (label, "--paths"))  # each file checked with its render
+                    for scene, target, name in zip(scenes, targets, formats, strict=True))
+    check_distinct(outputs(targets, paths_json, label), inputs(scenes, series))
     written = [*targets, *([Path(paths_json)] if paths_json is not None else [])]
     folders = tuple(dict.fromkeys(target.parent for target in written))
-    return RenderPlan(scenes, targets, formats, paths_json, folders)
+    return RenderPlan(renders, paths_json, folders)
 
 
 def with_overrides(scenes: list, overrides: dict[str, Any], scale: float | None = None) -> list:
     """``scenes`` with the option ``overrides`` each has, then ``--scale``; :class:`PlanError` for an override
     that none of them has."""
-    unused = [key for key in overrides if not any(key in option_names(scene) for scene in scenes)]
+    unused = [key for key in overrides if not any(has_option(scene, key) for scene in scenes)]
     if unused:
         raise PlanError(f"--{unused[0].replace('_', '-')} does not apply to {', '.join(s.name for s in scenes)}")
     scenes = [apply_options(scene, overrides) for scene in scenes]
     return scenes if scale is None else [scaled(scene, scale) for scene in scenes]
 
 
-def scaled(scene: Any, scale: float) -> Any:
+def scaled(scene: SceneValue, scale: float) -> Any:
     """``scene`` with its frame size and dpi multiplied by ``scale`` (``--scale``)."""
     if isinstance(scale, bool) or not isinstance(scale, int | float) or not SCALES[0] <= scale <= SCALES[1]:
         raise PlanError(f"--scale must be a number from {SCALES[0]:g} to {SCALES[1]:g}, got {scale!r}")
-    dpi, lowest = round(scene.dpi * scale), int(OPTIONS["dpi"].low)
+    dpi, lowest = round(scene.look.dpi * scale), int(OPTIONS["dpi"].low)
     if dpi < lowest:
         raise PlanError(f"--scale {scale:g} makes {scene.name}'s dpi {dpi}, under the smallest that draws text, "
                         f"{lowest}: use a larger --scale or --dpi")
-    return scene.with_options(size=(round(scene.size[0] * scale), round(scene.size[1] * scale)), dpi=dpi)
+    return scene.with_options(size=(round(scene.look.size[0] * scale), round(scene.look.size[1] * scale)), dpi=dpi)
 
 
-def own_output(scene: Any) -> Path | None:
+def own_output(scene: SceneValue) -> Path | None:
     """Where a scene file asks to be written (``[output] path`` in TOML, ``output=`` in Python), relative to
     that file's folder and confined to it: a scene shared by a stranger can never name a file elsewhere
     (``-o`` can). :class:`PlanError` for an absolute path, a ``..``, a hidden part (``.git/config``), a name
     without its format's suffix, or a symbolic link that leads out."""
-    own = getattr(scene, "output", None)
+    own = scene.output
     if own is None:
         return None
-    source = getattr(scene, "source", "")
+    source = scene.source
     base = Path(source).resolve().parent if source else Path.cwd().resolve()
     where = f"{scene.name}: [output] path {own!r}"
     relative = check_file_name(own, where)
@@ -213,7 +224,7 @@ def own_output(scene: Any) -> Path | None:
     hidden = next((part for part in relative.parts if part.startswith(".")), None)
     if hidden is not None:  # .git/config, .bashrc, .venv/...: never the place of an animation
         raise PlanError(f"{where}: {hidden} is a hidden name (it starts with a dot); pass -o to write there")
-    fmt = infer_format(relative, getattr(scene, "output_format", None))
+    fmt = infer_format(relative, scene.output_format)
     if relative.suffix.lower() not in fmt.suffixes:  # a file's name says what it holds
         raise PlanError(f"{where} must end in {' or '.join(fmt.suffixes)}, as {fmt.name} files do")
     target = base / relative
@@ -225,9 +236,9 @@ def own_output(scene: Any) -> Path | None:
 def inputs(scenes: list, series: str | None) -> list[tuple[str, Path]]:
     """What a render reads, which it must never overwrite: scene files and a series' CSV."""
     found = [(f"the scene file of {scene.name}", Path(scene.source)) for scene in scenes
-             if getattr(scene, "source", "") and Path(scene.source).is_file()]
+             if scene.source and Path(scene.source).is_file()]
     found += [(f"the dataset of {scene.name}", Path(scene.dataset_spec.params["path"])) for scene in scenes
-              if getattr(scene, "view", None) == "network" and scene.dataset_spec.kind == "csv"]  # issue 29
+              if scene.view == "network" and scene.dataset_spec.kind == "csv"]  # issue 29
     return found + ([("the series read with --series", Path(series))] if series is not None else [])
 
 
@@ -243,15 +254,30 @@ def check_outputs(targets: list[Path], paths_json: str | None, folder: Path | No
     """Before any work: every output can be written (a missing folder, ``folder`` the default output
     folder included, is made later and must be creatable), no two outputs are one file, and no output is an
     input."""
+    check_default_folder(folder)
+    writes = outputs(targets, paths_json, label)
+    for flag, target in writes:
+        check_output_file(target, flag)  # a missing folder is made later
+    check_distinct(writes, reads)
+
+
+def outputs(targets: list[Path], paths_json: str | None, label: str) -> list[tuple[str, Path]]:
+    """What a render writes, each with the flag that named it."""
+    return [(label, target) for target in targets] + ([("--paths", Path(paths_json))] if paths_json is not None else [])
+
+
+def check_default_folder(folder: Path | None) -> None:
+    """The default output ``folder`` (``None``: not used) is a folder, or can be made."""
     if folder is not None:
         if folder.exists() and not folder.is_dir():
             raise OutputError(f"{folder} is a file, not a folder: remove it, or use -o or --out-dir")
         if not folder.exists():
             check_writable(folder, "output")  # can be made in its parent
-    writes = [(label, target) for target in targets]
-    writes += [("--paths", Path(paths_json))] if paths_json is not None else []
+
+
+def check_distinct(writes: list[tuple[str, Path]], reads: list[tuple[str, Path]]) -> None:
+    """No two outputs are one file, and no output is an input."""
     for index, (flag, target) in enumerate(writes):
-        check_output_file(target, flag)  # a missing folder is made later
         for role, path in reads:
             if same_file(target, path):
                 raise PlanError(f"{flag} {target} is {role}: an output never overwrites an input")

@@ -31,14 +31,11 @@ import dataclasses
 import functools
 import math
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
 from .errors import PortableArithmeticError
-
-if TYPE_CHECKING:
-    from .surfaces import Surface
 
 Array = np.ndarray
 
@@ -268,7 +265,20 @@ def unwrap(values: Any) -> Array:
     return np.asarray(values, dtype=np.float64).view(np.ndarray)
 
 
-def portable_surface(surface: Surface) -> Surface:
+class Evaluable(Protocol):
+    """What portable arithmetic reads of a surface (:class:`trajectories.surfaces.Surface` has it; declared
+    here, below the surfaces, so that this module never imports them)."""
+
+    value: Callable[..., Any]
+    gradient: Callable[..., Any]
+    window: tuple[float, float, float, float]
+    start: tuple[float, float]
+
+
+EvaluableT = TypeVar("EvaluableT", bound=Evaluable)
+
+
+def portable_surface(surface: EvaluableT) -> EvaluableT:
     """``surface`` with its value and gradient evaluated in portable arithmetic.
 
     The surface's own code runs on :class:`PortableArray` inputs; the results are plain arrays.
@@ -286,7 +296,7 @@ def portable_surface(surface: Surface) -> Surface:
         return unwrap(gx), unwrap(gy)
 
     value.portable = gradient.portable = True  # type: ignore[attr-defined]
-    return dataclasses.replace(surface, value=value, gradient=gradient)
+    return dataclasses.replace(surface, value=value, gradient=gradient)  # type: ignore[type-var]
 
 
 class _NotExact(Exception):
@@ -303,7 +313,7 @@ class _ExactOnly(PortableArray):
         return super().__array_ufunc__(ufunc, method, *inputs, **kwargs)
 
 
-def exact_in_numpy(surface: Surface) -> bool:
+def exact_in_numpy(surface: Evaluable) -> bool:
     """Whether numpy evaluates ``surface`` with IEEE-exact operations only (``+ − × ÷ √``, ``x**2``...),
     so that its paths are the same on every CPU without portable arithmetic (Rosenbrock's are; a surface
     with ``exp`` or ``x**3`` is not). Checked by evaluating it at its start point and window corners."""
@@ -323,7 +333,7 @@ def exact_in_numpy(surface: Surface) -> bool:
     return True
 
 
-def is_portable(surface: Surface) -> bool:
+def is_portable(surface: Evaluable) -> bool:
     """Whether ``surface`` evaluates in portable arithmetic (made by :func:`portable_surface`)."""
     return bool(getattr(surface.value, "portable", False))
 

@@ -17,6 +17,10 @@ import threading
 import time
 from collections.abc import Iterator
 from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .scene_protocol import SceneValue
 
 CATCHABLE = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGQUIT") if hasattr(signal, name))
 
@@ -115,7 +119,7 @@ def _watch_parent(parent: int) -> None:
     os._exit(1)
 
 
-def fork_is_safe(*scenes: object) -> bool:
+def fork_is_safe(*scenes: SceneValue) -> bool:
     """Whether workers may be forked to render ``scenes``: the platform forks, and no scene runs JAX (an
     optax optimizer, a ``Surface.from_jax``): JAX's own threads make a forked child that calls JAX
     deadlock, so such scenes render in one process."""
@@ -123,4 +127,6 @@ def fork_is_safe(*scenes: object) -> bool:
 
     from .adapters.jax_use import runs_jax
 
-    return "fork" in multiprocessing.get_all_start_methods() and not any(runs_jax(scene) for scene in scenes)
+    races = [race for scene in scenes for race in scene.races()]
+    return "fork" in multiprocessing.get_all_start_methods() and not any(
+        runs_jax([racer.spec.name for racer in race.optimizers], [race.surface.value]) for race in races)

@@ -50,7 +50,7 @@ import tempfile
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from docutils import nodes
@@ -62,6 +62,9 @@ from .errors import DirectiveError, TrajectoriesError
 from .guard import guarded
 from .trust import allowing
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .scene_protocol import SceneValue
 
 logger = logging.getLogger(__name__)
 
@@ -100,10 +103,10 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
-def cache_key(scene: Any, fmt: str) -> str:
+def cache_key(scene: SceneValue, fmt: str) -> str:
     """The hash that names a render: the scene's value, the bytes of the file that declares it, the
     format, and the versions of everything that draws it."""
-    source = getattr(scene, "source", "")
+    source = scene.source
     source_bytes = Path(source).read_bytes() if source and Path(source).is_file() else b""
     value = dataclasses.replace(scene, source="") if source else scene  # where the file is does not count
     document = {"scene": repr(value), "source": hashlib.sha256(source_bytes).hexdigest(), "format": fmt,
@@ -239,11 +242,11 @@ class TrajectoriesDirective(SphinxDirective):
         (scene,) = scenes.values()
         return scene.with_options(source="")  # its file is gone: a scene of this document's text
 
-    def _with_options(self, scene: Any) -> Any:
-        from .plan import option_names
+    def _with_options(self, scene: SceneValue) -> Any:
+        from .plan import has_option
 
         changes = {key: self.options[key] for key in ("size", "frames") if key in self.options}
-        missing = [key for key in changes if key not in option_names(scene)]
+        missing = [key for key in changes if not has_option(scene, key)]
         if missing:
             raise DirectiveError(f":{missing[0]}: does not apply to {scene.name}")
         try:
@@ -258,7 +261,7 @@ class TrajectoriesDirective(SphinxDirective):
 
     # --- rendering, cached -------------------------------------------------------------------------------
 
-    def _rendered(self, scene: Any, fmt: str, location: tuple[str, int], from_data: bool) -> Path:
+    def _rendered(self, scene: SceneValue, fmt: str, location: tuple[str, int], from_data: bool) -> Path:
         from .writers import get_format
 
         folder = Path(self.env.doctreedir) / CACHE_FOLDER
@@ -275,12 +278,12 @@ class TrajectoriesDirective(SphinxDirective):
 
     # --- embedding -----------------------------------------------------------------------------------------
 
-    def _nodes(self, scene: Any, fmt: str, path: Path) -> list[nodes.Node]:
+    def _nodes(self, scene: SceneValue, fmt: str, path: Path) -> list[nodes.Node]:
         from .writers import get_format
 
         source_folder = Path(self.env.doc2path(self.env.docname)).parent
         uri = Path(os.path.relpath(path, source_folder)).as_posix()
-        description = getattr(scene, "description", "") or scene.name
+        description = scene.description or scene.name
         alt = self.options.get("alt", f"animation: {description}")
         shown_as = get_format(fmt).shown_as  # the formats the directive offers: every one a page can show
         if shown_as == "player":
@@ -288,14 +291,14 @@ class TrajectoriesDirective(SphinxDirective):
         kind = trajectories_video if shown_as == "video" else nodes.image
         image = kind(uri=uri, alt=alt, classes=["trajectories", *self.options.get("class", [])])
         if shown_as == "video":  # an image keeps its own size (and a width would make Sphinx link it to itself)
-            image["video_width"] = scene.size[0]
+            image["video_width"] = scene.look.size[0]
         return self._captioned(image)
 
-    def _player(self, scene: Any, path: Path, alt: str) -> list[nodes.Node]:
+    def _player(self, scene: SceneValue, path: Path, alt: str) -> list[nodes.Node]:
         """The player's own markup, inline (its frames are ``data:`` URIs, so no file is copied)."""
         from .writers.html import fragment
 
-        player = trajectories_player(html=fragment(path.read_text(encoding="utf-8")), alt=alt, width=scene.size[0],
+        player = trajectories_player(html=fragment(path.read_text(encoding="utf-8")), alt=alt, width=scene.look.size[0],
                                      classes=["trajectories", "trajectories-player", *self.options.get("class", [])])
         return self._captioned(player)
 
@@ -311,7 +314,7 @@ class TrajectoriesDirective(SphinxDirective):
         return [figure, *messages]
 
 
-def render(scene: Any, target: Path, fmt: str) -> Any:
+def render(scene: SceneValue, target: Path, fmt: str) -> Any:
     """Render ``scene`` to ``target`` (atomically: a temporary file renamed into place, so two processes
     rendering the same scene both leave a whole file). Its own function so that tests can count renders."""
     from .pipeline import render_scene

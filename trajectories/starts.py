@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -314,3 +314,8 @@ def expand(sets: Sequence[StartSet], window: Sequence[float]) -> np.ndarray:
     if not sets:
         return np.empty((0, 2))
     return np.concatenate([start_set.points(window) for start_set in sets])
+
+
+def describe_starts(starts: Iterable[tuple[float, float]]) -> str:
+    """Start points as text: ``(1, 2) (-0.5, 3)``."""
+    return " ".join(f"({x:g}, {y:g})" for x, y in starts)

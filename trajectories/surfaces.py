@@ -11,20 +11,40 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 
 from . import portable
-
-if TYPE_CHECKING:
-    from .gradients import Dataset
+from .errors import RunError
 
 Array = np.ndarray
 ValueFn = Callable[[Array, Array], Array]
 GradientFn = Callable[[Array, Array], tuple[Array, Array]]
 Window = tuple[float, float, float, float]
 PI = math.pi
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Points ``(x_i, y_i)`` for a straight-line fit; ``name`` says where they came from."""
+
+    x: Array = field(repr=False)
+    y: Array = field(repr=False)
+    name: str = "data"
+
+    def __post_init__(self) -> None:
+        if np.ndim(self.x) != 1 or np.shape(self.x) != np.shape(self.y) or len(self.x) == 0:
+            raise RunError("a dataset needs two 1-D arrays of the same, non-zero length")
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def least_squares(self) -> tuple[float, float]:
+        """The exact minimiser ``(slope, intercept)`` of the mean squared error."""
+        design = np.stack([self.x, np.ones_like(self.x)], axis=1)
+        (slope, intercept), *_ = np.linalg.lstsq(design, self.y, rcond=None)
+        return float(slope), float(intercept)
 
 
 @dataclass(frozen=True)

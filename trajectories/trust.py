@@ -38,7 +38,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from .errors import TrustError
 
@@ -184,6 +184,14 @@ def check_adapter_object(kind: str, target: str, found: Any) -> None:
                          f"{type(found).__name__} {module or '?'}.{getattr(found, '__qualname__', '')}".rstrip("."))
 
 
-def is_data(scene: Any) -> bool:
+class Declared(Protocol):
+    """Anything declared in a file (every scene kind: :class:`trajectories.scene_protocol.SceneValue`), read
+    here by its one field, since the trust boundary sits below the scenes."""
+
+    @property
+    def source(self) -> str: ...
+
+
+def is_data(scene: Declared) -> bool:
     """Whether ``scene`` was read from data (a TOML scene file), so that it is rendered under the guard."""
-    return str(getattr(scene, "source", "") or "").endswith(".toml")
+    return str(scene.source or "").endswith(".toml")

@@ -18,7 +18,7 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,6 +30,9 @@ from .spec import OptimizerSpec
 from .trust import is_data
 from .tune import Budget, Metric, SearchSpace, parse_metric, parse_param, tune, tuned_label
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .scene_protocol import Race
 
 DEFAULT_SPACE = "lr=1e-5..1,log"
 DEFAULT_TRIALS = 40
@@ -51,7 +54,7 @@ def _untuned(spec: OptimizerSpec) -> OptimizerSpec:
     return OptimizerSpec(spec.name, params, schedule=spec.schedule)
 
 
-def cache_key(scene: Any, space: SearchSpace, budget: Budget, metric: Metric) -> str:
+def cache_key(scene: Race, space: SearchSpace, budget: Budget, metric: Metric) -> str:
     """The SHA-256 (hex) of what a tuning of ``scene`` depends on."""
     surface = scene.surface
     described = {
@@ -84,7 +87,7 @@ def _read(path: Path, count: int) -> list[float] | None:
     return rates
 
 
-def tuned_scene(scene: Any, budget: Budget | None = None, space: str = DEFAULT_SPACE, metric: str = DEFAULT_METRIC,
+def tuned_scene(scene: Race, budget: Budget | None = None, space: str = DEFAULT_SPACE, metric: str = DEFAULT_METRIC,
                 folder: Path | None = None) -> Any:
     """``scene`` with every racer's ``lr`` tuned on the same budget, from the cache when it has them."""
     races = scene.races()

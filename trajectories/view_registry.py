@@ -23,9 +23,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from .errors import RegistryError, RenderError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .scene_protocol import SceneValue
 
 SceneKindName = Literal["race", "series", "batches", "network"]
 ViewFactory = Callable[[Any, Any, bool], Any]
@@ -51,6 +56,8 @@ class ViewKind:
         vector: it can draw a frame as vector shapes (the svg and pdf formats,
             ``trajectories.render.vector``).
         summary: what it draws, a few words for the ``--view`` help (``"2-D contours"``).
+        check: its own check of a scene it draws, made by the plan before any work (``(race, error class) ->
+            None``, raising ``error`` with one line), or ``"module:attribute"`` naming it; ``None``: none.
     """
 
     name: str
@@ -62,13 +69,24 @@ class ViewKind:
     point_bytes: int | None = None
     vector: bool = False
     summary: str = ""
+    check: Callable[[Any, type[Exception]], None] | str | None = None
 
     def factory(self) -> ViewFactory:
         """``build``, imported first when it is given as ``"module:attribute"``."""
-        if callable(self.build):
-            return self.build
-        module, _, attribute = self.build.partition(":")
-        return getattr(importlib.import_module(module), attribute)
+        return _resolved(self.build)
+
+    def check_scene(self, race: Any, error: type[Exception]) -> None:
+        """The view's own check of ``race`` (:attr:`check`), if it has one."""
+        if self.check is not None:
+            _resolved(self.check)(race, error)
+
+
+def _resolved(value: Callable | str) -> Callable:
+    """``value``, imported first when it is given as ``"module:attribute"``."""
+    if callable(value):
+        return value
+    module, _, attribute = value.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 VIEWS: dict[str, ViewKind] = {}
@@ -76,7 +94,8 @@ VIEWS: dict[str, ViewKind] = {}
 
 def register_view(name: str, build: ViewFactory | str, *, draws: SceneKindName = "race", parallel: bool = False,
                   needs_paths: bool = True, reduces: bool = False, point_bytes: int | None = None,
-                  vector: bool = False, summary: str = "") -> ViewKind:
+                  vector: bool = False, summary: str = "",
+                  check: Callable[[Any, type[Exception]], None] | str | None = None) -> ViewKind:
     """Make ``build`` the view called ``name`` and return its :class:`ViewKind`; :class:`ValueError` if the
     name is taken, is not an identifier, or ``draws`` is not a scene kind."""
     if name in VIEWS:
@@ -88,7 +107,7 @@ def register_view(name: str, build: ViewFactory | str, *, draws: SceneKindName =
     if not callable(build) and (not isinstance(build, str) or ":" not in build):
         raise RegistryError(f"build must be a callable or 'module:attribute', got {build!r}")
     VIEWS[name] = kind = ViewKind(name, build, draws, parallel, needs_paths, reduces, point_bytes, vector,
-                                  summary or name)
+                                  summary or name, check)
     return kind
 
 
@@ -110,7 +129,37 @@ def race_view_summaries() -> str:
     return ", ".join(summaries[:-1]) + f" or {summaries[-1]}" if len(summaries) > 1 else "".join(summaries)
 
 
-def view_of(scene: Any) -> ViewKind:
+class View(Protocol):
+    """What the pipeline (:mod:`trajectories.pipeline`), declared here with the registry so that the
+    pipeline reaches views only through it needs of a view.
+
+    ``steps_shown`` has one entry per frame; ``frame(i)`` draws frame ``i`` as ``(H, W, 4)`` uint8 RGBA of
+    the scene's size, the same pixels whenever it is asked for (frames may be drawn out of order, and in
+    other processes for a ``parallel`` view); ``reserved_colors()`` are colours the GIF palette must hold
+    exactly (the racers', the text's); ``close()`` frees the figure. Built-in views also describe frame ``i``
+    without drawing it, ``geometry(i)`` (:mod:`trajectories.render.geometry`, for the frame checker), and
+    list the frames their story is about, ``moments()`` (:mod:`trajectories.moments`), which the pipeline
+    holds where the scene pauses.
+    """
+
+    steps_shown: list[int]
+
+    def frame(self, index: int) -> np.ndarray: ...
+
+    def reserved_colors(self) -> list[tuple[int, int, int]]: ...
+
+    def close(self) -> None: ...
+
+
+def make_view(scene: SceneValue, paths: object | None, text: bool = True) -> View:
+    """The registered view that draws ``scene``, from its computed ``paths`` (what
+    :func:`trajectories.paths.compute_paths` returned, passed on unread: the registry sits below the compute
+    stage, which reads its flags; ``None`` for a kind without races); a view never computes them. With
+    ``text`` false it draws no text (snapshot tests). The view's module is imported here, on first use."""
+    return view_of(scene).factory()(scene, paths, text)
+
+
+def view_of(scene: SceneValue) -> ViewKind:
     """The registered view that draws ``scene`` (by its ``view``); :class:`RenderError` naming the known views
     otherwise. Imports no view (and no matplotlib): the plan and the limits read a view's flags here."""
     try:
@@ -119,7 +168,7 @@ def view_of(scene: Any) -> ViewKind:
         raise RenderError(f"{scene.name!r}: {error.args[0]}") from None
 
 
-def is_parallel(scene: Any) -> bool:
+def is_parallel(scene: SceneValue) -> bool:
     """Whether ``scene``'s frames are full redraws (3-D), worth drawing in several processes."""
     return view_of(scene).parallel
 
@@ -136,7 +185,8 @@ def race_view_names() -> tuple[str, ...]:
     return tuple(name for name, kind in VIEWS.items() if kind.draws == "race")
 
 
-register_view("contour", "trajectories.render.views:contour_view", vector=True, summary="2-D contours")
+register_view("contour", "trajectories.render.views:contour_view", vector=True, summary="2-D contours",
+              check="trajectories.render.side_panels:check_panel_room")  # its side panels need room
 register_view("surface", "trajectories.render.surface3d:SurfaceView", parallel=True, vector=True,
               summary="a 3-D surface")
 register_view("wireframe", "trajectories.render.surface3d:SurfaceView", parallel=True, vector=True,

@@ -41,14 +41,15 @@ def frames(folder: Path) -> None:
     """Each sheet's frame, drawn by the ``trajectories`` that Python imports, as ``<sheet>.png``."""
     from PIL import Image
 
-    from trajectories.render.views import make_view
+    from trajectories.paths import compute_paths
     from trajectories.scene import builtin_scenes
+    from trajectories.view_registry import make_view
 
     scenes = builtin_scenes()
     folder.mkdir(parents=True, exist_ok=True)
     for sheet, name, step in SHEETS:
         scene = formula_3d() if name == "formula_3d" else scenes[name]
-        view = make_view(scene)
+        view = make_view(scene, compute_paths(scene))
         index = next(i for i, shown in enumerate(view.steps_shown) if shown >= step)
         Image.fromarray(view.frame(index)[..., :3]).save(folder / f"{sheet}.png")
         view.close()

@@ -8,6 +8,7 @@ even once JAX is imported, so the check is per scene.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 MARK = "runs_jax"
@@ -20,15 +21,10 @@ def mark(*functions: Any) -> None:
         setattr(function, MARK, True)
 
 
-def runs_jax(scene: Any) -> bool:
-    """Whether ``scene`` (a race, or panels side by side) runs an optax optimizer or a JAX surface."""
+def runs_jax(optimizer_names: Iterable[str], functions: Iterable[Any]) -> bool:
+    """Whether a race of these optimizers (by spec name) on a surface of these functions (its value and
+    gradient) runs JAX: an optax optimizer, or a ``Surface.from_jax`` surface."""
     if "jax" not in sys.modules:
         return False
-    for panel in getattr(scene, "panels", None) or [scene]:
-        for racer in getattr(panel, "optimizers", ()) or ():
-            if str(getattr(getattr(racer, "spec", None), "name", "")).startswith("optax:"):
-                return True
-        surface = getattr(panel, "surface", None)
-        if surface is not None and getattr(getattr(surface, "value", None), MARK, False):
-            return True
-    return False
+    return (any(name.startswith("optax:") for name in optimizer_names)
+            or any(getattr(function, MARK, False) for function in functions))

@@ -36,13 +36,14 @@ from .theme import get_theme
 
 if TYPE_CHECKING:
     from ..paths import ComputedPaths
+    from ..scene_protocol import Race
 
 TARGET_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#F0E442", "#D55E00", "#999933",
                  "#882255", "#44AA99")
 """Colours of the targets, in order (Okabe–Ito first, then Tol's muted), cycled past ten."""
 
 
-def the_grid(scene: Any) -> Grid | None:
+def the_grid(scene: Race) -> Grid | None:
     """The scene's starts as one :class:`~trajectories.starts.Grid`, or ``None`` when they are not."""
     sets = scene.start_sets or ()
     return sets[0] if not scene.start and len(sets) == 1 and isinstance(sets[0], Grid) else None
@@ -99,7 +100,7 @@ class BasinsView:
 
     parallel = False
 
-    def __init__(self, scene: Any, paths: ComputedPaths, text: bool = True) -> None:
+    def __init__(self, scene: Race, paths: ComputedPaths, text: bool = True) -> None:
         if len(paths.panels) != 1:
             raise RenderError(f"{scene.name}: basins panels side by side are not supported: the basins view "
                               "already draws one panel per optimizer")
@@ -109,14 +110,14 @@ class BasinsView:
         self.reductions = panel.reductions
         self.timeline = panel.timeline
         self.steps_shown = self.timeline.values
-        self.theme = get_theme(self.scene.theme)
+        self.theme = get_theme(self.scene.look.theme)
         targets = self.reductions[0].targets if self.reductions else ()
         self.labels = [target_label(t) for t in targets] + ["diverged", "not converged"]
         self.colors = [TARGET_COLORS[k % len(TARGET_COLORS)] for k in range(len(targets))]
         self.colors += [self.theme.foreground, self.theme.muted]
         palette = np.array([[round(255 * c) for c in to_rgb(color)] for color in self.colors], dtype=np.uint8)
         self.palette = palette
-        self.figure, self.canvas = new_figure(self.scene.size, self.scene.dpi, self.theme.background, text)
+        self.figure, self.canvas = new_figure(self.scene.look.size, self.scene.look.dpi, self.theme.background, text)
         self._build()
         self.backdrop = Backdrop(self.canvas)
         self._capture()
@@ -127,8 +128,8 @@ class BasinsView:
     def _build(self) -> None:
         scene, theme, figure = self.scene, self.theme, self.figure
         count = len(scene.optimizers)
-        width, height = scene.size
-        dpi = scene.dpi
+        width, height = scene.look.size
+        dpi = scene.look.dpi
         legend = LegendLayout(tuple(self.labels), tuple(self.colors), 7.5, dpi, len(self.labels)).fitted(0.96 * width)
         legend_rows = legend.height / height
         point = dpi / 72  # pixels
@@ -164,7 +165,7 @@ class BasinsView:
             self.overlays.append([contours, *stars])
             axes.set_title(racer.legend_text(), fontsize=8.5, color=theme.foreground, pad=3)
         title = race_title(scene, f"{scene.surface.name.replace('_', ' ')}: basins")
-        figure.text(0.5, 0.955, title, ha="center", va="center", fontsize=scene.title_size or 12,
+        figure.text(0.5, 0.955, title, ha="center", va="center", fontsize=scene.look.title_size or 12,
                     color=theme.foreground)
         self.legend = legend_artists(legend, (width - legend.width) / 2, 0.05 * height + legend.height,
                                      line_width=6, face=None, edge=theme.muted, text_color=theme.foreground)
@@ -210,7 +211,7 @@ class BasinsView:
         """Per panel, each start's brightness out of 256 with ``basin_shading`` (``None`` without): 256 for
         a start converged at step 0, down to 96 for one that arrived at the last step, linear in
         ``log(1 + step)``. From a table of Python's ``math.log1p`` per step, never numpy's SIMD ``log``."""
-        if not self.scene.basin_shading:
+        if not self.scene.look.basin_shading:
             return [None] * len(self.reductions)
         found = []
         for reduction in self.reductions:
@@ -293,7 +294,7 @@ class BasinsView:
         counter = self.counter.sprites(self.steps_shown[index])
         if counter:
             texts.append(TextBox("step counter", counter[0].box, 8 * pixels_per_point(figure)))
-        return FrameGeometry(index, tuple(self.scene.size), tuple(areas), texts=tuple(texts))
+        return FrameGeometry(index, tuple(self.scene.look.size), tuple(areas), texts=tuple(texts))
 
     def moments(self) -> list[Moment]:
         """The scene's ``pauses`` (a basin map has no exits)."""

@@ -168,13 +168,13 @@ class ContourView:
     def __init__(self, paths: PanelPaths, text: bool = True) -> None:
         scene = self.scene = paths.scene
         self.text = text
-        self.theme: Theme = get_theme(scene.theme)
+        self.theme: Theme = get_theme(scene.look.theme)
         self.trajectories = list(paths.trajectories)
         self.timeline = paths.timeline
         self.steps_shown = self.timeline.values  # one entry per frame
         self.colors = scene.racer_colors(self.theme)
-        self.line_width = scene.line_width or self.theme.line_width
-        self.figure, self.canvas = new_figure(scene.size, scene.dpi, self.theme.background, text)
+        self.line_width = scene.look.line_width or self.theme.line_width
+        self.figure, self.canvas = new_figure(scene.look.size, scene.look.dpi, self.theme.background, text)
         self._build()
         self.backdrop = Backdrop(self.canvas)
         self._capture_sprites()
@@ -201,7 +201,7 @@ class ContourView:
         self._draw_markers()
         title = race_title(scene, scene.surface.name.replace("_", " "))
         self.figure.text(
-            0.5, 0.955, title, ha="center", va="center", fontsize=scene.title_size or 13, color=theme.foreground
+            0.5, 0.955, title, ha="center", va="center", fontsize=scene.look.title_size or 13, color=theme.foreground
         )
         self.figure.text(0.5, 0.915, scene.surface.formula, ha="center", va="center", fontsize=8, color=theme.muted,
                          parse_math=False)  # a formula is drawn as typed: a `$` in it is not mathtext
@@ -225,7 +225,7 @@ class ContourView:
         Every size comes from :class:`~trajectories.render.legend.LegendLayout`, never from rasterised
         text, so the layout is the same on every machine."""
         labels = tuple(racer.legend_text() for racer in self.scene.optimizers)
-        single = LegendLayout(labels, tuple(self.colors), 7.5, self.scene.dpi)
+        single = LegendLayout(labels, tuple(self.colors), 7.5, self.scene.look.dpi)
         _, _, box_w, box_h = self._axes_box()
         self.legend_inside = single.width <= 0.5 * box_w and single.height <= 0.4 * box_h
         self.legend_outside: list = []
@@ -233,7 +233,8 @@ class ContourView:
         if self.legend_inside:
             return
         fig_w, fig_h = self.figure.bbox.width, self.figure.bbox.height
-        strip = LegendLayout(labels, tuple(self.colors), 7.5, self.scene.dpi, min(len(labels), 3)).fitted(0.96 * fig_w)
+        columns = min(len(labels), 3)
+        strip = LegendLayout(labels, tuple(self.colors), 7.5, self.scene.look.dpi, columns).fitted(0.96 * fig_w)
         self.legend_layout = strip
         self.legend_outside = self._legend(strip, (fig_w - strip.width) / 2, 0.895 * fig_h, framed=False)
         for artist in self.legend_outside:
@@ -285,7 +286,7 @@ class ContourView:
     def _draw_markers(self) -> None:
         theme, axes = self.theme, self.axes
         draw_stars(axes, self.scene, theme)
-        for x, y in self.scene.starts if self.scene.show_start else ():
+        for x, y in self.scene.starts if self.scene.look.show_start else ():
             axes.plot(
                 x, y, marker="o", markersize=6, linestyle="none", zorder=4,
                 markerfacecolor=theme.foreground, markeredgecolor=theme.background, markeredgewidth=1.0,
@@ -326,8 +327,8 @@ class ContourView:
                  for i in range(len(self.trajectories)) for j in range(starts)]
         steps = np.repeat(np.array(self.timeline.steps, dtype=np.int64).reshape(len(self.timeline.steps), -1),
                           starts, axis=1)
-        self.width_table = (widths_by_frame(whole, steps, self.line_width, scene.plot_window, scene.dpi,
-                                            self._axes_box()[2:]) if scene.trail == "full" else None)
+        self.width_table = (widths_by_frame(whole, steps, self.line_width, scene.plot_window, scene.look.dpi,
+                                            self._axes_box()[2:]) if scene.trail_spec.trail == "full" else None)
         self.path_widths = (self.width_table[-1] if self.width_table is not None
                             else np.full(len(whole), self.line_width))
         self.path_collection = LineCollection(
@@ -345,7 +346,8 @@ class ContourView:
             artist.set_animated(True)
 
     def _widths(self, polylines: list[Array]) -> Array:
-        return stacked_widths(polylines, self.line_width, self.scene.plot_window, self.scene.dpi, self._axes_box()[2:])
+        scene = self.scene
+        return stacked_widths(polylines, self.line_width, scene.plot_window, scene.look.dpi, self._axes_box()[2:])
 
     def _drawn_polyline(self, racer: int, start: int, first: int, step: int) -> Array:
         """The points of path ``start`` of ``racer`` drawn when it is at ``step`` (from ``first``): up to its
@@ -426,7 +428,7 @@ class ContourView:
             return
         x, y, ha, va = CORNERS[corner]
         box = self.axes.get_window_extent()
-        line = 1.75 * 7 * self.scene.dpi / 72 / box.height  # one 7-point line and its box, in axes fractions
+        line = 1.75 * 7 * self.scene.look.dpi / 72 / box.height  # one 7-point line and its box, in axes fractions
         below = va == "top"
         y = y - (1.9 if below else -1.9) * line * 8 / 7  # past the counter's own line (8 points)
         many = len(self.scene.optimizers) > 1
@@ -507,7 +509,7 @@ class ContourView:
                            ("state panel", self.state_axes)):
             if axes is not None:
                 areas.append(Area(name, frame_box(axes.get_window_extent(), figure), "panel"))
-        return FrameGeometry(index, tuple(self.scene.size), tuple(areas), tuple(self._marks(index)),
+        return FrameGeometry(index, tuple(self.scene.look.size), tuple(areas), tuple(self._marks(index)),
                              tuple(self._strokes()), tuple(self._texts(index, renderer, scale)))
 
     def _marks(self, index: int) -> list[Mark]:
@@ -612,7 +614,7 @@ class ContourView:
         x0, x1, y0, y1 = scene.plot_window
         for i, trajectory in enumerate(self.trajectories):
             step = racer_steps[i]
-            first = max(0, step - scene.tail) if scene.trail in ("tail", "fade") else 0
+            first = max(0, step - scene.trail_spec.tail) if scene.trail_spec.trail in ("tail", "fade") else 0
             for j in range(len(scene.starts)):
                 polylines.append(self._drawn_polyline(i, j, first, step))
                 exit_ = self.exits[i][j][0]
@@ -624,12 +626,12 @@ class ContourView:
         self.path_widths = self._widths(polylines) if self.width_table is None else self.width_table[index]
         self.path_collection.set_linewidths(self.path_widths)
         self._drawn = polylines
-        if scene.trail == "fade":
+        if scene.trail_spec.trail == "fade":
             self._set_fading(polylines)
         else:
             self.path_collection.set_segments(polylines)
         self.head_collection.set_offsets(np.array(heads, dtype=float).reshape(-1, 2))
-        scale = scene.dpi / 72  # pixels per point
+        scale = scene.look.dpi / 72  # pixels per point
         centers = self.axes.transData.transform(np.array(heads, dtype=float).reshape(-1, 2))
         radii = nested_radii(centers, self.theme.marker_size / 2 * scale)
         self.head_collection.set_sizes((2 * radii / scale) ** 2)
@@ -653,7 +655,8 @@ class ContourView:
             segments.extend(np.stack([polyline[:-1], polyline[1:]], axis=1))
             widths.extend([width] * (len(polyline) - 1))
             rgba = np.tile(to_rgba(color), (len(polyline) - 1, 1))
-            rgba[:, 3] = np.linspace(1.0 / self.scene.tail, 1.0, self.scene.tail)[-(len(polyline) - 1) :]
+            tail = self.scene.trail_spec.tail
+            rgba[:, 3] = np.linspace(1.0 / tail, 1.0, tail)[-(len(polyline) - 1) :]
             colors.append(rgba)
         self.path_collection.set_segments(segments)
         self.path_collection.set_color(np.concatenate(colors) if colors else np.empty((0, 4)))

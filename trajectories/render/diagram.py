@@ -4,7 +4,7 @@ batch after batch (the current batch lit, the consumed ones dimmed). Blitted: on
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib import colormaps
@@ -13,6 +13,9 @@ from matplotlib.colors import to_rgba
 from .canvas import Backdrop, frame_pixels, new_figure
 from .geometry import Area, FrameGeometry, figure_text_boxes, frame_box, text_box
 from .theme import get_theme
+
+if TYPE_CHECKING:
+    from ..scene import BatchDiagram
 
 
 def shuffle_progress(frame: int, intro: int, frames: int) -> float:
@@ -32,9 +35,9 @@ def positions_after_shuffle(order: np.ndarray) -> np.ndarray:
 class BatchDiagramView:
     parallel = False
 
-    def __init__(self, scene: Any, text: bool = True) -> None:
+    def __init__(self, scene: BatchDiagram, text: bool = True) -> None:
         self.scene = scene
-        self.theme = theme = get_theme(scene.theme)
+        self.theme = theme = get_theme(scene.look.theme)
         batches = scene.batches()
         self.batches = batches
         order = np.concatenate(batches)  # slot k of the shuffled dataset holds sample order[k]
@@ -44,7 +47,7 @@ class BatchDiagramView:
         self.batch_of_slot = np.concatenate([np.full(len(b), k) for k, b in enumerate(batches)]
                                             + [np.full(scene.samples - self.used, -1)])
         self.steps_shown = list(range(scene.frame_count))
-        self.figure, self.canvas = new_figure(scene.size, scene.dpi, theme.background, text)
+        self.figure, self.canvas = new_figure(scene.look.size, scene.look.dpi, theme.background, text)
         self.axes = axes = self.figure.add_axes((0.03, 0.12, 0.94, 0.74))
         axes.set_axis_off()
         columns, rows = scene.row_length, scene.rows
@@ -56,7 +59,7 @@ class BatchDiagramView:
         self.top = (box.height - rows * self.cell * (1 + split_space)) / 2
         axes.set_xlim(0, box.width)
         axes.set_ylim(box.height, 0)
-        marker_points = 0.82 * self.cell * 72 / scene.dpi
+        marker_points = 0.82 * self.cell * 72 / scene.look.dpi
         colors = colormaps["viridis"](np.linspace(0.1, 1.0, scene.samples))
         self.base_colors = colors
         self.cells = axes.scatter(
@@ -67,7 +70,7 @@ class BatchDiagramView:
         self.status = axes.text(box.width / 2, box.height * 1.04, "", ha="center", va="top", fontsize=11,
                                 color=theme.foreground)
         self.status.set_animated(True)
-        title = scene.title if scene.title is not None else (
+        title = scene.look.title if scene.look.title is not None else (
             f"One epoch of mini-batches: {scene.samples:,} samples, batches of {scene.batch_size}"
         )
         self.figure.text(0.5, 0.94, title, ha="center", va="center", fontsize=13, color=theme.foreground)
@@ -126,7 +129,7 @@ class BatchDiagramView:
         self.status.set_text(self.phase(index)[0])
         texts = figure_text_boxes(figure, renderer)
         status = text_box(self.status, renderer, figure, "status line")
-        return FrameGeometry(index, tuple(self.scene.size), (Area("diagram", frame_box(
+        return FrameGeometry(index, tuple(self.scene.look.size), (Area("diagram", frame_box(
             self.axes.get_window_extent(), figure), "panel"),), texts=tuple(texts + ([status] if status else [])))
 
     def reserved_colors(self) -> list[tuple[int, int, int]]:

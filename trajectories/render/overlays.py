@@ -20,12 +20,15 @@ buffer, no adaptive rate), or once a path has left the window.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.collections import EllipseCollection, LineCollection
 
 from ..state import effective_rates, nice_scale, velocity
+
+if TYPE_CHECKING:
+    from ..scene_protocol import Race
 
 ROOM = 0.1
 TYPICAL = 75
@@ -42,7 +45,7 @@ def _format(scale: float) -> str:
 class OverlayLayer:
     """The overlays of a scene's racers: arrows in one collection, ellipses in another."""
 
-    def __init__(self, axes: Any, figure: Any, scene: Any, trajectories: list, colors: list[str], muted: str,
+    def __init__(self, axes: Any, figure: Any, scene: Race, trajectories: list, colors: list[str], muted: str,
                  last_shown: np.ndarray) -> None:
         self.scene, self.trajectories, self.last_shown = scene, trajectories, last_shown
         self.vectors: dict[str, list[np.ndarray | None]] = {}

@@ -7,12 +7,15 @@ property of the scene's specs, not of a computed path, so the panel reads them f
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from matplotlib.collections import LineCollection
 
 from ..state import SERIES, state_series
+
+if TYPE_CHECKING:
+    from ..scene_protocol import Race
 
 Box = tuple[float, float, float, float]
 
@@ -79,32 +82,32 @@ def panel_boxes(wide: bool, loss: bool, lr: bool, state: bool = False, caption: 
     return PanelBoxes(main, boxes.get("loss"), boxes.get("lr"), boxes.get("state"))
 
 
-def contour_boxes(scene: Any, top: float = TOP) -> PanelBoxes:
+def contour_boxes(scene: Race, top: float = TOP) -> PanelBoxes:
     """The contour view's boxes for ``scene``: :func:`panel_boxes` with the scene's panels, size, dpi and window
     (panels below the plot for a window wider than 4:3 of the frame)."""
     x0, x1, y0, y1 = scene.plot_window
     ratio = (y1 - y0) / (x1 - x0)
-    wide = ratio * scene.size[0] / scene.size[1] < 0.75
+    wide = ratio * scene.look.size[0] / scene.look.size[1] < 0.75
     return panel_boxes(wide, scene.loss_panel, scene.lr_panel, scene.state_panel is not None,
-                       caption=bool(scene.overlays), size=scene.size, dpi=scene.dpi, ratio=ratio, top=top)
+                       caption=bool(scene.overlays), size=scene.look.size, dpi=scene.look.dpi, ratio=ratio, top=top)
 
 
 MIN_AXES_PIXELS = 8
 """The least width and height, in pixels, of the plot and of each side panel."""
 
 
-def _fits(scene: Any) -> bool:
-    width, height = scene.size
+def _fits(scene: Race) -> bool:
+    width, height = scene.look.size
     return all(box[2] * width >= MIN_AXES_PIXELS and box[3] * height >= MIN_AXES_PIXELS
                for box in contour_boxes(scene) if box is not None)
 
 
-def check_panel_room(scene: Any, error: type[Exception]) -> None:
+def check_panel_room(scene: Race, error: type[Exception]) -> None:
     """Before any work: the contour view's plot and side panels each get at least :data:`MIN_AXES_PIXELS` a
     side, else ``error`` naming the smallest frame of the same shape (in steps of a quarter) that leaves room."""
     if not (scene.loss_panel or scene.lr_panel or scene.state_panel is not None) or _fits(scene):
         return
-    width, height = scene.size
+    width, height = scene.look.size
     for step in range(1, 40):
         larger = (round(width * 1.25**step), round(height * 1.25**step))
         if _fits(scene.with_options(size=larger)):
@@ -118,7 +121,7 @@ def check_panel_room(scene: Any, error: type[Exception]) -> None:
 class LearningRatePanel:
     """Each racer's learning rate per update, drawn up to the frame's step."""
 
-    def __init__(self, axes: Any, scene: Any, colors: list[str], foreground: str, muted: str) -> None:
+    def __init__(self, axes: Any, scene: Race, colors: list[str], foreground: str, muted: str) -> None:
         self.rates = [
             np.array(racer.spec.learning_rates(steps) or [racer.spec.base_rate()] * steps)
             for racer, steps in zip(scene.optimizers, scene.racer_steps(), strict=True)
@@ -152,7 +155,7 @@ class StatePanel:
     """A quantity an optimizer holds (:func:`trajectories.state.state_series`), per axis (x solid, y dashed),
     for each racer's first start, drawn up to the frame's step on a log scale of its size."""
 
-    def __init__(self, axes: Any, scene: Any, trajectories: list, colors: list[str], muted: str) -> None:
+    def __init__(self, axes: Any, scene: Race, trajectories: list, colors: list[str], muted: str) -> None:
         name = scene.state_panel
         self.series = []
         for racer, trajectory in zip(scene.optimizers, trajectories, strict=True):

@@ -11,7 +11,7 @@ order: the surface first, the paths and markers over it. Paths are clipped to th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.colors import to_rgba
@@ -121,15 +121,15 @@ class SurfaceView:
 
     parallel = True  # frames are full redraws, independent of each other
 
-    def __init__(self, scene: Any, paths: ComputedPaths, text: bool = True) -> None:
+    def __init__(self, scene: Scene, paths: ComputedPaths, text: bool = True) -> None:
         """Draw ``paths`` (one panel or several) at ``scene``'s size, dpi and theme."""
         self.text = text
         self.panels = [panel.scene for panel in paths.panels]
-        self.theme = get_theme(scene.theme)
+        self.theme = get_theme(scene.look.theme)
         self.timelines = [panel.timeline for panel in paths.panels]
         self.steps_shown = self.timelines[0].values
         self.trajectories = [list(panel.trajectories) for panel in paths.panels]
-        size, dpi = scene.size, scene.dpi
+        size, dpi = scene.look.size, scene.look.dpi
         height = size[1]
         self.figure, self.canvas = new_figure(size, dpi, self.theme.background, text)
         self.colors: list[str] = []
@@ -157,7 +157,7 @@ class SurfaceView:
         theme = self.theme
         axes.set_facecolor(theme.background)
         x0, x1, y0, y1 = panel.plot_window
-        xs, ys = np.linspace(x0, x1, panel.grid), np.linspace(y0, y1, panel.grid)
+        xs, ys = np.linspace(x0, x1, panel.camera.grid), np.linspace(y0, y1, panel.camera.grid)
         grid_x, grid_y = np.meshgrid(xs, ys)
         with np.errstate(all="ignore"):
             z = panel.surface.f(np.stack([grid_x, grid_y], axis=-1))
@@ -165,7 +165,7 @@ class SurfaceView:
             axes.plot_surface(grid_x, grid_y, z, cmap=theme.cmap(), linewidth=0, antialiased=False, zorder=0)
         else:
             axes.plot_wireframe(grid_x, grid_y, z, color=theme.foreground, alpha=0.2, linewidth=0.6, zorder=0)
-        z_low, z_high = panel.zlim if panel.zlim is not None else z_range(panel, z, trajectories)
+        z_low, z_high = panel.camera.zlim if panel.camera.zlim is not None else z_range(panel, z, trajectories)
         axes.set_xlim(x0, x1)
         axes.set_ylim(y0, y1)
         axes.set_zlim(z_low, z_high)
@@ -174,15 +174,15 @@ class SurfaceView:
             axis.set_ticklabels([])  # labels turning with the camera are noise, and cost a third of a frame
             axis._axinfo["grid"].update(color=to_rgba(theme.muted, 0.35), linewidth=0.5)
             axis.line.set_color(theme.muted)
-        if panel.axis_labels:
+        if panel.look.axis_labels:
             for setter, text in ((axes.set_xlabel, "x"), (axes.set_ylabel, "y"), (axes.set_zlabel, "f(x, y)")):
                 setter(text, color=theme.muted, fontsize=self.font_size * 0.8, labelpad=-8)
-        title = panel.title if panel.title is not None else panel.surface.name.replace("_", " ")
-        formula = panel.title is None and panel.surface.name == "formula"  # a formula's own text says more
+        title = panel.look.title if panel.look.title is not None else panel.surface.name.replace("_", " ")
+        formula = panel.look.title is None and panel.surface.name == "formula"  # a formula's own text says more
         axes.set_title(panel.surface.formula if formula else title, color=theme.foreground, parse_math=not formula,
-                       fontsize=panel.title_size or (12 if formula else 20))
+                       fontsize=panel.look.title_size or (12 if formula else 20))
         self._draw_minima(axes, panel, (z_low, z_high))
-        width = panel.line_width or 3.0
+        width = panel.look.line_width or 3.0
         colors = panel.racer_colors(theme)
         box = (x0, x1, y0, y1, z_low, z_high)
         # a dark edge keeps every colour readable over every colour of the surface
@@ -215,7 +215,7 @@ class SurfaceView:
                     (behind,) = axes.plot([], [], [], color=color, linewidth=max(1.0, widths[i] / 2), alpha=0.8,
                                           linestyle=(0, (2, 2)), zorder=9.5, axlim_clip=True)
                     self.behind[(len(self.axes) - 1, len(moving) - 1)] = behind
-        if panel.show_start:
+        if panel.look.show_start:
             for x, y in panel.starts:
                 z_start = float(panel.path_surface.f(np.array([x, y])))
                 # under the heads (zorder 11 and up): at step 0 the start must not hide them
@@ -276,14 +276,14 @@ class SurfaceView:
             zip(self.panels, self.axes, self.moving, self.timelines, strict=True)
         ):
             camera_step = timeline.values[index]
-            axes.view_init(elev=panel.elevation, azim=panel.camera.azimuth_at(camera_step))
+            axes.view_init(elev=panel.camera.elevation, azim=panel.camera.azimuth_at(camera_step))
             labels = [racer.label for racer in panel.optimizers]
             heads = []
             eye = camera_center(axes.get_proj())
             box = (*panel.plot_window, *axes.get_zlim())
             for n, (i, j, path, head, trajectory, exit_, mark) in enumerate(moving):
                 step = timeline.steps[index][i]
-                first = max(0, step - panel.tail) if panel.trail in ("tail", "fade") else 0
+                first = max(0, step - panel.trail_spec.tail) if panel.trail_spec.trail in ("tail", "fade") else 0
                 points = trajectory.positions[first : step + 1, j]
                 points = points[np.isfinite(points).all(axis=1)]
                 heights = trajectory.losses[first : first + len(points), j]
@@ -359,7 +359,7 @@ class SurfaceView:
         scene = self.panels[panel]
         name = scene.optimizers[racer].label
         if len(self.panels) > 1:
-            name += f" ({scene.title if scene.title is not None else scene.name})"
+            name += f" ({scene.look.title if scene.look.title is not None else scene.name})"
         return name if len(scene.starts) == 1 else f"{name} (start {start + 1})"
 
     def moments(self) -> list[Moment]:

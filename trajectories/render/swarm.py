@@ -40,6 +40,7 @@ from .theme import get_theme
 
 if TYPE_CHECKING:
     from ..paths import ComputedPaths
+    from ..scene_protocol import Race
 
 BAND = (10, 90)
 """The percentiles of the loss panel's band."""
@@ -96,17 +97,17 @@ class SwarmView:
 
     parallel = False
 
-    def __init__(self, scene: Any, paths: ComputedPaths, text: bool = True) -> None:
+    def __init__(self, scene: Race, paths: ComputedPaths, text: bool = True) -> None:
         if len(paths.panels) != 1:
             raise RenderError(f"{scene.name}: swarm panels side by side are not supported; use one scene per panel")
         panel = paths.panels[0]
         self.scene, self.text = panel.scene, text
-        self.theme = get_theme(self.scene.theme)
+        self.theme = get_theme(self.scene.look.theme)
         self.trajectories = list(panel.trajectories)
         self.timeline = panel.timeline
         self.steps_shown = self.timeline.values
         self.colors = self.scene.racer_colors(self.theme)
-        self.figure, self.canvas = new_figure(self.scene.size, self.scene.dpi, self.theme.background, text)
+        self.figure, self.canvas = new_figure(self.scene.look.size, self.scene.look.dpi, self.theme.background, text)
         self._build()
         self.backdrop = Backdrop(self.canvas)
         self.counter = (StepCounter(self.figure, self.canvas, self.counter_axes, self.timeline.total, self.theme,
@@ -125,7 +126,7 @@ class SwarmView:
     def _build(self) -> None:
         scene, theme, figure = self.scene, self.theme, self.figure
         x0, x1, y0, y1 = scene.plot_window
-        boxes, loss = swarm_boxes(len(scene.optimizers), scene.loss_panel, scene.size, scene.dpi,
+        boxes, loss = swarm_boxes(len(scene.optimizers), scene.loss_panel, scene.look.size, scene.look.dpi,
                                   (y1 - y0) / (x1 - x0))
         self.plots = []
         for k, (racer, color, box) in enumerate(zip(scene.optimizers, self.colors, boxes, strict=True)):
@@ -138,7 +139,7 @@ class SwarmView:
                 axes.tick_params(labelleft=False)
             self.plots.append(axes)
         title = race_title(scene, scene.surface.name.replace("_", " "))
-        figure.text(0.5, 0.955, title, ha="center", va="center", fontsize=scene.title_size or 13,
+        figure.text(0.5, 0.955, title, ha="center", va="center", fontsize=scene.look.title_size or 13,
                     color=theme.foreground)
         figure.text(0.5, 0.915, scene.surface.formula, ha="center", va="center", fontsize=8, color=theme.muted,
                     parse_math=False)
@@ -258,12 +259,12 @@ class SwarmView:
             self.figure.draw_artist(artist)
         buffer = np.asarray(self.canvas.buffer_rgba())
         single = np.zeros((1, 2), dtype=np.int64)
-        tail = self.scene.tail if self.scene.trail in ("tail", "fade") else 0
+        tail = self.scene.trail_spec.tail if self.scene.trail_spec.trail in ("tail", "fade") else 0
         steps = self.timeline.steps[index]
         for racer, (axes, clip, step) in enumerate(zip(self.plots, self.clips, steps, strict=True)):
             transform, color = axes.transData, self.dot_colors[racer]
             for back in range(min(tail, step), 0, -1):  # oldest first
-                weight = 128 if self.scene.trail == "tail" else 128 * (tail + 1 - back) // (tail + 1)
+                weight = 128 if self.scene.trail_spec.trail == "tail" else 128 * (tail + 1 - back) // (tail + 1)
                 self._stamp(buffer, clip, transform.transform(self.positions(racer, step - back)), single, color,
                             weight)
             self._stamp(buffer, clip, transform.transform(self.positions(racer, step)), self.offsets,
@@ -301,7 +302,7 @@ class SwarmView:
         counter = self.counter.sprites(self.steps_shown[index])
         if counter:
             texts.append(TextBox("step counter", counter[0].box, 8 * pixels_per_point(figure)))
-        return FrameGeometry(index, tuple(self.scene.size), tuple(areas), texts=tuple(texts), dots=tuple(dots))
+        return FrameGeometry(index, tuple(self.scene.look.size), tuple(areas), texts=tuple(texts), dots=tuple(dots))
 
     def text_boxes(self, index: int) -> list[tuple[str, tuple[int, int, int, int]]]:
         """Every text block of frame ``index`` as ``(what, (left, top, right, bottom))`` pixels: the title,

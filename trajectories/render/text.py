@@ -20,7 +20,10 @@ import contextlib
 import logging
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..scene_protocol import Race
 
 MAX_LENGTH = 200
 """Characters in one title, label or column name: two lines of a title at the widest frame, far more than
@@ -150,9 +153,9 @@ def _missing_glyphs(text: str) -> set[str]:
     return {c for c in set(text) - {"\n"} if all(font.get_char_index(ord(c)) == 0 for font in fonts)}
 
 
-def race_title(scene: Any, default: str) -> str:
+def race_title(scene: Race, default: str) -> str:
     """The title a view of many starts draws: the scene's own (``default`` when it has none), with ``{starts}``
     replaced by the number of starts the scene draws, so that a count in a title is always the scene's."""
-    title = scene.title if scene.title is not None else default
+    title = scene.look.title if scene.look.title is not None else default
     return title.replace("{starts}", f"{len(scene.starts):,}")
 

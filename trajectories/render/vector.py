@@ -120,13 +120,13 @@ def _swarm(view: Any, index: int) -> contextlib.AbstractContextManager[Figure]:
         counter = view.counter
         step = view.timeline.values[index]
         added.append(counter.make_text(f"{counter.prefix}{str(step).rjust(counter.places)}/{view.timeline.total}"))
-    scale = 72 / view.scene.dpi  # points per pixel
-    tail = view.scene.tail if view.scene.trail in ("tail", "fade") else 0
+    scale = 72 / view.scene.look.dpi  # points per pixel
+    tail = view.scene.trail_spec.tail if view.scene.trail_spec.trail in ("tail", "fade") else 0
     diameter = int(np.ptp(view.offsets[:, 0])) + 1
     for racer, (axes, step) in enumerate(zip(view.plots, view.timeline.steps[index], strict=True)):
         color = view.colors[racer]
         for back in range(min(tail, step), 0, -1):  # oldest first, as frames stamp them
-            weight = 0.5 if view.scene.trail == "tail" else 0.5 * (tail + 1 - back) / (tail + 1)
+            weight = 0.5 if view.scene.trail_spec.trail == "tail" else 0.5 * (tail + 1 - back) / (tail + 1)
             points = view.positions(racer, step - back)
             added.append(axes.scatter(points[:, 0], points[:, 1], s=scale**2, c=color, alpha=weight,
                                       linewidths=0, zorder=5))

@@ -24,6 +24,9 @@ trail), and :mod:`.loader` (Python and TOML scene files).
 """
 
 from ..errors import SceneError
+from ..paths import ChaoticPath
+from ..starts import describe_starts
+from ..timeline import Timeline, spread
 from .batch_diagram import BatchDiagram
 from .kind import ReproducibilityWarning, SceneKind, check_name, check_options, check_positive_int
 from .loader import (
@@ -36,7 +39,7 @@ from .loader import (
     plugin_scenes,
 )
 from .network_scene import NetworkComputed, NetworkScene
-from .race import ChaoticPath, Point, Scene, Timeline, describe_starts, spread
+from .race import Point, Scene
 from .racer import Racer
 from .series_scene import SeriesScene
 from .side_by_side import SideBySide

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..errors import SceneError
 from ..gradients import MiniBatchGradient, make_regression
 from ..options import default
 from ..surfaces import Array
-from .kind import SceneKind, check_name, check_options, check_positive_int
+from .kind import SceneKind, check_name, check_options, check_positive_int, init_scene
+from .values import Frames, Look, default_part
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class BatchDiagram(SceneKind):
     """A dataset of ``samples`` shuffled, split into batches of ``batch_size`` and consumed in order.
 
@@ -31,19 +32,21 @@ class BatchDiagram(SceneKind):
     drop_last: bool = False
     columns: int | None = None
     frames_per_batch: int = 3
-    size: tuple[int, int] = default("size", "batches")
-    dpi: int = default("dpi", "batches")
-    fps: int = default("fps", "batches")
-    hold: float = default("hold", "batches")
-    theme: str = default("theme", "batches")
-    title: str | None = default("title", "batches")
     description: str = default("description", "batches")
+    timing: Frames = field(default_factory=lambda: default_part("timing", "batches"))
+    look: Look = field(default_factory=lambda: default_part("look", "batches"))
     source: str = field(default="", compare=False)
+    kind: ClassVar[str] = "batches"
     view: ClassVar[str] = "batches"  # the view that draws it (:mod:`trajectories.render.views`)
 
     INTRO_FRAMES = 8  # the ordered dataset
     SHUFFLE_FRAMES = 12  # cells taking their shuffled places
     SPLIT_FRAMES = 8  # batches appearing
+
+    def __init__(self, name: str, **options: Any) -> None:
+        """The fields above by name; each option of a part (``fps=``, ``theme=``...) goes into that part."""
+        init_scene(self, {"name": name, **options})
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         check_name(self.name)

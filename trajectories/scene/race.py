@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -14,16 +13,14 @@ import numpy as np
 from ..catalogue import resolve_surface
 from ..errors import SceneError
 from ..gradients import GradientSource, stochastic_gradient
-from ..horizon import RUN_TOLERANCE
 from ..options import MAX_RACERS, check_option, default, outside_window
-from ..paths import race_horizons, race_trajectories
 from ..portable import exact_in_numpy, portable_surface
 from ..render.text import text_problem
-from ..run import Trajectory
 from ..spec import OptimizerSpec
 from ..starts import StartSetError, expand
 from ..surfaces import Array, Surface
-from .kind import SceneKind, check_name
+from ..timeline import Timeline, spread
+from .kind import SceneKind, check_name, init_scene
 from .racer import Racer
 from .values import Camera, Frames, Look, Trail
 
@@ -33,7 +30,7 @@ OWN_OPTIONS = ("steps", "epochs", "batch_size", "noise", "seed", "arithmetic", "
 """The race's options outside its :mod:`.values` (window and start are checked first: the surface needs them)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Scene(SceneKind):
     """An animation of optimizers on a surface, immutable.
 
@@ -106,23 +103,11 @@ class Scene(SceneKind):
     start: Point | Sequence[Point] | None = default("start")
     start_sets: Sequence[Any] | None = default("start_sets")
     steps: int = default("steps")
-    frames: int | None = default("frames")
-    fps: int = default("fps")
-    hold: float = default("hold")
-    pauses: tuple[int | str, ...] | None = default("pauses")
-    pause: float = default("pause")
-    theme: str = default("theme")
-    palette: str = default("palette")
-    size: tuple[int, int] = default("size")
-    dpi: int = default("dpi")
-    trail: Literal["full", "tail", "fade"] = default("trail")
-    tail: int = default("tail")
     loss_panel: bool = default("loss_panel")
     loss_scale: Literal["auto", "log", "linear"] = default("loss_scale")
     lr_panel: bool = default("lr_panel")
     overlays: tuple[str, ...] | None = default("overlays")
     state_panel: str | None = default("state_panel")
-    title: str | None = default("title")
     description: str = default("description")
     waivers: tuple[tuple[str, str], ...] | None = default("waivers")
     window: tuple[float, float, float, float] | None = default("window")
@@ -132,25 +117,22 @@ class Scene(SceneKind):
     epochs: float | None = default("epochs")
     arithmetic: Literal["numpy", "portable"] = default("arithmetic")
     view: str = default("view")
-    elevation: float = default("elevation")
-    azimuth: float = default("azimuth")
-    rotation: float = default("rotation")
-    rotation_steps: tuple[float, float] | None = default("rotation_steps")
-    zlim: tuple[float, float] | None = default("zlim")
-    grid: int = default("grid")
-    line_width: float | None = default("line_width")
-    show_start: bool = default("show_start")
-    axis_labels: bool = default("axis_labels")
-    basin_shading: bool = default("basin_shading")
-    title_size: float | None = default("title_size")
     output: str | None = default("output")
     output_format: str | None = default("output_format")
     source: str = field(default="", compare=False)
-    timing: Frames = field(init=False, compare=False, repr=False)
-    look: Look = field(init=False, compare=False, repr=False)
-    camera: Camera = field(init=False, compare=False, repr=False)
-    trail_spec: Trail = field(init=False, compare=False, repr=False)
+    timing: Frames = field(default_factory=Frames)
+    look: Look = field(default_factory=Look)
+    camera: Camera = field(default_factory=Camera)
+    trail_spec: Trail = field(default_factory=Trail)
     start_points: Any = field(init=False, compare=False, repr=False)
+
+    def __init__(self, name: str, surface: Surface | str, optimizers: Sequence[Racer | OptimizerSpec | str],
+                 start: Point | Sequence[Point] | None = None, **options: Any) -> None:
+        """The fields above by name; each option of a part (``fps=``, ``theme=``, ``azimuth=``, ``tail=``...)
+        goes into that part (:func:`.kind.init_scene`), as the options table groups it."""
+        init_scene(self, {"name": name, "surface": surface, "optimizers": optimizers, "start": start,
+                                  **options})
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         check_name(self.name)
@@ -176,11 +158,6 @@ class Scene(SceneKind):
         set_field("start", check_option("start", self.start))  # None: the surface's, unless start sets are given
         for name in OWN_OPTIONS:
             set_field(name, check_option(name, getattr(self, name)))
-        for value, cls in (("timing", Frames), ("look", Look), ("camera", Camera), ("trail_spec", Trail)):
-            made = cls(**{f.name: getattr(self, f.name) for f in dataclasses.fields(cls)})
-            set_field(value, made)
-            for f in dataclasses.fields(cls):  # as the value normalised them (size as a tuple...)
-                set_field(f.name, getattr(made, f.name))
         self._check_surface_text()
         if self.epochs is not None and self.surface.dataset is None:
             raise SceneError(f"{self.name}: epochs (a clock in samples) needs a loss over data, e.g. regression")
@@ -217,7 +194,7 @@ class Scene(SceneKind):
         problem = text_problem(self.surface.formula, math=False, limit=None)
         if problem is not None:
             raise SceneError(f"{self.name}: the surface's formula {problem}")
-        if self.title is None:
+        if self.look.title is None:
             problem = text_problem(self.surface.name.replace("_", " "))
             if problem is not None:
                 raise SceneError(f"{self.name}: the surface's name (the default title) {problem}")
@@ -236,12 +213,12 @@ class Scene(SceneKind):
 
     @property
     def frame_count(self) -> int:
-        return self.frames if self.frames is not None else self.steps + 1
+        return self.timing.frames if self.timing.frames is not None else self.steps + 1
 
     def racer_colors(self, theme: Any) -> list[str]:
         """Each racer's colour: its own, else the ``palette``'s (the ``theme``'s by default)."""
         count = len(self.optimizers)
-        return [racer.color or theme.color(i, self.palette, count) for i, racer in enumerate(self.optimizers)]
+        return [racer.color or theme.color(i, self.look.palette, count) for i, racer in enumerate(self.optimizers)]
 
     @property
     def path_surface(self) -> Surface:
@@ -292,7 +269,7 @@ class Scene(SceneKind):
     def timeline(self) -> Timeline:
         """What each frame shows: the counter's value and each racer's step."""
         frames = self.frame_count
-        fixed = [p for p in self.pauses or () if isinstance(p, int)]
+        fixed = [p for p in self.timing.pauses or () if isinstance(p, int)]
         if self.epochs is None:
             shown = spread(self.steps, frames, fixed)
             return Timeline("step", self.steps, shown, [[step] * len(self.optimizers) for step in shown])
@@ -302,101 +279,9 @@ class Scene(SceneKind):
         steps = [[int(np.searchsorted(c, s, side="right") - 1) for c in clocks] for s in samples]
         return Timeline("samples", budget, samples, steps, [c / self.samples_per_epoch() for c in clocks])
 
-    def compute(self) -> list[Trajectory]:
-        """One :class:`Trajectory` per optimizer, each over all starts (positions ``(steps+1, S, 2)``);
-        see :mod:`trajectories.paths`, where every optimizer runs."""
-        return race_trajectories(self)
-
-    def horizons(
-        self, trajectories: Sequence[Trajectory] | None = None, tolerance: float = RUN_TOLERANCE
-    ) -> list[Array]:
-        """Per optimizer, the reproducibility horizon of each start's path (-1: none), see
-        :mod:`trajectories.horizon`; ``trajectories`` are :meth:`compute`'s, computed when not given."""
-        return race_horizons(self, self.compute() if trajectories is None else trajectories, tolerance)
-
     @property
     def reproducible_everywhere(self) -> bool:
         """Whether the paths are the same on every CPU whatever their horizons: portable arithmetic, or a
         surface that numpy evaluates with IEEE-exact operations only (see
         :func:`trajectories.portable.exact_in_numpy`)."""
         return self.arithmetic == "portable" or exact_in_numpy(self.surface)
-
-    def chaotic_paths(
-        self, trajectories: Sequence[Trajectory] | None = None, tolerance: float = RUN_TOLERANCE
-    ) -> list[ChaoticPath]:
-        """The paths whose horizon lies within their steps."""
-        found = []
-        exact = self.reproducible_everywhere
-        for racer, steps, found_steps in zip(self.optimizers, self.racer_steps(), self.horizons(trajectories,
-                                                                                               tolerance), strict=True):
-            for start, step in zip(self.starts, found_steps.tolist(), strict=True):
-                if 0 <= step <= steps:
-                    found.append(ChaoticPath(self.name, racer.label, start, step, steps, exact))
-        return found
-
-
-@dataclass(frozen=True)
-class ChaoticPath:
-    """A path of scene ``scene`` whose reproducibility horizon, ``step``, lies within its ``steps``."""
-
-    scene: str
-    label: str
-    start: Point
-    step: int
-    steps: int
-    reproducible: bool
-
-    def warning(self) -> str:
-        """One line: what it means and what to do (nothing, when the path is reproducible anyway)."""
-        where = f"{self.scene}: the path of {self.label!r} from {describe_starts([self.start])}"
-        if self.reproducible:
-            return f"{where} is chaotic from step {self.step} of {self.steps}, but computed the same on every CPU"
-        return (
-            f"{where} is chaotic from step {self.step} of {self.steps}: later frames depend on the last bits of "
-            "numpy's exp, sin, log... and can differ between CPUs; render it with --arithmetic portable "
-            "(in a scene: arithmetic=\"portable\") for the same bytes on every machine"
-        )
-
-
-
-def spread(total: int, frames: int, fixed: Sequence[int] = ()) -> list[int]:
-    """``frames`` values from 0 to ``total``, evenly spread, the last one ``total``; each of ``fixed`` (up to
-    ``total``) replaces the value nearest to it that neither another fixed value nor the ends took (so
-    that a pause shows its exact step), the values staying in order.
-
-    >>> spread(10, 4), spread(10, 4, [4]), spread(10, 4, [9])
-    ([0, 3, 7, 10], [0, 4, 7, 10], [0, 3, 9, 10])
-    """
-    if frames == 1:
-        return [total]
-    values = [round(i * total / (frames - 1)) for i in range(frames)]
-    taken = {0, frames - 1}
-    for value in sorted({v for v in fixed if 0 <= v <= total}):
-        if value in values:
-            taken.add(values.index(value))
-            continue
-        free = [i for i in range(frames) if i not in taken]
-        if not free:
-            break
-        nearest = min(free, key=lambda i: (abs(values[i] - value), i))
-        values[nearest] = value
-        taken.add(nearest)
-    return sorted(values)
-
-
-@dataclass(frozen=True)
-class Timeline:
-    """Per frame: the counter's value (``label`` ``value``/``total``) and each racer's step. With a clock
-    in samples, ``epochs[i][t]`` is how many passes over the data racer ``i`` has made after ``t`` steps."""
-
-    label: str
-    total: int
-    values: list[int]
-    steps: list[list[int]]
-    epochs: list[Array] | None = None
-
-
-
-def describe_starts(starts: Iterable[Point]) -> str:
-    return " ".join(f"({x:g}, {y:g})" for x, y in starts)
-

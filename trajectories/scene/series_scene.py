@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from ..errors import SceneError, SeriesError
 from ..ewa import MAX_ROWS, ewa, load_series, synthetic_prices
@@ -11,13 +11,14 @@ from ..options import default
 from ..render.palette import OKABE_ITO_DARK, ordered
 from ..render.text import text_problem
 from ..surfaces import Array
-from .kind import SceneKind, check_name, check_options, check_positive_int
-from .race import spread
+from ..timeline import spread
+from .kind import SceneKind, check_name, check_options, check_positive_int, init_scene
+from .values import Frames, Look, default_part
 
 ARTICLE_EWA_COLORS = ("#9E7CC1", "#9897CE", "#93B2DC", "#8ECDEA")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class SeriesScene(SceneKind):
     """Exponentially weighted averages of a series for several ``betas`` (the article's figure 5).
 
@@ -39,22 +40,17 @@ class SeriesScene(SceneKind):
     name: str
     betas: tuple[float, ...] = (0.80, 0.90, 0.95, 0.98)
     colors: tuple[str, ...] = ()
-    palette: str = default("palette", "series")
     price_color: str = "#FFFFFF"
     stagger: int = 20
     data: str | None = None
     column: str | None = None
     seed: int = default("seed", "series")
     days: int = 253
-    size: tuple[int, int] = default("size", "series")
-    dpi: int = default("dpi", "series")
-    fps: int = default("fps", "series")
-    hold: float = default("hold", "series")
-    theme: str = default("theme", "series")
-    title: str | None = default("title", "series")
-    line_width: float = default("line_width", "series")
     description: str = default("description", "series")
+    timing: Frames = field(default_factory=lambda: default_part("timing", "series"))
+    look: Look = field(default_factory=lambda: default_part("look", "series"))
     source: str = field(default="", compare=False)
+    kind: ClassVar[str] = "series"
     view: ClassVar[str] = "averages"  # the view that draws it (:mod:`trajectories.render.views`)
     MAX_FRAMES: ClassVar[int] = 1000
     """The most frames: 100 s at 10 fps. A longer series (up to :data:`trajectories.ewa.MAX_ROWS` values)
@@ -65,13 +61,18 @@ class SeriesScene(SceneKind):
         """The averages' colours: ``colors`` if given, else the palette's (never the price's white)."""
         if self.colors:
             return self.colors
-        if self.palette == "article":
+        if self.look.palette == "article":
             return ARTICLE_EWA_COLORS
-        if self.palette == "ordered":  # β in order: dark to light on the theme's background
+        if self.look.palette == "ordered":  # β in order: dark to light on the theme's background
             from ..render.theme import get_theme
 
-            return ordered(len(self.betas), get_theme(self.theme).dark)
+            return ordered(len(self.betas), get_theme(self.look.theme).dark)
         return tuple(c for c in OKABE_ITO_DARK if c.upper() != self.price_color.upper())
+
+    def __init__(self, name: str, **options: Any) -> None:
+        """The fields above by name; each option of a part (``fps=``, ``theme=``...) goes into that part."""
+        init_scene(self, {"name": name, **options})
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         check_name(self.name)

@@ -5,15 +5,16 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from ..errors import SceneError
 from ..options import default
-from .kind import SceneKind, check_name, check_options
+from .kind import SceneKind, check_name, check_options, init_scene
 from .race import Scene
+from .values import Frames, Look, default_part
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class SideBySide(SceneKind):
     """Scenes drawn as panels of one animation, left to right, frame for frame (the article's two-panel
     figures). Size, timing and theme are the animation's; each panel keeps its surface and racers."""
@@ -21,13 +22,15 @@ class SideBySide(SceneKind):
     name: str
     panels: Sequence[Scene]
     description: str = default("description", "panels")
-    size: tuple[int, int] = default("size", "panels")
-    dpi: int = default("dpi", "panels")
-    fps: int = default("fps", "panels")
-    hold: float = default("hold", "panels")
-    frames: int | None = default("frames", "panels")
-    theme: str = default("theme", "panels")
+    timing: Frames = field(default_factory=lambda: default_part("timing", "panels"))
+    look: Look = field(default_factory=lambda: default_part("look", "panels"))
     source: str = field(default="", compare=False)
+    kind: ClassVar[str] = "panels"
+
+    def __init__(self, name: str, panels: Sequence[Scene], **options: Any) -> None:
+        """The fields above by name; each option of a part (``fps=``, ``theme=``...) goes into that part."""
+        init_scene(self, {"name": name, "panels": panels, **options})
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         check_name(self.name)
@@ -54,13 +57,12 @@ class SideBySide(SceneKind):
 
     @property
     def frame_count(self) -> int:
-        return self.frames if self.frames is not None else self.steps + 1
+        return self.timing.frames if self.timing.frames is not None else self.steps + 1
 
     def with_options(self, **changes: Any) -> SideBySide:
         """Options for the whole animation; anything else (a trail, a camera) goes to every panel."""
-        own = {f.name for f in dataclasses.fields(self)}
-        mine = {k: v for k, v in changes.items() if k in own}
-        theirs = {k: v for k, v in changes.items() if k not in own}
+        mine = {k: v for k, v in changes.items() if self.takes(k)}
+        theirs = {k: v for k, v in changes.items() if not self.takes(k)}
         panels = tuple(p.with_options(**theirs) for p in self.panels) if theirs else self.panels
         return dataclasses.replace(self, panels=panels, **mine)
 

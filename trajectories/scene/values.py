@@ -10,8 +10,11 @@ value that exists is a valid one::
     ...
     trajectories.errors.SceneError: fps must be a whole number from 1 to 50, got 60
 
-:class:`~trajectories.scene.Scene` keeps its flat keywords (``Scene(..., fps=25, theme="dark")``) and
-composes these values from them: ``scene.timing``, ``scene.look``, ``scene.camera``, ``scene.trail_spec``.
+They are the storage: a scene keeps no flat copy of an option of theirs. The scene kinds keep their flat
+keywords (``Scene(..., fps=25, theme="dark")``, ``with_options(theme="dark")``, the TOML keys) and route each
+to its part by the option's ``group`` in the table (:data:`PART_OF_GROUP`,
+:func:`trajectories.scene.kind.init_scene`), so an option is declared once, in the table; the later stages
+read ``scene.timing.fps``, ``scene.look.theme``, ``scene.camera.azimuth``, ``scene.trail_spec.tail``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-from ..options import check_option, default
+from ..options import OPTIONS, OPTIONS_LIST, check_option, default
 
 
 def _check_fields(value: Any) -> None:
@@ -101,3 +104,24 @@ class Trail:
 
     def __post_init__(self) -> None:
         _check_fields(self)
+
+
+PART_OF_GROUP: dict[str, str] = {"frames": "timing", "look": "look", "camera": "camera", "trail": "trail_spec"}
+"""The scene attribute that stores the options of each group of the table (:data:`trajectories.options.GROUPS`)."""
+PART_TYPES: dict[str, type] = {"timing": Frames, "look": Look, "camera": Camera, "trail_spec": Trail}
+
+
+def part_for(name: str, kind: str) -> str | None:
+    """The part that stores option ``name`` in scene kind ``kind`` (``None``: a field of the scene itself, or
+    not an option of that kind)."""
+    option = OPTIONS.get(name)
+    if option is None or kind not in option.kinds:
+        return None
+    return PART_OF_GROUP.get(option.group)
+
+
+def default_part(part: str, kind: str) -> Any:
+    """Part ``part`` with scene kind ``kind``'s defaults (the options the kind lacks keep the part's own)."""
+    return PART_TYPES[part](**{option.name: option.default_for(kind) for option in OPTIONS_LIST
+                               if PART_OF_GROUP.get(option.group) == part and kind in option.kinds})
+

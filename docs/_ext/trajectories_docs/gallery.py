@@ -155,7 +155,7 @@ def scene_page(scene: Any, notes: str | None, source: str, describe_text: str) -
 
 ```{{trajectories}} {name}
 :format: html
-:scale: {_scale(scene.size[0], CONTENT_WIDTH)}
+:scale: {_scale(scene.look.size[0], CONTENT_WIDTH)}
 ```
 
 ## What to look for
@@ -208,7 +208,8 @@ the scene's source and everything `trajectories describe` knows about it. Render
             toctree.append(scene.name)
             caption = f"[`{scene.name}`]({scene.name}.md): {_markdown_text(scene.description or '')}"
             cards.append(f"```{{trajectories}} {scene.name}\n:format: png\n:scale: "
-                         f"{_scale(scene.size[0], THUMBNAIL_WIDTH)}\n:class: tj-thumbnail\n:caption: {caption}\n```\n")
+                         f"{_scale(scene.look.size[0], THUMBNAIL_WIDTH)}\n:class: tj-thumbnail\n"
+                         f":caption: {caption}\n```\n")
         parts.append("````{container} tj-gallery\n" + "\n".join(cards) + "````\n")
     parts.append("```{toctree}\n:hidden:\n\n" + "\n".join(toctree) + "\n```\n")
     return "\n".join(parts)
