@@ -182,10 +182,10 @@ def frames_per_second() -> None:
 
     network = builtin_scenes()["network_race"]
     began = time.perf_counter()
-    computed = network.compute()
+    computed = compute_paths(network)
     compute_seconds = time.perf_counter() - began
     race = builtin_scenes()["rosenbrock"].with_options(
-        optimizers=RACE_2D, frames=network.frame_count, size=network.size, loss_panel=True)
+        optimizers=RACE_2D, frames=network.frame_count, size=network.look.size, loss_panel=True)
     paths = compute_paths(race)
 
     def draw(build) -> None:

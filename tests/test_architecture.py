@@ -137,7 +137,7 @@ def test_matplotlib_is_imported_only_by_the_views():
     for name in MODULES:
         source = MODULES[name].read_text(encoding="utf-8")
         uses = re.search(r"^\s*(from|import) (matplotlib|mpl_toolkits)\b", source, flags=re.M)
-        allowed = name.startswith("trajectories.render.") or name in {"trajectories.scene.racer"}
+        allowed = name.startswith("trajectories.render.")
         assert not uses or allowed, f"{name} imports matplotlib outside trajectories.render"
 
 
@@ -241,7 +241,7 @@ def test_building_and_loading_scenes_imports_no_matplotlib(tmp_path):
     import sys
 
     code = ("import sys, trajectories as tj\n"
-            "tj.Scene('toy', 'rosenbrock', ['sgd:lr=0.001', tj.scene.Racer('adam', 'Adam, β₁ = 0.9')])\n"
+            "tj.Scene('toy', 'rosenbrock', ['sgd:lr=0.001', tj.scene.Racer('adam', 'Adam, β₁ = 0.9', '#0072B2')])\n"
             "tj.Scene('f', 'x**2 + 3*y**2', ['adam'], title='a ravine ½(x² + 50y²)')\n"
             "from trajectories.scene import builtin_scenes\n"
             "assert len(builtin_scenes()) > 20\n"
@@ -355,13 +355,14 @@ def test_every_option_is_stored_once_in_the_part_its_group_names():
     """The table's group routes each option to one part (trajectories.scene.values): each part holds exactly
     its group's options, and no scene kind also stores one of them as a field of its own."""
     from trajectories.options import OPTIONS_LIST, SCENE_KINDS
-    from trajectories.scene import BatchDiagram, Scene, SeriesScene, SideBySide
+    from trajectories.scene import BatchDiagram, NetworkScene, Scene, SeriesScene, SideBySide
     from trajectories.scene.values import PART_OF_GROUP, PART_TYPES
 
     for group, part in PART_OF_GROUP.items():
         declared = [option.name for option in OPTIONS_LIST if option.group == group]
         assert sorted(f.name for f in dataclasses.fields(PART_TYPES[part])) == sorted(declared), part
-    kinds = {"race": Scene, "panels": SideBySide, "series": SeriesScene, "batches": BatchDiagram}
+    kinds = {"race": Scene, "panels": SideBySide, "series": SeriesScene, "batches": BatchDiagram,
+             "network": NetworkScene}
     assert set(kinds) == set(SCENE_KINDS)
     for kind, cls in kinds.items():
         assert cls.kind == kind

@@ -10,6 +10,7 @@ from trajectories.cli import cli
 from trajectories.errors import SceneError
 from trajectories.limits import render_seconds
 from trajectories.network.training import Learner, train
+from trajectories.paths import compute_paths
 from trajectories.scene import NetworkScene, Racer, load_scenes
 from trajectories.trust import is_data
 
@@ -21,7 +22,7 @@ RACERS = [Racer("sgd:lr=0.5", "GD"), Racer("adam:lr=0.05", "Adam", batch_size=15
 @pytest.fixture(scope="module")
 def small():
     scene = NetworkScene("small", optimizers=RACERS, **SMALL)
-    return scene, scene.compute()
+    return scene, compute_paths(scene)
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +119,7 @@ def test_a_toml_file_makes_the_same_scene_with_its_csv_beside_it(tmp_path, monke
                           optimizers=[Racer("adam:lr=0.05", "Adam", batch_size=8)])
     assert scene.optimizers[0].spec.params == python.optimizers[0].spec.params
     assert scene.with_options(optimizers=python.optimizers) == python
-    assert np.array_equal(scene.compute().paths.params, python.compute().paths.params)
+    assert np.array_equal(compute_paths(scene).paths.params, compute_paths(python).paths.params)
 
 
 def test_the_command_line_renders_a_network_race(tmp_path):

@@ -7,6 +7,7 @@ import math
 import numpy as np
 import pytest
 
+from trajectories.paths import compute_paths
 from trajectories.scene import builtin_scenes
 
 SCENES = {name: scene for name, scene in builtin_scenes().items() if name.startswith("network_")}
@@ -16,7 +17,7 @@ COMPUTED = {}
 def computed(name):
     """The scene's :class:`NetworkComputed`, once per module."""
     if name not in COMPUTED:
-        COMPUTED[name] = SCENES[name].compute()
+        COMPUTED[name] = compute_paths(SCENES[name])
     return COMPUTED[name]
 
 
@@ -44,7 +45,7 @@ def test_the_gallery_has_the_four_network_lessons_each_quick_and_told():
     assert set(SCENES) == {"network_race", "network_learning_rate", "network_batch_size", "network_bias_correction"}
     for scene in SCENES.values():
         assert scene.source.endswith("networks.py") and scene.view == "network"
-        assert scene.title and len(scene.title) <= 64 and scene.description and "\n" not in scene.description
+        assert scene.look.title and len(scene.look.title) <= 64 and scene.description and "\n" not in scene.description
         assert scene.frame_count <= 101 and scene.steps <= 150
 
 

@@ -136,7 +136,7 @@ def _described(scene: SceneValue, indent: str, size: tuple[int, int] | None) -> 
         for i, racer in enumerate(scene.optimizers):
             lines.extend(indent + line for line in _racer(i, racer))
         lines.extend(_horizons(scene, size or scene.look.size, indent))
-    if type(scene).__name__ == "NetworkScene":  # a network race (issue 29): its racers and its size
+    if scene.kind == "network":  # a network race (issue 29): its racers and its size
         for i, racer in enumerate(scene.optimizers):
             lines.extend(indent + line for line in _racer(i, racer))
         data, model = scene.data, scene.model

@@ -273,6 +273,9 @@ def check_render(scene: SceneValue, fmt: Any, path: str | os.PathLike[str], path
     writable (:func:`~trajectories.folders.check_output_file`, named by ``labels``: its own error class), else
     ``error``."""
     kind = view_of(scene)
+    if paths_json is not None and scene.kind == "network":
+        raise RenderError(f"{scene.name}: a network race's paths are parameter vectors, not 2-D paths: compute "
+                          "them in Python (trajectories.paths.compute_paths)")
     if paths_json is not None and not kind.needs_paths:
         raise RenderError(f"{scene.name}: a scene drawn by the {kind.name} view has no optimizer paths to write")
     if paths_json is not None and kind.reduces:
@@ -374,8 +377,7 @@ def render_seconds(scene: SceneValue, frames: int) -> float:
     width, height = scene.look.size
     per_pixel = SECONDS_PER_REDRAWN_PIXEL if is_parallel(scene) else SECONDS_PER_FRAME_PIXEL
     seconds = frames * width * height * per_pixel
-    if hasattr(scene, "compute_seconds"):  # a network scene: its training and grids (network_scene.py)
-        seconds += scene.compute_seconds()
+    seconds += scene.compute_seconds()  # what a kind estimates itself: a network's training and grids
     for race in scene.races():
         portable = race.arithmetic == "portable"
         for racer, steps in zip(race.optimizers, race.racer_steps(), strict=True):

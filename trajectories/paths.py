@@ -35,6 +35,7 @@ from .starts import describe_starts
 from .surfaces import Array, Surface
 
 if TYPE_CHECKING:
+    from .network.computed import NetworkComputed
     from .scene_protocol import Race, SceneValue
     from .timeline import Timeline
 
@@ -175,11 +176,16 @@ def compute_panel(scene: Race, jobs: int = 1, client: Any = None, progress: Any 
     return PanelPaths(scene, tuple(race_trajectories(scene)), scene.timeline())
 
 
-def compute_paths(scene: SceneValue, jobs: int = 1, client: Any = None, progress: Any = None) -> ComputedPaths | None:
+def compute_paths(scene: SceneValue, jobs: int = 1, client: Any = None,
+                  progress: Any = None) -> ComputedPaths | NetworkComputed | None:
     """The computed paths of any scene kind: a race, panels side by side (each computed with the
     animation's frame count), or ``None`` for a kind without optimizers; ``jobs``: processes for paths
     that are reduced (the ``basins`` view), the same numbers for any number; ``client``: a
     ``dask.distributed.Client`` to reduce them on its cluster instead (:mod:`trajectories.distributed`)."""
+    if scene.kind == "network":  # a network race: its own compute (trajectories.network.computed)
+        from .network.computed import compute_network
+
+        return compute_network(scene)  # type: ignore[arg-type]
     races = scene.races()
     if not races:
         return None

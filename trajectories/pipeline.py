@@ -244,7 +244,7 @@ def early_exit_warnings(computed: ComputedPaths | None) -> tuple[str, ...]:
     swarm's strays are its story). A path that overshoots and returns is drawn again once it is back, so it
     is not warned of (a tuned rate at the edge of divergence often does that)."""
     notes: list[str] = []
-    for panel in computed.panels if computed is not None else ():
+    for panel in computed.panels if isinstance(computed, ComputedPaths) else ():
         scene = panel.scene
         if len(scene.starts) > 3 or not panel.trajectories:
             continue
@@ -270,7 +270,7 @@ def chaos_warnings(computed: ComputedPaths | None, size: tuple[int, int], jobs: 
     ``size``), and for each basin map's racer whose starts end elsewhere when their last bits change, while
     the arithmetic is not the same on every CPU: frames that can differ between CPUs."""
     notes: list[str] = []
-    for panel in computed.panels if computed is not None else ():
+    for panel in computed.panels if isinstance(computed, ComputedPaths) else ():
         if panel.reductions and not panel.scene.reproducible_everywhere:
             for racer, changed in zip(panel.scene.optimizers, panel.changed_ends(jobs, client), strict=True):
                 if changed.any():

@@ -131,6 +131,14 @@ class SceneValue(Protocol):
     def takes(self, name: str) -> bool:
         """Whether ``with_options`` takes option ``name``."""
 
+    @property
+    def kind(self) -> str:
+        """The scene kind's name in the options table (``race``, ``series``, ``batches``, ``network``)."""
+
+    def compute_seconds(self) -> float:
+        """Seconds of compute the kind estimates itself (a network's training and grids; 0 for the others, whose
+        paths the limits estimate from their races)."""
+
     def with_options(self, **changes: Any) -> SceneValue: ...
 
 
@@ -177,3 +185,37 @@ class Race(SceneValue, Protocol):
     def timeline(self) -> Timeline: ...
 
     def with_options(self, **changes: Any) -> Race: ...
+
+
+class NetworkRace(SceneValue, Protocol):
+    """A network race (:class:`trajectories.scene.NetworkScene`), as its compute stage
+    (:mod:`trajectories.network.computed`) and its view read it."""
+
+    @property
+    def optimizers(self) -> Sequence[RacerValue]: ...
+
+    @property
+    def steps(self) -> int: ...
+
+    @property
+    def batch_seed(self) -> int: ...
+
+    @property
+    def loss_grid(self) -> int: ...
+
+    @property
+    def decision_grid(self) -> int: ...
+
+    @property
+    def model(self) -> Any:
+        """The :class:`~trajectories.network.models.Model` its spec names."""
+
+    @property
+    def data(self) -> Any:
+        """The :class:`~trajectories.network.data.Data` its dataset spec makes, split."""
+
+    @property
+    def projection_spec(self) -> Any:
+        """The projection spec (:func:`~trajectories.network.projection.parse_projection`)."""
+
+    def boundary_steps(self) -> tuple[int, ...]: ...

@@ -197,5 +197,5 @@ register_view("basins", "trajectories.render.basins:BasinsView", reduces=True, s
 register_view("averages", "trajectories.render.views:averages_view", draws="series", needs_paths=False, vector=True)
 register_view("batches", "trajectories.render.views:batch_diagram_view", draws="batches", needs_paths=False,
               vector=True)
-register_view("network", "trajectories.render.network_view:network_view", draws="network", needs_paths=False,
+register_view("network", "trajectories.render.network_view:network_view", draws="network",
               summary="a network race: landscape, losses and decision boundaries")

@@ -19,7 +19,7 @@ so no pixel depends on numpy's SIMD ``exp``/``log``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib.collections import LineCollection
@@ -41,6 +41,10 @@ from .geometry import (
 )
 from .theme import get_theme
 
+if TYPE_CHECKING:
+    from ..network.computed import NetworkComputed
+    from ..scene.network_scene import NetworkScene
+
 MAX_PANELS = 6
 """The most decision panels (one per racer, the first ones), and no more than fit at :data:`PANEL_SIDE`."""
 PANEL_SIDE = 100
@@ -51,9 +55,9 @@ CLASS_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"
 """The classes' colours in the decision panels (Okabe–Ito: told apart by colour-blind viewers too)."""
 
 
-def network_view(scene: Any, paths: None, text: bool) -> NetworkView:
-    """The view registered as ``network``: computes the scene once, then draws it."""
-    return NetworkView(scene, scene.compute(), text)
+def network_view(scene: NetworkScene, paths: NetworkComputed, text: bool) -> NetworkView:
+    """The view registered as ``network``: draws what the compute stage computed (it never trains)."""
+    return NetworkView(scene, paths, text)
 
 
 def quantile_levels(values: np.ndarray, count: int = LEVELS) -> np.ndarray:
@@ -105,14 +109,14 @@ def _short(label: str, most: int = 16) -> str:
 class NetworkView:
     parallel = False
 
-    def __init__(self, scene: Any, computed: Any, text: bool = True) -> None:
+    def __init__(self, scene: NetworkScene, computed: NetworkComputed, text: bool = True) -> None:
         self.scene, self.computed = scene, computed
-        self.theme = theme = get_theme(scene.theme)
+        self.theme = theme = get_theme(scene.look.theme)
         self.colors = scene.racer_colors(theme)
         self.steps_shown = scene.frame_steps()
-        self.figure, self.canvas = new_figure(scene.size, scene.dpi, theme.background, text)
+        self.figure, self.canvas = new_figure(scene.look.size, scene.look.dpi, theme.background, text)
         racers = len(scene.optimizers)
-        width, height = scene.size
+        width, height = scene.look.size
         room = int(0.41 * width + 8) // (PANEL_SIDE + 8)  # panels of at least PANEL_SIDE pixels that fit
         self.panels = min(racers, MAX_PANELS, room) if computed.boundaries is not None else 0
         self.side = min(0.41 * width / max(self.panels, 1) - 8, 0.27 * height)  # square decision panels (px)
@@ -124,7 +128,7 @@ class NetworkView:
         self.decision_axes = self._draw_decision_panels() if self.panels else []
         spec = scene.dataset_spec
         data_name = Path(spec.params["path"]).name if spec.kind == "csv" else spec.to_text()
-        title = scene.title if scene.title is not None else f"{computed.model.to_text()} on {data_name}"
+        title = scene.look.title if scene.look.title is not None else f"{computed.model.to_text()} on {data_name}"
         self.figure.suptitle(title, color=theme.foreground, fontsize=13, y=0.985)
         self.counter = self.figure.text(0.56, 0.905, "", color=theme.foreground,
                                         fontsize=10, ha="left", va="bottom", animated=True)
@@ -230,7 +234,7 @@ class NetworkView:
         grids, data = computed.boundaries, computed.data.train
         x0, x1, y0, y1 = computed.input_window
         count = self.panels
-        width, height = self.scene.size
+        width, height = self.scene.look.size
         side = self.side
         gap = min(16.0, (0.41 * width - count * side) / max(count - 1, 1)) if count > 1 else 0.0
         loss = computed.loss.name
@@ -348,8 +352,8 @@ class NetworkView:
         self.counter.set_text(self.counter_text(step))  # as this frame draws it
         counter = text_box(self.counter, renderer, figure, "step counter")
         texts = self._still_texts + ((counter,) if counter is not None else ())
-        return FrameGeometry(index, tuple(self.scene.size), tuple(areas), marks=tuple(marks), strokes=tuple(strokes),
-                             texts=texts)
+        return FrameGeometry(index, tuple(self.scene.look.size), tuple(areas), marks=tuple(marks),
+                             strokes=tuple(strokes), texts=texts)
 
     def reserved_colors(self) -> list[tuple[int, int, int]]:
         colors = [*self.colors, self.theme.foreground, self.theme.background]

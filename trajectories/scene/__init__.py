@@ -24,6 +24,7 @@ trail), and :mod:`.loader` (Python and TOML scene files).
 """
 
 from ..errors import SceneError
+from ..network.computed import NetworkComputed
 from ..paths import ChaoticPath
 from ..starts import describe_starts
 from ..timeline import Timeline, spread
@@ -38,7 +39,7 @@ from .loader import (
     load_scenes,
     plugin_scenes,
 )
-from .network_scene import NetworkComputed, NetworkScene
+from .network_scene import NetworkScene
 from .race import Point, Scene
 from .racer import Racer
 from .series_scene import SeriesScene

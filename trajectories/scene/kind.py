@@ -53,6 +53,11 @@ class SceneKind:
     kind: ClassVar[str] = "race"
     """The scene kind's name in the options table (:data:`trajectories.options.SCENE_KINDS`)."""
 
+    def compute_seconds(self) -> float:
+        """Seconds of compute the kind estimates itself (a network's training and grids); the limits estimate
+        the paths of races from :meth:`races`, so 0 here."""
+        return 0.0
+
     def takes(self, name: str) -> bool:
         """Whether ``with_options`` takes ``name``: a field of the scene, or an option of one of its parts."""
         fields = {f.name for f in dataclasses.fields(self) if f.init}  # type: ignore[arg-type]

@@ -2,9 +2,11 @@
 (issue 29): the scene kind ``network``.
 
 The numbers come from :mod:`trajectories.network` (same bits on every CPU); this module only declares what
-to compute and computes it once, in :meth:`NetworkScene.compute`, into one :class:`NetworkComputed` value:
-the paths, the plane, the loss grid on it, the decision grids, the explained variance and the share of each
-path the plane shows. The view (:mod:`trajectories.render.network_view`) never trains or evaluates.
+to compute; the compute stage (:func:`trajectories.network.computed.compute_network`, which
+:func:`trajectories.paths.compute_paths` calls for this kind) computes it once into one
+:class:`~trajectories.network.computed.NetworkComputed` value: the paths, the plane, the loss grid on it, the
+decision grids, the explained variance and the share of each path the plane shows. The view
+(:mod:`trajectories.render.network_view`) never trains or evaluates.
 
 ::
 
@@ -24,9 +26,10 @@ import numpy as np
 from ..errors import NetworkError, SceneError
 from ..options import MAX_RACERS, default
 from ..render.text import text_problem
-from .kind import SceneKind, check_name, check_options
+from .kind import SceneKind, check_name, check_options, init_scene
 from .race import spread
 from .racer import Racer
+from .values import Frames, Look, default_part
 
 Array = np.ndarray
 
@@ -45,48 +48,6 @@ SECONDS_PER_GRID_UNIT = 8e-8
 1.2 ms a point for 400 samples and 32 units (``docs/network-design.md``), rounded up."""
 
 
-@dataclass(frozen=True)
-class NetworkComputed:
-    """Everything a network view draws, computed once.
-
-    Attributes:
-        model, data, loss, targets: the network, the dataset's split, the loss and the targets as it reads them.
-        paths: :class:`~trajectories.network.training.NetworkPaths` (one start).
-        plane: the :class:`~trajectories.network.projection.Plane`; ``coordinates`` ``(T + 1, O, 2)``, each
-            racer's path projected on it.
-        window, landscape: the plane's window ``(a0, a1, b0, b1)`` and the loss on a grid of it.
-        fractions: ``(O,)``, the share of each path's squared movement the plane shows.
-        boundary_steps, boundaries: the steps with decision grids and the grids ``(K, O, ny, nx[, k])``, or
-            ``None`` for a network whose inputs are not 2-D (or ``boundaries=0``); ``input_window`` their window.
-    """
-
-    model: Any
-    data: Any
-    loss: Any
-    paths: Any
-    plane: Any
-    coordinates: Array
-    window: tuple[float, float, float, float]
-    landscape: Any
-    fractions: Array
-    boundary_steps: tuple[int, ...]
-    boundaries: Any
-    input_window: tuple[float, float, float, float] | None
-
-    @property
-    def explained(self) -> tuple[float, float] | None:
-        """The share of the paths' variance each axis explains (``pca`` only)."""
-        return self.plane.explained
-
-    def train_loss(self) -> Array:
-        """``(T + 1, O)``: each racer's true loss over every training sample at every point."""
-        return self.paths.train_loss[:, :, 0]
-
-    def validation_loss(self) -> Array | None:
-        v = self.paths.validation_loss
-        return None if v is None else v[:, :, 0]
-
-
 def _racers(value: Any) -> tuple[Racer, ...]:
     if value is None:
         return ()
@@ -95,7 +56,7 @@ def _racers(value: Any) -> tuple[Racer, ...]:
     return tuple(Racer.of(item) for item in value)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class NetworkScene(SceneKind):
     """A network race: ``optimizers`` train ``network`` on ``dataset`` from the same initial weights.
 
@@ -129,20 +90,20 @@ class NetworkScene(SceneKind):
     decision_grid: int = default("decision_grid", "network")
     boundaries: int = default("boundaries", "network")
     time_axis: str | None = default("time_axis", "network")
-    frames: int | None = default("frames", "network")
-    fps: int = default("fps", "network")
-    hold: float = default("hold", "network")
-    size: tuple[int, int] = default("size", "network")
-    dpi: int = default("dpi", "network")
-    theme: str = default("theme", "network")
-    palette: str = default("palette", "network")
-    title: str | None = default("title", "network")
     description: str = default("description", "network")
     waivers: tuple[tuple[str, str], ...] | None = default("waivers", "network")
     output: str | None = default("output", "network")
     output_format: str | None = default("output_format", "network")
+    timing: Frames = field(default_factory=lambda: default_part("timing", "network"))
+    look: Look = field(default_factory=lambda: default_part("look", "network"))
     source: str = field(default="", compare=False)
+    kind: ClassVar[str] = "network"
     view: ClassVar[str] = "network"  # the view that draws it (:mod:`trajectories.render.network_view`)
+
+    def __init__(self, name: str, **options: Any) -> None:
+        """The fields above by name; each option of a part (``fps=``, ``theme=``...) goes into that part."""
+        init_scene(self, {"name": name, **options})
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         check_name(self.name)
@@ -160,7 +121,7 @@ class NetworkScene(SceneKind):
         if len(self.optimizers) > MAX_RACERS:
             raise SceneError(f"{self.name}: {len(self.optimizers)} optimizers, more than the {MAX_RACERS} a scene "
                              "may race")
-        if isinstance(self.title, str) and (problem := text_problem(self.title)) is not None:
+        if isinstance(self.look.title, str) and (problem := text_problem(self.look.title)) is not None:
             raise SceneError(f"{self.name}: title {problem}")
         try:
             self._check()
@@ -247,38 +208,11 @@ class NetworkScene(SceneKind):
             return self.time_axis == "samples"
         return len({racer.batch_size for racer in self.optimizers}) > 1
 
-    def compute(self) -> NetworkComputed:
-        """Train every racer as one batch, fit the plane, evaluate the loss grid and the decision grids."""
-        from ..network.landscape import data_window, decision_grid, loss_grid
-        from ..network.projection import fit_window
-        from ..network.training import Learner, loss_targets, resolve_loss, train
-
-        model, data = self.model, self.data
-        learners = [Learner(racer.spec, racer.batch_size, racer.label) for racer in self.optimizers]
-        paths = train(model, data, learners, self.steps, batch_seed=self.batch_seed)
-        plane = self.projection_spec.fit(model, paths.params)
-        coordinates = plane.project(paths.params[:, :, 0])
-        window = fit_window(coordinates)
-        if plane.method == "random":  # Li et al.'s picture spans [-1, 1]² of the directions, and the paths
-            window = (min(window[0], -1.0), max(window[1], 1.0), min(window[2], -1.0), max(window[3], 1.0))
-        loss = resolve_loss(model, data.train)
-        landscape = loss_grid(model, loss, data.train, loss_targets(loss, data.train), plane, window,
-                              (self.loss_grid, self.loss_grid))
-        fractions = plane.explained_fraction(paths.params[:, :, 0])
-        steps = self.boundary_steps()
-        boundaries, input_window = None, None
-        if steps:
-            input_window = data_window(data.train)
-            boundaries = decision_grid(model, loss, paths.params[list(steps), :, 0], input_window,
-                                       (self.decision_grid, self.decision_grid))
-        return NetworkComputed(model, data, loss, paths, plane, coordinates, window, landscape, fractions, steps,
-                               boundaries, input_window)
-
     # --- frames ---------------------------------------------------------------------------------------
 
     @property
     def frame_count(self) -> int:
-        return self.frames if self.frames is not None else min(self.steps + 1, DEFAULT_FRAMES)
+        return self.timing.frames if self.timing.frames is not None else min(self.steps + 1, DEFAULT_FRAMES)
 
     def frame_steps(self) -> list[int]:
         """The step each frame shows, spread evenly from 0 to ``steps``."""
@@ -287,7 +221,7 @@ class NetworkScene(SceneKind):
     def racer_colors(self, theme: Any) -> list[str]:
         """Each racer's colour: its own, else the ``palette``'s (the theme's by default)."""
         count = len(self.optimizers)
-        return [racer.color or theme.color(i, self.palette, count) for i, racer in enumerate(self.optimizers)]
+        return [racer.color or theme.color(i, self.look.palette, count) for i, racer in enumerate(self.optimizers)]
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SceneError, SpecError
+from ..render.colors import is_color
 from ..render.text import text_problem
 from ..spec import AdapterSpec, OptimizerSpec, parse_optimizer
 from .kind import check_positive_int
@@ -57,9 +58,7 @@ class Racer:
         if problem is not None:
             raise SceneError(f"label {problem}")
         if self.color is not None:
-            from matplotlib.colors import is_color_like
-
-            if not is_color_like(self.color):
+            if not is_color(self.color):
                 raise SceneError(f"{self.label}: {self.color!r} is not a colour")
         if self.batch_size is not None:
             check_positive_int(f"{self.label}: batch_size", self.batch_size)
