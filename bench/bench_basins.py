@@ -6,7 +6,7 @@ at 500 steps (memory independent of the steps), and the full ``run`` at 50 steps
 whose ``(steps + 1, N, 2)`` arrays grow with the steps (500 steps would need about 4 GB: it is estimated
 from the 50-step peak, not run). Ratios matter, not absolute times (shared machine).
 
-Then the map's reproducibility check (:func:`trajectories.horizon.reduction_changes`: one shadow
+Then the map's reproducibility check (:func:`trajectories.compute.horizon.reduction_changes`: one shadow
 reduction, wobbled by an ulp every step) against the reduction it checks, in CPU seconds, side by side
 (the goal: at most 1.5×), with how many starts it finds changed.
 
@@ -19,12 +19,12 @@ import argparse
 import time
 import tracemalloc
 
-from trajectories.basins import reduce_paths
-from trajectories.catalogue import get_surface
-from trajectories.horizon import reduction_changes
-from trajectories.optimizers import adam
-from trajectories.run import run
-from trajectories.starts import Grid
+from trajectories.compute.basins import reduce_paths
+from trajectories.compute.horizon import reduction_changes
+from trajectories.compute.run import run
+from trajectories.compute.starts import Grid
+from trajectories.core.optimizers import adam
+from trajectories.surfaces.catalogue import get_surface
 
 SURFACE = get_surface("himmelblau")
 

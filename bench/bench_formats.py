@@ -18,7 +18,7 @@ from pathlib import Path
 
 
 def measure(scene, formats: list[str], jobs: int) -> dict[str, tuple[int, float]]:
-    from trajectories.pipeline import render_scene
+    from trajectories.pipeline.stages import render_scene
 
     found = {}
     with tempfile.TemporaryDirectory() as folder:
@@ -41,7 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full-3d", action="store_true", help="also figure 1 at full resolution (about 2 min)")
     args = parser.parse_args()
-    from trajectories.plan import _scaled
+    from trajectories.pipeline.plan import _scaled
     from trajectories.scene import builtin_scenes
 
     scenes = builtin_scenes()

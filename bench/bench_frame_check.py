@@ -27,7 +27,7 @@ SCENES = ("rosenbrock", "ravine", "fig7_saddle_race_2d", "lesson_batch_sizes")
 RENDER = """
 import json, resource, sys
 from trajectories.scene import builtin_scenes
-from trajectories.pipeline import render_scene
+from trajectories.pipeline.stages import render_scene
 scene = builtin_scenes()[sys.argv[1]]
 before = resource.getrusage(resource.RUSAGE_SELF)
 render_scene(scene, sys.argv[2], quiet=True)
@@ -38,8 +38,8 @@ print(json.dumps(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_s
 CHECK = """
 import json, resource, sys
 from trajectories.scene import builtin_scenes
-from trajectories.frame_check import check_scene
-from trajectories.pipeline import render_scene
+from trajectories.pipeline.frame_check import check_scene
+from trajectories.pipeline.stages import render_scene
 scenes = builtin_scenes()
 def cpu():
     usage = resource.getrusage(resource.RUSAGE_SELF)

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from PIL import GifImagePlugin, Image
 
-from trajectories.pipeline import render_scene
+from trajectories.pipeline.stages import render_scene
 from trajectories.scene import builtin_scenes
 from trajectories.writers.gif import GifWriter
 from trajectories.writers.quantize import TRANSPARENT

@@ -1,4 +1,4 @@
-"""What the guard (trajectories/guard.py) costs a render, as ratios to the same render without it.
+"""What the guard (trajectories/trust/guard.py) costs a render, as ratios to the same render without it.
 
     python bench/bench_guard.py [--repeats N]
 
@@ -49,8 +49,8 @@ loss_panel = true
 
 RUN = '''
 import dataclasses, sys, time
-from trajectories import guard
-from trajectories.pipeline import render_scene
+from trajectories.trust import guard
+from trajectories.pipeline.stages import render_scene
 from trajectories.scene import load_toml_scene
 
 mode, folder = sys.argv[1], sys.argv[2]
@@ -80,7 +80,7 @@ def hook_nanoseconds() -> tuple[float, float]:
     """What one audited event costs with the guard's hook idle and active (an event nobody checks)."""
     code = (
         "import sys, time, tempfile\n"
-        "from trajectories import guard\n"
+        "from trajectories.trust import guard\n"
         "def cost():\n"
         "    began = time.perf_counter()\n"
         "    for _ in range(200_000): sys.audit('bench.event')\n"

@@ -1,5 +1,5 @@
 """Many-start compute against the floor: every built-in rule, the streaming reduction
-(:func:`trajectories.basins.reduce_paths`: the paths, where each converges and when, where each diverges)
+(:func:`trajectories.compute.basins.reduce_paths`: the paths, where each converges and when, where each diverges)
 beside the same update written as a plain numpy loop over the same starts (torch's conventions, the
 rules' own order of operations), which keeps nothing but the points.
 
@@ -20,11 +20,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from trajectories.basins import reduce_paths
-from trajectories.catalogue import get_surface
-from trajectories.optimizers import build
-from trajectories.portable import power
-from trajectories.starts import Random
+from trajectories.compute.basins import reduce_paths
+from trajectories.compute.starts import Random
+from trajectories.core.optimizers import build
+from trajectories.core.portable import power
+from trajectories.surfaces.catalogue import get_surface
 
 SURFACE = get_surface("himmelblau")
 Loop = Callable[[np.ndarray, int], np.ndarray]

@@ -6,7 +6,7 @@ Each render runs in a child process of its own (``python -c``), which reports it
 reset as they begin), and over the whole render (computing the paths and building the view included). The
 scene is README's Rosenbrock race at 640×480 over 2,999 steps (the same paths for both counts: a race of
 more steps holds more points, whatever the format), drawn on 300 or 3,000 frames, rendered end to end by
-:func:`trajectories.pipeline.render_scene`. ffmpeg, which encodes MP4 in a process of its own, is not
+:func:`trajectories.pipeline.stages.render_scene`. ffmpeg, which encodes MP4 in a process of its own, is not
 counted (it streams too). The row ``none`` draws every frame and drops it: the render without a writer.
 
 With ``--before``, APNG and WebP are also written the way they were before they streamed (palette frames
@@ -32,7 +32,7 @@ FORMATS = ["none", "gif", "apng", "webp", "mp4", "html"]
 CHILD = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from trajectories.pipeline import render_scene
+    from trajectories.pipeline.stages import render_scene
     from trajectories.scene import builtin_scenes
     fmt, frames, folder, before = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]), sys.argv[4] == "before"
     scene = builtin_scenes()["rosenbrock"].with_options(steps=2999, frames=frames)
@@ -69,7 +69,7 @@ CHILD = textwrap.dedent("""
                            append_images=list(images), duration=[10 * d for d in self.delays], loop=0, **options)
 
         factory = Collecting
-    import trajectories.pipeline as pipeline
+    import trajectories.pipeline.stages as pipeline
 
     def high_water():
         return int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) * 1024

@@ -175,7 +175,7 @@ def main() -> None:
 
 def frames_per_second() -> None:
     """Time per frame of the network view against a 2-D race's contour view, the same frames and size."""
-    from trajectories.paths import compute_paths
+    from trajectories.compute.paths import compute_paths
     from trajectories.render.network_view import NetworkView
     from trajectories.render.views import make_view
     from trajectories.scene import builtin_scenes

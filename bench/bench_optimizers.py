@@ -14,9 +14,9 @@ import time
 
 import numpy as np
 
-from trajectories.catalogue import get_surface
-from trajectories.optimizers import OPTIMIZERS, get_factory
-from trajectories.run import run
+from trajectories.compute.run import run
+from trajectories.core.optimizers import OPTIMIZERS, get_factory
+from trajectories.surfaces.catalogue import get_surface
 
 SURFACE = get_surface("rosenbrock")
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from trajectories.paths import race_horizons, race_trajectories
-from trajectories.portable import wrap
+from trajectories.compute.paths import race_horizons, race_trajectories
+from trajectories.core.portable import wrap
 from trajectories.scene import builtin_scenes
 
 

@@ -35,9 +35,9 @@ def run_matplotlib(path: str, blit: bool, frames: int) -> None:
     import numpy as np
     from matplotlib.animation import FuncAnimation, PillowWriter
 
-    from trajectories.catalogue import get_surface
-    from trajectories.run import run
-    from trajectories.spec import parse_optimizer
+    from trajectories.compute.run import run
+    from trajectories.core.spec import parse_optimizer
+    from trajectories.surfaces.catalogue import get_surface
 
     surface = get_surface("rosenbrock")
     paths = [run(surface, parse_optimizer(s).build(), surface.start, frames - 1).positions for s in SPECS]
@@ -76,7 +76,7 @@ def child(variant: str, frames: int) -> None:
     imports = None
     if variant == "ours-warm":  # README's figure: the render itself, after the imports (timed apart)
         imports = time.process_time()
-        import trajectories.pipeline
+        import trajectories.pipeline.stages
         import trajectories.render.contour
         import trajectories.scene  # noqa: F401
         imports = time.process_time() - imports

@@ -1,7 +1,7 @@
 """The swarm view's cost per particle: 100, 1,000 and 10,000 particles, 200 frames at 640×480.
 
 Each render is split into its parts: computing the paths, the render's reproducibility check (the
-screened horizons of :mod:`trajectories.horizon`: one shadow per path, four only for paths that come near
+screened horizons of :mod:`trajectories.compute.horizon`: one shadow per path, four only for paths that come near
 departing), and drawing: building the view (figure, background, sprites: once) and drawing and encoding
 the frames (our dots are stamped into the frame buffer). CPU seconds of this process (the machine is
 shared: ratios matter). It prints each part, the check against the paths it checks, the drawing's and the
@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from trajectories.horizon import render_tolerance
-from trajectories.paths import compute_paths
-from trajectories.pipeline import render_scene
+from trajectories.compute.horizon import render_tolerance
+from trajectories.compute.paths import compute_paths
+from trajectories.compute.starts import Random
+from trajectories.pipeline.stages import render_scene
 from trajectories.scene import Racer, Scene
-from trajectories.starts import Random
 
 
 def scene(particles: int, frames: int) -> Scene:

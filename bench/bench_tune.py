@@ -14,10 +14,10 @@ import time
 
 import numpy as np
 
-from trajectories.catalogue import get_surface
-from trajectories.run import run
-from trajectories.spec import OptimizerSpec, parse_optimizer
-from trajectories.tune import Budget, evaluate, first_stage, parse_metric, parse_param
+from trajectories.compute.run import run
+from trajectories.compute.tune import Budget, evaluate, first_stage, parse_metric, parse_param
+from trajectories.core.spec import OptimizerSpec, parse_optimizer
+from trajectories.surfaces.catalogue import get_surface
 
 SURFACE = get_surface("rosenbrock")
 START = np.array([[-1.5, 2.0]])

@@ -64,7 +64,7 @@ _fig2_panel = dict(
 fig2_learning_rates = SideBySide(
     "fig2_learning_rates",
     [
-        # chaotic from step ~45: portable arithmetic draws the same path on every CPU (trajectories.horizon)
+        # chaotic from step ~45: portable arithmetic draws the same path on every CPU (trajectories.compute.horizon)
         Scene("fig2_big", "peaks", [Racer("sgd:lr=0.15", "Gradient descent")], title="Big learning rate",
               arithmetic="portable", **_fig2_panel),
         Scene("fig2_small", "peaks", [Racer("sgd:lr=0.01", "Gradient descent")], title="Small learning rate",

@@ -4,8 +4,8 @@ A basin map colours each start of a grid by the minimum its path reaches (``view
 per optimizer); a swarm moves every start together as a dot (``view="swarm"``).
 """
 
+from trajectories.compute.starts import Grid, Random
 from trajectories.scene import Racer, Scene
-from trajectories.starts import Grid, Random
 
 himmelblau_basins = Scene(
     "himmelblau_basins", "himmelblau",

@@ -6,8 +6,8 @@ AdaGrad's ever-growing sum against RMSProp's moving average, gradient clipping o
 and the learning rate itself. ``tests/test_lessons.py`` checks each story in numbers.
 """
 
+from trajectories.core.spec import OptimizerSpec
 from trajectories.scene import Racer, Scene
-from trajectories.spec import OptimizerSpec
 
 # --- Adam with and without bias correction -----------------------------------------------------------
 

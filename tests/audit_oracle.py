@@ -1,4 +1,4 @@
-"""A test audit hook that records what data must never cause, independently of ``trajectories.guard``: the
+"""A test audit hook that records what data must never cause, independently of ``trajectories.trust.guard``: the
 oracle of the trust-boundary tests must not be the code under test.
 
 While :func:`recording` is active (on the thread that entered it), the hook writes down, and refuses:

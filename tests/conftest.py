@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import settings
 
-from trajectories.cli import cli
+from trajectories.cli.main import cli
 
 from . import requirements
 

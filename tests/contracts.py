@@ -13,15 +13,15 @@ import numpy as np
 import pytest
 
 from trajectories import writers
+from trajectories.compute.paths import compute_paths
 from trajectories.errors import RenderError
-from trajectories.paths import compute_paths
-from trajectories.pipeline import render_scene
+from trajectories.pipeline.stages import render_scene
 
 from .drawing import make_view
 
 
 def check_view_contract(scene: Any) -> None:
-    """``scene``'s view keeps the :class:`~trajectories.view_registry.View` promises: one ``steps_shown``
+    """``scene``'s view keeps the :class:`~trajectories.render.registry.View` promises: one ``steps_shown``
     entry per frame, frames of the scene's size as opaque RGBA bytes, the same pixels whenever a frame is
     asked for (in any order, text or not), reserved colours as RGB triples, and ``close``."""
     width, height = scene.look.size

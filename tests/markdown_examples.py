@@ -167,7 +167,7 @@ def run_command(command: str, folder: Path) -> tuple[int, str]:
     if words[0] == "trajectories" and "optax:" not in command:  # JAX in this process would make forks unsafe
         from click.testing import CliRunner
 
-        from trajectories.cli import cli
+        from trajectories.cli.main import cli
 
         with inside(folder):
             result = CliRunner().invoke(cli, words[1:])

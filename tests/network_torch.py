@@ -3,10 +3,10 @@ initial parameters copied in), its loss, and ``torch.optim`` training on the sam
 
 import numpy as np
 
-from trajectories.gradients import BatchOrder
 from trajectories.network.activations import ACTIVATIONS
 from trajectories.network.losses import Loss
 from trajectories.network.models import Model
+from trajectories.surfaces.gradients import BatchOrder
 
 from .adapter_support import require
 
@@ -50,7 +50,7 @@ def flat_parameters(net) -> np.ndarray:
 def torch_path(model: Model, loss: Loss, inputs: np.ndarray, targets: np.ndarray, make_optimizer, steps: int,
                batch_size: int | None = None, seed: int = 0, make_schedule=None) -> np.ndarray:
     """The parameters ``(steps + 1, P)`` of ``torch.optim`` training ``model`` from ``model.initial()`` on
-    the batches of :class:`~trajectories.gradients.BatchOrder` (full batch when ``batch_size`` is None)."""
+    the batches of :class:`~trajectories.surfaces.gradients.BatchOrder` (full batch when ``batch_size`` is None)."""
     torch = require("torch")
     previous, threads = torch.get_default_dtype(), torch.get_num_threads()
     torch.set_default_dtype(torch.float64)  # the scalars torch keeps in it (NAdam's mu_product, step counts)

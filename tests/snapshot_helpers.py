@@ -1,7 +1,7 @@
 """How our snapshot tests render a scene: small, four frames, no text (fonts rasterise differently on
 other machines; every shape, the legend's box and handles included, is still drawn)."""
 
-from trajectories.pipeline import render_scene
+from trajectories.pipeline.stages import render_scene
 from trajectories.writers import FrameWriter
 
 from .contracts import fake_format

@@ -5,9 +5,9 @@ conventions that differ between optax and torch (which ours follow) set to agree
 import numpy as np
 import pytest
 
-from trajectories.catalogue import get_surface
-from trajectories.run import run
-from trajectories.spec import SpecError, parse_optimizer
+from trajectories.compute.run import run
+from trajectories.core.spec import SpecError, parse_optimizer
+from trajectories.surfaces.catalogue import get_surface
 
 from .adapter_support import require
 
@@ -64,7 +64,7 @@ def test_a_transformation_that_is_not_element_wise_sees_one_start_at_a_time():
     require("optax")
     import optax
 
-    from trajectories.spec import AdapterSpec
+    from trajectories.core.spec import AdapterSpec
 
     def clipped_sgd(learning_rate: float = 0.1):
         return optax.chain(optax.clip_by_global_norm(1.0), optax.sgd(learning_rate))

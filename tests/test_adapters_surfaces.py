@@ -8,9 +8,9 @@ import sys
 import numpy as np
 import pytest
 
-from trajectories.catalogue import get_surface
 from trajectories.errors import FormulaError
-from trajectories.surfaces import Surface
+from trajectories.surfaces.analytic import Surface
+from trajectories.surfaces.catalogue import get_surface
 
 from .adapter_support import require
 
@@ -83,8 +83,8 @@ SCENE_FILE = '''
 import torch
 import pytorch_optimizer
 from trajectories.scene import Racer, Scene
-from trajectories.spec import AdapterSpec
-from trajectories.surfaces import Surface
+from trajectories.core.spec import AdapterSpec
+from trajectories.surfaces.analytic import Surface
 
 bowl = Surface.from_torch(lambda x, y: (x**2 + y - 11)**2 + (x + y**2 - 7)**2, window=(-5, 5, -5, 5),
                           name="himmelblau_torch", minima=[(3, 2)])
@@ -122,8 +122,8 @@ def test_scenes_that_run_jax_are_not_forked():
     require("optax")
     import jax.numpy as jnp
 
-    from trajectories.processes import fork_is_safe
     from trajectories.scene import Scene
+    from trajectories.support.processes import fork_is_safe
 
     plain = Scene("plain", "sphere", ["adam:lr=0.1"], start=(1.0, 1.0), steps=3)
     with_optax = Scene("optax", "sphere", ["adam", "optax:optax.adam:learning_rate=0.1"], start=(1.0, 1.0), steps=3)
@@ -136,8 +136,8 @@ def test_scenes_that_run_jax_are_not_forked():
 def test_autodiff_surfaces_have_no_portable_form_and_are_not_called_exact():
     """torch computes them, so neither portable arithmetic nor numpy's exactness check can vouch for them."""
     require("torch")
-    from trajectories.paths import compute_paths
-    from trajectories.portable import PortableArithmeticError, exact_in_numpy
+    from trajectories.compute.paths import compute_paths
+    from trajectories.core.portable import PortableArithmeticError, exact_in_numpy
     from trajectories.scene import Scene
 
     bowl = Surface.from_torch(lambda x, y: x**2 + y**2, window=(-2, 2, -2, 2))

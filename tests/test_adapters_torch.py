@@ -5,9 +5,9 @@ are checked against torch itself in test_optimizers.py; here the adapter is what
 import numpy as np
 import pytest
 
-from trajectories.catalogue import get_surface
-from trajectories.run import run
-from trajectories.spec import AdapterSpec, OptimizerSpec, SpecError, parse_optimizer
+from trajectories.compute.run import run
+from trajectories.core.spec import AdapterSpec, OptimizerSpec, SpecError, parse_optimizer
+from trajectories.surfaces.catalogue import get_surface
 
 from .adapter_support import require
 
@@ -42,7 +42,7 @@ RULES = [
 
 
 def test_the_table_covers_all_eleven_rules():
-    from trajectories import optimizers
+    from trajectories.core import optimizers
 
     assert {rule[0].partition(":")[0] for rule in RULES} == set(optimizers.OPTIMIZERS)
     assert len(optimizers.OPTIMIZERS) == 11
@@ -81,7 +81,7 @@ def test_lbfgs_runs_one_instance_per_start_with_closures():
     """L-BFGS on the quadratic ½(x² + 10y²) with exact line search is Newton-like: it reaches the minimum in
     a few steps from each start, and each start's path is the one it takes alone."""
     require("torch")
-    from trajectories.formula import formula_surface
+    from trajectories.surfaces.formula import formula_surface
 
     surface = formula_surface("0.5*(x**2 + 10*y**2)", (-3, 3, -3, 3))
     spec = parse_optimizer("torch:torch.optim.LBFGS:lr=1,max_iter=5,line_search_fn=strong_wolfe")
@@ -96,7 +96,7 @@ def test_lbfgs_in_a_basin_map_reaches_the_ends_of_its_full_paths():
     """The streaming reduction (basin maps, ``run --reduce``) gives L-BFGS its closure as the full runner
     does: the same end points, step for step the same arithmetic."""
     require("torch")
-    from trajectories.basins import reduce_paths
+    from trajectories.compute.basins import reduce_paths
 
     surface = get_surface("himmelblau")
     spec = parse_optimizer("torch:torch.optim.LBFGS:lr=0.5,max_iter=3")
@@ -149,7 +149,7 @@ def test_a_scene_racer_takes_the_class_itself():
 
 def test_toml_lists_are_tuples():
     require("torch")
-    from trajectories.spec import make_spec
+    from trajectories.core.spec import make_spec
 
     spec = make_spec("torch:torch.optim.Adam", {"lr": 0.1, "betas": [0.8, 0.9]})
     assert spec.params["betas"] == (0.8, 0.9)

@@ -137,19 +137,22 @@ def test_matplotlib_is_imported_only_by_the_views():
     for name in MODULES:
         source = MODULES[name].read_text(encoding="utf-8")
         uses = re.search(r"^\s*(from|import) (matplotlib|mpl_toolkits)\b", source, flags=re.M)
-        allowed = name.startswith("trajectories.render.")
-        assert not uses or allowed, f"{name} imports matplotlib outside trajectories.render"
+        allowed = name.startswith(("trajectories.render.", "trajectories.style."))  # style: text, colours, lazily
+        assert not uses or allowed, f"{name} imports matplotlib outside trajectories.render and .style"
 
 
 def test_the_documented_layout_names_every_module_and_only_those():
     page = (ROOT / "docs" / "explanations" / "architecture.md").read_text(encoding="utf-8")
     block = page.split("## Layout", 1)[1].split("```", 2)[1]
     listed: set[str] = set()
-    top = folder = ""
+    folders: list[tuple[int, str]] = []  # (indent, folder) from the top down: a folder nests under a lesser indent
     for line in block.splitlines():
         head = re.match(r"^(\s*)(\w+/)\s", line)
         if head:
-            top, folder = (head.group(2), head.group(2)) if not head.group(1) else (top, top + head.group(2))
+            indent = len(head.group(1))
+            folders = [entry for entry in folders if entry[0] < indent]
+            folders.append((indent, (folders[-1][1] if folders else "") + head.group(2)))
+        folder = folders[-1][1] if folders else ""
         listed |= {folder + file for file in re.findall(r"\b[\w]+\.py\b", line)}
     actual = {str(path.relative_to(ROOT)) for path in PACKAGE.rglob("*.py") if path.name != "__init__.py"}
     assert {entry for entry in listed if entry.startswith("trajectories/")} == actual
@@ -172,8 +175,8 @@ BUILT_IN_ERRORS = {"ValueError", "TypeError", "RuntimeError", "Exception", "Arit
 """What the library never raises itself: it raises a class of :mod:`trajectories.errors` instead (a
 protocol's own errors stay: ``AttributeError`` from a module's ``__getattr__``, ``KeyError`` from a lookup)."""
 
-NOT_LIBRARY_ERRORS = {"trajectories.processes": {"Stopped"}, "trajectories.portable": {"_NotExact"},
-                      "trajectories.cli": {"OneLineError"}}
+NOT_LIBRARY_ERRORS = {"trajectories.support.processes": {"Stopped"}, "trajectories.core.portable": {"_NotExact"},
+                      "trajectories.cli.main": {"OneLineError"}}
 """Exception classes allowed outside errors.py: a signal unwinding the stack (a BaseException, never an error
 shown to a user), a private exception that never leaves its module, and the command line's way of showing any
 error (a click exception)."""
@@ -225,9 +228,12 @@ def test_the_error_checks_see_what_they_forbid():
 
 
 def test_moved_errors_keep_their_old_import_paths():
-    from trajectories import errors, plugins, portable, tune
+    from trajectories import errors
     from trajectories.adapters import autodiff
-    from trajectories.guard import ForbiddenImport
+    from trajectories.compute import tune
+    from trajectories.core import portable
+    from trajectories.support import plugins
+    from trajectories.trust.guard import ForbiddenImport
 
     assert (tune.TuneError, plugins.PluginError, portable.PortableArithmeticError, autodiff.NotPortable,
             ForbiddenImport) == (errors.TuneError, errors.PluginError, errors.PortableArithmeticError,
@@ -255,10 +261,10 @@ def test_the_cli_keeps_clicks_standalone_handling_and_shows_errors_as_one_line(c
     one line, rather than re-implementing click's handling around main()."""
     import click
 
-    from trajectories.cli import OneLineError, one_line
+    from trajectories.cli.main import OneLineError, one_line
     from trajectories.errors import SceneError
 
-    assert "standalone_mode" not in (PACKAGE / "cli.py").read_text(encoding="utf-8")
+    assert "standalone_mode" not in (PACKAGE / "cli" / "main.py").read_text(encoding="utf-8")
     shown = one_line(SceneError("unknown scene 'x'\n (see list)"))
     assert isinstance(shown, click.ClickException) and shown.exit_code == 2
     shown.show()
@@ -285,11 +291,11 @@ def listed_names(tree: ast.AST, names: set[str]) -> list[int]:
 
 def test_formats_and_views_are_listed_only_by_their_registries():
     from trajectories.options import RUN_FORMATS
-    from trajectories.view_registry import VIEWS
+    from trajectories.render.registry import VIEWS
     from trajectories.writers import FORMATS
 
     registries = {"formats": (set(FORMATS), "trajectories.writers"),
-                  "views": (set(VIEWS), "trajectories.view_registry"),
+                  "views": (set(VIEWS), "trajectories.render.registry"),
                   "run formats": (set(RUN_FORMATS), "trajectories.options")}
     for what, (names, home) in registries.items():
         for name in MODULES:
@@ -401,3 +407,59 @@ def test_flat_keywords_go_to_their_parts_and_with_options_changes_only_them():
     assert panels.timing.fps == 5 and {p.trail_spec.tail for p in panels.panels} == {7}
     with pytest.raises(SceneError, match="unknown scene option 'tail'"):
         SeriesScene("ewa", tail=3)  # a series has no trail
+
+
+STAGE_ORDER = ["support", "trust", "core adapters", "surfaces", "compute network", "style", "scene",
+               "render writers", "pipeline", "cli integrations"]
+"""The stages from the bottom up (docs/explanations/architecture.md, "Layout"): a module may import its own
+stage and the stages below it. ``errors`` and ``version`` are below them all; the root's ``scene_protocol`` (what
+a scene is, typed) stands with compute, which reads it, ``options`` (the one option table) and ``scene_index``
+with the scenes, and its public names (``sphinxext``,
+``pytest_plugin``, ``__main__``) with the integrations."""
+
+ROOT_STAGES = {"errors": -1, "version": -1, "scene_protocol": 4, "options": 6, "scene_index": 6, "sphinxext": 9,
+               "pytest_plugin": 9, "__main__": 9}
+
+AGAINST_THE_STAGES: set[tuple[str, str]] = {
+    ("compute.paths", "render.registry"),
+    ("network.bounds", "pipeline.limits"),
+    ("options", "render.registry"),
+    ("options", "writers"),
+    ("scene.kind", "pipeline.stages"),
+    ("scene.network_scene", "pipeline.limits"),
+    ("support.folders", "scene_protocol"),
+    ("support.processes", "adapters.jax_use"),
+    ("support.processes", "scene_protocol"),
+}
+"""Imports that still run from a lower stage to a higher one, each a cut still to make: the test fails when one
+is added, and when one is cut without being struck from this list."""
+
+
+def stage_rank(name: str) -> int | None:
+    """The rank of module ``name`` in :data:`STAGE_ORDER` (``None`` for the package face, which imports lazily)."""
+    parts = name.split(".")
+    if len(parts) == 1:
+        return None
+    if (PACKAGE / parts[1]).is_dir():
+        return next(rank for rank, names in enumerate(STAGE_ORDER) if parts[1] in names.split())
+    return ROOT_STAGES[parts[1]]
+
+
+def imports_against_the_stages(graph: dict[str, set[str]]) -> set[tuple[str, str]]:
+    found = set()
+    for name, targets in graph.items():
+        for target in targets:
+            if any(other.startswith(target + ".") for other in targets):
+                continue  # the package whose module is imported: that module's edge says it
+            low, high = stage_rank(name), stage_rank(target)
+            if low is not None and high is not None and high > low:
+                found.add((name.removeprefix("trajectories."), target.removeprefix("trajectories.")))
+    return found
+
+
+def test_each_stage_imports_only_itself_and_the_stages_below_it_type_only_imports_included():
+    every_stage = {folder.name for folder in PACKAGE.iterdir() if (folder / "__init__.py").is_file()}
+    assert every_stage == {name for names in STAGE_ORDER for name in names.split()}, "place the new folder"
+    found = imports_against_the_stages(import_graph(MODULES))
+    assert found - AGAINST_THE_STAGES == set(), "a lower stage imports a higher one"
+    assert AGAINST_THE_STAGES - found == set(), "cut: strike these from AGAINST_THE_STAGES"

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from trajectories.atomic import atomic_path, check_writable, write_bytes
+from trajectories.support.atomic import atomic_path, check_writable, write_bytes
 
 
 def test_write_replaces_the_file_in_one_go(tmp_path):

@@ -13,7 +13,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from trajectories.cli import cli
+from trajectories.cli.main import cli
 
 from .adapter_support import require
 
@@ -113,6 +113,8 @@ CASES = [
     ("output in /proc", ["render", "rosenbrock", "-o", "/proc/x.gif"], "cannot write in folder /proc"),
     ("out-dir not writable", ["render", "rosenbrock", "--out-dir", "/proc/sys"], "is not writable"),
     ("overlong output name", ["render", "rosenbrock", "-o", LONG_NAME], "bytes long; the file system allows"),
+    ("a network race's --paths", ["render", "network_race", "--paths", "paths.json"],
+     "a network race's paths are parameter vectors"),
     ("-o and --paths alike", ["render", "rosenbrock", "-o", "a.gif", "--paths", "a.gif"], "name the same file"),
     ("-o is the scene file", ["render", "mine.py", "--format", "gif", "-o", "mine.py"],
      "an output never overwrites an input"),
@@ -391,7 +393,7 @@ def workdir(tmp_path, monkeypatch):
 
 def _locked_folder(monkeypatch):
     """``locked/`` may not be read (as a folder without the x bit, for a user who is not root)."""
-    import trajectories.inputs
+    import trajectories.trust.inputs
 
     real = os.open
 
@@ -400,7 +402,7 @@ def _locked_folder(monkeypatch):
             raise PermissionError(13, "Permission denied", path)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(trajectories.inputs.os, "open", refuse)
+    monkeypatch.setattr(trajectories.trust.inputs.os, "open", refuse)
 
 
 def _full_disk(monkeypatch):

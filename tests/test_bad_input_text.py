@@ -14,10 +14,10 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from trajectories.cli import cli
+from trajectories.cli.main import cli
 from trajectories.errors import SceneError
-from trajectories.render.text import MAX_DEPTH, MAX_LENGTH, is_math_line, text_problem
 from trajectories.scene import BatchDiagram, Racer, Scene, SeriesScene
+from trajectories.style.text import MAX_DEPTH, MAX_LENGTH, is_math_line, text_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD_MATHTEXT = [r"$\frac{$", "$x^$", r"$\undefinedcommand$", "$$", r"$\left(x$", "$x^2^3$", r"a $\alpha$ and $b_{$"]
@@ -160,7 +160,7 @@ warnings.resetwarnings()
 warnings.simplefilter("default")
 warnings.filterwarnings("always", category=RuntimeWarning)  # numpy: overflow, divide by zero, invalid value
 warnings.filterwarnings("always", category=UserWarning)  # matplotlib
-from trajectories.cli import cli
+from trajectories.cli.main import cli
 reports = []
 for name, args in json.loads(sys.argv[1]):
     out, err = io.StringIO(), io.StringIO()
@@ -236,7 +236,7 @@ def test_every_bad_input_of_the_table_leaves_one_line_on_stderr(tmp_path):
 
 # --- Ctrl-C: one line, exit status 130 (128 + SIGINT, as SIGTERM's is 128 + 15) ------------------------
 
-COMMAND = [sys.executable, "-c", "from trajectories.cli import main; main()"]
+COMMAND = [sys.executable, "-c", "from trajectories.cli.main import main; main()"]
 
 
 def test_a_scene_file_raising_keyboard_interrupt_says_aborted_once_and_exits_130(tmp_path):
@@ -287,7 +287,7 @@ def test_a_stopped_parallel_render_says_so_once_and_leaves_no_temporary_file(tmp
 def test_the_temporaries_of_a_target_are_the_ones_atomic_path_makes_since_a_time(tmp_path):
     import time
 
-    from trajectories.atomic import atomic_path, temporaries
+    from trajectories.support.atomic import atomic_path, temporaries
 
     target = tmp_path / "out.gif"
     old = tmp_path / ".out.old12345.part.gif"
@@ -364,7 +364,7 @@ def test_compare_diff_elsewhere_is_written(tmp_path, monkeypatch):
 
 
 def test_the_characters_checked_without_matplotlib_are_all_in_its_default_font():
-    from trajectories.render.text import DRAWABLE, _missing_glyphs
+    from trajectories.style.text import DRAWABLE, _missing_glyphs
 
     assert len(DRAWABLE) > 900 and {"²", "−", "∇", "α", "⅓", "ᵢ", "→"} <= DRAWABLE
     assert _missing_glyphs("".join(sorted(DRAWABLE))) == set()  # matplotlib's own font says so

@@ -5,10 +5,11 @@ import json
 import numpy as np
 import pytest
 
-from trajectories import __version__, optimizers
-from trajectories.catalogue import SURFACE_NAMES, get_surface
-from trajectories.run import run
-from trajectories.spec import parse_optimizer
+from trajectories import __version__
+from trajectories.compute.run import run
+from trajectories.core import optimizers
+from trajectories.core.spec import parse_optimizer
+from trajectories.surfaces.catalogue import SURFACE_NAMES, get_surface
 
 
 def test_version(invoke):
@@ -104,7 +105,7 @@ def test_failed_write_leaves_the_old_file(invoke, tmp_path, monkeypatch):
     def explode(document):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("trajectories.export.to_json", explode)  # the command imports it when it runs
+    monkeypatch.setattr("trajectories.compute.export.to_json", explode)  # the command imports it when it runs
     with pytest.raises(RuntimeError):
         invoke("run", "--surface", "sphere", "--optimizer", "adam", "-o", str(target))
     assert target.read_text() == "precious"

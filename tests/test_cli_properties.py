@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from trajectories.cli import cli
+from trajectories.cli.main import cli
 
 GOOD = {
     "--surface": ["sphere", "rosenbrock", "himmelblau", "regression", "x**2 + 3*y**2", "1/x + y**2",

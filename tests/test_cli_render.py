@@ -113,7 +113,7 @@ def test_a_bogus_mplbackend_changes_nothing(tmp_path):
     """We draw on Agg canvases of our own: the user's MPLBACKEND (here one matplotlib refuses on import) must
     not matter, neither for the command nor for the bytes."""
     args = ["render", "--surface", "sphere", "--optimizer", "adam", "--steps", "3", "--size", "64x64", "-q"]
-    command = [sys.executable, "-c", "from trajectories.cli import main; main()", *args]
+    command = [sys.executable, "-c", "from trajectories.cli.main import main; main()", *args]
     outputs = []
     for backend in ("no_such_backend", "Agg"):
         target = tmp_path / f"{backend}.gif"
@@ -125,8 +125,8 @@ def test_a_bogus_mplbackend_changes_nothing(tmp_path):
 
 
 def test_a_render_failing_midway_leaves_no_output_folder(invoke, tmp_path, monkeypatch):
-    from trajectories import pipeline
     from trajectories.errors import RenderError
+    from trajectories.pipeline import stages as pipeline
 
     def fail(*args, **kwargs):
         raise RenderError("the contours failed")

@@ -18,9 +18,11 @@ HEAVY = ("numpy", "matplotlib", "mpmath", "PIL", "sympy", "imageio")
 # every module of ours that `trajectories --help` imports: the command group, the option table it declares
 # the commands' options from, and what that table needs to describe them
 HELP_MODULES = {
-    "trajectories", "trajectories.cli", "trajectories.cli_check", "trajectories.cli_options", "trajectories.cli_tune",
-    "trajectories.errors", "trajectories.options", "trajectories.processes", "trajectories.starts",
-    "trajectories.trust", "trajectories.version", "trajectories.view_registry",
+    "trajectories", "trajectories.cli.main", "trajectories.cli.check", "trajectories.cli.options",
+    "trajectories.cli.tune",
+    "trajectories.errors", "trajectories.options", "trajectories.support.processes", "trajectories.compute.starts",
+    "trajectories.trust.names", "trajectories.version", "trajectories.render.registry",
+    "trajectories.cli", "trajectories.compute", "trajectories.render", "trajectories.support", "trajectories.trust",
 }
 
 
@@ -29,7 +31,7 @@ def modules_after(*args: str, cwd=None) -> tuple[set[str], str]:
     code = (
         "import json, sys\n"
         f"sys.argv = ['trajectories', *{list(args)!r}]\n"
-        "from trajectories.cli import main\n"
+        "from trajectories.cli.main import main\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
         "print('\\n' + json.dumps(sorted(sys.modules)))\n"
     )
@@ -106,7 +108,7 @@ def test_running_a_scene_file_writes_no_bytecode_beside_it(tmp_path):
 @pytest.mark.parametrize("name", ["optimizers", "Scene", "run", "horizons", "get_surface"])
 def test_the_package_face_imports_each_name_on_first_use(name, tmp_path):
     code = (f"import sys, trajectories as tj\nassert 'numpy' not in sys.modules\nvalue = tj.{name}\n"
-            "import trajectories.run\nprint(callable(tj.run), type(value).__name__)")
+            "import trajectories.compute.run\nprint(callable(tj.run), type(value).__name__)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert done.stdout.split() == ["True", "module" if name == "optimizers" else "type" if name == "Scene" else
                                    "function"]

@@ -4,8 +4,8 @@ format added to a registry is checked here without a line of test written for it
 import pytest
 
 from trajectories import writers
+from trajectories.render.registry import VIEWS
 from trajectories.scene import Scene, builtin_scenes
-from trajectories.view_registry import VIEWS
 
 from .contracts import check_format_contract, check_view_contract, format_available
 from .requirements import missing

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from trajectories.basins import reduce_paths
-from trajectories.catalogue import get_surface, resolve_surface
-from trajectories.cli import cli
-from trajectories.optimizers import adam, sgd
-from trajectories.starts import Grid
+from trajectories.cli.main import cli
+from trajectories.compute.basins import reduce_paths
+from trajectories.compute.starts import Grid
+from trajectories.core.optimizers import adam, sgd
+from trajectories.surfaces.catalogue import get_surface, resolve_surface
 
 from .test_bad_input import assert_refused
 

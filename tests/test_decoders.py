@@ -26,13 +26,14 @@ from .browser import missing, unavailable
 from .requirements import require_programs
 
 SCENES = builtin_scenes()
-SUFFIX = {"gif": ".gif", "apng": ".png", "webp": ".webp"}
 MATRIX = {
     "pillow": ("gif", "apng", "webp"),
     "imagemagick": ("gif", "webp"),  # ImageMagick 6 reads only an APNG's first frame (as a PNG)
     "ffmpeg": ("gif", "apng"),  # ffmpeg 5.1 (Debian 12's) decodes no animated WebP ("image data not found")
     "chromium": ("gif", "apng", "webp"),
 }
+SUFFIX = {fmt: get_format(fmt).extension for fmt in dict.fromkeys(f for formats in MATRIX.values() for f in formats)}
+"""The animated formats other programs read, with their files' suffixes from the format registry."""
 TOOLS = {"imagemagick": ("convert", "identify"), "ffmpeg": ("ffmpeg",)}
 CASES = [(decoder, fmt, name) for decoder, formats in MATRIX.items() for fmt in formats for name in SCENES]
 

@@ -58,7 +58,7 @@ def test_every_example_of_the_page_runs_as_written(page, tmp_path, monkeypatch):
 def test_every_command_the_pages_show_is_a_valid_command_line():
     """Run or not (a bash block's ``render --all``, a Dask command), each parses: a command that exists, options
     it takes, and none of its deprecated (hidden) ones, such as ``--data`` for ``--paths``."""
-    from trajectories.cli import cli
+    from trajectories.cli.main import cli
 
     shown = [(name, line, args) for page, name in zip(PAGES, NAMES, strict=True)
              for line, args in command_lines(page.read_text(encoding="utf-8"))]
@@ -83,7 +83,7 @@ def deprecated_options(command: click.Command, args: list[str]) -> list[str]:
 
 def test_a_deprecated_or_unknown_option_is_caught():
     """The check above can fail: ``--data`` is ``render``'s deprecated name of ``--paths``."""
-    from trajectories.cli import cli
+    from trajectories.cli.main import cli
 
     render = cli.commands["render"]
     assert deprecated_options(render, ["rosenbrock", "--data", "p.json"]) == ["--data"]
@@ -136,7 +136,7 @@ def test_the_json_the_output_page_shows_is_what_run_writes(tmp_path, monkeypatch
 def test_the_npz_arrays_the_output_page_lists_are_what_run_writes_with_their_shapes(tmp_path):
     """The ``npz-keys`` table names every array of a full and of a ``--reduce``d run, each with its shape in
     the page's letters (O optimizers, S starts, T steps, K targets), counted here from the command itself."""
-    from trajectories.catalogue import get_surface
+    from trajectories.surfaces.catalogue import get_surface
 
     page = OUTPUT_PAGE.read_text(encoding="utf-8")
     args, body = re.search(r"^```\{npz-keys\} (.+?)\n(.*?)^```", page, flags=re.M | re.S).groups()

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from trajectories.catalogue import SURFACE_NAMES, get_surface
-from trajectories.cli import cli
+from trajectories.cli.main import cli
+from trajectories.surfaces.catalogue import SURFACE_NAMES, get_surface
 from trajectories.writers.mp4 import MP4_INSTALL, MP4_MISSING
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -106,7 +106,7 @@ def test_readme_speed_figure_says_how_it_was_measured():
 
 
 def test_the_counts_readme_states_are_the_registries():
-    from trajectories.optimizers import OPTIMIZERS
+    from trajectories.core.optimizers import OPTIMIZERS
     from trajectories.scene import builtin_scenes
 
     intro = " ".join(README.split("\n## ", 1)[0].split())

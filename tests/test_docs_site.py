@@ -131,10 +131,10 @@ def test_the_reference_is_made_from_the_code(site):
     import click
     from click.testing import CliRunner
 
-    from trajectories.catalogue import SURFACE_NAMES
-    from trajectories.cli import cli
-    from trajectories.optimizers import OPTIMIZERS
+    from trajectories.cli.main import cli
+    from trajectories.core.optimizers import OPTIMIZERS
     from trajectories.options import OPTIONS_LIST
+    from trajectories.surfaces.catalogue import SURFACE_NAMES
 
     from .test_bad_input import CASES, SETUPS
 

@@ -10,9 +10,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from trajectories import limits, pipeline
-from trajectories.cli import cli
+from trajectories.cli.main import cli
 from trajectories.errors import PlanError
+from trajectories.pipeline import limits
+from trajectories.pipeline import stages as pipeline
 
 from .test_bad_input import assert_refused
 
@@ -33,7 +34,7 @@ def shared(tmp_path, monkeypatch):
 def _swap(folder):
     """``folder/shared/sub`` becomes a link to ``folder/outside`` (the old folder moved aside), as another
     process would do it (outside the render's guard, which would refuse it here)."""
-    from trajectories.guard import suspended
+    from trajectories.trust.guard import suspended
 
     with suspended():
         os.rename(folder / "shared" / "sub", folder / "shared" / "sub_old")
@@ -74,7 +75,7 @@ def test_without_a_swap_the_scene_files_output_lands_in_its_folder(shared):
 
 
 def test_a_series_is_read_once_per_render(tmp_path, monkeypatch):
-    import trajectories.inputs
+    import trajectories.trust.inputs
 
     path = tmp_path / "prices.csv"
     path.write_text("Date,Close\n" + "".join(f"d{i},{100 + np.sin(i)}\n" for i in range(30)))
@@ -86,7 +87,7 @@ def test_a_series_is_read_once_per_render(tmp_path, monkeypatch):
             opened.append(name)
         return real(name, *args, **kwargs)
 
-    monkeypatch.setattr(trajectories.inputs.os, "open", counting)
+    monkeypatch.setattr(trajectories.trust.inputs.os, "open", counting)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["render", "fig5_ewa", "--series", "prices.csv", "--column", "Close",
                                       "--size", "128x96", "-o", "e.gif", "-q"])
@@ -99,7 +100,7 @@ def test_a_series_is_read_once_per_render(tmp_path, monkeypatch):
 
 
 def test_a_time_estimate_counts_starts_steps_optimizers_and_arithmetic():
-    from trajectories.spec import parse_optimizer
+    from trajectories.core.spec import parse_optimizer
 
     adam, sgd = parse_optimizer("adam"), parse_optimizer("sgd")
     one = limits.run_seconds([adam], 1000, 100)
@@ -117,7 +118,7 @@ def test_a_torch_step_that_evaluates_itself_is_estimated_as_such():
     from .adapter_support import require
 
     require("torch")
-    from trajectories.spec import parse_optimizer
+    from trajectories.core.spec import parse_optimizer
 
     lbfgs, adam = parse_optimizer("torch:torch.optim.LBFGS"), parse_optimizer("torch:torch.optim.Adam")
     per = limits.ADAPTER_SECONDS_PER_POINT_STEP
@@ -141,10 +142,10 @@ def test_an_l_bfgs_step_is_bounded_as_steps_are():
 
     require("torch")
     from trajectories.adapters.torch_optim import MAX_EVALUATIONS_PER_STEP
-    from trajectories.catalogue import get_surface
+    from trajectories.compute.run import run
+    from trajectories.core.spec import parse_optimizer
     from trajectories.errors import SpecError
-    from trajectories.run import run
-    from trajectories.spec import parse_optimizer
+    from trajectories.surfaces.catalogue import get_surface
 
     spec = parse_optimizer("torch:torch.optim.LBFGS:max_iter=50")  # within the bound (max_eval 62): as torch does
     path = run(get_surface("rosenbrock"), spec.build(), np.array([-1.5, 2.0]), 2)
@@ -156,7 +157,7 @@ def test_an_l_bfgs_step_is_bounded_as_steps_are():
 
 
 def test_a_schedule_that_cannot_overflow_is_not_computed_step_by_step(monkeypatch):
-    from trajectories.schedules import ScheduleChain, parse_schedules
+    from trajectories.core.schedules import ScheduleChain, parse_schedules
 
     computed = []
     real = ScheduleChain.rate
@@ -180,8 +181,8 @@ def test_a_folder_that_takes_no_files_is_found_before_any_work(tmp_path, monkeyp
     import errno
     import tempfile
 
-    from trajectories.atomic import check_writable
     from trajectories.errors import OutputError
+    from trajectories.support.atomic import check_writable
 
     def refusing(*args, **kwargs):
         raise OSError(errno.EROFS, "Read-only file system")
@@ -193,8 +194,8 @@ def test_a_folder_that_takes_no_files_is_found_before_any_work(tmp_path, monkeyp
 
 
 def test_paths_that_json_cannot_hold_leave_no_animation_and_no_folder(tmp_path, monkeypatch):
+    from trajectories.compute.export import to_json
     from trajectories.errors import PlanError
-    from trajectories.export import to_json
 
     with pytest.raises(PlanError, match="holds a number JSON cannot write"):
         to_json({"x": [1.0, math.inf]})

@@ -4,7 +4,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from trajectories.pipeline import frame_delays
+from trajectories.pipeline.stages import frame_delays
 from trajectories.writers import FrameWriter
 from trajectories.writers.gif import GifWriter, encode_to_bytes
 from trajectories.writers.quantize import PaletteMapper, build_palette
@@ -141,8 +141,8 @@ def test_gif_writer_header_is_a_looping_gif89a():
 
 
 def test_rendering_several_scenes_at_once_gives_the_same_files(tmp_path):
-    from trajectories.limits import check_render
-    from trajectories.pipeline import render_many
+    from trajectories.pipeline.limits import check_render
+    from trajectories.pipeline.stages import render_many
     from trajectories.scene import Scene
     from trajectories.writers import get_format
 

@@ -8,8 +8,8 @@ import pytest
 
 from trajectories import writers
 from trajectories.errors import SceneError
+from trajectories.render.registry import race_view_names, register_view, unregister_view
 from trajectories.scene import Scene
-from trajectories.view_registry import race_view_names, register_view, unregister_view
 
 from .contracts import check_format_contract, check_view_contract
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trajectories.paths import race_trajectories
+from trajectories.compute.paths import race_trajectories
 from trajectories.render.contour import find_exit
-from trajectories.render.palette import ARTICLE, ciede2000, closest_pair, distance, to_lab
-from trajectories.render.theme import THEMES
 from trajectories.scene import Scene, SideBySide, builtin_scenes
+from trajectories.style.palette import ARTICLE, ciede2000, closest_pair, distance, to_lab
+from trajectories.style.theme import THEMES
 
 from .drawing import make_view
 
@@ -207,7 +207,7 @@ def test_default_racer_colours_are_told_apart(theme, deficiency):
 
 @pytest.mark.parametrize("dark", [False, True])
 def test_the_ordered_palette_is_perceptually_even_and_rises_in_lightness(dark):
-    from trajectories.render.palette import ORDERED_ANCHORS, ORDERED_STOPS, ordered, ordered_stops
+    from trajectories.style.palette import ORDERED_ANCHORS, ORDERED_STOPS, ordered, ordered_stops
 
     key = "dark" if dark else "light"
     assert ORDERED_STOPS[key] == ordered_stops(ORDERED_ANCHORS[key], 33)  # the table is what the rule gives

@@ -6,11 +6,11 @@ import math
 import numpy as np
 import pytest
 
-from trajectories.ewa import SeriesError, ewa, load_series, synthetic_prices
-from trajectories.gradients import make_regression
-from trajectories.paths import race_trajectories
-from trajectories.render.theme import get_theme
+from trajectories.compute.ewa import SeriesError, ewa, load_series, synthetic_prices
+from trajectories.compute.paths import race_trajectories
 from trajectories.scene import BatchDiagram, SceneError, SeriesScene, builtin_scenes
+from trajectories.style.theme import get_theme
+from trajectories.surfaces.gradients import make_regression
 
 from .references import gradient_descent, peaks, tf1_reference
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trajectories.catalogue import get_surface, resolve_surface
-from trajectories.formula import FormulaError, _check_constants, _Source, _vectorised, formula_surface, parse
+from trajectories.surfaces.catalogue import get_surface, resolve_surface
+from trajectories.surfaces.formula import FormulaError, _check_constants, _Source, _vectorised, formula_surface, parse
 
 
 @pytest.mark.parametrize(("text", "name"), [

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trajectories.cli import cli
-from trajectories.formula import FUNCTIONS, TWO_ARGUMENTS, FormulaError, formula_surface
+from trajectories.cli.main import cli
+from trajectories.surfaces.formula import FUNCTIONS, TWO_ARGUMENTS, FormulaError, formula_surface
 
 FOUR_HUNDRED_DIGITS = "7" * 400
 

@@ -1,4 +1,4 @@
-"""The frame checker (trajectories/frame_check.py): every built-in scene is clean in every frame; the checker
+"""The frame checker (trajectories/pipeline/frame_check.py): every built-in scene is clean in every frame; the checker
 finds each drawing bug of issue 25 when a view reintroduces it; each rule on hand-made geometry; the
 geometry a view reports is where its pixels are."""
 
@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageSequence
 
-from trajectories.frame_check import (
+from trajectories.compute.paths import compute_paths
+from trajectories.pipeline.frame_check import (
     Findings,
     check_frame,
     check_heads_seen,
@@ -18,10 +19,9 @@ from trajectories.frame_check import (
     check_widths,
     frame_ranges,
 )
-from trajectories.moments import Moment
-from trajectories.paths import compute_paths
 from trajectories.render.contour import ContourView
 from trajectories.render.geometry import Area, Dots, FrameGeometry, Mark, Stroke, TextBox
+from trajectories.render.moments import Moment
 from trajectories.scene import Racer, Scene, builtin_scenes
 
 from .drawing import make_view
@@ -335,7 +335,7 @@ def test_the_camera_turns_only_within_its_rotation_steps():
 
 
 def test_pauses_and_waivers_from_toml_and_the_command_line(tmp_path):
-    from trajectories.plan import plan_render
+    from trajectories.pipeline.plan import plan_render
     from trajectories.scene.toml_file import load_toml_scene
 
     path = tmp_path / "race.toml"

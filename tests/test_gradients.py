@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from trajectories.catalogue import get_surface
-from trajectories.gradients import (
+from trajectories.surfaces.catalogue import get_surface
+from trajectories.surfaces.gradients import (
     Dataset,
     ExactGradient,
     MiniBatchGradient,

@@ -1,4 +1,4 @@
-"""The guard (trajectories/guard.py): while it is active, each forbidden side effect is refused in one line
+"""The guard (trajectories/trust/guard.py): while it is active, each forbidden side effect is refused in one line
 and does not happen (checked on the file system, or by a marker the action would leave); outputs,
 temporaries and caches stay writable; and real renders pass under it: every built-in race scene in TOML
 form, every view, and, in a fresh process where every library is imported under the guard, TOML scenes
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from trajectories.errors import TrustError
-from trajectories.guard import ForbiddenImport, guarded
+from trajectories.trust.guard import ForbiddenImport, guarded
 
 from .adapter_support import require
 from .toml_documents import to_toml
@@ -112,11 +112,11 @@ def test_check_reads_a_toml_scene_under_the_guard(place, monkeypatch):
     during the check (here a stand-in for a door not yet found) is refused in one line and does not happen."""
     from click.testing import CliRunner
 
-    import trajectories.frame_check
-    from trajectories.cli import cli
+    import trajectories.pipeline.frame_check
+    from trajectories.cli.main import cli
 
     (place / "s.toml").write_text('surface = "sphere"\nsteps = 2\n[[optimizers]]\nname = "adam"\n')
-    monkeypatch.setattr(trajectories.frame_check, "check_scene", lambda scene: os.remove("victim.txt"))
+    monkeypatch.setattr(trajectories.pipeline.frame_check, "check_scene", lambda scene: os.remove("victim.txt"))
     result = CliRunner().invoke(cli, ["check", "s.toml"])
     assert result.exit_code == 2 and result.stderr.startswith("trajectories: error: s.toml: refused "), result.output
     assert (place / "victim.txt").read_text() == "kept"
@@ -134,7 +134,7 @@ def test_modules_that_act_when_imported_are_refused(capsys):
 
 
 def test_outputs_their_temporaries_folders_and_caches_stay_writable(tmp_path):
-    from trajectories.atomic import atomic_path
+    from trajectories.support.atomic import atomic_path
 
     target = tmp_path / "new" / "deeper" / "out.gif"
     cache = tmp_path / "cache"
@@ -154,9 +154,9 @@ def test_outputs_their_temporaries_folders_and_caches_stay_writable(tmp_path):
 def toml_form(scene) -> str | None:
     """A built-in race scene as a TOML scene file, or ``None`` when TOML cannot say it (a surface that is
     neither in the catalogue nor a formula)."""
-    from trajectories.catalogue import surface_names
     from trajectories.options import OPTIONS_LIST
     from trajectories.scene.values import part_for
+    from trajectories.surfaces.catalogue import surface_names
 
     if scene.surface.name not in surface_names():
         return None
@@ -198,7 +198,7 @@ RENDERED = {"rosenbrock": "gif", "fig7_saddle_race": "png", "himmelblau_basins":
 
 
 def test_every_built_in_race_scene_in_toml_form_loads_equal_and_each_view_renders_under_the_guard(tmp_path):
-    from trajectories.pipeline import render_scene
+    from trajectories.pipeline.stages import render_scene
     from trajectories.scene import Scene, builtin_scenes, load_toml_scene
 
     loaded_scenes = {}
@@ -220,14 +220,14 @@ def test_every_built_in_race_scene_in_toml_form_loads_equal_and_each_view_render
 
 FRESH = textwrap.dedent('''
     import json, sys
-    from trajectories import guard
+    from trajectories.trust import guard
     seen = {"imports": 0, "forks": 0}
     def count(event, args):
         if guard.active() is not None:
             seen["imports"] += event == "import"
             seen["forks"] += event == "os.fork"
     sys.addaudithook(count)
-    from trajectories.cli import cli
+    from trajectories.cli.main import cli
     from click.testing import CliRunner
     codes = {}
     result = CliRunner().invoke(cli, ["render", "three_d.toml", "-o", "three_d.gif", "-q", "-j", "2"])

@@ -5,14 +5,14 @@ import math
 import numpy as np
 import pytest
 
-from trajectories.catalogue import get_surface
-from trajectories.gradients import NoisyGradient
-from trajectories.horizon import JITTER, RUN_TOLERANCE, horizons, nudge, render_tolerance
-from trajectories.paths import chaotic_paths
-from trajectories.portable import portable_surface
-from trajectories.run import run
+from trajectories.compute.horizon import JITTER, RUN_TOLERANCE, horizons, nudge, render_tolerance
+from trajectories.compute.paths import chaotic_paths
+from trajectories.compute.run import run
+from trajectories.core.portable import portable_surface
+from trajectories.core.spec import parse_optimizer
 from trajectories.scene import Racer, ReproducibilityWarning, Scene, builtin_scenes
-from trajectories.spec import parse_optimizer
+from trajectories.surfaces.catalogue import get_surface
+from trajectories.surfaces.gradients import NoisyGradient
 
 PEAKS = get_surface("peaks")
 ROSENBROCK = get_surface("rosenbrock")
@@ -194,8 +194,8 @@ def test_run_reports_horizons_in_json_and_csv(invoke):
     (PEAKS, "sgd:lr=0.15", 150, 30), (ROSENBROCK, CENTERED_RMSPROP, 300, 30), (get_surface("rastrigin"), "adam:lr=0.5",
                                                                                120, 0)])
 def test_a_screened_swarm_gets_the_four_shadows_horizons_path_for_path(surface, spec, steps, chaotic, monkeypatch):
-    from trajectories import horizon
-    from trajectories.starts import Random
+    from trajectories.compute import horizon
+    from trajectories.compute.starts import Random
 
     starts = Random(300, seed=11).points(surface.window)
     optimizer = parse_optimizer(spec).build()
@@ -210,9 +210,9 @@ def test_a_screened_swarm_gets_the_four_shadows_horizons_path_for_path(surface, 
 def test_a_chaotic_basin_map_warns_with_how_many_starts_end_elsewhere(tmp_path):
     """The basin map's check against whole paths: the map's starts and a shadow's (nudged a few ulps and
     wobbled an ulp a step), run in full and judged by the convergence rule on full paths."""
-    from trajectories.basins import converged, known_targets, tolerance_of
-    from trajectories.horizon import _DIRECTIONS, nudge, wobbled
-    from trajectories.starts import Grid
+    from trajectories.compute.basins import converged, known_targets, tolerance_of
+    from trajectories.compute.horizon import _DIRECTIONS, nudge, wobbled
+    from trajectories.compute.starts import Grid
 
     scene = Scene("wild", "peaks", ["sgd:lr=0.1"], start_sets=[Grid(30, 30)], steps=150, view="basins",
                   size=(200, 150))

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from trajectories import pipeline
-from trajectories.pipeline import frame_delays, render_scene
+from trajectories.integrations.snapshot import DEFAULT_TOLERANCE, frame_rms
+from trajectories.pipeline import stages as pipeline
+from trajectories.pipeline.stages import frame_delays, render_scene
 from trajectories.scene import Scene
-from trajectories.snapshot import DEFAULT_TOLERANCE, frame_rms
 from trajectories.writers.html import HtmlWriter, fragment
 from trajectories.writers.quantize import PaletteMapper, build_palette
 

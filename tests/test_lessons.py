@@ -6,11 +6,11 @@ import math
 import numpy as np
 import pytest
 
-from trajectories.catalogue import get_surface
-from trajectories.paths import chaotic_paths, race_trajectories
-from trajectories.run import run
+from trajectories.compute.paths import chaotic_paths, race_trajectories
+from trajectories.compute.run import run
+from trajectories.core.spec import parse_optimizer
 from trajectories.scene import builtin_scenes
-from trajectories.spec import parse_optimizer
+from trajectories.surfaces.catalogue import get_surface
 
 SCENES = builtin_scenes()
 LESSONS = {name: scene for name, scene in SCENES.items() if name.startswith("lesson_")}
@@ -193,7 +193,7 @@ def test_the_sweep_fans_out_from_crawling_to_exploding():
     assert rates == sorted(rates) and len(rates) == 8 and rates[-1] / rates[0] == 200
     assert np.allclose(np.diff(np.log10(rates)), np.log10(rates[1]) - np.log10(rates[0]), atol=0.21)  # ~log
     assert [r.legend_text() for r in scene.optimizers] == [f"lr {lr:g}" for lr in rates]
-    from trajectories.render.theme import get_theme
+    from trajectories.style.theme import get_theme
 
     luminance = [_luminance(color) for color in scene.racer_colors(get_theme(scene.look.theme))]
     assert luminance == sorted(luminance)  # a sequential colour scale: darker = smaller rate

@@ -1,6 +1,6 @@
 """Requests too big to do, and numbers too wild to draw: refused before any work, in one line, exit status 2.
 
-The memory estimates of :mod:`trajectories.limits` are checked against independent counts (numpy's own
+The memory estimates of :mod:`trajectories.pipeline.limits` are checked against independent counts (numpy's own
 ``nbytes`` of a real run, tracemalloc's peak, a child process's peak RSS), then the refusals through the
 command line, the TOML files and Python scenes.
 """
@@ -18,16 +18,16 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from trajectories import limits
-from trajectories.catalogue import get_surface
-from trajectories.cli import cli
+from trajectories.cli.main import cli
+from trajectories.compute.ewa import MAX_ROWS, load_series
+from trajectories.compute.export import run_document, to_json
+from trajectories.compute.paths import compute_paths, record_paths
+from trajectories.core.spec import parse_optimizer
 from trajectories.errors import RenderError, SceneError, SeriesError
-from trajectories.ewa import MAX_ROWS, load_series
-from trajectories.export import run_document, to_json
 from trajectories.options import NARROWEST, OPTIONS, window_problem
-from trajectories.paths import compute_paths, record_paths
+from trajectories.pipeline import limits
 from trajectories.scene import BatchDiagram, Scene, SeriesScene, builtin_scenes, load_toml_scene
-from trajectories.spec import parse_optimizer
+from trajectories.surfaces.catalogue import get_surface
 from trajectories.writers import FORMATS, Format, get_format, register_format, unregister_format
 
 from .drawing import make_view
@@ -91,8 +91,8 @@ def test_run_estimate_covers_tracemalloc_peak_and_is_not_far_above():
 
 @pytest.mark.parametrize("spec", ["sgd:lr=0.01", "adam:lr=0.1"])
 def test_reduced_estimate_covers_tracemalloc_peak_and_is_not_far_above(spec):
-    from trajectories.basins import reduce_paths
-    from trajectories.starts import Random
+    from trajectories.compute.basins import reduce_paths
+    from trajectories.compute.starts import Random
 
     surface = get_surface("himmelblau")
     starts = Random(20_000, seed=1).points(surface.window)
@@ -234,7 +234,7 @@ def test_streamed_formats_are_not_bounded_by_their_frames(workdir, fmt):
 
 
 def test_too_many_processes_for_large_3d_frames(workdir, monkeypatch):
-    from trajectories import pipeline
+    from trajectories.pipeline import stages as pipeline
 
     monkeypatch.setattr(limits, "useful_workers", lambda: 8)  # a 2-core machine's cap, whatever this one has
     monkeypatch.setattr(pipeline, "useful_workers", lambda: 8)

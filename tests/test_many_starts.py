@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from trajectories.basins import (
+from trajectories.cli.main import cli
+from trajectories.compute.basins import (
     CONVERGENCE_TOLERANCE,
     Target,
     converged,
@@ -19,14 +20,13 @@ from trajectories.basins import (
     reduce_paths,
     reduce_race,
 )
-from trajectories.catalogue import get_surface, resolve_surface
-from trajectories.cli import cli
+from trajectories.compute.paths import compute_paths
+from trajectories.compute.run import run
+from trajectories.compute.starts import Disk, Grid, Random, StartSetError, as_start_sets, parse_start_set
+from trajectories.core.optimizers import adam, sgd
 from trajectories.errors import SceneError
-from trajectories.optimizers import adam, sgd
-from trajectories.paths import compute_paths
-from trajectories.run import run
 from trajectories.scene import Racer, Scene, load_toml_scene
-from trajectories.starts import Disk, Grid, Random, StartSetError, as_start_sets, parse_start_set
+from trajectories.surfaces.catalogue import get_surface, resolve_surface
 
 from .test_bad_input import assert_refused
 
@@ -103,7 +103,7 @@ def test_a_scene_mixes_start_points_and_sets_and_checks_the_disk_against_its_win
 
 
 def single_run_label(surface, optimizer, start, steps):
-    """Independently of trajectories.basins: one start, the nearest known minimum by a Python loop, and
+    """Independently of trajectories.compute.basins: one start, the nearest known minimum by a Python loop, and
     the first step from which every point stays within the tolerance of it."""
     path = run(surface, optimizer, [start], steps)
     if path.diverged_step[0] >= 0:
@@ -348,8 +348,8 @@ def test_the_swarm_stamps_each_particle_where_it_is():
 def test_a_count_of_starts_in_a_title_is_the_scenes_own_in_every_view(view):
     """``{starts}`` in a title is replaced by the number of starts the scene draws, in each view of many
     starts (the swarm view once drew it literally)."""
-    from trajectories.paths import compute_paths as compute
-    from trajectories.view_registry import get_view_kind
+    from trajectories.compute.paths import compute_paths as compute
+    from trajectories.render.registry import get_view_kind
 
     scene = Scene("count", "himmelblau", ["adam:lr=0.1"], start_sets=["grid:6x5"], steps=4, view=view,
                   title="{starts} starts", size=(320, 240), dpi=50)

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from trajectories.cli import cli
+from trajectories.cli.main import cli
+from trajectories.compute.paths import compute_paths
 from trajectories.errors import SceneError
-from trajectories.limits import render_seconds
 from trajectories.network.training import Learner, train
-from trajectories.paths import compute_paths
+from trajectories.pipeline.limits import render_seconds
 from trajectories.scene import NetworkScene, Racer, load_scenes
-from trajectories.trust import is_data
+from trajectories.trust.names import is_data
 
 SMALL = dict(network="mlp:2-4-1:tanh", dataset="moons:n=60,noise=0.2,seed=1,validation=0.25", steps=20,
              loss_grid=9, decision_grid=12, boundaries=3, size=(900, 450), fps=5)
@@ -145,7 +145,7 @@ def test_time_and_memory_are_estimated_before_any_work():
 
 
 def test_describe_lists_the_racers_and_the_size_of_the_network(small):
-    from trajectories.describe import describe_scene
+    from trajectories.cli.describe import describe_scene
 
     scene, _ = small
     lines = describe_scene(scene)

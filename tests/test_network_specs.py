@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from trajectories.errors import NetworkError, TrajectoriesError
-from trajectories.gradients import make_regression
 from trajectories.network import bounds
 from trajectories.network.datasets import make_dataset, parse_dataset
 from trajectories.network.models import parse_model
+from trajectories.surfaces.gradients import make_regression
 
 from .adapter_support import require
 

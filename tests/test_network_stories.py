@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from trajectories.paths import compute_paths
+from trajectories.compute.paths import compute_paths
 from trajectories.scene import builtin_scenes
 
 SCENES = {name: scene for name, scene in builtin_scenes().items() if name.startswith("network_")}

@@ -7,13 +7,13 @@ import hashlib
 import numpy as np
 import pytest
 
+from trajectories.core.optimizers import OPTIMIZERS
 from trajectories.errors import NetworkError
-from trajectories.gradients import BatchOrder
 from trajectories.network.datasets import make_dataset
 from trajectories.network.horizon import PARITY_TOLERANCE, horizons
 from trajectories.network.models import parse_model
 from trajectories.network.training import Learner, loss_targets, resolve_loss, train
-from trajectories.optimizers import OPTIMIZERS
+from trajectories.surfaces.gradients import BatchOrder
 
 from .adapter_support import require
 from .network_torch import torch_path

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trajectories import optimizers
-from trajectories.catalogue import get_surface
-from trajectories.run import run
-from trajectories.spec import OptimizerSpec, SpecError, parse_optimizer
+from trajectories.compute.run import run
+from trajectories.core import optimizers
+from trajectories.core.spec import OptimizerSpec, SpecError, parse_optimizer
+from trajectories.surfaces.catalogue import get_surface
 
 from .references import tf1_reference
 
@@ -142,7 +142,7 @@ def test_equivalent_rules_take_the_same_steps(a, hp_a, b, hp_b):
     ],
 )
 def test_tf1_conventions_of_the_article(rule, spec):
-    from trajectories.spec import parse_optimizer
+    from trajectories.core.spec import parse_optimizer
 
     path = run(get_surface("saddle"), parse_optimizer(spec).build(), (1.0, -0.001), 180, escape=np.inf)
     np.testing.assert_allclose(path.positions, tf1_reference(rule), rtol=1e-12, atol=1e-300)
@@ -242,7 +242,7 @@ def test_adam_without_bias_correction_follows_the_raw_moments(eps_hat):
 
 def test_uncorrected_adam_steps_are_the_corrected_ones_times_the_warm_up_ratio():
     # on a plane the gradient is constant, so the two runs differ only by the correction factors
-    from trajectories.formula import formula_surface
+    from trajectories.surfaces.formula import formula_surface
 
     plane = formula_surface("3*x - 4*y", (-1e6, 1e6, -1e6, 1e6))
     raw = run(plane, OptimizerSpec("adam", {"lr": 0.01, "bias_correction": False, "eps": 0.0}).build(), (0, 0), 50)

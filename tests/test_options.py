@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 import pytest
 
-from trajectories.cli import cli
-from trajectories.describe import starter
+from trajectories.cli.describe import starter
+from trajectories.cli.main import cli
 from trajectories.errors import SceneError
 from trajectories.options import (
     OPTIONS,

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from trajectories.errors import OutputError
-from trajectories.folders import check_creatable, folders_kept_only_if_used, missing_folders
+from trajectories.support.folders import check_creatable, folders_kept_only_if_used, missing_folders
 from trajectories.writers import FrameWriter
 
 from .contracts import fake_format
@@ -39,8 +39,8 @@ def test_run_compare_and_new_make_their_folders(invoke, tmp_path, monkeypatch):
 
 
 def test_a_render_failing_midway_leaves_no_new_folder(invoke, tmp_path, monkeypatch):
-    from trajectories import pipeline
     from trajectories.errors import RenderError
+    from trajectories.pipeline import stages as pipeline
 
     def fail(*args, **kwargs):
         raise RenderError("the contours failed")

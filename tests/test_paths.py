@@ -5,16 +5,17 @@ import json
 import numpy as np
 import pytest
 
-from trajectories.export import to_json
-from trajectories.optimizers import sgd
-from trajectories.paths import compute_paths
-from trajectories.run import run
+from trajectories.compute.export import to_json
+from trajectories.compute.paths import compute_paths
+from trajectories.compute.run import run
+from trajectories.core.optimizers import sgd
+from trajectories.render.registry import view_of as view_kind
 from trajectories.scene import Scene, SideBySide, builtin_scenes
-from trajectories.view_registry import view_of as view_kind
 
 BUILTIN = builtin_scenes()
 WITH_PATHS = [name for name, scene in BUILTIN.items() if view_kind(scene).needs_paths and not view_kind(scene).reduces
-              and view_kind(scene).name != "swarm"]  # a swarm's 1,000 paths export as any race's (test_many_starts)
+              and view_kind(scene).name != "swarm"  # a swarm's 1,000 paths export as any race's (test_many_starts)
+              and scene.kind != "network"]  # a network's paths are parameter vectors (test_network_scene)
 
 
 def test_computed_paths_are_the_runners_own_numbers():

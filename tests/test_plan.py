@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from trajectories.core.spec import parse_optimizer
 from trajectories.errors import OutputError
-from trajectories.plan import AdHoc, PlanError, adhoc_scene, plan_render
+from trajectories.pipeline.plan import AdHoc, PlanError, adhoc_scene, plan_render
 from trajectories.scene import builtin_scenes
-from trajectories.spec import parse_optimizer
 
 
 def test_all_scenes_get_the_options_they_have():
@@ -65,7 +65,7 @@ def test_options_that_do_not_go_together(kwargs, message):
 
 def counted_checks(monkeypatch) -> dict[str, int]:
     """Count the calls of each check a render makes (frames, memory, view, output file), wherever they are made."""
-    from trajectories import limits, plan
+    from trajectories.pipeline import limits, plan
 
     calls = dict.fromkeys(("check_render_size", "check_frame_count", "check_memory", "check_output_file"), 0)
     for module in (limits, plan):
@@ -85,7 +85,7 @@ def counted_checks(monkeypatch) -> dict[str, int]:
 def test_the_plan_checks_each_fact_once_and_the_render_does_not_check_again(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
-    from trajectories.cli import cli
+    from trajectories.cli.main import cli
     from trajectories.scene import Scene
 
     calls = counted_checks(monkeypatch)

@@ -8,15 +8,15 @@ import textwrap
 import numpy as np
 import pytest
 
-from trajectories.catalogue import get_surface, resolve_surface
-from trajectories.plugins import PluginError
-from trajectories.run import run
-from trajectories.spec import parse_optimizer
+from trajectories.compute.run import run
+from trajectories.core.spec import parse_optimizer
+from trajectories.support.plugins import PluginError
+from trajectories.surfaces.catalogue import get_surface, resolve_surface
 
 PLUGIN_MODULE = '''
 from trajectories.scene import Scene
-from trajectories.surfaces import Surface
-from trajectories.transforms import chain, scale_by_learning_rate, GradientTransformation, EmptyState
+from trajectories.surfaces.analytic import Surface
+from trajectories.core.transforms import chain, scale_by_learning_rate, GradientTransformation, EmptyState
 import numpy as np
 
 

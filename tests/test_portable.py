@@ -7,10 +7,8 @@ import mpmath
 import numpy as np
 import pytest
 
-from trajectories import portable
-from trajectories.catalogue import SURFACE_NAMES, get_surface
-from trajectories.formula import FUNCTIONS, formula_surface
-from trajectories.portable import (
+from trajectories.core import portable
+from trajectories.core.portable import (
     CORRECTLY_ROUNDED,
     PortableArithmeticError,
     PortableArray,
@@ -19,6 +17,8 @@ from trajectories.portable import (
     portable_surface,
     wrap,
 )
+from trajectories.surfaces.catalogue import SURFACE_NAMES, get_surface
+from trajectories.surfaces.formula import FUNCTIONS, formula_surface
 
 RNG = np.random.default_rng(20261201)
 

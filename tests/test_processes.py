@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from trajectories.processes import Stopped, signals_unwind
+from trajectories.support.processes import Stopped, signals_unwind
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals and /proc as on Linux")
 
-COMMAND = [sys.executable, "-c", "from trajectories.cli import main; main()"]
+COMMAND = [sys.executable, "-c", "from trajectories.cli.main import main; main()"]
 SLOW_3D = ["render", "fig1_critical_points", "--jobs", "2"]  # a few seconds, frames drawn by two workers
 
 
@@ -90,7 +90,7 @@ def test_signals_unwind_raises_in_the_block_and_restores_the_handlers():
 def test_a_huge_jobs_count_starts_no_more_workers_than_useful(invoke, tmp_path, monkeypatch):
     import multiprocessing
 
-    from trajectories import pipeline
+    from trajectories.pipeline import stages as pipeline
 
     started = []
     fork = type(multiprocessing.get_context("fork"))
@@ -120,7 +120,7 @@ def test_a_worker_is_forked_with_ctrl_c_held_until_it_ignores_it():
     signals_held is born with SIGINT blocked, and takes it (ignored) only once its own dispositions are set."""
     import multiprocessing
 
-    from trajectories.processes import die_with_parent, signals_held
+    from trajectories.support.processes import die_with_parent, signals_held
 
     def child(pipe):
         born = signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, [])

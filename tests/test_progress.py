@@ -1,4 +1,5 @@
-"""Long work says how far it is: a bar on a terminal, a line every few seconds elsewhere (trajectories/progress.py);
+"""Long work says how far it is: a bar on a terminal, a line every few seconds elsewhere
+(trajectories/support/progress.py);
 reductions report chunks of starts, tune the rates it chose, render the files as they are written."""
 
 import io
@@ -6,14 +7,14 @@ import io
 import numpy as np
 from click.testing import CliRunner
 
-from trajectories import pipeline
-from trajectories.basins import reduce_paths
-from trajectories.catalogue import get_surface
-from trajectories.cli import cli
-from trajectories.optimizers import adam
-from trajectories.progress import Progress
+from trajectories.cli.main import cli
+from trajectories.compute.basins import reduce_paths
+from trajectories.compute.starts import Grid
+from trajectories.core.optimizers import adam
+from trajectories.pipeline import stages as pipeline
 from trajectories.scene import Scene
-from trajectories.starts import Grid
+from trajectories.support.progress import Progress
+from trajectories.surfaces.catalogue import get_surface
 
 
 class Terminal(io.StringIO):

@@ -8,10 +8,12 @@ import sys
 import pytest
 from PIL import Image
 
-from trajectories import pipeline, sphinxext, writers
+from trajectories import writers
 from trajectories.errors import RenderError
+from trajectories.integrations import sphinx as sphinxext
 from trajectories.options import OPTIONS, RUN_FORMATS, run_format
-from trajectories.view_registry import VIEWS, check_vector_form, race_view_names, register_view, unregister_view
+from trajectories.pipeline import stages as pipeline
+from trajectories.render.registry import VIEWS, check_vector_form, race_view_names, register_view, unregister_view
 from trajectories.writers import FORMATS, Format, page_format_names, register_format, unregister_format
 
 
@@ -78,7 +80,7 @@ def test_run_formats_are_one_list():
 
 
 def test_reading_a_views_flags_imports_no_view_and_no_matplotlib(tmp_path):
-    code = ("import sys; from trajectories.limits import drawing_processes; from trajectories.scene import "
+    code = ("import sys; from trajectories.pipeline.limits import drawing_processes; from trajectories.scene import "
             "builtin_scenes; scene = builtin_scenes()['fig1_critical_points']; "
             "print(drawing_processes(scene, 50, 4), drawing_processes(builtin_scenes()['rosenbrock'], 50, 4), "
             "sorted(m for m in sys.modules if m.startswith('trajectories.render.')))")
@@ -92,7 +94,7 @@ def test_a_views_own_check_runs_in_the_plan_for_each_race_it_draws():
     """The plan asks the registry for a view's check (the contour view's: side panels need room) instead of
     naming the view itself; panels side by side are checked one by one."""
     from trajectories.errors import PlanError
-    from trajectories.limits import check_render_size
+    from trajectories.pipeline.limits import check_render_size
     from trajectories.scene import Scene, SideBySide
 
     seen = []

@@ -12,7 +12,7 @@ import pytest
 from matplotlib.colors import to_rgba
 from PIL import Image
 
-from trajectories.paths import race_trajectories
+from trajectories.compute.paths import race_trajectories
 from trajectories.render.contour import find_exit
 from trajectories.scene import Racer, Scene, spread
 from trajectories.writers import FrameWriter
@@ -136,8 +136,8 @@ def test_diverging_paths_render_without_warnings(tmp_path):
 def test_a_path_that_leaves_the_window_early_is_warned_of_only_if_it_never_comes_back():
     """GD on x² + y² is x_t = x_0 (1 − 2 lr)^t: from x_0 = 1.5 in the window [−1, 2], lr 0.9 jumps to −1.2
     (out) and back to 0.96 (in), drawn again from there; lr 1.1 jumps to −1.8 and 2.16 and never returns."""
-    from trajectories.paths import compute_paths
-    from trajectories.pipeline import early_exit_warnings
+    from trajectories.compute.paths import compute_paths
+    from trajectories.pipeline.stages import early_exit_warnings
 
     def x(lr, t):
         return 1.5 * (1 - 2 * lr) ** t

@@ -5,10 +5,10 @@ import warnings
 import numpy as np
 import pytest
 
-from trajectories.catalogue import get_surface
-from trajectories.gradients import MiniBatchGradient, make_regression, regression_surface
-from trajectories.optimizers import adam, sgd
-from trajectories.run import run
+from trajectories.compute.run import run
+from trajectories.core.optimizers import adam, sgd
+from trajectories.surfaces.catalogue import get_surface
+from trajectories.surfaces.gradients import MiniBatchGradient, make_regression, regression_surface
 
 
 def test_gradient_descent_on_a_quadratic_is_geometric():
@@ -91,10 +91,10 @@ def test_the_run_request_is_the_commands_logic_without_the_command():
 
     from click.testing import CliRunner
 
-    from trajectories.cli import cli
+    from trajectories.cli.main import cli
+    from trajectories.core.spec import parse_optimizer
     from trajectories.errors import OptionError
-    from trajectories.run_request import RunRequest
-    from trajectories.spec import parse_optimizer
+    from trajectories.pipeline.run_request import RunRequest
 
     def request(**changes):
         options = dict(surface="rosenbrock", window=None, specs=(parse_optimizer("adam:lr=0.05"),), starts=(),

@@ -7,10 +7,10 @@ import textwrap
 import numpy as np
 import pytest
 
-from trajectories.paths import race_trajectories
+from trajectories.compute.paths import race_trajectories
+from trajectories.core.spec import parse_optimizer
+from trajectories.render.registry import race_view_names
 from trajectories.scene import Racer, Scene, SceneError, builtin_scenes, find_scenes, load_scene_file
-from trajectories.spec import parse_optimizer
-from trajectories.view_registry import race_view_names
 
 
 def test_a_scene_is_a_frozen_value_and_options_make_new_ones():
@@ -30,7 +30,7 @@ def test_compute_runs_every_optimizer_from_every_start():
     scene = Scene("s", "himmelblau", ["sgd:lr=0.01", "adam:lr=0.1"], start=[(0, 0), (1, -1)], steps=30)
     first, second = race_trajectories(scene)
     assert first.positions.shape == (31, 2, 2)
-    from trajectories.run import run
+    from trajectories.compute.run import run
 
     alone = run(scene.surface, parse_optimizer("adam:lr=0.1").build(), (1, -1), 30)
     assert np.array_equal(second.positions[:, 1], alone.positions)
@@ -137,8 +137,9 @@ def test_builtin_scenes_are_found_and_well_formed():
 
 def test_numeric_core_never_imports_matplotlib():
     code = (
-        "import sys; import trajectories.run, trajectories.optimizers, trajectories.catalogue, trajectories.gradients, "
-        "trajectories.export, trajectories.scene, trajectories.cli; "
+        "import sys; import trajectories.compute.run, trajectories.core.optimizers, trajectories.surfaces.catalogue, "
+        "trajectories.surfaces.gradients, "
+        "trajectories.compute.export, trajectories.scene, trajectories.cli.main; "
         "print('matplotlib' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from trajectories.catalogue import get_surface
+from trajectories.compute.paths import race_trajectories
+from trajectories.compute.run import run
+from trajectories.core.schedules import KINDS, parse_schedules, schedule_of
+from trajectories.core.spec import OptimizerSpec, parse_optimizer
 from trajectories.errors import SceneError, SpecError
-from trajectories.paths import race_trajectories
-from trajectories.run import run
-from trajectories.schedules import KINDS, parse_schedules, schedule_of
-from trajectories.spec import OptimizerSpec, parse_optimizer
+from trajectories.surfaces.catalogue import get_surface
 
 from .adapter_support import require
 
@@ -160,7 +160,7 @@ def test_names_and_defaults_are_torchs():
 def test_run_json_holds_the_learning_rate_of_every_update(tmp_path):
     from click.testing import CliRunner
 
-    from trajectories.cli import cli
+    from trajectories.cli.main import cli
 
     out = tmp_path / "paths.json"
     result = CliRunner().invoke(cli, [

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 LEVELS = {"all": "", "no AVX-512": "X86_V4 AVX512_ICL", "no AVX2": "X86_V3 X86_V4 AVX512_ICL"}
-CLI = [sys.executable, "-c", "from trajectories.cli import main; main()"]
+CLI = [sys.executable, "-c", "from trajectories.cli.main import main; main()"]
 
 
 def _under(level: str, *args: str, **kwargs) -> subprocess.CompletedProcess:

@@ -7,9 +7,9 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from trajectories.cli import cli
+from trajectories.cli.main import cli
+from trajectories.integrations.snapshot import DEFAULT_TOLERANCE, CompareError, compare_files, read_animation
 from trajectories.scene import Racer, builtin_scenes
-from trajectories.snapshot import DEFAULT_TOLERANCE, CompareError, compare_files, read_animation
 from trajectories.writers.gif import encode_to_bytes
 
 from .snapshot_helpers import render_small
@@ -37,7 +37,7 @@ def test_font_rendering_drift_is_absorbed(baseline, tmp_path, hinting):
 @pytest.mark.parametrize("name", ["rosenbrock", "fig6_momentum", "fig1_critical_points"])
 def test_encoder_drift_is_absorbed(tmp_path, name):
     # the same frames quantised to a palette of 192 colours instead of 255 (another median cut)
-    from trajectories.pipeline import render_scene
+    from trajectories.pipeline.stages import render_scene
 
     from .snapshot_helpers import small
 
@@ -201,7 +201,7 @@ def _run_compare(*args):
     import subprocess
     import sys
 
-    command = [sys.executable, "-c", "from trajectories.cli import main; main()", "compare", *map(str, args)]
+    command = [sys.executable, "-c", "from trajectories.cli.main import main; main()", "compare", *map(str, args)]
     return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
 

@@ -16,7 +16,7 @@ def test_builtin_scene_matches_its_snapshot(name, animation_snapshot, small_rend
 def test_a_network_race_matches_its_snapshot(animation_snapshot, tmp_path):
     """A network race at a size that shows its decision panels: its training, PCA plane, loss grid and decision
     grids are the same bits at every numpy SIMD level (.ci/run runs this file under two lesser ones)."""
-    from trajectories.pipeline import render_scene
+    from trajectories.pipeline.stages import render_scene
     from trajectories.scene import NetworkScene, Racer
 
     scene = NetworkScene("network_snapshot", network="mlp:2-6-1:tanh", dataset="moons:n=60,noise=0.2,seed=2",

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trajectories.spec import OptimizerSpec, SpecError, parse_optimizer
+from trajectories.core.spec import OptimizerSpec, SpecError, parse_optimizer
 
 
 def test_parses_names_values_and_booleans():

@@ -13,7 +13,7 @@ from PIL import Image
 from sphinx.application import Sphinx
 from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-from trajectories import sphinxext
+from trajectories.integrations import sphinx as sphinxext
 from trajectories.writers import page_format_names
 
 CONF = 'extensions = ["trajectories.sphinxext", "myst_parser"]\n'

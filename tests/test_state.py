@@ -1,4 +1,4 @@
-"""What optimizers hold (``run(..., record_state=True)``, :mod:`trajectories.state`) against the update
+"""What optimizers hold (``run(..., record_state=True)``, :mod:`trajectories.core.state`) against the update
 rules' own recurrences, the overlays drawn from it, and the stories of the three ``inside_*`` scenes."""
 
 import math
@@ -6,12 +6,12 @@ import math
 import numpy as np
 import pytest
 
-from trajectories.catalogue import get_surface
-from trajectories.paths import chaotic_paths, race_trajectories
-from trajectories.run import run
+from trajectories.compute.paths import chaotic_paths, race_trajectories
+from trajectories.compute.run import run
+from trajectories.core.spec import parse_optimizer
+from trajectories.core.state import effective_rates, nice_scale, velocity
 from trajectories.scene import Racer, Scene, builtin_scenes
-from trajectories.spec import parse_optimizer
-from trajectories.state import effective_rates, nice_scale, velocity
+from trajectories.surfaces.catalogue import get_surface
 
 RAVINE = get_surface("ravine")
 SCENES = builtin_scenes()
@@ -169,7 +169,7 @@ def test_raw_adam_first_step_is_sqrt_10_times_too_long():
 def test_overlays_from_toml_and_the_command_line(tmp_path):
     from click.testing import CliRunner
 
-    from trajectories.cli import cli
+    from trajectories.cli.main import cli
     from trajectories.scene.toml_file import load_toml_scene
 
     (tmp_path / "o.toml").write_text('name = "o"\nsurface = "ravine"\nsteps = 5\n[[optimizers]]\nname = "adam"\n'
@@ -182,7 +182,7 @@ def test_overlays_from_toml_and_the_command_line(tmp_path):
 
 
 def test_state_series_are_the_rules_own_quantities():
-    from trajectories.state import state_series
+    from trajectories.core.state import state_series
 
     spec, path = recorded("adam:lr=0.3,beta1=0.8,beta2=0.9")
     t = np.arange(1, 13)[:, None, None]

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from trajectories.adapters import step_budget
 from trajectories.adapters.step_budget import StepTooLong, bounded_steps
-from trajectories.cli import cli
+from trajectories.cli.main import cli
 
 from .adapter_support import require
 from .test_bad_input import assert_refused
@@ -54,8 +54,8 @@ def test_a_keyword_asking_for_unbounded_work_is_one_line(monkeypatch, tmp_path):
 def test_a_step_measured_as_work_counts_per_start_in_the_estimate(monkeypatch):
     """A step from two starts measured at 20 ms (past the 10 ms of any fixed cost) is 10 ms a start and update
     in run's estimate; below it the rules hold, the same on every machine."""
-    from trajectories import limits
-    from trajectories.spec import parse_optimizer
+    from trajectories.core.spec import parse_optimizer
+    from trajectories.pipeline import limits
 
     require("torch")
     adam = parse_optimizer("torch:torch.optim.Adam")

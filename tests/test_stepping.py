@@ -1,4 +1,5 @@
-"""The many-start loop (:mod:`trajectories.stepping`) and its arrival trackers (:mod:`trajectories.arrivals`):
+"""The many-start loop (:mod:`trajectories.compute.stepping`) and its arrival trackers
+(:mod:`trajectories.compute.arrivals`):
 every number is the plain loop's, bit for bit, for any tile and block; the in-place steps are the pure
 updates; the home tracker gives what the every-target tracker gives."""
 
@@ -7,14 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from trajectories import arrivals, basins, stepping
-from trajectories.basins import Target, converged, known_targets, reduce_paths, tolerance_of
-from trajectories.catalogue import get_surface, resolve_surface
-from trajectories.gradients import NoisyGradient
-from trajectories.optimizers import OPTIMIZERS, build
-from trajectories.run import escape_box, run
-from trajectories.spec import parse_optimizer
-from trajectories.starts import Random
+from trajectories.compute import arrivals, basins, stepping
+from trajectories.compute.basins import Target, converged, known_targets, reduce_paths, tolerance_of
+from trajectories.compute.run import escape_box, run
+from trajectories.compute.starts import Random
+from trajectories.core.optimizers import OPTIMIZERS, build
+from trajectories.core.spec import parse_optimizer
+from trajectories.surfaces.catalogue import get_surface, resolve_surface
+from trajectories.surfaces.gradients import NoisyGradient
 
 RULES = [
     ("sgd", {"lr": 0.05}), ("sgd", {"lr": 0.01, "momentum": 0.9, "nesterov": True}),

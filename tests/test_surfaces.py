@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from trajectories import surfaces
-from trajectories.catalogue import SURFACE_NAMES, get_surface
+from trajectories.surfaces import analytic as surfaces
+from trajectories.surfaces.catalogue import SURFACE_NAMES, get_surface
 
 # (name, [(x, y)], value) as SURFACES.md gives them, to the digits it gives
 REFERENCE_MINIMA = [

@@ -5,8 +5,8 @@ import textwrap
 import pytest
 from click.testing import CliRunner
 
-from trajectories.cli import cli
-from trajectories.describe import starter
+from trajectories.cli.describe import starter
+from trajectories.cli.main import cli
 from trajectories.scene import SceneError, find_scenes, load_scenes, load_toml_scene
 
 GOOD = """

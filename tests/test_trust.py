@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from trajectories.cli import cli
+from trajectories.cli.main import cli
 
 from .adapter_support import require
 from .test_bad_input import assert_refused
@@ -87,9 +87,9 @@ def test_python_code_names_anything(my_optimizers):
     assert result.exit_code == 0, result.stderr
     from my_optimizers import Sign
 
-    from trajectories.catalogue import get_surface
-    from trajectories.run import run
-    from trajectories.spec import AdapterSpec
+    from trajectories.compute.run import run
+    from trajectories.core.spec import AdapterSpec
+    from trajectories.surfaces.catalogue import get_surface
 
     path = run(get_surface("sphere"), AdapterSpec.of(Sign, lr=0.25).build(), np.array([1.0, -0.5]), 2)
     np.testing.assert_array_equal(path.positions, [[1.0, -0.5], [0.75, -0.25], [0.5, 0.0]])

@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from trajectories.cli import cli
+from trajectories.cli.main import cli
 
 from .audit_oracle import recording
 from .toml_documents import documents, named_modules, to_toml
@@ -140,9 +140,9 @@ TUNED = 'surface = "sphere"\nsteps = 4\n[[optimizers]]\nname = "sgd"\n[[optimize
 @given(CACHE_FILES)
 @example(b"[" * 100_000)
 def test_a_tune_cache_file_only_ever_gives_finite_rates(content):
+    from trajectories.compute.tune import Budget, parse_metric, parse_param
+    from trajectories.pipeline.tune_cache import DEFAULT_METRIC, DEFAULT_SPACE, DEFAULT_TRIALS, cache_key
     from trajectories.scene import load_toml_scene
-    from trajectories.tune import Budget, parse_metric, parse_param
-    from trajectories.tune_cache import DEFAULT_METRIC, DEFAULT_SPACE, DEFAULT_TRIALS, cache_key
 
     with stranger_folder() as folder:
         (folder / "tuned.toml").write_text(TUNED)

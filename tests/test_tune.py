@@ -1,4 +1,4 @@
-"""Fair tuning (:mod:`trajectories.tune`, ``trajectories tune``): the batch against one run per rate, the
+"""Fair tuning (:mod:`trajectories.compute.tune`, ``trajectories tune``): the batch against one run per rate, the
 search against an independent 40-point log grid, divergence, determinism and the TOML scene it writes."""
 
 import math
@@ -7,12 +7,12 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from trajectories.catalogue import get_surface
-from trajectories.cli import cli
-from trajectories.run import run
+from trajectories.cli.main import cli
+from trajectories.compute.run import run
+from trajectories.compute.tune import Budget, TuneError, evaluate, parse_metric, parse_param, tune
+from trajectories.core.spec import OptimizerSpec, parse_optimizer
 from trajectories.scene.toml_file import load_toml_scene
-from trajectories.spec import OptimizerSpec, parse_optimizer
-from trajectories.tune import Budget, TuneError, evaluate, parse_metric, parse_param, tune
+from trajectories.surfaces.catalogue import get_surface
 
 ROSENBROCK = get_surface("rosenbrock")
 START = np.array([[-1.5, 2.0]])
@@ -116,9 +116,9 @@ def test_tune_writes_the_same_toml_scene_for_the_same_seed(tmp_path):
 
 
 def test_render_tune_tunes_once_per_scene_and_budget(tmp_path, monkeypatch):
-    import trajectories.tune_cache as cache
+    import trajectories.pipeline.tune_cache as cache
+    from trajectories.compute.tune import Budget as B
     from trajectories.scene import Scene
-    from trajectories.tune import Budget as B
 
     monkeypatch.setenv("TRAJECTORIES_CACHE", str(tmp_path / "cache"))
     scene = Scene("race", "rosenbrock", ["adam:lr=0.5", "sgd:lr=0.1,momentum=0.9"], start=(-1.5, 2.0), steps=40)

@@ -10,8 +10,8 @@ from matplotlib.colors import to_hex
 from PIL import Image
 
 from trajectories.errors import RenderError
-from trajectories.render.theme import get_theme
 from trajectories.scene import Racer, Scene, builtin_scenes
+from trajectories.style.theme import get_theme
 
 from .requirements import require_programs
 
@@ -59,7 +59,7 @@ def test_svg_is_the_final_frame_as_text_and_shapes(stills):
 
 
 def test_no_text_leaves_every_glyph_out_and_the_frames_after_a_still_are_unchanged(tmp_path):
-    from trajectories.paths import compute_paths
+    from trajectories.compute.paths import compute_paths
     from trajectories.render.vector import write_vector
 
     from .drawing import make_view

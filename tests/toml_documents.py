@@ -14,7 +14,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from trajectories import optimizers
+from trajectories.core import optimizers
 from trajectories.options import toml_options
 
 ALLOWED_NAMESPACES = ("torch", "pytorch_optimizer", "torch_optimizer", "optax")

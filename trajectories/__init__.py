@@ -13,8 +13,6 @@ matplotlib. The names most people need are importable from here::
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 from .version import __version__
@@ -22,10 +20,10 @@ from .version import __version__
 # PEP 562: each name is imported on first use, so that `import trajectories` (and the command line, whose
 # help and `list` need none of them) does not load numpy, mpmath or matplotlib
 _LAZY = {
-    "optimizers": ".optimizers", "get_surface": ".catalogue", "resolve_surface": ".catalogue",
-    "horizons": ".horizon", "portable_surface": ".portable", "Trajectory": ".run",
-    "NetworkScene": ".scene", "Racer": ".scene", "Scene": ".scene", "SideBySide": ".scene", "OptimizerSpec": ".spec",
-    "parse_optimizer": ".spec",
+    "optimizers": ".core.optimizers", "get_surface": ".surfaces.catalogue",
+    "resolve_surface": ".surfaces.catalogue", "horizons": ".compute.horizon", "portable_surface": ".core.portable",
+    "Trajectory": ".compute.run", "run": ".compute.run", "Racer": ".scene", "Scene": ".scene", "SideBySide": ".scene",
+    "OptimizerSpec": ".core.spec", "parse_optimizer": ".core.spec",
 }
 
 __all__ = [
@@ -35,13 +33,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from . import optimizers
-    from .catalogue import get_surface, resolve_surface
-    from .horizon import horizons
-    from .portable import portable_surface
-    from .run import Trajectory, run
+    from .compute.horizon import horizons
+    from .compute.run import Trajectory, run
+    from .core import optimizers
+    from .core.portable import portable_surface
+    from .core.spec import OptimizerSpec, parse_optimizer
     from .scene import NetworkScene, Racer, Scene, SideBySide
-    from .spec import OptimizerSpec, parse_optimizer
+    from .surfaces.catalogue import get_surface, resolve_surface
 
 
 def __getattr__(name: str) -> Any:
@@ -55,21 +53,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
-
-
-class _Package(types.ModuleType):
-    """The package itself: ``trajectories.run`` stays the runner function once the module of that name is
-    imported (the import system binds a submodule to its name on the package, which would hide it)."""
-
-    @property
-    def run(self) -> Any:
-        from .run import run
-
-        return run
-
-    @run.setter
-    def run(self, value: Any) -> None:  # the submodule trajectories.run, bound by the import system
-        pass
-
-
-sys.modules[__name__].__class__ = _Package

@@ -2,7 +2,7 @@
 
 Each message is one line that says what is wrong and, where it helps, what to do. The command line turns
 any :class:`TrajectoriesError` into that line on stderr and exit status 2, in one place
-(:class:`trajectories.cli.OneLineErrors`); library callers catch the class they care about. Every class is a
+(:class:`trajectories.cli.main.OneLineErrors`); library callers catch the class they care about. Every class is a
 :class:`ValueError` (what Python raises for a bad value); no module raises a bare ``ValueError`` or
 ``TypeError``, and no module but this one defines an error class (``tests/test_architecture.py``).
 
@@ -70,7 +70,7 @@ class CompareError(TrajectoriesError):
 
 class TrustError(TrajectoriesError):
     """Data (or the command line) naming what only code may name, or a side effect refused while data is
-    loaded and rendered (:mod:`trajectories.trust`, :mod:`trajectories.guard`)."""
+    loaded and rendered (:mod:`trajectories.trust.names`, :mod:`trajectories.trust.guard`)."""
 
 
 class InputError(TrajectoriesError):
@@ -84,7 +84,7 @@ class NetworkError(TrajectoriesError):
 
 class RunError(TrajectoriesError):
     """A run that cannot be computed as asked: start points, steps, gradient noise or a dataset out of
-    bounds (:mod:`trajectories.run`, :mod:`trajectories.gradients`, :mod:`trajectories.basins`)."""
+    bounds (:mod:`trajectories.run`, :mod:`trajectories.surfaces.gradients`, :mod:`trajectories.compute.basins`)."""
 
 
 class TuneError(TrajectoriesError):
@@ -102,7 +102,7 @@ class RegistryError(TrajectoriesError):
 
 class DirectiveError(TrajectoriesError):
     """A ``trajectories`` Sphinx directive that cannot be rendered as written (reported as a warning at its
-    line, :mod:`trajectories.sphinxext`)."""
+    line, :mod:`trajectories.integrations.sphinx`)."""
 
 
 class PortableArithmeticError(TrajectoriesError, TypeError):
@@ -112,9 +112,9 @@ class PortableArithmeticError(TrajectoriesError, TypeError):
 
 class NotPortable(PortableArithmeticError):
     """A surface computed by torch or JAX asked for in portable arithmetic: it has no portable form (and
-    is not known to be exact in numpy: :func:`trajectories.portable.exact_in_numpy` says no)."""
+    is not known to be exact in numpy: :func:`trajectories.core.portable.exact_in_numpy` says no)."""
 
 
 class ForbiddenImport(TrustError, ModuleNotFoundError):
-    """An import the guard refused (``trajectories.guard``): a :class:`TrustError` that is also a
+    """An import the guard refused (``trajectories.trust.guard``): a :class:`TrustError` that is also a
     :class:`ModuleNotFoundError`, as libraries probing for an optional module expect."""

@@ -2,8 +2,8 @@
 applies to and the value of the scene it belongs to.
 
 The scene checks (:mod:`trajectories.scene`), the TOML checks (:mod:`trajectories.scene.toml_file`), the
-click options of ``trajectories run`` and ``render`` (:mod:`trajectories.cli_options`), the starter files
-(:mod:`trajectories.describe`) and the documentation's option table (``docs/reference/options.md``) are all
+click options of ``trajectories run`` and ``render`` (:mod:`trajectories.cli.options`), the starter files
+(:mod:`trajectories.cli.describe`) and the documentation's option table (``docs/reference/options.md``) are all
 made from :data:`OPTIONS`; ``tests/test_options.py`` proves they agree. Regenerate the documentation's rows with
 ``python docs/options_table.py``.
 
@@ -25,10 +25,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .compute.starts import START_SET_HELP, as_start_sets, start_sets_problem
 from .errors import SceneError
-from .starts import START_SET_HELP, as_start_sets, start_sets_problem
-from .view_registry import race_view_names as _registered_race_views
-from .view_registry import race_view_summaries
+from .render.registry import race_view_names as _registered_race_views
+from .render.registry import race_view_summaries
 
 SCENE_KINDS = ("race", "panels", "series", "batches", "network")
 """``race``: :class:`~trajectories.scene.Scene`; ``panels``: :class:`~trajectories.scene.SideBySide`;
@@ -41,8 +41,8 @@ Choices = tuple[str, ...] | Callable[[], Sequence[str]]
 
 
 RUN_FORMATS = ("json", "csv", "npz")
-"""What ``trajectories run`` writes: a JSON or CSV document (:mod:`trajectories.export`) or numpy arrays
-(:mod:`trajectories.npz`); the first is the default."""
+"""What ``trajectories run`` writes: a JSON or CSV document (:mod:`trajectories.compute.export`) or numpy arrays
+(:mod:`trajectories.compute.npz`); the first is the default."""
 
 
 def run_format(output: str | None, fmt: str | None) -> str:
@@ -69,23 +69,23 @@ def format_names() -> tuple[str, ...]:
 
 
 def palette_names() -> tuple[str, ...]:
-    """``default`` (the theme's colours), every palette of :mod:`trajectories.render.palette`, and ``ordered``
+    """``default`` (the theme's colours), every palette of :mod:`trajectories.style.palette`, and ``ordered``
     (for a parameter swept in order)."""
-    from .render.palette import PALETTES  # numpy: not for the command line's help
+    from .style.palette import PALETTES
 
     return ("default", *PALETTES, "ordered")
 
 
 def theme_names() -> tuple[str, ...]:
-    """The themes of :mod:`trajectories.render.theme`."""
-    from .render.theme import THEMES
+    """The themes of :mod:`trajectories.style.theme`."""
+    from .style.theme import THEMES
 
     return tuple(THEMES)
 
 
 def arithmetic_names() -> tuple[str, ...]:
-    """How paths may be computed (:data:`trajectories.portable.ARITHMETICS`)."""
-    from .portable import ARITHMETICS
+    """How paths may be computed (:data:`trajectories.core.portable.ARITHMETICS`)."""
+    from .core.portable import ARITHMETICS
 
     return ARITHMETICS
 
@@ -198,12 +198,12 @@ def as_pauses(value: Any) -> tuple[int | str, ...] | None:
 
 FRAME_CHECKS = ("outside", "after-exit", "width", "text-cut", "text-overlap", "text-over-mark", "text-size",
                 "mark-size", "cramped", "hidden-head", "pace", "moment", "too-quick", "geometry")
-"""The checks of the frame checker (:mod:`trajectories.frame_check`), by the names its findings and a scene's
+"""The checks of the frame checker (:mod:`trajectories.pipeline.frame_check`), by the names its findings and a scene's
 ``waivers`` use."""
 
 
 def as_waivers(value: Any) -> tuple[tuple[str, str], ...] | None:
-    """``{check: reason}`` (or pairs) naming checks of :mod:`trajectories.frame_check`, each with a reason
+    """``{check: reason}`` (or pairs) naming checks of :mod:`trajectories.pipeline.frame_check`, each with a reason
     that is not empty, as a tuple of pairs; ``None`` for anything else."""
     pairs = list(value.items()) if isinstance(value, Mapping) else value
     if isinstance(pairs, (str, bytes)) or not isinstance(pairs, (list, tuple)):
@@ -230,7 +230,7 @@ class Option:
         name: the keyword of :class:`~trajectories.scene.Scene` (and the TOML key, unless ``toml_key``).
         kind: ``int``, ``number``, ``choice``, ``bool``, ``text``, ``size`` (width, height), ``range`` (low,
             high), ``window``, ``points`` (start points), ``surface`` or ``optimizers`` (the last two are
-            checked by :mod:`trajectories.catalogue` and :mod:`trajectories.spec`); ``choices``: a list of
+            checked by :mod:`trajectories.surfaces.catalogue` and :mod:`trajectories.core.spec`); ``choices``: a list of
             names from ``choices`` (a list, or text with commas).
         help: one line for ``--help``, the option table and the starter files.
         default: the race scene's default (``None``: unset; then ``None`` is accepted).
@@ -243,7 +243,7 @@ class Option:
             ``adhoc``: in ``render`` it describes an ad hoc scene (``--surface``) rather than overriding one.
         metavar: how the value is written on the command line.
         drawn: a ``text`` drawn in the frame (a title): checked as matplotlib will draw it, mathtext and
-            glyphs (:func:`trajectories.render.text.text_problem`).
+            glyphs (:func:`trajectories.style.text.text_problem`).
     """
 
     name: str
@@ -333,7 +333,7 @@ class Option:
         if not self._allows(value):
             return f"must be {self.requirement()}, got {_shown(value)}"
         if self.drawn and isinstance(value, str):
-            from .render.text import text_problem  # logging: not for the command line's start
+            from .style.text import text_problem
 
             return text_problem(value)
         return None
@@ -392,8 +392,8 @@ OPTIONS_LIST: tuple[Option, ...] = (
     Option("start", "points", "start point(s); default: the surface's own start; must lie in the window",
            toml="", flag="--start", param="starts", commands=("run", "render"), adhoc=True, metavar="X,Y"),
     Option("start_sets", "starts", "many starts at once: " + START_SET_HELP.replace("(repeatable; ", "(")
-           + "; see `trajectories.starts`", toml="", toml_key="starts", flag="--starts", commands=("run", "render"),
-           metavar="SET"),
+           + "; see `trajectories.compute.starts`", toml="", toml_key="starts", flag="--starts",
+           commands=("run", "render"), metavar="SET"),
     Option("window", "window", "X0,X1,Y0,Y1: the plotting window and escape box; default: the surface's "
            "(formulas: -3,3,-3,3)", toml="", flag="--window", commands=("run", "render"), adhoc=True,
            metavar="X0,X1,Y0,Y1"),

@@ -4,7 +4,7 @@ Two protocols, read instead of probing a scene with ``getattr``/``hasattr``:
 
 - :class:`SceneValue`: any scene kind, as the plan, the pipeline and the views read it (its name, its
   ``timing`` and ``look`` parts, where it is written, and the races whose paths it needs);
-- :class:`Race`: one race (optimizers on a surface), as the compute stage (:mod:`trajectories.paths`) and
+- :class:`Race`: one race (optimizers on a surface), as the compute stage (:mod:`trajectories.compute.paths`) and
   the race views read it.
 
 They sit below the compute stage and import nothing of the scenes, so that the stages that read a scene
@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     import numpy as np
 
-    from .gradients import GradientSource
-    from .spec import OptimizerSpec
-    from .surfaces import Surface
-    from .timeline import Timeline
+    from .compute.timeline import Timeline
+    from .core.spec import OptimizerSpec
+    from .surfaces.analytic import Surface
+    from .surfaces.gradients import GradientSource
 
 
 class RacerValue(Protocol):
@@ -98,7 +98,7 @@ class SceneValue(Protocol):
 
     @property
     def view(self) -> str:
-        """The registered view that draws it (:mod:`trajectories.view_registry`)."""
+        """The registered view that draws it (:mod:`trajectories.render.registry`)."""
 
     @property
     def timing(self) -> TimingValue:

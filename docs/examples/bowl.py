@@ -1,7 +1,7 @@
 import numpy as np
 
 from trajectories.scene import Racer, Scene
-from trajectories.surfaces import Surface
+from trajectories.surfaces.analytic import Surface
 
 # an elliptic bowl tilted by a ripple, with its gradient written out
 bowl = Surface(

@@ -1,6 +1,6 @@
 import numpy as np
 
-from trajectories.transforms import EmptyState, GradientTransformation, chain, scale_by_learning_rate
+from trajectories.core.transforms import EmptyState, GradientTransformation, chain, scale_by_learning_rate
 
 
 def signsgd(lr: float = 1e-3) -> GradientTransformation:

@@ -1,7 +1,7 @@
 import torch
 
 from trajectories.scene import Scene
-from trajectories.surfaces import Surface
+from trajectories.surfaces.analytic import Surface
 
 bowl = Surface.from_torch(lambda x, y: (x**2 + y - 11)**2 + (x + y**2 - 7)**2, window=(-5, 5, -5, 5),
                           name="himmelblau_torch", minima=[(3, 2)])

@@ -41,9 +41,9 @@ def frames(folder: Path) -> None:
     """Each sheet's frame, drawn by the ``trajectories`` that Python imports, as ``<sheet>.png``."""
     from PIL import Image
 
-    from trajectories.paths import compute_paths
+    from trajectories.compute.paths import compute_paths
+    from trajectories.render.registry import make_view
     from trajectories.scene import builtin_scenes
-    from trajectories.view_registry import make_view
 
     scenes = builtin_scenes()
     folder.mkdir(parents=True, exist_ok=True)

@@ -3,8 +3,9 @@
 ``fn(x, y)`` takes two arrays (tensors of float64 for torch, float64 ``jax.numpy`` arrays for JAX) of one
 shape and returns the value at each point, element by element, as numpy functions do. The gradient is
 autograd's, of the sum of the values: each point's value depends on its own ``x`` and ``y`` only, so the
-gradient of the sum at a point is that point's gradient. :meth:`trajectories.surfaces.Surface.from_torch`
-and :meth:`~trajectories.surfaces.Surface.from_jax` build a :class:`~trajectories.surfaces.Surface` from
+gradient of the sum at a point is that point's gradient. :meth:`trajectories.surfaces.analytic.Surface.from_torch`
+and :meth:`~trajectories.surfaces.analytic.Surface.from_jax` build a
+:class:`~trajectories.surfaces.analytic.Surface` from
 these pairs.
 """
 
@@ -15,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from ..core.portable import PortableArray
 from ..errors import NotPortable
-from ..portable import PortableArray
 from .jax_use import mark
 from .targets import import_library
 

@@ -1,4 +1,4 @@
-"""What :class:`trajectories.spec.AdapterSpec` asks of the adapters: check a spec, build its rule.
+"""What :class:`trajectories.core.spec.AdapterSpec` asks of the adapters: check a spec, build its rule.
 
 An adapter spec's name is ``KIND:TARGET`` (``torch:torch.optim.Adam``, ``optax:optax.adam``); its
 keywords go to the constructor (torch) or the factory (optax). A scene file may pass the class or the
@@ -10,9 +10,9 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+from ..core.transforms import GradientTransformation
 from ..errors import SpecError
-from ..transforms import GradientTransformation
-from ..trust import check_adapter_name
+from ..trust.names import check_adapter_name
 from . import optax_optim, torch_optim
 from .targets import import_library, qualified_name, resolve
 from .values import KINDS, all_finite, as_plain, format_value
@@ -52,7 +52,7 @@ def normalise(name: str, keywords: dict[str, Any], source: Any = None) -> tuple[
     with one line for: a module that does not import, a class that is not an optimizer, a keyword the
     constructor does not take, a constructor that refuses the values, and an optimizer that raises on its
     first step. Nothing is instantiated or called before it is known to be an optimizer class (torch) or a
-    factory an allowed name may call (optax, :func:`trajectories.trust.check_adapter_object`)."""
+    factory an allowed name may call (optax, :func:`trajectories.trust.names.check_adapter_object`)."""
     kind, _ = split_name(name)
     target = target_of(name, source)
     keywords = {key: as_plain(value) for key, value in keywords.items()}

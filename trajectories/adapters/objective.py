@@ -3,7 +3,7 @@
 ``torch.optim.LBFGS`` (and other optimizers whose ``step`` needs a *closure*) evaluate the loss and the
 gradient at points of their own choosing (a line search, several iterations per step). :func:`run` says
 which surface and gradient source it runs on with :func:`evaluating`; the torch adapter's closure reads it
-with :func:`current_objective`. Nothing else uses it: the update rules of :mod:`trajectories.optimizers`
+with :func:`current_objective`. Nothing else uses it: the update rules of :mod:`trajectories.core.optimizers`
 only ever see the gradient they are given.
 """
 

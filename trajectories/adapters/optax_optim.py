@@ -28,8 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from ..core.transforms import GradientTransformation
 from ..errors import SpecError
-from ..transforms import GradientTransformation
 from .step_budget import bounded_steps
 from .targets import import_library, qualified_name
 

@@ -5,7 +5,7 @@ A step that does not return within :data:`FIRST_STEP_SECONDS` (a compiled optax 
 by ``SIGALRM`` (``signal.setitimer``; in the main thread only, where Python delivers signals; elsewhere the
 step is only timed) and refused in one line; a second step slower than :data:`STEP_SECONDS` is refused too.
 The second step's time is kept (:func:`measured_step_seconds`) for the run-time estimate of
-:mod:`trajectories.limits`.
+:mod:`trajectories.pipeline.limits`.
 """
 
 from __future__ import annotations

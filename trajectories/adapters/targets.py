@@ -10,7 +10,7 @@ import importlib
 from typing import Any
 
 from ..errors import SpecError, TrustError
-from ..trust import ADAPTER_NAMESPACES, check_adapter_name, check_adapter_object
+from ..trust.names import ADAPTER_NAMESPACES, check_adapter_name, check_adapter_object
 
 EXTRAS = {"torch": ("torch", "PyTorch"), "optax": ("jax", "JAX and optax")}
 LIBRARIES = {"torch": ("torch",), "optax": ("jax", "jaxlib", "optax")}
@@ -34,7 +34,7 @@ def import_library(kind: str) -> Any:
 
 def resolve(kind: str, target: str) -> Any:
     """The object that dotted name ``target`` names. From code: the longest importable module prefix, then
-    attributes. From the command line or data (:mod:`trajectories.trust`): only inside the allowed
+    attributes. From the command line or data (:mod:`trajectories.trust.names`): only inside the allowed
     namespaces, checked before any import; then that package alone is imported, the rest are attributes,
     and an optax target must be a function defined in optax. :class:`SpecError` (one line) when no prefix
     imports or an attribute is missing; :class:`~trajectories.errors.TrustError` outside the allow-list."""

@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
+from ..core.transforms import GradientTransformation
 from ..errors import RunError, SpecError
-from ..transforms import GradientTransformation
 from .objective import current_objective, evaluating
 from .step_budget import bounded_steps
 from .targets import import_library, qualified_name

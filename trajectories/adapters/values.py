@@ -16,8 +16,8 @@ import math
 import re
 from typing import Any
 
+from ..core.keywords import parse_keywords, split_top_level
 from ..errors import SpecError
-from ..keywords import parse_keywords, split_top_level
 
 KINDS = ("torch", "optax")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?(inf|nan)", re.IGNORECASE)

@@ -5,7 +5,7 @@ levels (measured on an AVX-512 machine: ``exp``, ``log``, ``log1p``, ``expm1`` c
 disabled, ``tanh`` when AVX2 is), and ``matmul``, ``svd`` and ``eigh`` go through OpenBLAS, whose kernels
 (chosen per CPU: Haswell, SkylakeX, Sandybridge...) add in other orders and with or without fused
 multiply-adds. A network's loss surface and its training paths would then differ between machines.
-:mod:`trajectories.portable` fixes transcendental functions by rounding them correctly, at about 7 µs a
+:mod:`trajectories.core.portable` fixes transcendental functions by rounding them correctly, at about 7 µs a
 call: right for a 2-D path, too slow for the millions of activations of a network.
 
 So the network core uses only what IEEE 754 defines exactly, elementwise: ``+ − × ÷``, ``√``, comparisons,

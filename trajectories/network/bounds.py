@@ -9,7 +9,7 @@ out-of-memory traceback or an hour of computing.
 from __future__ import annotations
 
 from ..errors import NetworkError
-from ..limits import Need, check_memory
+from ..pipeline.limits import Need, check_memory
 
 MAX_FEATURES = 64
 """Inputs of a network (and feature columns of a CSV)."""
@@ -60,5 +60,5 @@ def training_needs(parameters: int, networks: int, steps: int, samples: int, wid
 
 def check_training(parameters: int, networks: int, steps: int, samples: int, widest: int, layers: int) -> None:
     """:class:`NetworkError` when :func:`training_needs` passes the memory budget
-    (:data:`trajectories.limits.MEMORY_BUDGET`), before any work."""
+    (:data:`trajectories.pipeline.limits.MEMORY_BUDGET`), before any work."""
     check_memory(training_needs(parameters, networks, steps, samples, widest, layers), NetworkError)

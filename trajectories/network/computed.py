@@ -59,7 +59,7 @@ class NetworkComputed:
 
 def compute_network(scene: NetworkRace) -> NetworkComputed:
     """Train every racer of ``scene`` as one batch, fit the plane, evaluate the loss grid and the decision
-    grids: the compute stage of a network scene (:func:`trajectories.paths.compute_paths` calls it)."""
+    grids: the compute stage of a network scene (:func:`trajectories.compute.paths.compute_paths` calls it)."""
     from .landscape import data_window, decision_grid, loss_grid
     from .projection import fit_window
     from .training import Learner, loss_targets, resolve_loss, train

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import NetworkError
-from ..terminal import printable
+from ..support.terminal import printable
 from .bounds import MAX_CLASSES, MAX_CSV_BYTES, MAX_CSV_COLUMNS, MAX_FEATURES, MAX_SAMPLES
 from .data import COMMON, Data, check_value
 

@@ -18,8 +18,8 @@ name           samples                                                          
 =============  ================================================================  ==========================
 
 ``noise`` is the standard deviation of Gaussian noise added to every coordinate (to ``y`` for ``line``).
-``line`` is :func:`trajectories.gradients.make_regression`: ``line:n=1800`` is figure 3's dataset.
-Angles use correctly rounded sines and cosines (:mod:`trajectories.portable`), so a dataset is the same
+``line`` is :func:`trajectories.surfaces.gradients.make_regression`: ``line:n=1800`` is figure 3's dataset.
+Angles use correctly rounded sines and cosines (:mod:`trajectories.core.portable`), so a dataset is the same
 bits on every CPU; the noise is numpy's seeded ``default_rng(seed)``.
 
 **Validation split.** ``validation=F`` holds out ``round(F·n)`` samples chosen by
@@ -40,9 +40,9 @@ from typing import Any
 
 import numpy as np
 
-from .. import portable
+from ..core import portable
 from ..errors import NetworkError
-from ..gradients import make_regression
+from ..surfaces.gradients import make_regression
 from .bounds import MAX_CLASSES
 from .csv_data import check_csv_keys, csv_text, read_csv
 from .data import COMMON, Data, DataSplit, Parameter, check_value, split
@@ -119,7 +119,7 @@ def blobs(n: int, noise: float, seed: int, classes: int, spread: float) -> tuple
 
 def line(n: int, noise: float, seed: int, slope: float, intercept: float, low: float,
          high: float) -> tuple[Array, Array]:
-    """:func:`trajectories.gradients.make_regression`'s points as inputs ``(n, 1)`` and targets ``(n, 1)``."""
+    """:func:`trajectories.surfaces.gradients.make_regression`'s points as inputs ``(n, 1)`` and targets ``(n, 1)``."""
     made = make_regression(n, slope, intercept, noise, (low, high), seed)
     return made.x[:, None], made.y[:, None]
 

@@ -1,5 +1,5 @@
 r"""Reproducibility horizons of network paths: the step from which a path depends on the last bits of
-the arithmetic, as :mod:`trajectories.horizon` measures them for 2-D paths.
+the arithmetic, as :mod:`trajectories.compute.horizon` measures them for 2-D paths.
 
 The network core computes the same bits on every CPU (:mod:`trajectories.network.arithmetic`), so its
 own paths need no horizon to be reproducible. A horizon says something else: how far a path can be
@@ -8,10 +8,10 @@ that contracts last-bit differences agrees with torch's to about 1e-15 for all i
 amplifies them (a large learning rate, an edge of stability) agrees only up to a step, and that step
 is the horizon.
 
-As for 2-D paths: :data:`~trajectories.horizon.SHADOWS` shadow trainings start a few ulps away (every
-parameter moved :data:`~trajectories.horizon.START_ULPS` representable numbers, in the 2-D horizon's four
+As for 2-D paths: :data:`~trajectories.compute.horizon.SHADOWS` shadow trainings start a few ulps away (every
+parameter moved :data:`~trajectories.compute.horizon.START_ULPS` representable numbers, in the 2-D horizon's four
 sign patterns over the parameters' even and odd positions) and get a last-bit jitter on every gradient,
-:math:`\tilde g = g(1 + \delta)`, :math:`|\delta| \le` :data:`~trajectories.horizon.JITTER`, drawn from
+:math:`\tilde g = g(1 + \delta)`, :math:`|\delta| \le` :data:`~trajectories.compute.horizon.JITTER`, drawn from
 ``default_rng([JITTER_SEED, t])``. The horizon is the first point at which a shadow lies farther than
 ``tolerance`` from the path, measured as
 
@@ -26,8 +26,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ..compute.horizon import JITTER, SHADOWS, START_ULPS
 from ..errors import NetworkError
-from ..horizon import JITTER, SHADOWS, START_ULPS
 from .data import DataSplit
 from .models import Model
 from .training import Learner, NetworkPaths, descend
@@ -41,7 +41,7 @@ _SIGNS = ((1, 1), (-1, -1), (1, -1), (-1, 1))
 
 
 def nudge(params: Array, shadow: int) -> Array:
-    """``params`` ``(..., P)`` moved a few ulps: :data:`~trajectories.horizon.START_ULPS` (more for shadows
+    """``params`` ``(..., P)`` moved a few ulps: :data:`~trajectories.compute.horizon.START_ULPS` (more for shadows
     past the fourth) towards ``+inf`` or ``-inf`` by the shadow's sign pattern on even and odd positions."""
     moved = np.array(params, dtype=np.float64)
     even, odd = _SIGNS[shadow % 4]

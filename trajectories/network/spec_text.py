@@ -1,5 +1,5 @@
 """The text of model, dataset and projection specs: one printable line ``NAME[:...]``, whose ``key=value``
-lists the project's one parser reads (:mod:`trajectories.keywords`), every problem a one-line
+lists the project's one parser reads (:mod:`trajectories.core.keywords`), every problem a one-line
 :class:`~trajectories.errors.NetworkError`.
 
 >>> split_spec(" moons:n=400 ", "a dataset spec", "moons:n=400")
@@ -10,8 +10,8 @@ lists the project's one parser reads (:mod:`trajectories.keywords`), every probl
 
 from __future__ import annotations
 
+from ..core.keywords import parse_keywords
 from ..errors import NetworkError, SpecError
-from ..keywords import parse_keywords
 
 
 def split_spec(text: object, what: str, example: str) -> tuple[str, str, str]:
@@ -28,7 +28,7 @@ def split_spec(text: object, what: str, example: str) -> tuple[str, str, str]:
 
 
 def keywords(owner: str, items: str, whole: str) -> dict[str, str]:
-    """The ``key=value`` pairs of ``items`` (:func:`trajectories.keywords.parse_keywords`), its errors as
+    """The ``key=value`` pairs of ``items`` (:func:`trajectories.core.keywords.parse_keywords`), its errors as
     :class:`NetworkError`; ``{}`` for blank ``items``."""
     if not items.strip():
         return {}

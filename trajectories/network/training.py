@@ -4,15 +4,15 @@ A race has ``O`` learners (an optimizer and a batch size each) and ``S`` starts 
 by default the model's one seeded vector): ``R = O·S`` networks. Each update :math:`t`:
 
 1. every group of learners with the same batch size computes the loss and the gradient of its networks on
-   the samples of update :math:`t` (:class:`~trajectories.gradients.BatchOrder`, figure 3's mini-batches:
+   the samples of update :math:`t` (:class:`~trajectories.surfaces.gradients.BatchOrder`, figure 3's mini-batches:
    an epoch is a permutation from ``default_rng([batch_seed, epoch])`` cut into consecutive batches, the
    last partial one used; full batch when the size is ``None``), all networks of the group in one
    vectorised pass (:mod:`trajectories.network.backprop`);
-2. each learner's optimizer (a :class:`~trajectories.transforms.GradientTransformation`: our rules,
+2. each learner's optimizer (a :class:`~trajectories.core.transforms.GradientTransformation`: our rules,
    schedules, clipping, ``torch:``/``optax:`` adapters) updates its ``(S, P)`` block;
 3. a network whose new parameters are not finite, or larger than :data:`ESCAPE` in magnitude, has
    *diverged* at :math:`t + 1`: it stays at its last point and its path holds NaN from there, as
-   :func:`trajectories.run.run` does for 2-D paths.
+   :func:`trajectories.compute.run.run` does for 2-D paths.
 
 Point :math:`t` of a path is the parameters before update :math:`t` (point 0 is the start). After the
 loop, every point's loss over the whole training set (and the validation set, when there is one) is
@@ -36,10 +36,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..adapters.objective import evaluating
+from ..core.spec import OptimizerSpec, parse_optimizer
+from ..core.transforms import GradientTransformation
 from ..errors import NetworkError
-from ..gradients import BatchOrder
-from ..spec import OptimizerSpec, parse_optimizer
-from ..transforms import GradientTransformation
+from ..surfaces.gradients import BatchOrder
 from .arithmetic import pairwise_sum
 from .backprop import loss_and_gradient
 from .bounds import check_training
@@ -55,7 +55,7 @@ ESCAPE = 1e8
 
 @dataclass(frozen=True)
 class Learner:
-    """One racer: an ``optimizer`` (spec text, an :class:`~trajectories.spec.OptimizerSpec`, or a
+    """One racer: an ``optimizer`` (spec text, an :class:`~trajectories.core.spec.OptimizerSpec`, or a
     transformation) and the ``batch_size`` of its updates (``None``: the whole training set)."""
 
     optimizer: str | OptimizerSpec | GradientTransformation

@@ -11,6 +11,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
 
+from ..style.theme import get_theme
 from .canvas import Backdrop, frame_pixels, new_figure
 from .geometry import (
     Area,
@@ -22,7 +23,6 @@ from .geometry import (
     frame_points,
     pixels_per_point,
 )
-from .theme import get_theme
 
 if TYPE_CHECKING:
     from ..scene import SeriesScene

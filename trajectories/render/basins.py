@@ -2,7 +2,7 @@
 
 Each panel is the window with the surface's contour lines and minima over a map of the grid's cells (for
 starts that are not one grid, a dot at each start): a cell takes its target's colour from the step its
-path arrived (:mod:`trajectories.basins`), the diverged colour from the step it left the escape box, and,
+path arrived (:mod:`trajectories.compute.basins`), the diverged colour from the step it left the escape box, and,
 on the last frame, the not-converged colour if neither happened. The map fills in as the steps pass; the
 last frame (``--format png``) is the map.
 
@@ -21,21 +21,21 @@ import numpy as np
 from matplotlib.colors import to_rgb
 from matplotlib.transforms import Bbox
 
+from ..compute.starts import Grid
 from ..errors import RenderError
-from ..moments import Moment, declared_moments
-from ..starts import Grid
+from ..style.text import race_title
+from ..style.theme import get_theme
 from .canvas import Backdrop, new_figure
 from .contour import NoCounter, StepCounter
 from .geometry import Area, FrameGeometry, TextBox, axes_text_boxes, figure_text_boxes, frame_box, pixels_per_point
 from .legend import LegendLayout, legend_artists
 from .levels import contour_field
+from .moments import Moment, declared_moments
 from .sprites import Sprite, capture, pixel_box
 from .swarm import dot_offsets
-from .text import race_title
-from .theme import get_theme
 
 if TYPE_CHECKING:
-    from ..paths import ComputedPaths
+    from ..compute.paths import ComputedPaths
     from ..scene_protocol import Race
 
 TARGET_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#F0E442", "#D55E00", "#999933",
@@ -44,7 +44,7 @@ TARGET_COLORS = ("#E69F00", "#56B4E9", "#009E73", "#CC79A7", "#0072B2", "#F0E442
 
 
 def the_grid(scene: Race) -> Grid | None:
-    """The scene's starts as one :class:`~trajectories.starts.Grid`, or ``None`` when they are not."""
+    """The scene's starts as one :class:`~trajectories.compute.starts.Grid`, or ``None`` when they are not."""
     sets = scene.start_sets or ()
     return sets[0] if not scene.start and len(sets) == 1 and isinstance(sets[0], Grid) else None
 

@@ -17,8 +17,10 @@ from matplotlib.colors import to_hex, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
-from ..moments import Moment, declared_moments, exit_moment
-from ..surfaces import Array
+from ..style.palette import readable
+from ..style.text import race_title
+from ..style.theme import Theme, get_theme
+from ..surfaces.analytic import Array
 from .canvas import Backdrop, new_figure
 from .geometry import (
     Area,
@@ -34,16 +36,14 @@ from .geometry import (
 )
 from .legend import LegendLayout, legend_artists
 from .levels import contour_field
+from .moments import Moment, declared_moments, exit_moment
 from .overlays import OverlayLayer
-from .palette import readable
 from .side_panels import TOP, LearningRatePanel, PanelBoxes, StatePanel, contour_boxes
 from .sprites import Sprite, capture, pixel_box
 from .stripes import stacked_widths, widths_by_frame
-from .text import race_title
-from .theme import Theme, get_theme
 
 if TYPE_CHECKING:
-    from ..paths import PanelPaths
+    from ..compute.paths import PanelPaths
 
 # corners of the axes, in axes fractions: (x, y, horizontal alignment, vertical alignment, legend loc)
 CORNERS = {

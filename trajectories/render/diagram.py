@@ -10,9 +10,9 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import to_rgba
 
+from ..style.theme import get_theme
 from .canvas import Backdrop, frame_pixels, new_figure
 from .geometry import Area, FrameGeometry, figure_text_boxes, frame_box, text_box
-from .theme import get_theme
 
 if TYPE_CHECKING:
     from ..scene import BatchDiagram

@@ -2,7 +2,7 @@
 
 A view's ``geometry(index)`` describes frame ``index`` in these values, read from its own matplotlib
 artists and sprites (display extents, font sizes, line widths), without drawing the frame:
-:mod:`trajectories.frame_check` checks them (nothing outside the axes, no path after its exit, capped
+:mod:`trajectories.pipeline.frame_check` checks them (nothing outside the axes, no path after its exit, capped
 widths, text that fits and overlaps nothing). Every position is in pixels of the frame, ``(column,
 row)`` from its top left corner, as in the frame's array; a box is ``(left, top, right, bottom)``.
 """

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import RenderError
-from ..surfaces import Array, Surface
+from ..surfaces.analytic import Array, Surface
 
 LARGEST_VALUE = 1e200
 """The largest level (in magnitude) the contour view draws: matplotlib adds levels at ±1e250 for the colours

@@ -26,6 +26,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import BoundaryNorm, ListedColormap, to_rgb, to_rgba
 from matplotlib.lines import Line2D
 
+from ..style.theme import get_theme
 from .canvas import Backdrop, frame_pixels, new_figure
 from .geometry import (
     Area,
@@ -39,7 +40,6 @@ from .geometry import (
     pixels_per_point,
     text_box,
 )
-from .theme import get_theme
 
 if TYPE_CHECKING:
     from ..network.computed import NetworkComputed

@@ -1,7 +1,7 @@
 """Overlays of what each optimizer holds, drawn at its moving head (the contour view).
 
 At the head of a path at step ``s``, each overlay shows something of the update ``s`` that moves it next
-(:mod:`trajectories.state` records them):
+(:mod:`trajectories.core.state` records them):
 
 - ``gradient``: the negative gradient :math:`-g_s`, dashed;
 - ``step``: the update taken, :math:`\\theta_{s+1} - \\theta_s`, solid;
@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.collections import EllipseCollection, LineCollection
 
-from ..state import effective_rates, nice_scale, velocity
+from ..core.state import effective_rates, nice_scale, velocity
 
 if TYPE_CHECKING:
     from ..scene_protocol import Race

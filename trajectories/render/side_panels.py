@@ -1,7 +1,7 @@
 """The contour view's side panels: where they go, the learning-rate panel and the state panel.
 
 The learning-rate panel draws each racer's rate against the update, as far as the frame has come: its
-schedule's (:mod:`trajectories.schedules`), or a flat line at its ``lr`` without one. The rates are a
+schedule's (:mod:`trajectories.core.schedules`), or a flat line at its ``lr`` without one. The rates are a
 property of the scene's specs, not of a computed path, so the panel reads them from the specs.
 """
 
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from ..state import SERIES, state_series
+from ..core.state import SERIES, state_series
 
 if TYPE_CHECKING:
     from ..scene_protocol import Race
@@ -152,7 +152,7 @@ class LearningRatePanel:
 
 
 class StatePanel:
-    """A quantity an optimizer holds (:func:`trajectories.state.state_series`), per axis (x solid, y dashed),
+    """A quantity an optimizer holds (:func:`trajectories.core.state.state_series`), per axis (x solid, y dashed),
     for each racer's first start, drawn up to the frame's step on a log scale of its size."""
 
     def __init__(self, axes: Any, scene: Race, trajectories: list, colors: list[str], muted: str) -> None:

@@ -13,14 +13,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..surfaces import Array
+from ..surfaces.analytic import Array
 
 SHARE = 0.6
 """The share of a path's drawn length a later path must cover to count as running along it."""
 RING = 1.5
 """Pixels of its own colour a path keeps on each side for each later path that runs along it."""
 CAP = 3.0
-"""The widest path, in lone paths' widths (:mod:`trajectories.frame_check` holds every view to it)."""
+"""The widest path, in lone paths' widths (:mod:`trajectories.pipeline.frame_check` holds every view to it)."""
 MOST_PATHS = 16
 """Past this many paths (many starts), every path keeps the lone width: the pairs to compare grow as the
 square, and paths from many starts are told apart by where they go, not by stripes."""

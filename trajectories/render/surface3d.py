@@ -1,7 +1,7 @@
 """The 3-D views: a surface (``plot_surface``) or a wireframe, one or more panels, a turning camera.
 
 With the camera moving, every frame is a full redraw (there is no static background to blit), so frames
-are independent of each other and :mod:`trajectories.pipeline` can draw them in several processes.
+are independent of each other and :mod:`trajectories.pipeline.stages` can draw them in several processes.
 
 Paths must stay visible: matplotlib sorts 3-D artists by depth and would hide a path lying on the
 surface behind it. Each axes is made with ``computed_zorder=False``, so artists are drawn in ``zorder``
@@ -20,7 +20,7 @@ from matplotlib.patheffects import Normal, Stroke
 from mpl_toolkits.mplot3d import proj3d
 
 from ..errors import RenderError
-from ..moments import Moment, declared_moments, exit_moment
+from ..style.theme import get_theme
 from .canvas import frame_pixels, new_figure
 from .contour import Marker, nested_radii
 from .geometry import (
@@ -34,11 +34,11 @@ from .geometry import (
     pixels_per_point,
 )
 from .geometry import Stroke as DrawnPath
+from .moments import Moment, declared_moments, exit_moment
 from .sprites import pixel_box
-from .theme import get_theme
 
 if TYPE_CHECKING:
-    from ..paths import ComputedPaths
+    from ..compute.paths import ComputedPaths
     from ..scene import Scene
 
 HEAD_SIZE = 7.0  # points; at least HEAD_PIXELS across whatever the dpi

@@ -19,7 +19,8 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.colors import to_rgb
 
 from ..errors import RenderError
-from ..moments import Moment, declared_moments
+from ..style.text import race_title
+from ..style.theme import get_theme
 from .canvas import Backdrop, new_figure
 from .contour import NoCounter, StepCounter, draw_field, draw_stars, style_axes
 from .geometry import (
@@ -33,13 +34,12 @@ from .geometry import (
     frame_points,
     pixels_per_point,
 )
+from .moments import Moment, declared_moments
 from .side_panels import TOP
 from .sprites import pixel_box
-from .text import race_title
-from .theme import get_theme
 
 if TYPE_CHECKING:
-    from ..paths import ComputedPaths
+    from ..compute.paths import ComputedPaths
     from ..scene_protocol import Race
 
 BAND = (10, 90)

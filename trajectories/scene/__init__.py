@@ -23,11 +23,11 @@ The package holds one small module a job: :mod:`.kind` (what every scene shares)
 trail), and :mod:`.loader` (Python and TOML scene files).
 """
 
+from ..compute.paths import ChaoticPath
+from ..compute.starts import describe_starts
+from ..compute.timeline import Timeline, spread
 from ..errors import SceneError
 from ..network.computed import NetworkComputed
-from ..paths import ChaoticPath
-from ..starts import describe_starts
-from ..timeline import Timeline, spread
 from .batch_diagram import BatchDiagram
 from .kind import ReproducibilityWarning, SceneKind, check_name, check_options, check_positive_int
 from .loader import (

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ..errors import SceneError
-from ..gradients import MiniBatchGradient, make_regression
 from ..options import default
-from ..surfaces import Array
+from ..surfaces.analytic import Array
+from ..surfaces.gradients import MiniBatchGradient, make_regression
 from .kind import SceneKind, check_name, check_options, check_positive_int, init_scene
 from .values import Frames, Look, default_part
 
@@ -19,7 +19,8 @@ class BatchDiagram(SceneKind):
     """A dataset of ``samples`` shuffled, split into batches of ``batch_size`` and consumed in order.
 
     Args:
-        samples, batch_size, seed, drop_last: the batching (as :class:`~trajectories.gradients.MiniBatchGradient`).
+        samples, batch_size, seed, drop_last: the batching (as
+            :class:`~trajectories.surfaces.gradients.MiniBatchGradient`).
         columns: cells per row (default: the batch size, so each batch is one row; at most 100).
         frames_per_batch: frames each batch stays highlighted.
         size, dpi, fps, hold, theme, title, description: as for :class:`~trajectories.scene.Scene`.

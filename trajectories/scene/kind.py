@@ -9,17 +9,17 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..errors import SceneError
 from ..options import options_for
-from ..terminal import is_control
+from ..support.terminal import is_control
 from .values import PART_TYPES, default_part, part_for
 
 if TYPE_CHECKING:
-    from ..pipeline import RenderResult
+    from ..pipeline.stages import RenderResult
     from ..scene_protocol import Race
 
 
 class ReproducibilityWarning(UserWarning):
     """A render drew steps of a path past its reproducibility horizon in numpy's arithmetic: those
-    frames can differ between CPUs (see :mod:`trajectories.horizon`)."""
+    frames can differ between CPUs (see :mod:`trajectories.compute.horizon`)."""
 
 
 def check_positive_int(name: str, value: Any) -> None:
@@ -73,10 +73,10 @@ class SceneKind:
 
     def render(self, path: str | Path | None = None, format: str | None = None, **options: Any) -> RenderResult:
         """Render to ``path`` (default ``output/<name>.<ext>``); ``options`` as in
-        :func:`trajectories.pipeline.render_scene`."""
+        :func:`trajectories.pipeline.stages.render_scene`."""
         import warnings
 
-        from ..pipeline import render_scene
+        from ..pipeline.stages import render_scene
 
         result = render_scene(self, path, format=format, **options)
         for message in result.warnings:
@@ -84,7 +84,7 @@ class SceneKind:
         return result
 
     def _repr_html_(self) -> str:
-        from ..pipeline import html_preview
+        from ..pipeline.stages import html_preview
 
         return html_preview(self)
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SceneError
-from ..inputs import read_input
 from ..scene_index import Entry, builtin_files, builtin_index, builtin_scene_folder, scene_assignments
-from ..trust import as_code
+from ..trust.inputs import read_input
+from ..trust.names import as_code
 from .kind import SceneKind
 from .race import Scene
 from .toml_file import load_toml_scene
@@ -100,11 +100,11 @@ def builtin_scenes() -> dict[str, Scene]:
 
 def plugin_scenes(built_in: tuple[str, ...] = ()) -> dict[str, Any]:
     """The scenes of installed plugins (entry-point group ``trajectories.scenes``, see
-    :mod:`trajectories.plugins`) by their own names; a name that two packages, or a package and
-    ``built_in``, both claim is a :class:`~trajectories.plugins.PluginError` naming both."""
+    :mod:`trajectories.support.plugins`) by their own names; a name that two packages, or a package and
+    ``built_in``, both claim is a :class:`~trajectories.support.plugins.PluginError` naming both."""
     import types
 
-    from ..plugins import PluginError, claim, discover
+    from ..support.plugins import PluginError, claim, discover
 
     scenes: dict[str, Any] = {}
     owners: dict[str, Any] = {}

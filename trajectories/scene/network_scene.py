@@ -3,7 +3,7 @@
 
 The numbers come from :mod:`trajectories.network` (same bits on every CPU); this module only declares what
 to compute; the compute stage (:func:`trajectories.network.computed.compute_network`, which
-:func:`trajectories.paths.compute_paths` calls for this kind) computes it once into one
+:func:`trajectories.compute.paths.compute_paths` calls for this kind) computes it once into one
 :class:`~trajectories.network.computed.NetworkComputed` value: the paths, the plane, the loss grid on it, the
 decision grids, the explained variance and the share of each path the plane shows. The view
 (:mod:`trajectories.render.network_view`) never trains or evaluates.
@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import NetworkError, SceneError
 from ..options import MAX_RACERS, default
-from ..render.text import text_problem
+from ..style.text import text_problem
 from .kind import SceneKind, check_name, check_options, init_scene
 from .race import spread
 from .racer import Racer
@@ -64,7 +64,7 @@ class NetworkScene(SceneKind):
         name: identifier.
         network: model spec (``mlp:2-16-16-1:tanh``, ``logistic:2``; :func:`trajectories.network.models.parse_model`).
         dataset: dataset spec (``moons:n=400,noise=0.2,seed=0,validation=0.25``, ``csv:path=data.csv,target=y``).
-        optimizers: spec strings, :class:`~trajectories.spec.OptimizerSpec` or
+        optimizers: spec strings, :class:`~trajectories.core.spec.OptimizerSpec` or
             :class:`~trajectories.scene.Racer` values (label, colour, ``batch_size``: mini-batches shuffled
             by ``batch_seed``; ``None``: the whole training set).
         steps: updates of every racer.
@@ -156,9 +156,9 @@ class NetworkScene(SceneKind):
     def _check(self) -> None:
         """Every spec and combination, and the memory the training and the grids would need, before any
         work: one-line :class:`NetworkError`\\ s."""
-        from ..limits import Need, check_memory
         from ..network.bounds import check_training
         from ..network.training import resolve_loss
+        from ..pipeline.limits import Need, check_memory
 
         model, projection = self.model, self.projection_spec
         resolve_loss(model, self.data.train)
@@ -227,7 +227,7 @@ class NetworkScene(SceneKind):
 @dataclass(frozen=True)
 class NetworkAdHoc:
     """A network race described on the command line (``render --network SPEC --dataset SPEC --optimizer
-    SPEC ...``): :meth:`scene` makes it, as :class:`trajectories.plan.AdHoc` does for ``--surface``."""
+    SPEC ...``): :meth:`scene` makes it, as :class:`trajectories.pipeline.plan.AdHoc` does for ``--surface``."""
 
     network: str
     dataset: str

@@ -17,8 +17,8 @@
     [view]
     fps = 10
 
-The file is data (:mod:`trajectories.trust`): the ``path`` of a ``csv`` dataset names a file, so it is held
-to the rules of a scene file's own output (:func:`trajectories.plan.own_output`): relative to the file's
+The file is data (:mod:`trajectories.trust.names`): the ``path`` of a ``csv`` dataset names a file, so it is held
+to the rules of a scene file's own output (:func:`trajectories.pipeline.plan.own_output`): relative to the file's
 folder and inside it, no hidden part, a ``.csv`` name, no link leading out.
 """
 

@@ -10,16 +10,16 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..catalogue import resolve_surface
+from ..compute.starts import StartSetError, expand
+from ..compute.timeline import Timeline, spread
+from ..core.portable import exact_in_numpy, portable_surface
+from ..core.spec import OptimizerSpec
 from ..errors import SceneError
-from ..gradients import GradientSource, stochastic_gradient
 from ..options import MAX_RACERS, check_option, default, outside_window
-from ..portable import exact_in_numpy, portable_surface
-from ..render.text import text_problem
-from ..spec import OptimizerSpec
-from ..starts import StartSetError, expand
-from ..surfaces import Array, Surface
-from ..timeline import Timeline, spread
+from ..style.text import text_problem
+from ..surfaces.analytic import Array, Surface
+from ..surfaces.catalogue import resolve_surface
+from ..surfaces.gradients import GradientSource, stochastic_gradient
 from .kind import SceneKind, check_name, init_scene
 from .racer import Racer
 from .values import Camera, Frames, Look, Trail
@@ -40,7 +40,7 @@ class Scene(SceneKind):
         optimizers: spec strings (``"adam:lr=0.1"``), :class:`OptimizerSpec` or :class:`Racer` values.
         start: one point ``(x, y)`` or several; default (``None``): the surface's start, or none when
             ``start_sets`` are given.
-        start_sets: many starts at once: :class:`~trajectories.starts.Grid`, ``Random`` or ``Disk`` values
+        start_sets: many starts at once: :class:`~trajectories.compute.starts.Grid`, ``Random`` or ``Disk`` values
             (or their text, ``"grid:100x100"``), after the ``start`` points.
         steps: updates per optimizer.
         frames: frames in the animation (default ``steps + 1``, one per point); fewer frames skip steps.
@@ -48,7 +48,7 @@ class Scene(SceneKind):
         hold: seconds the last frame stays before the loop restarts.
         pauses: moments the animation stops at for ``pause`` seconds: steps (samples with ``epochs``),
             each shown exactly by a frame, and ``"exits"``: each frame where a racer leaves the window
-            (the moments a story is about: :mod:`trajectories.frame_check` asks that each is held 1 s).
+            (the moments a story is about: :mod:`trajectories.pipeline.frame_check` asks that each is held 1 s).
         pause: seconds each pause lasts.
         theme: ``"light"``, ``"dark"`` or ``"article"`` (the article's black background and rainbow).
         palette: racers' colours: ``"default"`` (the theme's, told apart by colour-blind viewers too),
@@ -64,25 +64,25 @@ class Scene(SceneKind):
             a log scale).
         lr_panel: add a learning-rate-vs-step panel (2-D contour view), beside or below the loss panel.
         overlays: what each racer's optimizer holds, drawn at its head (2-D contour view): any of
-            ``"gradient"``, ``"step"``, ``"velocity"``, ``"adaptive"`` (see :mod:`trajectories.state`).
+            ``"gradient"``, ``"step"``, ``"velocity"``, ``"adaptive"`` (see :mod:`trajectories.core.state`).
         state_panel: add a panel of one thing the optimizers hold against the update (2-D contour view):
             ``"gradient"``, ``"step"``, ``"velocity"``, ``"m_hat"``, ``"v"``, ``"v_hat"`` or ``"rate"``.
         title: the title (default: the surface's name).
         description: one line for ``trajectories list``.
-        waivers: ``{check: reason}``: checks of the frame checker (:mod:`trajectories.frame_check`) this
+        waivers: ``{check: reason}``: checks of the frame checker (:mod:`trajectories.pipeline.frame_check`) this
             scene is exempt from, and why (a head that hides behind a hill on purpose).
         window: plotting window ``(x0, x1, y0, y1)`` (default: the surface's).
-        batch_size, noise, seed: stochastic gradients (see :func:`trajectories.gradients.stochastic_gradient`);
+        batch_size, noise, seed: stochastic gradients (see :func:`trajectories.surfaces.gradients.stochastic_gradient`);
             a racer's own ``batch_size`` wins over the scene's.
         epochs: measure time in samples processed instead of steps (a loss over data): every racer reads
             ``epochs`` passes over the data, in as many steps as its batch size needs, and frames are
             spread over samples, so full-batch and mini-batch descent progress fairly. ``steps`` is then
             ignored.
         arithmetic: ``"numpy"`` (fast; the same bytes on every CPU unless a path is chaotic, see
-            :mod:`trajectories.horizon`) or ``"portable"`` (gradients and losses computed the same on every
-            CPU and platform, about ten times slower; see :mod:`trajectories.portable`).
+            :mod:`trajectories.compute.horizon`) or ``"portable"`` (gradients and losses computed the same on every
+            CPU and platform, about ten times slower; see :mod:`trajectories.core.portable`).
         view: ``"contour"`` (2-D), ``"surface"`` (3-D ``plot_surface``), ``"wireframe"`` (3-D), or any
-            race view registered in :mod:`trajectories.view_registry`.
+            race view registered in :mod:`trajectories.render.registry`.
         elevation, azimuth: the 3-D camera at step 0, in degrees.
         rotation: degrees the 3-D camera turns per step (180 steps × 2° = one turn).
         rotation_steps: ``(from, to)``: the steps during which the camera turns (default: all of them).
@@ -283,5 +283,5 @@ class Scene(SceneKind):
     def reproducible_everywhere(self) -> bool:
         """Whether the paths are the same on every CPU whatever their horizons: portable arithmetic, or a
         surface that numpy evaluates with IEEE-exact operations only (see
-        :func:`trajectories.portable.exact_in_numpy`)."""
+        :func:`trajectories.core.portable.exact_in_numpy`)."""
         return self.arithmetic == "portable" or exact_in_numpy(self.surface)

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..core.spec import AdapterSpec, OptimizerSpec, parse_optimizer
 from ..errors import SceneError, SpecError
-from ..render.colors import is_color
-from ..render.text import text_problem
-from ..spec import AdapterSpec, OptimizerSpec, parse_optimizer
+from ..style.colors import is_color
+from ..style.text import text_problem
 from .kind import check_positive_int
 
 LEGEND_LENGTH = 100
 """The most characters of a legend entry made from spec text (the label itself, up to
-:data:`~trajectories.render.text.MAX_LENGTH`, is never cut): a warm-up and a cosine decay take 88; wider
+:data:`~trajectories.style.text.MAX_LENGTH`, is never cut): a warm-up and a cosine decay take 88; wider
 entries no longer fit a 640-pixel frame at the legend's smallest font."""
 LEGEND_KEYS = {"momentum", "beta", "beta1", "beta2", "alpha", "rho", "weight_decay", "centered", "amsgrad"}
 

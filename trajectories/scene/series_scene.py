@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ..compute.ewa import MAX_ROWS, ewa, load_series, synthetic_prices
+from ..compute.timeline import spread
 from ..errors import SceneError, SeriesError
-from ..ewa import MAX_ROWS, ewa, load_series, synthetic_prices
 from ..options import default
-from ..render.palette import OKABE_ITO_DARK, ordered
-from ..render.text import text_problem
-from ..surfaces import Array
-from ..timeline import spread
+from ..style.palette import OKABE_ITO_DARK, ordered
+from ..style.text import text_problem
+from ..surfaces.analytic import Array
 from .kind import SceneKind, check_name, check_options, check_positive_int, init_scene
 from .values import Frames, Look, default_part
 
@@ -30,7 +30,7 @@ class SeriesScene(SceneKind):
         stagger: frames between the starts of consecutive averages.
         data, column: a CSV file and the column to read; ``None``: a seeded synthetic series (labelled so).
         seed, days: the synthetic series' seed and length (253 trading days, as the original year; at most
-            :data:`trajectories.ewa.MAX_ROWS`, as a CSV's rows).
+            :data:`trajectories.compute.ewa.MAX_ROWS`, as a CSV's rows).
         size, dpi, fps, hold, theme, title, line_width, description: as for :class:`~trajectories.scene.Scene`.
 
     One frame shows one more value of each average, up to :attr:`MAX_FRAMES` frames; a longer series is
@@ -53,7 +53,7 @@ class SeriesScene(SceneKind):
     kind: ClassVar[str] = "series"
     view: ClassVar[str] = "averages"  # the view that draws it (:mod:`trajectories.render.views`)
     MAX_FRAMES: ClassVar[int] = 1000
-    """The most frames: 100 s at 10 fps. A longer series (up to :data:`trajectories.ewa.MAX_ROWS` values)
+    """The most frames: 100 s at 10 fps. A longer series (up to :data:`trajectories.compute.ewa.MAX_ROWS` values)
     is spread evenly over them, several values a frame; the built-in figure (313 frames) is not."""
 
     @property
@@ -64,7 +64,7 @@ class SeriesScene(SceneKind):
         if self.look.palette == "article":
             return ARTICLE_EWA_COLORS
         if self.look.palette == "ordered":  # β in order: dark to light on the theme's background
-            from ..render.theme import get_theme
+            from ..style.theme import get_theme
 
             return ordered(len(self.betas), get_theme(self.look.theme).dark)
         return tuple(c for c in OKABE_ITO_DARK if c.upper() != self.price_color.upper())

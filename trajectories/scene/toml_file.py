@@ -38,16 +38,16 @@ from typing import Any
 
 import tomllib
 
-from ..catalogue import resolve_surface
+from ..core.schedules import schedule_of
+from ..core.spec import make_spec
 from ..errors import SceneError, SpecError, TrustError
-from ..guard import guarded
-from ..inputs import read_input
 from ..options import MAX_RACERS, outside_window, toml_options
-from ..render.text import text_problem
-from ..schedules import schedule_of
-from ..spec import make_spec
-from ..terminal import is_control, printable
-from ..trust import named_in
+from ..style.text import text_problem
+from ..support.terminal import is_control, printable
+from ..surfaces.catalogue import resolve_surface
+from ..trust.guard import guarded
+from ..trust.inputs import read_input
+from ..trust.names import named_in
 from .race import Scene
 from .racer import Racer
 
@@ -173,7 +173,7 @@ def _nesting(document: Any) -> int:
 
 
 def _control_character(document: Any) -> tuple[str, str] | None:
-    """The key path and the first control character (:func:`~trajectories.terminal.is_control`) of the first
+    """The key path and the first control character (:func:`~trajectories.support.terminal.is_control`) of the first
     key or text value holding one, without recursion; ``None`` when there is none. Names, descriptions and
     labels reach the terminal (``trajectories list``), where ``ESC``, ``BEL`` or ``CSI`` would act, not show."""
     stack: list[tuple[str, Any]] = [("", document)]
@@ -198,9 +198,9 @@ def _control_character(document: Any) -> tuple[str, str] | None:
 def load_toml_scene(path: str | Path, where: str = "a TOML scene file") -> dict[str, Scene]:
     """Read and validate a TOML scene file; :class:`SceneError` lists every problem with its key path.
 
-    The file is data (:mod:`trajectories.trust`): it may name built-in and plugin optimizers and
+    The file is data (:mod:`trajectories.trust.names`): it may name built-in and plugin optimizers and
     allow-listed ``torch:``/``optax:`` targets, never import or call anything else, and it is read under the
-    guard (:mod:`trajectories.guard`). ``where`` names it in those refusals."""
+    guard (:mod:`trajectories.trust.guard`). ``where`` names it in those refusals."""
     path = Path(path)
     with named_in("data", where), guarded(str(path)):
         return _load(path)

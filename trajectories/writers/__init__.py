@@ -7,7 +7,7 @@ frame with its delay; as a context manager it finishes the file, or aborts it wh
         for frame, delay in frames:                   # (H, W, 4) uint8 RGBA, hundredths of a second
             writer.add(frame, delay)
 
-The pipeline (:mod:`trajectories.pipeline`) writes to a temporary file and renames it into place, so a
+The pipeline (:mod:`trajectories.pipeline.stages`) writes to a temporary file and renames it into place, so a
 writer never has to care about atomicity. To add a format, write a :class:`FrameWriter` and register a
 :class:`Format` (see "Extending" in CONTRIBUTING.md)::
 
@@ -59,7 +59,7 @@ class Format:
     suffixes that select it, a ``check`` that raises :class:`RenderError` when an optional dependency
     is missing, and ``memory_per_pixel``: the bytes its writer holds per pixel of every frame until the file
     is finished (0 for a writer that streams frames to the file); the pipeline refuses, before any work, a
-    render whose frames would pass the memory budget (:mod:`trajectories.limits`). ``mime`` is its media type
+    render whose frames would pass the memory budget (:mod:`trajectories.pipeline.limits`). ``mime`` is its media type
     and ``shown_as`` how a page shows it inline (a notebook's output, the Sphinx directive): ``"image"``
     (``<img>``), ``"video"`` (``<video>``), ``"player"`` (the HTML player's own markup) or ``None``: not
     inline (a notebook shows a line naming the file; the directive does not offer the format). ``vector``:

@@ -8,7 +8,7 @@ its transparent index fully transparent in ``tRNS``. The first frame is whole; e
 rectangle that changed (:mod:`.changes`), its unchanged pixels transparent and blended over the frame
 before ("over"; disposal "none"), compressed with zlib at its strongest; a frame identical to the one
 before lengthens that one's delay. ``acTL``'s frame count is known at the end: the writer goes back to it
-(the file is a regular temporary file, :mod:`trajectories.pipeline`).
+(the file is a regular temporary file, :mod:`trajectories.pipeline.stages`).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ site builds, never copied by hand.
 - :mod:`.references` and :mod:`.docstrings`: the docstrings' cross-references resolved as a reader means them
   (and still checked), and their constants' docstrings shown as written.
 
-The module paths the pages read (``trajectories.options``, ``trajectories.catalogue``...) are named in
+The module paths the pages read (``trajectories.options``, ``trajectories.surfaces.catalogue``...) are named in
 :mod:`.sources` and nowhere else, so that moving a module touches one line.
 """
 

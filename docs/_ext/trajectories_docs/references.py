@@ -2,7 +2,7 @@
 
 The docstrings name things the way the code does: a short name imported into the module (``:class:`SpecError```
 in ``spec.py``), a sibling module (``:mod:`.kind```), an internal module the reference does not document
-(``:mod:`trajectories.paths```). Sphinx's nitpicky mode (``-n``) would call each of those missing. Here:
+(``:mod:`trajectories.compute.paths```). Sphinx's nitpicky mode (``-n``) would call each of those missing. Here:
 
 1. a name that one documented object ends with links to that object;
 2. a name that imports (from the module the reference is in, or as a full ``trajectories...`` path) is real but

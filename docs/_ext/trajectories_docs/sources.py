@@ -11,35 +11,35 @@ from importlib import import_module
 from typing import Any
 
 OPTIONS = "trajectories.options:OPTIONS_LIST"
-SURFACE_NAMES = "trajectories.catalogue:SURFACE_NAMES"
-GET_SURFACE = "trajectories.catalogue:get_surface"
-OPTIMIZERS = "trajectories.optimizers:OPTIMIZERS"
-OPTIMIZER_MODULE = "trajectories.optimizers"
-SCHEDULES = "trajectories.schedules:KINDS"
-REQUIRED = "trajectories.schedules:REQUIRED"
+SURFACE_NAMES = "trajectories.surfaces.catalogue:SURFACE_NAMES"
+GET_SURFACE = "trajectories.surfaces.catalogue:get_surface"
+OPTIMIZERS = "trajectories.core.optimizers:OPTIMIZERS"
+OPTIMIZER_MODULE = "trajectories.core.optimizers"
+SCHEDULES = "trajectories.core.schedules:KINDS"
+REQUIRED = "trajectories.core.schedules:REQUIRED"
 BUILTIN_SCENES = "trajectories.scene:builtin_scenes"
 SCENE_FOLDER = "trajectories.scene:builtin_scene_folder"
-CLI = "trajectories.cli:cli"
+CLI = "trajectories.cli.main:cli"
 FORMATS = "trajectories.writers:FORMATS"
-CACHE_KEY = "trajectories.sphinxext:cache_key"
+CACHE_KEY = "trajectories.integrations.sphinx:cache_key"
 
 NUMBERS: dict[str, tuple[str, str]] = {
     # name in the pages: (where it lives, how it is written)
-    "memory_budget": ("trajectories.limits:MEMORY_BUDGET", "gib"),
-    "max_frames": ("trajectories.limits:MAX_FRAMES", "count"),
-    "max_starts": ("trajectories.starts:MAX_STARTS", "count"),
-    "path_bytes_kept": ("trajectories.limits:PATH_BYTES_KEPT", "plain"),
-    "view_bytes_per_point": ("trajectories.limits:VIEW_BYTES_PER_POINT", "plain"),
-    "text_bytes_per_point": ("trajectories.limits:TEXT_BYTES_PER_POINT", "plain"),
-    "frame_bytes_per_pixel": ("trajectories.limits:FRAME_BYTES_PER_PIXEL", "plain"),
-    "reduced_bytes_per_start": ("trajectories.limits:REDUCED_BYTES_PER_START", "plain"),
-    "reduced_working_bytes": ("trajectories.limits:REDUCED_WORKING_BYTES", "count"),
-    "formula_length": ("trajectories.formula:MAX_LENGTH", "count"),
-    "formula_depth": ("trajectories.formula:MAX_DEPTH", "count"),
-    "formula_parts": ("trajectories.formula:MAX_NODES", "count"),
-    "formula_exponent": ("trajectories.formula:MAX_EXPONENT", "plain"),
-    "reduce_chunk": ("trajectories.basins:CHUNK", "count"),
-    "notebook_player_frames": ("trajectories.pipeline:NOTEBOOK_PLAYER_FRAMES", "count"),
+    "memory_budget": ("trajectories.pipeline.limits:MEMORY_BUDGET", "gib"),
+    "max_frames": ("trajectories.pipeline.limits:MAX_FRAMES", "count"),
+    "max_starts": ("trajectories.compute.starts:MAX_STARTS", "count"),
+    "path_bytes_kept": ("trajectories.pipeline.limits:PATH_BYTES_KEPT", "plain"),
+    "view_bytes_per_point": ("trajectories.pipeline.limits:VIEW_BYTES_PER_POINT", "plain"),
+    "text_bytes_per_point": ("trajectories.pipeline.limits:TEXT_BYTES_PER_POINT", "plain"),
+    "frame_bytes_per_pixel": ("trajectories.pipeline.limits:FRAME_BYTES_PER_PIXEL", "plain"),
+    "reduced_bytes_per_start": ("trajectories.pipeline.limits:REDUCED_BYTES_PER_START", "plain"),
+    "reduced_working_bytes": ("trajectories.pipeline.limits:REDUCED_WORKING_BYTES", "count"),
+    "formula_length": ("trajectories.surfaces.formula:MAX_LENGTH", "count"),
+    "formula_depth": ("trajectories.surfaces.formula:MAX_DEPTH", "count"),
+    "formula_parts": ("trajectories.surfaces.formula:MAX_NODES", "count"),
+    "formula_exponent": ("trajectories.surfaces.formula:MAX_EXPONENT", "plain"),
+    "reduce_chunk": ("trajectories.compute.basins:CHUNK", "count"),
+    "notebook_player_frames": ("trajectories.pipeline.stages:NOTEBOOK_PLAYER_FRAMES", "count"),
     "version": ("trajectories.version:__version__", "plain"),
 }
 """The numbers the pages quote, each read from the code when the site builds."""

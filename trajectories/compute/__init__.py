@@ -1,0 +1,1 @@
+"""Stage two: optimizers run, paths computed, horizons, basins, start sets, tuning, run's outputs."""

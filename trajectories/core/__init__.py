@@ -1,0 +1,1 @@
+"""Update rules and their specs: transforms, optimizers, schedules, what optimizers hold, portable arithmetic."""

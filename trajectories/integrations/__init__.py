@@ -1,0 +1,1 @@
+"""Other programs' doors: Sphinx, pytest, snapshot comparisons."""

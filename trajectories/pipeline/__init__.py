@@ -1,0 +1,1 @@
+"""What a render will do and its stages: the plan, its limits, scene -> paths -> view -> file, the frame checker."""
