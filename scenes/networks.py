@@ -47,3 +47,12 @@ network_bias_correction = NetworkScene(
     description="Adam with and without bias correction on a real network: without it, the first update is "
     "(1 − β₁)/√(1 − β₂) ≈ 3.2 times as long in every weight",
 )
+
+network_landscape_3d = NetworkScene(
+    "network_landscape_3d", network="mlp:2-6-1:tanh", dataset="moons:n=100,noise=0.2,seed=0", steps=60,
+    loss_grid=25, boundaries=0, view="network_surface", frames=40,
+    optimizers=[Racer("sgd:lr=0.3", "GD"), Racer("sgd:lr=0.3,momentum=0.9", "Momentum"), Racer("adam:lr=0.03", "Adam")],
+    title="The race in 3-D: each path at its true training loss",
+    description="the optimizer race on a small MLP in 3-D, like the article's figures: the loss over the PCA plane of "
+    "the three paths as a surface, each path drawn at its racer's true training loss",
+)

@@ -42,9 +42,11 @@ def numpy_bce(params, inputs, targets, widths):
 
 
 def test_the_gallery_has_the_four_network_lessons_each_quick_and_told():
-    assert set(SCENES) == {"network_race", "network_learning_rate", "network_batch_size", "network_bias_correction"}
+    assert set(SCENES) == {"network_race", "network_learning_rate", "network_batch_size", "network_bias_correction",
+                           "network_landscape_3d"}
     for scene in SCENES.values():
-        assert scene.source.endswith("networks.py") and scene.view == "network"
+        assert scene.source.endswith("networks.py")
+        assert scene.view == ("network_surface" if scene.name == "network_landscape_3d" else "network")
         assert scene.look.title and len(scene.look.title) <= 64 and scene.description and "\n" not in scene.description
         assert scene.frame_count <= 101 and scene.steps <= 150
 

@@ -27,8 +27,8 @@ from typing import Any
 
 from .compute.starts import START_SET_HELP, as_start_sets, start_sets_problem
 from .errors import SceneError
+from .render.registry import network_view_names, race_view_summaries
 from .render.registry import race_view_names as _registered_race_views
-from .render.registry import race_view_summaries
 
 SCENE_KINDS = ("race", "panels", "series", "batches", "network")
 """``race``: :class:`~trajectories.scene.Scene`; ``panels``: :class:`~trajectories.scene.SideBySide`;
@@ -256,6 +256,7 @@ class Option:
     choices: Choices = ()
     kinds: tuple[str, ...] = ("race",)
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    kind_choices: Mapping[str, Choices] = field(default_factory=dict)
     group: str = "race"
     toml: str | None = "view"
     toml_key: str | None = None
@@ -266,9 +267,16 @@ class Option:
     metavar: str | None = None
     drawn: bool = False
 
-    def choice_names(self) -> tuple[str, ...]:
-        """The allowed names of a ``choice`` (called now, when they come from a registry)."""
-        return tuple(self.choices() if callable(self.choices) else self.choices)
+    def choice_names(self, kind: str = "race") -> tuple[str, ...]:
+        """The allowed names of a ``choice`` for scene kind ``kind`` (its own in ``kind_choices``, else
+        ``choices``; called now, when they come from a registry)."""
+        choices = self.kind_choices.get(kind, self.choices)
+        return tuple(choices() if callable(choices) else choices)
+
+    def any_choice_names(self) -> tuple[str, ...]:
+        """The names a ``choice`` allows for any of its scene kinds (the command line's choices; the scene it
+        overrides checks its own)."""
+        return tuple(dict.fromkeys(name for kind in self.kinds for name in self.choice_names(kind)))
 
     def default_for(self, kind: str = "race") -> Any:
         """The default of scene kind ``kind``."""
@@ -279,7 +287,7 @@ class Option:
         """The key in the TOML table."""
         return self.toml_key or self.name
 
-    def requirement(self) -> str:
+    def requirement(self, scene_kind: str = "race") -> str:
         """What a value must be, e.g. ``"a whole number from 1 to 50"``."""
         kind, low, high = self.kind, self.low, self.high
         if kind in ("int", "number"):
@@ -288,7 +296,7 @@ class Option:
                 return f"{what} > {_bound(low)} and at most {_bound(high)}"
             return f"{what} from {_bound(low)} to {_bound(high)}"
         return {
-            "choice": lambda: "one of " + ", ".join(self.choice_names()),
+            "choice": lambda: "one of " + ", ".join(self.choice_names(scene_kind)),
             "bool": lambda: "true or false",
             "text": lambda: "text",
             "size": lambda: f"(width, height) in pixels, from {_bound(low)} to {_bound(high)} each",
@@ -330,22 +338,22 @@ class Option:
             return None if problem is None else f"{problem}, got {_shown(value)}"
         if self.kind == "starts":
             return start_sets_problem(value)
-        if not self._allows(value):
-            return f"must be {self.requirement()}, got {_shown(value)}"
+        if not self._allows(value, kind):
+            return f"must be {self.requirement(kind)}, got {_shown(value)}"
         if self.drawn and isinstance(value, str):
             from .style.text import text_problem
 
             return text_problem(value)
         return None
 
-    def _allows(self, value: Any) -> bool:
+    def _allows(self, value: Any, scene_kind: str = "race") -> bool:
         kind, low, high = self.kind, self.low, self.high
         if kind == "int":
             return _whole(value) and low <= value <= high
         if kind == "number":
             return _real(value) and (low < value if self.above else low <= value) and value <= high
         if kind == "choice":
-            return isinstance(value, str) and value in self.choice_names()
+            return isinstance(value, str) and value in self.choice_names(scene_kind)
         if kind == "bool":
             return isinstance(value, bool)
         if kind == "text":
@@ -412,8 +420,10 @@ OPTIONS_LIST: tuple[Option, ...] = (
     Option("arithmetic", "choice", "how paths are computed: numpy's own (fast), or portable: the same paths on "
            "every CPU and platform, for chaotic paths (about 10x slower)", "numpy", choices=arithmetic_names, toml="",
            flag="--arithmetic", commands=("run", "render")),
-    Option("view", "choice", f"how the race is drawn: {race_view_summaries()}", "contour", choices=race_view_names,
-           flag="--view", commands=("render",)),
+    Option("view", "choice", f"how the race is drawn: {race_view_summaries()}; a network race: network (2-D) or "
+           "network_surface (3-D)", "contour", choices=race_view_names, kinds=("race", "network"),
+           defaults={"network": "network"}, kind_choices={"network": network_view_names}, flag="--view",
+           commands=("render",)),
     Option("loss_panel", "bool", "add a synchronised loss-vs-step panel (log scale of f − f* where the minimum "
            "is known)", False, flag="--loss-panel/--no-loss-panel", commands=("render",)),
     Option("loss_scale", "choice", "the loss panel's scale: auto (log of f − f* where the minimum is known, "

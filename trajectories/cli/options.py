@@ -156,12 +156,14 @@ class TableChoice(RegistryChoice):
 
     def __init__(self, option: Option) -> None:
         self.option = option
-        super().__init__(option.choice_names)
+        super().__init__(option.any_choice_names)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        problem = self.option.problem(value)
-        if problem is not None:
-            self.fail(problem, param, ctx)
+        kinds = [kind for kind in self.option.kinds if self.option.problem(value, kind) is None]
+        if not kinds:  # allowed for no kind: the first kind's message, naming every name allowed
+            names = ", ".join(self.option.any_choice_names()) if self.option.kind == "choice" else None
+            problem = self.option.problem(value)
+            self.fail(f"must be one of {names}, got {value!r}" if names else problem, param, ctx)
         return value
 
 

@@ -238,7 +238,7 @@ def inputs(scenes: list, series: str | None) -> list[tuple[str, Path]]:
     found = [(f"the scene file of {scene.name}", Path(scene.source)) for scene in scenes
              if scene.source and Path(scene.source).is_file()]
     found += [(f"the dataset of {scene.name}", Path(scene.dataset_spec.params["path"])) for scene in scenes
-              if scene.view == "network" and scene.dataset_spec.kind == "csv"]  # issue 29
+              if scene.kind == "network" and scene.dataset_spec.kind == "csv"]  # issue 29
     return found + ([("the series read with --series", Path(series))] if series is not None else [])
 
 

@@ -110,11 +110,7 @@ class NetworkView:
     parallel = False
 
     def __init__(self, scene: NetworkScene, computed: NetworkComputed, text: bool = True) -> None:
-        self.scene, self.computed = scene, computed
-        self.theme = theme = get_theme(scene.look.theme)
-        self.colors = scene.racer_colors(theme)
-        self.steps_shown = scene.frame_steps()
-        self.figure, self.canvas = new_figure(scene.look.size, scene.look.dpi, theme.background, text)
+        self._begin(scene, computed, text)
         racers = len(scene.optimizers)
         width, height = scene.look.size
         room = int(0.41 * width + 8) // (PANEL_SIDE + 8)  # panels of at least PANEL_SIDE pixels that fit
@@ -126,11 +122,26 @@ class NetworkView:
         self._draw_landscape()
         self._draw_loss_panel()
         self.decision_axes = self._draw_decision_panels() if self.panels else []
+        self._finish(0.56)
+
+    def _begin(self, scene: NetworkScene, computed: NetworkComputed, text: bool) -> None:
+        """What every network view holds first: the scene, its computed value, theme, colours, the steps its
+        frames show and the figure."""
+        self.scene, self.computed = scene, computed
+        self.theme = theme = get_theme(scene.look.theme)
+        self.colors = scene.racer_colors(theme)
+        self.steps_shown = scene.frame_steps()
+        self.figure, self.canvas = new_figure(scene.look.size, scene.look.dpi, theme.background, text)
+
+    def _finish(self, counter_left: float) -> None:
+        """The title (the scene's, else the network and the dataset), the step counter at ``counter_left`` and
+        the still backdrop, drawn last."""
+        scene, theme = self.scene, self.theme
         spec = scene.dataset_spec
         data_name = Path(spec.params["path"]).name if spec.kind == "csv" else spec.to_text()
-        title = scene.look.title if scene.look.title is not None else f"{computed.model.to_text()} on {data_name}"
+        title = scene.look.title if scene.look.title is not None else f"{self.computed.model.to_text()} on {data_name}"
         self.figure.suptitle(title, color=theme.foreground, fontsize=13, y=0.985)
-        self.counter = self.figure.text(0.56, 0.905, "", color=theme.foreground,
+        self.counter = self.figure.text(counter_left, 0.905, "", color=theme.foreground,
                                         fontsize=10, ha="left", va="bottom", animated=True)
         self.backdrop = Backdrop(self.canvas)
 
@@ -289,19 +300,13 @@ class NetworkView:
     def frame(self, index: int) -> np.ndarray:
         self.backdrop.restore()
         step = self.steps_shown[index]
-        computed, figure = self.computed, self.figure
+        figure = self.figure
         for racer, (line, head) in enumerate(zip(self.path_lines, self.heads, strict=True)):
             points = self._shown(racer, step)
             line.set_data(points[:, 0], points[:, 1])
             head.set_data(points[-1:, 0], points[-1:, 1])
             figure.draw_artist(line)
-        clock, train, validation = self._clock(), computed.train_loss(), computed.validation_loss()
-        for racer, line in enumerate(self.loss_lines):
-            line.set_data(clock[racer, : step + 1], train[: step + 1, racer])
-            figure.draw_artist(line)
-        for racer, line in enumerate(self.validation_lines):
-            line.set_data(clock[racer, : step + 1], validation[: step + 1, racer])
-            figure.draw_artist(line)
+        self._draw_loss_curves(step)
         for head in self.heads:  # over every path
             figure.draw_artist(head)
         if self.panels:
@@ -315,6 +320,17 @@ class NetworkView:
         self.counter.set_text(self.counter_text(step))
         figure.draw_artist(self.counter)
         return frame_pixels(self.canvas)
+
+    def _draw_loss_curves(self, step: int) -> None:
+        """The loss panel's curves (training, and validation dashed) up to ``step``."""
+        computed, figure = self.computed, self.figure
+        clock, train, validation = self._clock(), computed.train_loss(), computed.validation_loss()
+        for racer, line in enumerate(self.loss_lines):
+            line.set_data(clock[racer, : step + 1], train[: step + 1, racer])
+            figure.draw_artist(line)
+        for racer, line in enumerate(self.validation_lines):
+            line.set_data(clock[racer, : step + 1], validation[: step + 1, racer])
+            figure.draw_artist(line)
 
     def counter_text(self, step: int) -> str:
         """``"update 40 of 150"``, and each racer's samples read when the clock is samples."""
@@ -337,8 +353,7 @@ class NetworkView:
         strokes, marks = [], []
         radius = self.theme.marker_size * pixels_per_point(figure) / 2
         for racer, label in enumerate(r.label for r in self.scene.optimizers):
-            points = self._shown(racer, step)
-            display = frame_points(self.landscape.transData.transform(points), figure) if len(points) else points
+            display = self._displayed(racer, step)
             strokes.append(Stroke(f"path of {label}", display, width, width, 0, racer))
             if len(display):
                 marks.append(Mark(f"head of {label}", "head", tuple(display[-1]), radius, 0, racer))
@@ -353,7 +368,16 @@ class NetworkView:
         counter = text_box(self.counter, renderer, figure, "step counter")
         texts = self._still_texts + ((counter,) if counter is not None else ())
         return FrameGeometry(index, tuple(self.scene.look.size), tuple(areas), marks=tuple(marks),
-                             strokes=tuple(strokes), texts=texts)
+                             strokes=tuple(strokes), texts=texts, cameras=self._cameras())
+
+    def _displayed(self, racer: int, step: int) -> np.ndarray:
+        """Racer ``racer``'s path up to ``step`` as drawn, in pixels of the frame."""
+        points = self._shown(racer, step)
+        return frame_points(self.landscape.transData.transform(points), self.figure) if len(points) else points
+
+    def _cameras(self) -> tuple:
+        """The 3-D cameras of the frame: none in 2-D."""
+        return ()
 
     def reserved_colors(self) -> list[tuple[int, int, int]]:
         colors = [*self.colors, self.theme.foreground, self.theme.background]

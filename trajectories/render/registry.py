@@ -182,7 +182,17 @@ def check_vector_form(kind: ViewKind, fmt: str) -> None:
 def race_view_names() -> tuple[str, ...]:
     """The views a race scene may name, in registration order (read when a scene is checked, so views
     registered later count)."""
-    return tuple(name for name, kind in VIEWS.items() if kind.draws == "race")
+    return view_names("race")
+
+
+def view_names(draws: SceneKindName) -> tuple[str, ...]:
+    """The views that draw scene kind ``draws``, in registration order (read when a scene is checked)."""
+    return tuple(name for name, kind in VIEWS.items() if kind.draws == draws)
+
+
+def network_view_names() -> tuple[str, ...]:
+    """The views a network scene may name (``network``, ``network_surface``...)."""
+    return view_names("network")
 
 
 register_view("contour", "trajectories.render.views:contour_view", vector=True, summary="2-D contours",
@@ -199,3 +209,5 @@ register_view("batches", "trajectories.render.views:batch_diagram_view", draws="
               vector=True)
 register_view("network", "trajectories.render.network_view:network_view", draws="network",
               summary="a network race: landscape, losses and decision boundaries")
+register_view("network_surface", "trajectories.render.network_surface:NetworkSurfaceView", draws="network",
+              summary="a network race in 3-D: the plane's loss surface, paths at their true loss, losses")

@@ -75,6 +75,9 @@ class NetworkScene(SceneKind):
             0: no decision panels.
         time_axis: the loss panel's x axis: ``steps``, or ``samples`` read (figure 3's clock; the default
             when the racers' batch sizes differ).
+        view: ``network`` (the landscape's contours, the loss panel and the decision panels,
+            :mod:`trajectories.render.network_view`) or ``network_surface`` (the landscape in 3-D with each path
+            at its true loss, and the loss panel, :mod:`trajectories.render.network_surface`).
         frames, fps, hold, size, dpi, theme, palette, title, description, waivers: as for
             :class:`~trajectories.scene.Scene`.
     """
@@ -90,6 +93,7 @@ class NetworkScene(SceneKind):
     decision_grid: int = default("decision_grid", "network")
     boundaries: int = default("boundaries", "network")
     time_axis: str | None = default("time_axis", "network")
+    view: str = default("view", "network")
     description: str = default("description", "network")
     waivers: tuple[tuple[str, str], ...] | None = default("waivers", "network")
     output: str | None = default("output", "network")
@@ -98,7 +102,6 @@ class NetworkScene(SceneKind):
     look: Look = field(default_factory=lambda: default_part("look", "network"))
     source: str = field(default="", compare=False)
     kind: ClassVar[str] = "network"
-    view: ClassVar[str] = "network"  # the view that draws it (:mod:`trajectories.render.network_view`)
 
     def __init__(self, name: str, **options: Any) -> None:
         """The fields above by name; each option of a part (``fps=``, ``theme=``...) goes into that part."""
