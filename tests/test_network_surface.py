@@ -85,3 +85,16 @@ def test_the_view_is_an_option_of_the_network_kind_checked_against_its_own_views
                                       str(tmp_path / "x.gif")])
     assert result.exit_code == 2 and "view must be one of contour" in result.output
     assert not (tmp_path / "x.gif").exists()
+
+
+def test_a_toml_network_file_chooses_the_3d_view_and_is_refused_a_race_view(tmp_path):
+    from trajectories.scene import load_scenes
+
+    text = ('name = "toml_3d"\nsteps = 5\n[network]\nmodel = "mlp:2-3-1:tanh"\ndataset = "moons:n=30,seed=0"\n'
+            '[[optimizers]]\nname = "adam"\n[view]\nview = "{}"\n')
+    good, bad = tmp_path / "good.toml", tmp_path / "bad.toml"
+    good.write_text(text.format("network_surface"))
+    bad.write_text(text.format("surface"))
+    assert load_scenes(good)["toml_3d"].view == "network_surface"
+    with pytest.raises(SceneError, match="view.view: must be one of network, network_surface, got 'surface'"):
+        load_scenes(bad)

@@ -90,7 +90,7 @@ def load_network_toml(path: Path, document: dict, *, problems: Any, check_keys: 
         problems.add("name", f"must be text, got {name!r}")
         name = path.stem
     top = {key: value for key, value in document.items() if key in TOP_LEVEL}
-    _check_table(top, "", problems, options)
+    _check_table(top, "", problems, options, "network")
     table = document.get("network")
     if not isinstance(table, dict):
         problems.add("network", "must be a table")
@@ -98,7 +98,7 @@ def load_network_toml(path: Path, document: dict, *, problems: Any, check_keys: 
     known = toml_options("network")
     _check_keys(table, set(known), "network.", problems)
     dataset = table.pop("dataset", None) if "dataset" in table else None
-    _check_table(table, "network", problems, options)
+    _check_table(table, "network", problems, options, "network")
     if dataset is not None:
         try:
             options["dataset"] = _dataset(dataset, path)
@@ -121,7 +121,7 @@ def load_network_toml(path: Path, document: dict, *, problems: Any, check_keys: 
             continue
         allowed = {k for k, o in toml_options(key).items() if "network" in o.kinds}
         _check_keys(sub, allowed, f"{key}.", problems)
-        _check_table({k: v for k, v in sub.items() if k in allowed}, key, problems, options)
+        _check_table({k: v for k, v in sub.items() if k in allowed}, key, problems, options, "network")
     if not problems.items:
         try:
             scene = NetworkScene(name, optimizers=racers, source=str(path), **options)

@@ -77,14 +77,14 @@ def _check_keys(table: dict, known: set, path: str, problems: Problems) -> None:
             problems.add(f"{path}{key}", f"unknown key (known: {', '.join(sorted(known))})")
 
 
-def _check_table(table: dict, name: str, problems: Problems, options: dict[str, Any]) -> None:
-    """Check every key of TOML table ``name`` (``""``: the top level) that the options table declares;
-    good values go into ``options`` under the scene's keyword."""
+def _check_table(table: dict, name: str, problems: Problems, options: dict[str, Any], kind: str = "race") -> None:
+    """Check every key of TOML table ``name`` (``""``: the top level) that the options table declares, as
+    scene kind ``kind`` allows it; good values go into ``options`` under the scene's keyword."""
     prefix = f"{name}." if name else ""
     for key, option in toml_options(name).items():
         if key not in table or option.kind == "surface":
             continue
-        problem = option.problem(table[key])
+        problem = option.problem(table[key], kind)
         if problem is not None:
             problems.add(prefix + key, problem)
         else:
