@@ -96,5 +96,5 @@ def test_a_toml_network_file_chooses_the_3d_view_and_is_refused_a_race_view(tmp_
     good.write_text(text.format("network_surface"))
     bad.write_text(text.format("surface"))
     assert load_scenes(good)["toml_3d"].view == "network_surface"
-    with pytest.raises(SceneError, match="view.view: must be one of network, network_surface, got 'surface'"):
+    with pytest.raises(SceneError, match=r"view\.view: must be one of network, network_surface, got 'surface'"):
         load_scenes(bad)

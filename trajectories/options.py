@@ -576,7 +576,7 @@ def _default_text(option: Option) -> str:
 
 def _values_text(option: Option) -> str:
     if option.kind == "choice":
-        return " · ".join(f"`{name}`" for name in option.choice_names())
+        return " · ".join(f"`{name}`" for name in option.any_choice_names())
     if option.kind == "choices":
         return "a list of " + " · ".join(f"`{name}`" for name in option.choice_names())
     if option.kind in ("int", "number", "size"):

@@ -159,11 +159,8 @@ class TableChoice(RegistryChoice):
         super().__init__(option.any_choice_names)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        kinds = [kind for kind in self.option.kinds if self.option.problem(value, kind) is None]
-        if not kinds:  # allowed for no kind: the first kind's message, naming every name allowed
-            names = ", ".join(self.option.any_choice_names()) if self.option.kind == "choice" else None
-            problem = self.option.problem(value)
-            self.fail(f"must be one of {names}, got {value!r}" if names else problem, param, ctx)
+        if all(self.option.problem(value, kind) is not None for kind in self.option.kinds):
+            self.fail(self.option.problem(value), param, ctx)  # allowed for no kind: as a race's value is told
         return value
 
 
