@@ -3,6 +3,7 @@ the datasets' shapes and statistics, CSV files read as data within their bounds,
 project's error family for every bad spec."""
 
 import math
+import os
 
 import numpy as np
 import pytest
@@ -166,8 +167,11 @@ def test_csv_files_are_bounded_before_they_are_read(tmp_path, monkeypatch):
     with pytest.raises(NetworkError, match="more than 3 rows"):
         make_dataset(f"csv:path={small},target=y")
     big = _csv(tmp_path, "x,y\n" + "1,0\n" * 20, "big.csv")
-    with pytest.raises(NetworkError, match="has 84 bytes, more than the 40"):
+    with pytest.raises(NetworkError, match="is 84 bytes, more than the 40 bytes a dataset file may have"):
         make_dataset(f"csv:path={big},target=y")
+    os.mkfifo(tmp_path / "pipe.csv")  # read as every input is: never blocks, says what it is
+    with pytest.raises(NetworkError, match=r"pipe.csv is not a regular file \(a FIFO\)"):
+        make_dataset(f"csv:path={tmp_path / 'pipe.csv'},target=y")
     wide = _csv(tmp_path, ",".join(f"c{i}" for i in range(bounds.MAX_CSV_COLUMNS + 1)) + "\n", "wide.csv")
     monkeypatch.setattr("trajectories.network.csv_data.MAX_CSV_BYTES", 10**6)
     with pytest.raises(NetworkError, match=f"more than the {bounds.MAX_CSV_COLUMNS}"):

@@ -30,6 +30,7 @@ import numpy as np
 
 from ..errors import NetworkError
 from ..support.terminal import printable
+from ..trust.inputs import open_input
 from .bounds import MAX_CLASSES, MAX_CSV_BYTES, MAX_CSV_COLUMNS, MAX_FEATURES, MAX_SAMPLES
 from .data import COMMON, Data, check_value
 
@@ -84,14 +85,11 @@ def csv_text(params: Mapping[str, Any]) -> str:
 
 
 def _read_text(path: Path) -> str:
-    if not path.is_file():
-        raise NetworkError(f"no such file: {path}")
-    size = path.stat().st_size
-    if size > MAX_CSV_BYTES:
-        raise NetworkError(f"{path} has {size} bytes, more than the {MAX_CSV_BYTES} a dataset file may have")
-    with path.open("rb") as file:
+    """The file's text: a regular file of at most :data:`MAX_CSV_BYTES`, opened as every input is
+    (:func:`~trajectories.trust.inputs.open_input`: a FIFO, a folder or an unreadable file named as such)."""
+    with open_input(path, "dataset file", MAX_CSV_BYTES, NetworkError) as file:
         raw = file.read(MAX_CSV_BYTES + 1)
-    if len(raw) > MAX_CSV_BYTES:  # it grew since stat
+    if len(raw) > MAX_CSV_BYTES:  # it grew since it was opened
         raise NetworkError(f"{path} has more than the {MAX_CSV_BYTES} bytes a dataset file may have")
     try:
         return raw.decode("utf-8-sig")
