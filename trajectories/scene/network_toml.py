@@ -30,6 +30,7 @@ from typing import Any
 from ..errors import NetworkError, SceneError
 from ..options import toml_options
 from .network_scene import NetworkScene
+from .toml_checks import Problems, check_keys, check_table, optimizers_of, scene_name
 
 TOP_LEVEL = {"name", "network", "optimizers", "view", "output", *(k for k, o in toml_options("").items()
                                                                    if "network" in o.kinds)}
@@ -76,29 +77,22 @@ def _dataset(value: Any, path: Path) -> Any:
     return spec
 
 
-def load_network_toml(path: Path, document: dict, *, problems: Any, check_keys: Any, check_table: Any,
-                      optimizers: Any) -> dict[str, NetworkScene]:
+def load_network_toml(path: Path, document: dict, problems: Problems) -> dict[str, NetworkScene]:
     """The network scene of a TOML ``document`` read from ``path``; :class:`SceneError` lists every problem
-    with its key path. ``problems`` collects them; ``check_keys``, ``check_table`` and ``optimizers`` are the
-    race files' checks of keys, option tables and ``[[optimizers]]`` (:mod:`trajectories.scene.toml_file`),
-    handed over rather than imported (that module imports this one)."""
-    _check_keys, _check_table, _optimizers = check_keys, check_table, optimizers
-    _check_keys(document, TOP_LEVEL, "", problems)
+    with its key path (collected in ``problems``)."""
+    check_keys(document, TOP_LEVEL, "", problems)
     options: dict[str, Any] = {}
-    name = document.get("name", path.stem)
-    if not isinstance(name, str) or not name.strip():
-        problems.add("name", f"must be text, got {name!r}")
-        name = path.stem
+    name = scene_name(document, path, problems)
     top = {key: value for key, value in document.items() if key in TOP_LEVEL}
-    _check_table(top, "", problems, options, "network")
+    check_table(top, "", problems, options, "network")
     table = document.get("network")
     if not isinstance(table, dict):
         problems.add("network", "must be a table")
         table = {}
     known = toml_options("network")
-    _check_keys(table, set(known), "network.", problems)
+    check_keys(table, set(known), "network.", problems)
     dataset = table.pop("dataset", None) if "dataset" in table else None
-    _check_table(table, "network", problems, options, "network")
+    check_table(table, "network", problems, options, "network")
     if dataset is not None:
         try:
             options["dataset"] = _dataset(dataset, path)
@@ -113,15 +107,15 @@ def load_network_toml(path: Path, document: dict, *, problems: Any, check_keys: 
                 (parse_model if key == "model" else parse_projection)(table[key])
             except NetworkError as error:
                 problems.add(f"network.{key}", str(error))
-    racers = _optimizers(document.get("optimizers"), problems)
+    racers = optimizers_of(document.get("optimizers"), problems)
     for key in ("view", "output"):
         sub = document.get(key, {})
         if not isinstance(sub, dict):
             problems.add(key, "must be a table")
             continue
         allowed = {k for k, o in toml_options(key).items() if "network" in o.kinds}
-        _check_keys(sub, allowed, f"{key}.", problems)
-        _check_table({k: v for k, v in sub.items() if k in allowed}, key, problems, options, "network")
+        check_keys(sub, allowed, f"{key}.", problems)
+        check_table({k: v for k, v in sub.items() if k in allowed}, key, problems, options, "network")
     if not problems.items:
         try:
             scene = NetworkScene(name, optimizers=racers, source=str(path), **options)

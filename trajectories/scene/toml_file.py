@@ -38,113 +38,21 @@ from typing import Any
 
 import tomllib
 
-from ..core.schedules import schedule_of
-from ..core.spec import make_spec
-from ..errors import SceneError, SpecError, TrustError
-from ..options import MAX_RACERS, outside_window, toml_options
-from ..style.text import text_problem
+from ..errors import SceneError
+from ..options import outside_window, toml_options
 from ..support.terminal import is_control, printable
 from ..surfaces.catalogue import resolve_surface
 from ..trust.guard import guarded
 from ..trust.inputs import read_input
 from ..trust.names import named_in
 from .race import Scene
-from .racer import Racer
+from .toml_checks import Problems, check_keys, check_table, optimizers_of, scene_name
 
 TOP_LEVEL = {"name", "optimizers", "view", "output", *toml_options("")}
 """The top level's keys: the scene's name, its tables, and the options table's top-level options."""
-OPTIMIZER = {"name", "label", "color", "batch_size", "hyperparameters", "schedule"}
-
-
-class Problems:
-    """Problems found so far, each with its key path."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, path: str, message: str) -> None:
-        self.items.append(f"{path}: {message}")
-
-
 def _flat(value: Any) -> bool:
     """``[x, y]`` rather than a list of points."""
     return isinstance(value, list) and len(value) == 2 and not any(isinstance(v, list) for v in value)
-
-
-def _check_keys(table: dict, known: set, path: str, problems: Problems) -> None:
-    for key in table:
-        if key not in known:
-            problems.add(f"{path}{key}", f"unknown key (known: {', '.join(sorted(known))})")
-
-
-def _check_table(table: dict, name: str, problems: Problems, options: dict[str, Any], kind: str = "race") -> None:
-    """Check every key of TOML table ``name`` (``""``: the top level) that the options table declares, as
-    scene kind ``kind`` allows it; good values go into ``options`` under the scene's keyword."""
-    prefix = f"{name}." if name else ""
-    for key, option in toml_options(name).items():
-        if key not in table or option.kind == "surface":
-            continue
-        problem = option.problem(table[key], kind)
-        if problem is not None:
-            problems.add(prefix + key, problem)
-        else:
-            options[option.name] = option.normalise(table[key])
-
-
-def _optimizers(value: Any, problems: Problems) -> list[Racer]:
-    if not isinstance(value, list) or not value:
-        problems.add("optimizers", "needs at least one [[optimizers]] table")
-        return []
-    if len(value) > MAX_RACERS:  # before any of them is checked
-        problems.add("optimizers", f"{len(value)} tables, more than the {MAX_RACERS} a scene may race")
-        return []
-    racers = []
-    for i, table in enumerate(value):
-        path = f"optimizers[{i}]"
-        if not isinstance(table, dict):
-            problems.add(path, "must be a table with a name")
-            continue
-        _check_keys(table, OPTIMIZER, f"{path}.", problems)
-        name = table.get("name")
-        if not isinstance(name, str):
-            problems.add(f"{path}.name", "missing: an optimizer name (see `trajectories optimizers`)")
-            continue
-        params = table.get("hyperparameters", {})
-        if not isinstance(params, dict):
-            problems.add(f"{path}.hyperparameters", f"must be a table, got {params!r}")
-            continue
-        try:
-            schedule = schedule_of(table.get("schedule"))
-        except SpecError as error:
-            problems.add(f"{path}.schedule", str(error))
-            continue
-        try:
-            spec = make_spec(name, params, schedule=schedule)  # torch:/optax: names give an AdapterSpec
-        except TrustError as error:  # a name outside the allow-list: nothing was imported
-            problems.add(f"{path}.name", str(error))
-            continue
-        except SpecError as error:
-            message = str(error)
-            key = next((k for k in params if f"{name}: {k} " in message or f"'{k}'" in message), None)
-            problems.add(f"{path}.hyperparameters.{key}" if key else f"{path}.name", message)
-            continue
-        label = table.get("label", "")
-        if not isinstance(label, str):
-            problems.add(f"{path}.label", f"must be text, got {label!r}")
-            label = ""
-        elif (problem := text_problem(label)) is not None:
-            problems.add(f"{path}.label", problem)
-            label = ""
-        color = table.get("color")
-        batch = table.get("batch_size")
-        if batch is not None and (not isinstance(batch, int) or isinstance(batch, bool) or batch < 1):
-            problems.add(f"{path}.batch_size", f"must be a whole number >= 1, got {batch!r}")
-            batch = None
-        try:
-            racers.append(Racer(spec, label or (name if not spec.changed() else spec.to_text()), color, batch))
-        except SceneError as error:
-            problems.add(f"{path}.color", str(error))
-    return racers
 
 
 MAX_FILE_BYTES = 2**20
@@ -226,16 +134,12 @@ def _load(path: Path) -> dict[str, Scene]:
     if "network" in document:  # a network race (issue 29): its own keys
         from .network_toml import load_network_toml
 
-        return load_network_toml(path, document, problems=Problems(), check_keys=_check_keys,
-                                 check_table=_check_table, optimizers=_optimizers)
+        return load_network_toml(path, document, Problems())
     problems = Problems()
-    _check_keys(document, TOP_LEVEL, "", problems)
+    check_keys(document, TOP_LEVEL, "", problems)
     options: dict[str, Any] = {}
-    name = document.get("name", path.stem)
-    if not isinstance(name, str) or not name.strip():
-        problems.add("name", f"must be text, got {name!r}")
-        name = path.stem
-    _check_table(document, "", problems, options)
+    name = scene_name(document, path, problems)
+    check_table(document, "", problems, options)
     surface = None
     if "surface" not in document:
         problems.add("surface", "missing: a surface name or a formula in x and y")
@@ -250,19 +154,19 @@ def _load(path: Path) -> dict[str, Scene]:
         single = _flat(document["start"])
         for i, problem in outside_window(options["start"], options.get("window", surface.window)):
             problems.add("start" if single else f"start[{i}]", problem)
-    racers = _optimizers(document.get("optimizers"), problems)
+    racers = optimizers_of(document.get("optimizers"), problems)
     view = document.get("view", {})
     if not isinstance(view, dict):
         problems.add("view", "must be a table")
         view = {}
-    _check_keys(view, set(toml_options("view")), "view.", problems)
-    _check_table(view, "view", problems, options)
+    check_keys(view, set(toml_options("view")), "view.", problems)
+    check_table(view, "view", problems, options)
     output = document.get("output", {})
     if not isinstance(output, dict):
         problems.add("output", "must be a table")
         output = {}
-    _check_keys(output, set(toml_options("output")), "output.", problems)
-    _check_table(output, "output", problems, options)
+    check_keys(output, set(toml_options("output")), "output.", problems)
+    check_table(output, "output", problems, options)
     if not problems.items:
         try:
             scene = Scene(name, surface, racers, source=str(path), **options)
